@@ -1,0 +1,34 @@
+"""ocppkit: OCPP 1.6, 2.0.1 and 2.1 for Python, generated from the official OCA schemas.
+
+Messages live in one subpackage per version (``ocppkit.v16``, ``ocppkit.v201``,
+``ocppkit.v21``); :func:`decode` and :func:`encode` turn JSON into validated typed objects and
+back, raising :class:`ValidationError` with the error code the message's version prescribes.
+"""
+
+from pkgutil import extend_path
+
+# In a source checkout the generated subpackages live in generated/ocppkit/ (joined by the
+# editable install); in a wheel they are merged into this folder.
+__path__ = extend_path(__path__, __name__)
+
+from ocppkit._rt import JSON_NULL, JsonNull
+from ocppkit.base import Action, Direction, Kind
+from ocppkit.codec import decode, decode_value, encode, encode_value
+from ocppkit.errors import ValidationError, Violation
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "JSON_NULL",
+    "Action",
+    "Direction",
+    "JsonNull",
+    "Kind",
+    "ValidationError",
+    "Violation",
+    "__version__",
+    "decode",
+    "decode_value",
+    "encode",
+    "encode_value",
+]
