@@ -7,6 +7,9 @@ from pathlib import Path
 from codegen import load, parse, render
 from codegen.ir import Problems, Spec
 
+CONFIG = Path(__file__).resolve().parent.parent / "pyproject.toml"
+"""The ruff settings the output is formatted with (the project's own)."""
+
 MANAGED = "ocppkit"
 """The folder under ``generated/`` that the generator owns entirely."""
 
@@ -25,7 +28,7 @@ def build(specs: Path, out: Path) -> tuple[dict[str, str], Problems]:
     files: dict[str, str] = {}
     for spec in parsed:
         files.update(render.render_version(spec, env))
-    return render.ruff_tidy(files, out), problems
+    return render.ruff_tidy(files, CONFIG), problems
 
 
 def _on_disk(out: Path) -> set[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,20 +219,24 @@ def render_version(spec: Spec, env: jinja2.Environment) -> dict[str, str]:
     return out
 
 
-def ruff_tidy(files: dict[str, str], root: Path) -> dict[str, str]:
-    """Sort imports and format with the project's pinned ruff, as the committed files are."""
-    ruff = shutil.which("ruff")
-    if ruff is None:
+def _ruff() -> str:
+    beside = Path(sys.executable).parent / "ruff"
+    found = str(beside) if beside.exists() else shutil.which("ruff")
+    if found is None:
         raise RuntimeError("ruff is not installed: `pip install -e .[dev]` brings the pinned version")
-    out: dict[str, str] = {}
-    for path, text in files.items():
-        name = str(root / path)
-        fixed = subprocess.run(
-            [ruff, "check", "--fix-only", "--quiet", "--select", "I,F401,RUF022", "--stdin-filename", name, "-"],
-            input=text, capture_output=True, text=True, check=True, cwd=root.parent,
-        ).stdout  # fmt: skip
-        out[path] = subprocess.run(
-            [ruff, "format", "--quiet", "--stdin-filename", name, "-"],
-            input=fixed, capture_output=True, text=True, check=True, cwd=root.parent,
-        ).stdout  # fmt: skip
-    return out
+    return found
+
+
+def ruff_tidy(files: dict[str, str], config: Path) -> dict[str, str]:
+    """Sort imports, drop unused ones and format, with the project's pinned ruff and settings."""
+    ruff = _ruff()
+    with tempfile.TemporaryDirectory(prefix="ocppkit-codegen-") as tmp:
+        root = Path(tmp)
+        for path, text in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text, encoding="utf-8")
+        common = ["--config", str(config), "--no-cache", "--quiet"]
+        fix = ["check", "--fix-only", "--select", "I,F401,RUF022", *common, "."]
+        for args in (fix, ["format", *common, "."]):
+            subprocess.run([ruff, *args], cwd=root, check=True, capture_output=True, text=True)
+        return {path: (root / path).read_text(encoding="utf-8") for path in files}
