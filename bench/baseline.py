@@ -73,7 +73,7 @@ import typing
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from time import perf_counter_ns
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 import ocpp.messages
@@ -88,7 +88,7 @@ from ocpp.charge_point import (
 )
 from ocpp.messages import Call, unpack, validate_payload
 
-if __package__:
+if TYPE_CHECKING or __package__:
     from .messages import MESSAGES
 else:  # run as ``python bench/baseline.py``
     from messages import MESSAGES

@@ -21,8 +21,9 @@ import json
 from pathlib import Path
 from typing import Any, Final
 
-from jsonschema import Draft4Validator, Draft6Validator, FormatChecker
-from jsonschema.protocols import Validator
+# jsonschema ships no type information (types-jsonschema is not a dev dependency).
+from jsonschema import Draft4Validator, Draft6Validator, FormatChecker  # type: ignore[import-untyped, unused-ignore]
+from jsonschema.protocols import Validator  # type: ignore[import-untyped, unused-ignore]
 
 SPECS_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "specs"
 

@@ -5,7 +5,9 @@ Messages live in one subpackage per version (``ocppkit.v16``, ``ocppkit.v201``,
 back, raising :class:`ValidationError` with the error code the message's version prescribes.
 """
 
+from importlib import import_module
 from pkgutil import extend_path
+from types import ModuleType
 
 # In a source checkout the generated subpackages live in generated/ocppkit/ (joined by the
 # editable install); in a wheel they are merged into this folder.
@@ -17,6 +19,16 @@ from ocppkit.codec import decode, decode_value, encode, encode_value
 from ocppkit.errors import ValidationError, Violation
 
 __version__ = "0.1.0"
+
+_VERSIONS = frozenset({"v16", "v201", "v21"})
+
+
+def __getattr__(name: str) -> ModuleType:
+    """``ocppkit.v201`` works after a bare ``import ocppkit``: the version packages load on use."""
+    if name in _VERSIONS:
+        return import_module(f"ocppkit.{name}")
+    raise AttributeError(f"module 'ocppkit' has no attribute {name!r}")
+
 
 __all__ = [
     "JSON_NULL",

@@ -230,7 +230,25 @@ def parse_datetime(value: object) -> datetime:
     """
     if type(value) is not str:
         raise ValidationError(Violation.TYPE, f"expected a date-time string, got {_kind(value)}")
-    if _RFC3339.fullmatch(value) is not None:
+    # The common form, "2026-11-24T10:15:30[.123]Z", skips the regular expression: these
+    # positions rule out the other ISO 8601 forms fromisoformat would accept (week dates,
+    # basic format, space separator, comma fractions).
+    if (
+        len(value) > 19
+        and value[-1] == "Z"
+        and value[10] == "T"
+        and value[19] in ".Z"
+        and value[4] == "-"
+        and value[7] == "-"
+        and value[13] == ":"
+        and value[16] == ":"
+        and value.isascii()
+    ):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    elif _RFC3339.fullmatch(value) is not None:
         try:
             return datetime.fromisoformat(value if value[10] == "T" else value.upper())
         except ValueError:

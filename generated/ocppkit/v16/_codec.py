@@ -847,7 +847,7 @@ def _d_CertificateHashDataType(d: Any) -> CertificateHashDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_HashAlgorithmEnumType.get(v) if type(v) is str else None
+        e = _E_HashAlgorithmEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, HashAlgorithmEnumType)
         v = e
@@ -879,6 +879,8 @@ def _d_CertificateHashDataType(d: Any) -> CertificateHashDataType:
         o.serial_number = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateHashDataType)
     return o
@@ -962,7 +964,7 @@ def _d_ChargingProfile(d: Any) -> ChargingProfile:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfilePurposeType.get(v) if type(v) is str else None
+        e = _E_ChargingProfilePurposeType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfilePurposeType)
         v = e
@@ -972,7 +974,7 @@ def _d_ChargingProfile(d: Any) -> ChargingProfile:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfileKindType.get(v) if type(v) is str else None
+        e = _E_ChargingProfileKindType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfileKindType)
         v = e
@@ -981,7 +983,7 @@ def _d_ChargingProfile(d: Any) -> ChargingProfile:
         k = "recurrencyKind"
         v = d.get(k)
         if v is not None:
-            e = _E_RecurrencyKindType.get(v) if type(v) is str else None
+            e = _E_RecurrencyKindType.get(v)
             if e is None:
                 raise rt.bad_enum(v, RecurrencyKindType)
             v = e
@@ -1011,6 +1013,8 @@ def _d_ChargingProfile(d: Any) -> ChargingProfile:
         o.charging_schedule = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingProfile)
     return o
@@ -1124,7 +1128,7 @@ def _d_ChargingSchedule(d: Any) -> ChargingSchedule:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingRateUnitType.get(v) if type(v) is str else None
+        e = _E_ChargingRateUnitType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingRateUnitType)
         v = e
@@ -1151,6 +1155,8 @@ def _d_ChargingSchedule(d: Any) -> ChargingSchedule:
         o.min_charging_rate = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingSchedule)
     return o
@@ -1406,7 +1412,7 @@ def _d_IdTagInfo(d: Any) -> IdTagInfo:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_AuthorizationStatus.get(v) if type(v) is str else None
+        e = _E_AuthorizationStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, AuthorizationStatus)
         v = e
@@ -1414,6 +1420,8 @@ def _d_IdTagInfo(d: Any) -> IdTagInfo:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_IdTagInfo)
     return o
@@ -1662,7 +1670,7 @@ def _d_SampledValue(d: Any) -> SampledValue:
         k = "context"
         v = d.get(k)
         if v is not None:
-            e = _E_ReadingContext.get(v) if type(v) is str else None
+            e = _E_ReadingContext.get(v)
             if e is None:
                 raise rt.bad_enum(v, ReadingContext)
             v = e
@@ -1672,7 +1680,7 @@ def _d_SampledValue(d: Any) -> SampledValue:
         k = "format"
         v = d.get(k)
         if v is not None:
-            e = _E_ValueFormat.get(v) if type(v) is str else None
+            e = _E_ValueFormat.get(v)
             if e is None:
                 raise rt.bad_enum(v, ValueFormat)
             v = e
@@ -1682,7 +1690,7 @@ def _d_SampledValue(d: Any) -> SampledValue:
         k = "measurand"
         v = d.get(k)
         if v is not None:
-            e = _E_Measurand.get(v) if type(v) is str else None
+            e = _E_Measurand.get(v)
             if e is None:
                 raise rt.bad_enum(v, Measurand)
             v = e
@@ -1692,7 +1700,7 @@ def _d_SampledValue(d: Any) -> SampledValue:
         k = "phase"
         v = d.get(k)
         if v is not None:
-            e = _E_Phase.get(v) if type(v) is str else None
+            e = _E_Phase.get(v)
             if e is None:
                 raise rt.bad_enum(v, Phase)
             v = e
@@ -1702,7 +1710,7 @@ def _d_SampledValue(d: Any) -> SampledValue:
         k = "location"
         v = d.get(k)
         if v is not None:
-            e = _E_Location.get(v) if type(v) is str else None
+            e = _E_Location.get(v)
             if e is None:
                 raise rt.bad_enum(v, Location)
             v = e
@@ -1712,7 +1720,7 @@ def _d_SampledValue(d: Any) -> SampledValue:
         k = "unit"
         v = d.get(k)
         if v is not None:
-            e = _E_UnitOfMeasure.get(v) if type(v) is str else None
+            e = _E_UnitOfMeasure.get(v)
             if e is None:
                 raise rt.bad_enum(v, UnitOfMeasure)
             v = e
@@ -1721,6 +1729,8 @@ def _d_SampledValue(d: Any) -> SampledValue:
         o.unit = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SampledValue)
     return o
@@ -2039,7 +2049,7 @@ def _d_BootNotificationResponse(d: Any) -> BootNotificationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RegistrationStatus.get(v) if type(v) is str else None
+        e = _E_RegistrationStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, RegistrationStatus)
         v = e
@@ -2062,6 +2072,8 @@ def _d_BootNotificationResponse(d: Any) -> BootNotificationResponse:
         o.interval = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_BootNotificationResponse)
     return o
@@ -2152,7 +2164,7 @@ def _d_CancelReservationResponse(d: Any) -> CancelReservationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CancelReservationStatus.get(v) if type(v) is str else None
+        e = _E_CancelReservationStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, CancelReservationStatus)
         v = e
@@ -2160,6 +2172,8 @@ def _d_CancelReservationResponse(d: Any) -> CancelReservationResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CancelReservationResponse)
     return o
@@ -2237,7 +2251,7 @@ def _d_CertificateSignedResponse(d: Any) -> CertificateSignedResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateSignedStatusEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateSignedStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateSignedStatusEnumType)
         v = e
@@ -2245,6 +2259,8 @@ def _d_CertificateSignedResponse(d: Any) -> CertificateSignedResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateSignedResponse)
     return o
@@ -2290,7 +2306,7 @@ def _d_ChangeAvailabilityRequest(d: Any) -> ChangeAvailabilityRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_AvailabilityType.get(v) if type(v) is str else None
+        e = _E_AvailabilityType.get(v)
         if e is None:
             raise rt.bad_enum(v, AvailabilityType)
         v = e
@@ -2298,6 +2314,8 @@ def _d_ChangeAvailabilityRequest(d: Any) -> ChangeAvailabilityRequest:
         o.type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChangeAvailabilityRequest)
     return o
@@ -2341,7 +2359,7 @@ def _d_ChangeAvailabilityResponse(d: Any) -> ChangeAvailabilityResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_AvailabilityStatus.get(v) if type(v) is str else None
+        e = _E_AvailabilityStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, AvailabilityStatus)
         v = e
@@ -2349,6 +2367,8 @@ def _d_ChangeAvailabilityResponse(d: Any) -> ChangeAvailabilityResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChangeAvailabilityResponse)
     return o
@@ -2440,7 +2460,7 @@ def _d_ChangeConfigurationResponse(d: Any) -> ChangeConfigurationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ConfigurationStatus.get(v) if type(v) is str else None
+        e = _E_ConfigurationStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, ConfigurationStatus)
         v = e
@@ -2448,6 +2468,8 @@ def _d_ChangeConfigurationResponse(d: Any) -> ChangeConfigurationResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChangeConfigurationResponse)
     return o
@@ -2497,7 +2519,7 @@ def _d_ClearCacheResponse(d: Any) -> ClearCacheResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearCacheStatus.get(v) if type(v) is str else None
+        e = _E_ClearCacheStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearCacheStatus)
         v = e
@@ -2505,6 +2527,8 @@ def _d_ClearCacheResponse(d: Any) -> ClearCacheResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearCacheResponse)
     return o
@@ -2555,7 +2579,7 @@ def _d_ClearChargingProfileRequest(d: Any) -> ClearChargingProfileRequest:
         k = "chargingProfilePurpose"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingProfilePurposeType.get(v) if type(v) is str else None
+            e = _E_ChargingProfilePurposeType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingProfilePurposeType)
             v = e
@@ -2572,6 +2596,8 @@ def _d_ClearChargingProfileRequest(d: Any) -> ClearChargingProfileRequest:
         o.stack_level = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearChargingProfileRequest)
     return o
@@ -2629,7 +2655,7 @@ def _d_ClearChargingProfileResponse(d: Any) -> ClearChargingProfileResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearChargingProfileStatus.get(v) if type(v) is str else None
+        e = _E_ClearChargingProfileStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearChargingProfileStatus)
         v = e
@@ -2637,6 +2663,8 @@ def _d_ClearChargingProfileResponse(d: Any) -> ClearChargingProfileResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearChargingProfileResponse)
     return o
@@ -2744,7 +2772,7 @@ def _d_DataTransferResponse(d: Any) -> DataTransferResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DataTransferStatus.get(v) if type(v) is str else None
+        e = _E_DataTransferStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, DataTransferStatus)
         v = e
@@ -2760,6 +2788,8 @@ def _d_DataTransferResponse(d: Any) -> DataTransferResponse:
         o.data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DataTransferResponse)
     return o
@@ -2842,7 +2872,7 @@ def _d_DeleteCertificateResponse(d: Any) -> DeleteCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DeleteCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DeleteCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DeleteCertificateStatusEnumType)
         v = e
@@ -2850,6 +2880,8 @@ def _d_DeleteCertificateResponse(d: Any) -> DeleteCertificateResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DeleteCertificateResponse)
     return o
@@ -2887,7 +2919,7 @@ def _d_DiagnosticsStatusNotificationRequest(d: Any) -> DiagnosticsStatusNotifica
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DiagnosticsStatus.get(v) if type(v) is str else None
+        e = _E_DiagnosticsStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, DiagnosticsStatus)
         v = e
@@ -2895,6 +2927,8 @@ def _d_DiagnosticsStatusNotificationRequest(d: Any) -> DiagnosticsStatusNotifica
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DiagnosticsStatusNotificationRequest)
     return o
@@ -2944,7 +2978,7 @@ def _d_ExtendedTriggerMessageRequest(d: Any) -> ExtendedTriggerMessageRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MessageTriggerEnumType.get(v) if type(v) is str else None
+        e = _E_MessageTriggerEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MessageTriggerEnumType)
         v = e
@@ -2960,6 +2994,8 @@ def _d_ExtendedTriggerMessageRequest(d: Any) -> ExtendedTriggerMessageRequest:
         o.connector_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ExtendedTriggerMessageRequest)
     return o
@@ -3004,7 +3040,7 @@ def _d_ExtendedTriggerMessageResponse(d: Any) -> ExtendedTriggerMessageResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TriggerMessageStatusEnumType.get(v) if type(v) is str else None
+        e = _E_TriggerMessageStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TriggerMessageStatusEnumType)
         v = e
@@ -3012,6 +3048,8 @@ def _d_ExtendedTriggerMessageResponse(d: Any) -> ExtendedTriggerMessageResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ExtendedTriggerMessageResponse)
     return o
@@ -3049,7 +3087,7 @@ def _d_FirmwareStatusNotificationRequest(d: Any) -> FirmwareStatusNotificationRe
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_FirmwareStatus.get(v) if type(v) is str else None
+        e = _E_FirmwareStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, FirmwareStatus)
         v = e
@@ -3057,6 +3095,8 @@ def _d_FirmwareStatusNotificationRequest(d: Any) -> FirmwareStatusNotificationRe
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_FirmwareStatusNotificationRequest)
     return o
@@ -3121,7 +3161,7 @@ def _d_GetCompositeScheduleRequest(d: Any) -> GetCompositeScheduleRequest:
         k = "chargingRateUnit"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingRateUnitType.get(v) if type(v) is str else None
+            e = _E_ChargingRateUnitType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingRateUnitType)
             v = e
@@ -3130,6 +3170,8 @@ def _d_GetCompositeScheduleRequest(d: Any) -> GetCompositeScheduleRequest:
         o.charging_rate_unit = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetCompositeScheduleRequest)
     return o
@@ -3182,7 +3224,7 @@ def _d_GetCompositeScheduleResponse(d: Any) -> GetCompositeScheduleResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetCompositeScheduleStatus.get(v) if type(v) is str else None
+        e = _E_GetCompositeScheduleStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, GetCompositeScheduleStatus)
         v = e
@@ -3212,6 +3254,8 @@ def _d_GetCompositeScheduleResponse(d: Any) -> GetCompositeScheduleResponse:
         o.charging_schedule = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetCompositeScheduleResponse)
     return o
@@ -3504,7 +3548,7 @@ def _d_GetInstalledCertificateIdsRequest(d: Any) -> GetInstalledCertificateIdsRe
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateUseEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateUseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateUseEnumType)
         v = e
@@ -3512,6 +3556,8 @@ def _d_GetInstalledCertificateIdsRequest(d: Any) -> GetInstalledCertificateIdsRe
         o.certificate_type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetInstalledCertificateIdsRequest)
     return o
@@ -3558,7 +3604,7 @@ def _d_GetInstalledCertificateIdsResponse(d: Any) -> GetInstalledCertificateIdsR
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetInstalledCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetInstalledCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetInstalledCertificateStatusEnumType)
         v = e
@@ -3566,6 +3612,8 @@ def _d_GetInstalledCertificateIdsResponse(d: Any) -> GetInstalledCertificateIdsR
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetInstalledCertificateIdsResponse)
     return o
@@ -3672,7 +3720,7 @@ def _d_GetLogRequest(d: Any) -> GetLogRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_LogEnumType.get(v) if type(v) is str else None
+        e = _E_LogEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, LogEnumType)
         v = e
@@ -3704,6 +3752,8 @@ def _d_GetLogRequest(d: Any) -> GetLogRequest:
         o.retry_interval = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetLogRequest)
     return o
@@ -3770,7 +3820,7 @@ def _d_GetLogResponse(d: Any) -> GetLogResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_LogStatusEnumType.get(v) if type(v) is str else None
+        e = _E_LogStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, LogStatusEnumType)
         v = e
@@ -3786,6 +3836,8 @@ def _d_GetLogResponse(d: Any) -> GetLogResponse:
         o.filename = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetLogResponse)
     return o
@@ -3880,7 +3932,7 @@ def _d_InstallCertificateRequest(d: Any) -> InstallCertificateRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateUseEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateUseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateUseEnumType)
         v = e
@@ -3896,6 +3948,8 @@ def _d_InstallCertificateRequest(d: Any) -> InstallCertificateRequest:
         o.certificate = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_InstallCertificateRequest)
     return o
@@ -3941,7 +3995,7 @@ def _d_InstallCertificateResponse(d: Any) -> InstallCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_InstallCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_InstallCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, InstallCertificateStatusEnumType)
         v = e
@@ -3949,6 +4003,8 @@ def _d_InstallCertificateResponse(d: Any) -> InstallCertificateResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_InstallCertificateResponse)
     return o
@@ -3986,7 +4042,7 @@ def _d_LogStatusNotificationRequest(d: Any) -> LogStatusNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UploadLogStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UploadLogStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UploadLogStatusEnumType)
         v = e
@@ -4002,6 +4058,8 @@ def _d_LogStatusNotificationRequest(d: Any) -> LogStatusNotificationRequest:
         o.request_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_LogStatusNotificationRequest)
     return o
@@ -4217,7 +4275,7 @@ def _d_RemoteStartTransactionResponse(d: Any) -> RemoteStartTransactionResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RemoteStartStopStatus.get(v) if type(v) is str else None
+        e = _E_RemoteStartStopStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, RemoteStartStopStatus)
         v = e
@@ -4225,6 +4283,8 @@ def _d_RemoteStartTransactionResponse(d: Any) -> RemoteStartTransactionResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_RemoteStartTransactionResponse)
     return o
@@ -4300,7 +4360,7 @@ def _d_RemoteStopTransactionResponse(d: Any) -> RemoteStopTransactionResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RemoteStartStopStatus.get(v) if type(v) is str else None
+        e = _E_RemoteStartStopStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, RemoteStartStopStatus)
         v = e
@@ -4308,6 +4368,8 @@ def _d_RemoteStopTransactionResponse(d: Any) -> RemoteStopTransactionResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_RemoteStopTransactionResponse)
     return o
@@ -4444,7 +4506,7 @@ def _d_ReserveNowResponse(d: Any) -> ReserveNowResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ReservationStatus.get(v) if type(v) is str else None
+        e = _E_ReservationStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, ReservationStatus)
         v = e
@@ -4452,6 +4514,8 @@ def _d_ReserveNowResponse(d: Any) -> ReserveNowResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ReserveNowResponse)
     return o
@@ -4487,7 +4551,7 @@ def _d_ResetRequest(d: Any) -> ResetRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ResetType.get(v) if type(v) is str else None
+        e = _E_ResetType.get(v)
         if e is None:
             raise rt.bad_enum(v, ResetType)
         v = e
@@ -4495,6 +4559,8 @@ def _d_ResetRequest(d: Any) -> ResetRequest:
         o.type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ResetRequest)
     return o
@@ -4530,7 +4596,7 @@ def _d_ResetResponse(d: Any) -> ResetResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ResetStatus.get(v) if type(v) is str else None
+        e = _E_ResetStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, ResetStatus)
         v = e
@@ -4538,6 +4604,8 @@ def _d_ResetResponse(d: Any) -> ResetResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ResetResponse)
     return o
@@ -4673,7 +4741,7 @@ def _d_SendLocalListRequest(d: Any) -> SendLocalListRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UpdateType.get(v) if type(v) is str else None
+        e = _E_UpdateType.get(v)
         if e is None:
             raise rt.bad_enum(v, UpdateType)
         v = e
@@ -4681,6 +4749,8 @@ def _d_SendLocalListRequest(d: Any) -> SendLocalListRequest:
         o.update_type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SendLocalListRequest)
     return o
@@ -4732,7 +4802,7 @@ def _d_SendLocalListResponse(d: Any) -> SendLocalListResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UpdateStatus.get(v) if type(v) is str else None
+        e = _E_UpdateStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, UpdateStatus)
         v = e
@@ -4740,6 +4810,8 @@ def _d_SendLocalListResponse(d: Any) -> SendLocalListResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SendLocalListResponse)
     return o
@@ -4831,7 +4903,7 @@ def _d_SetChargingProfileResponse(d: Any) -> SetChargingProfileResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfileStatus.get(v) if type(v) is str else None
+        e = _E_ChargingProfileStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfileStatus)
         v = e
@@ -4839,6 +4911,8 @@ def _d_SetChargingProfileResponse(d: Any) -> SetChargingProfileResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetChargingProfileResponse)
     return o
@@ -4914,7 +4988,7 @@ def _d_SignCertificateResponse(d: Any) -> SignCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -4922,6 +4996,8 @@ def _d_SignCertificateResponse(d: Any) -> SignCertificateResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SignCertificateResponse)
     return o
@@ -4957,7 +5033,7 @@ def _d_SignedFirmwareStatusNotificationRequest(d: Any) -> SignedFirmwareStatusNo
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_FirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_FirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, FirmwareStatusEnumType)
         v = e
@@ -4973,6 +5049,8 @@ def _d_SignedFirmwareStatusNotificationRequest(d: Any) -> SignedFirmwareStatusNo
         o.request_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SignedFirmwareStatusNotificationRequest)
     return o
@@ -5119,7 +5197,7 @@ def _d_SignedUpdateFirmwareResponse(d: Any) -> SignedUpdateFirmwareResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UpdateFirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UpdateFirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UpdateFirmwareStatusEnumType)
         v = e
@@ -5127,6 +5205,8 @@ def _d_SignedUpdateFirmwareResponse(d: Any) -> SignedUpdateFirmwareResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SignedUpdateFirmwareResponse)
     return o
@@ -5329,7 +5409,7 @@ def _d_StatusNotificationRequest(d: Any) -> StatusNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargePointErrorCode.get(v) if type(v) is str else None
+        e = _E_ChargePointErrorCode.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargePointErrorCode)
         v = e
@@ -5347,7 +5427,7 @@ def _d_StatusNotificationRequest(d: Any) -> StatusNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargePointStatus.get(v) if type(v) is str else None
+        e = _E_ChargePointStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargePointStatus)
         v = e
@@ -5378,6 +5458,8 @@ def _d_StatusNotificationRequest(d: Any) -> StatusNotificationRequest:
         o.vendor_error_code = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_StatusNotificationRequest)
     return o
@@ -5500,7 +5582,7 @@ def _d_StopTransactionRequest(d: Any) -> StopTransactionRequest:
         k = "reason"
         v = d.get(k)
         if v is not None:
-            e = _E_Reason.get(v) if type(v) is str else None
+            e = _E_Reason.get(v)
             if e is None:
                 raise rt.bad_enum(v, Reason)
             v = e
@@ -5518,6 +5600,8 @@ def _d_StopTransactionRequest(d: Any) -> StopTransactionRequest:
         o.transaction_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_StopTransactionRequest)
     return o
@@ -5629,7 +5713,7 @@ def _d_TriggerMessageRequest(d: Any) -> TriggerMessageRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MessageTrigger.get(v) if type(v) is str else None
+        e = _E_MessageTrigger.get(v)
         if e is None:
             raise rt.bad_enum(v, MessageTrigger)
         v = e
@@ -5645,6 +5729,8 @@ def _d_TriggerMessageRequest(d: Any) -> TriggerMessageRequest:
         o.connector_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TriggerMessageRequest)
     return o
@@ -5687,7 +5773,7 @@ def _d_TriggerMessageResponse(d: Any) -> TriggerMessageResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TriggerMessageStatus.get(v) if type(v) is str else None
+        e = _E_TriggerMessageStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, TriggerMessageStatus)
         v = e
@@ -5695,6 +5781,8 @@ def _d_TriggerMessageResponse(d: Any) -> TriggerMessageResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TriggerMessageResponse)
     return o
@@ -5770,7 +5858,7 @@ def _d_UnlockConnectorResponse(d: Any) -> UnlockConnectorResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UnlockStatus.get(v) if type(v) is str else None
+        e = _E_UnlockStatus.get(v)
         if e is None:
             raise rt.bad_enum(v, UnlockStatus)
         v = e
@@ -5778,6 +5866,8 @@ def _d_UnlockConnectorResponse(d: Any) -> UnlockConnectorResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UnlockConnectorResponse)
     return o

@@ -1943,11 +1943,14 @@ _K_UpdateFirmwareResponse: Final[frozenset[str]] = frozenset(
 
 def _di_enum_ChargingLimitSourceEnumType(v: Any) -> Any:
     e: Any
-    e = _E_ChargingLimitSourceEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, ChargingLimitSourceEnumType)
-    v = e
+    try:
+        e = _E_ChargingLimitSourceEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, ChargingLimitSourceEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -1962,11 +1965,14 @@ def _ei_enum_ChargingLimitSourceEnumType(v: Any) -> Any:
 
 def _di_enum_ComponentCriterionEnumType(v: Any) -> Any:
     e: Any
-    e = _E_ComponentCriterionEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, ComponentCriterionEnumType)
-    v = e
+    try:
+        e = _E_ComponentCriterionEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, ComponentCriterionEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -1981,11 +1987,14 @@ def _ei_enum_ComponentCriterionEnumType(v: Any) -> Any:
 
 def _di_enum_GetCertificateIdUseEnumType(v: Any) -> Any:
     e: Any
-    e = _E_GetCertificateIdUseEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, GetCertificateIdUseEnumType)
-    v = e
+    try:
+        e = _E_GetCertificateIdUseEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, GetCertificateIdUseEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -2000,11 +2009,14 @@ def _ei_enum_GetCertificateIdUseEnumType(v: Any) -> Any:
 
 def _di_enum_MonitoringCriterionEnumType(v: Any) -> Any:
     e: Any
-    e = _E_MonitoringCriterionEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, MonitoringCriterionEnumType)
-    v = e
+    try:
+        e = _E_MonitoringCriterionEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, MonitoringCriterionEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -2215,7 +2227,7 @@ def _d_APNType(d: Any) -> APNType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_APNAuthenticationEnumType.get(v) if type(v) is str else None
+        e = _E_APNAuthenticationEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, APNAuthenticationEnumType)
         v = e
@@ -2223,6 +2235,8 @@ def _d_APNType(d: Any) -> APNType:
         o.apn_authentication = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_APNType)
     return o
@@ -2466,7 +2480,7 @@ def _d_CertificateHashDataChainType(d: Any) -> CertificateHashDataChainType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetCertificateIdUseEnumType.get(v) if type(v) is str else None
+        e = _E_GetCertificateIdUseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetCertificateIdUseEnumType)
         v = e
@@ -2483,6 +2497,8 @@ def _d_CertificateHashDataChainType(d: Any) -> CertificateHashDataChainType:
         o.child_certificate_hash_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateHashDataChainType)
     return o
@@ -2552,7 +2568,7 @@ def _d_CertificateHashDataType(d: Any) -> CertificateHashDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_HashAlgorithmEnumType.get(v) if type(v) is str else None
+        e = _E_HashAlgorithmEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, HashAlgorithmEnumType)
         v = e
@@ -2584,6 +2600,8 @@ def _d_CertificateHashDataType(d: Any) -> CertificateHashDataType:
         o.serial_number = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateHashDataType)
     return o
@@ -2658,7 +2676,7 @@ def _d_ChargingLimitType(d: Any) -> ChargingLimitType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingLimitSourceEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingLimitSourceEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingLimitSourceEnumType)
         v = e
@@ -2674,6 +2692,8 @@ def _d_ChargingLimitType(d: Any) -> ChargingLimitType:
         o.is_grid_critical = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingLimitType)
     return o
@@ -2747,7 +2767,7 @@ def _d_ChargingNeedsType(d: Any) -> ChargingNeedsType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_EnergyTransferModeEnumType.get(v) if type(v) is str else None
+        e = _E_EnergyTransferModeEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, EnergyTransferModeEnumType)
         v = e
@@ -2762,6 +2782,8 @@ def _d_ChargingNeedsType(d: Any) -> ChargingNeedsType:
         o.departure_time = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingNeedsType)
     return o
@@ -2835,7 +2857,7 @@ def _d_ChargingProfileCriterionType(d: Any) -> ChargingProfileCriterionType:
         k = "chargingProfilePurpose"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingProfilePurposeEnumType.get(v) if type(v) is str else None
+            e = _E_ChargingProfilePurposeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingProfilePurposeEnumType)
             v = e
@@ -2870,6 +2892,8 @@ def _d_ChargingProfileCriterionType(d: Any) -> ChargingProfileCriterionType:
         o.charging_limit_source = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingProfileCriterionType)
     return o
@@ -2960,7 +2984,7 @@ def _d_ChargingProfileType(d: Any) -> ChargingProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfilePurposeEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingProfilePurposeEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfilePurposeEnumType)
         v = e
@@ -2970,7 +2994,7 @@ def _d_ChargingProfileType(d: Any) -> ChargingProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfileKindEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingProfileKindEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfileKindEnumType)
         v = e
@@ -2979,7 +3003,7 @@ def _d_ChargingProfileType(d: Any) -> ChargingProfileType:
         k = "recurrencyKind"
         v = d.get(k)
         if v is not None:
-            e = _E_RecurrencyKindEnumType.get(v) if type(v) is str else None
+            e = _E_RecurrencyKindEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, RecurrencyKindEnumType)
             v = e
@@ -3019,6 +3043,8 @@ def _d_ChargingProfileType(d: Any) -> ChargingProfileType:
         o.transaction_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingProfileType)
     return o
@@ -3258,7 +3284,7 @@ def _d_ChargingScheduleType(d: Any) -> ChargingScheduleType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingRateUnitEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingRateUnitEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingRateUnitEnumType)
         v = e
@@ -3290,6 +3316,8 @@ def _d_ChargingScheduleType(d: Any) -> ChargingScheduleType:
         o.sales_tariff = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingScheduleType)
     return o
@@ -3510,7 +3538,7 @@ def _d_ClearChargingProfileType(d: Any) -> ClearChargingProfileType:
         k = "chargingProfilePurpose"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingProfilePurposeEnumType.get(v) if type(v) is str else None
+            e = _E_ChargingProfilePurposeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingProfilePurposeEnumType)
             v = e
@@ -3527,6 +3555,8 @@ def _d_ClearChargingProfileType(d: Any) -> ClearChargingProfileType:
         o.stack_level = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearChargingProfileType)
     return o
@@ -3592,7 +3622,7 @@ def _d_ClearMonitoringResultType(d: Any) -> ClearMonitoringResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearMonitoringStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ClearMonitoringStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearMonitoringStatusEnumType)
         v = e
@@ -3615,6 +3645,8 @@ def _d_ClearMonitoringResultType(d: Any) -> ClearMonitoringResultType:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearMonitoringResultType)
     return o
@@ -3870,7 +3902,7 @@ def _d_CompositeScheduleType(d: Any) -> CompositeScheduleType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingRateUnitEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingRateUnitEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingRateUnitEnumType)
         v = e
@@ -3878,6 +3910,8 @@ def _d_CompositeScheduleType(d: Any) -> CompositeScheduleType:
         o.charging_rate_unit = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CompositeScheduleType)
     return o
@@ -4035,7 +4069,7 @@ def _d_CostType(d: Any) -> CostType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CostKindEnumType.get(v) if type(v) is str else None
+        e = _E_CostKindEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CostKindEnumType)
         v = e
@@ -4059,6 +4093,8 @@ def _d_CostType(d: Any) -> CostType:
         o.amount_multiplier = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CostType)
     return o
@@ -4422,7 +4458,7 @@ def _d_EventDataType(d: Any) -> EventDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_EventTriggerEnumType.get(v) if type(v) is str else None
+        e = _E_EventTriggerEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, EventTriggerEnumType)
         v = e
@@ -4495,7 +4531,7 @@ def _d_EventDataType(d: Any) -> EventDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_EventNotificationEnumType.get(v) if type(v) is str else None
+        e = _E_EventNotificationEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, EventNotificationEnumType)
         v = e
@@ -4510,6 +4546,8 @@ def _d_EventDataType(d: Any) -> EventDataType:
         o.variable = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_EventDataType)
     return o
@@ -4764,7 +4802,7 @@ def _d_GetVariableDataType(d: Any) -> GetVariableDataType:
         k = "attributeType"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -4787,6 +4825,8 @@ def _d_GetVariableDataType(d: Any) -> GetVariableDataType:
         o.variable = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetVariableDataType)
     return o
@@ -4861,7 +4901,7 @@ def _d_GetVariableResultType(d: Any) -> GetVariableResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetVariableStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetVariableStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetVariableStatusEnumType)
         v = e
@@ -4870,7 +4910,7 @@ def _d_GetVariableResultType(d: Any) -> GetVariableResultType:
         k = "attributeType"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -4901,6 +4941,8 @@ def _d_GetVariableResultType(d: Any) -> GetVariableResultType:
         o.variable = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetVariableResultType)
     return o
@@ -4993,7 +5035,7 @@ def _d_IdTokenInfoType(d: Any) -> IdTokenInfoType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_AuthorizationStatusEnumType.get(v) if type(v) is str else None
+        e = _E_AuthorizationStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, AuthorizationStatusEnumType)
         v = e
@@ -5055,6 +5097,8 @@ def _d_IdTokenInfoType(d: Any) -> IdTokenInfoType:
         o.personal_message = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_IdTokenInfoType)
     return o
@@ -5175,7 +5219,7 @@ def _d_IdTokenType(d: Any) -> IdTokenType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_IdTokenEnumType.get(v) if type(v) is str else None
+        e = _E_IdTokenEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, IdTokenEnumType)
         v = e
@@ -5183,6 +5227,8 @@ def _d_IdTokenType(d: Any) -> IdTokenType:
         o.type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_IdTokenType)
     return o
@@ -5330,7 +5376,7 @@ def _d_MessageContentType(d: Any) -> MessageContentType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MessageFormatEnumType.get(v) if type(v) is str else None
+        e = _E_MessageFormatEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MessageFormatEnumType)
         v = e
@@ -5354,6 +5400,8 @@ def _d_MessageContentType(d: Any) -> MessageContentType:
         o.content = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_MessageContentType)
     return o
@@ -5434,7 +5482,7 @@ def _d_MessageInfoType(d: Any) -> MessageInfoType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MessagePriorityEnumType.get(v) if type(v) is str else None
+        e = _E_MessagePriorityEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MessagePriorityEnumType)
         v = e
@@ -5443,7 +5491,7 @@ def _d_MessageInfoType(d: Any) -> MessageInfoType:
         k = "state"
         v = d.get(k)
         if v is not None:
-            e = _E_MessageStateEnumType.get(v) if type(v) is str else None
+            e = _E_MessageStateEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MessageStateEnumType)
             v = e
@@ -5481,6 +5529,8 @@ def _d_MessageInfoType(d: Any) -> MessageInfoType:
         o.message = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_MessageInfoType)
     return o
@@ -5822,7 +5872,7 @@ def _d_NetworkConnectionProfileType(d: Any) -> NetworkConnectionProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_OCPPVersionEnumType.get(v) if type(v) is str else None
+        e = _E_OCPPVersionEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, OCPPVersionEnumType)
         v = e
@@ -5832,7 +5882,7 @@ def _d_NetworkConnectionProfileType(d: Any) -> NetworkConnectionProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_OCPPTransportEnumType.get(v) if type(v) is str else None
+        e = _E_OCPPTransportEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, OCPPTransportEnumType)
         v = e
@@ -5866,7 +5916,7 @@ def _d_NetworkConnectionProfileType(d: Any) -> NetworkConnectionProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_OCPPInterfaceEnumType.get(v) if type(v) is str else None
+        e = _E_OCPPInterfaceEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, OCPPInterfaceEnumType)
         v = e
@@ -5881,6 +5931,8 @@ def _d_NetworkConnectionProfileType(d: Any) -> NetworkConnectionProfileType:
         o.vpn = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NetworkConnectionProfileType)
     return o
@@ -5987,7 +6039,7 @@ def _d_OCSPRequestDataType(d: Any) -> OCSPRequestDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_HashAlgorithmEnumType.get(v) if type(v) is str else None
+        e = _E_HashAlgorithmEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, HashAlgorithmEnumType)
         v = e
@@ -6027,6 +6079,8 @@ def _d_OCSPRequestDataType(d: Any) -> OCSPRequestDataType:
         o.responder_url = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_OCSPRequestDataType)
     return o
@@ -6484,7 +6538,7 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         k = "context"
         v = d.get(k)
         if v is not None:
-            e = _E_ReadingContextEnumType.get(v) if type(v) is str else None
+            e = _E_ReadingContextEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ReadingContextEnumType)
             v = e
@@ -6494,7 +6548,7 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         k = "measurand"
         v = d.get(k)
         if v is not None:
-            e = _E_MeasurandEnumType.get(v) if type(v) is str else None
+            e = _E_MeasurandEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MeasurandEnumType)
             v = e
@@ -6504,7 +6558,7 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         k = "phase"
         v = d.get(k)
         if v is not None:
-            e = _E_PhaseEnumType.get(v) if type(v) is str else None
+            e = _E_PhaseEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, PhaseEnumType)
             v = e
@@ -6514,7 +6568,7 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         k = "location"
         v = d.get(k)
         if v is not None:
-            e = _E_LocationEnumType.get(v) if type(v) is str else None
+            e = _E_LocationEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, LocationEnumType)
             v = e
@@ -6537,6 +6591,8 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         o.unit_of_measure = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SampledValueType)
     return o
@@ -6657,7 +6713,7 @@ def _d_SetMonitoringDataType(d: Any) -> SetMonitoringDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MonitorEnumType.get(v) if type(v) is str else None
+        e = _E_MonitorEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MonitorEnumType)
         v = e
@@ -6687,6 +6743,8 @@ def _d_SetMonitoringDataType(d: Any) -> SetMonitoringDataType:
         o.variable = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringDataType)
     return o
@@ -6800,7 +6858,7 @@ def _d_SetMonitoringResultType(d: Any) -> SetMonitoringResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_SetMonitoringStatusEnumType.get(v) if type(v) is str else None
+        e = _E_SetMonitoringStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, SetMonitoringStatusEnumType)
         v = e
@@ -6810,7 +6868,7 @@ def _d_SetMonitoringResultType(d: Any) -> SetMonitoringResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MonitorEnumType.get(v) if type(v) is str else None
+        e = _E_MonitorEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MonitorEnumType)
         v = e
@@ -6840,6 +6898,8 @@ def _d_SetMonitoringResultType(d: Any) -> SetMonitoringResultType:
         o.severity = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringResultType)
     return o
@@ -6940,7 +7000,7 @@ def _d_SetVariableDataType(d: Any) -> SetVariableDataType:
         k = "attributeType"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -6971,6 +7031,8 @@ def _d_SetVariableDataType(d: Any) -> SetVariableDataType:
         o.variable = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetVariableDataType)
     return o
@@ -7045,7 +7107,7 @@ def _d_SetVariableResultType(d: Any) -> SetVariableResultType:
         k = "attributeType"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -7056,7 +7118,7 @@ def _d_SetVariableResultType(d: Any) -> SetVariableResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_SetVariableStatusEnumType.get(v) if type(v) is str else None
+        e = _E_SetVariableStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, SetVariableStatusEnumType)
         v = e
@@ -7085,6 +7147,8 @@ def _d_SetVariableResultType(d: Any) -> SetVariableResultType:
         o.variable = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetVariableResultType)
     return o
@@ -7350,7 +7414,7 @@ def _d_TransactionType(d: Any) -> TransactionType:
         k = "chargingState"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingStateEnumType.get(v) if type(v) is str else None
+            e = _E_ChargingStateEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingStateEnumType)
             v = e
@@ -7368,7 +7432,7 @@ def _d_TransactionType(d: Any) -> TransactionType:
         k = "stoppedReason"
         v = d.get(k)
         if v is not None:
-            e = _E_ReasonEnumType.get(v) if type(v) is str else None
+            e = _E_ReasonEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ReasonEnumType)
             v = e
@@ -7385,6 +7449,8 @@ def _d_TransactionType(d: Any) -> TransactionType:
         o.remote_start_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TransactionType)
     return o
@@ -7574,7 +7640,7 @@ def _d_VPNType(d: Any) -> VPNType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_VPNEnumType.get(v) if type(v) is str else None
+        e = _E_VPNEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, VPNEnumType)
         v = e
@@ -7582,6 +7648,8 @@ def _d_VPNType(d: Any) -> VPNType:
         o.type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VPNType)
     return o
@@ -7670,7 +7738,7 @@ def _d_VariableAttributeType(d: Any) -> VariableAttributeType:
         k = "type"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -7688,7 +7756,7 @@ def _d_VariableAttributeType(d: Any) -> VariableAttributeType:
         k = "mutability"
         v = d.get(k)
         if v is not None:
-            e = _E_MutabilityEnumType.get(v) if type(v) is str else None
+            e = _E_MutabilityEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MutabilityEnumType)
             v = e
@@ -7713,6 +7781,8 @@ def _d_VariableAttributeType(d: Any) -> VariableAttributeType:
         o.constant = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VariableAttributeType)
     return o
@@ -7798,7 +7868,7 @@ def _d_VariableCharacteristicsType(d: Any) -> VariableCharacteristicsType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DataEnumType.get(v) if type(v) is str else None
+        e = _E_DataEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DataEnumType)
         v = e
@@ -7838,6 +7908,8 @@ def _d_VariableCharacteristicsType(d: Any) -> VariableCharacteristicsType:
         o.supports_monitoring = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VariableCharacteristicsType)
     return o
@@ -7948,7 +8020,7 @@ def _d_VariableMonitoringType(d: Any) -> VariableMonitoringType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MonitorEnumType.get(v) if type(v) is str else None
+        e = _E_MonitorEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MonitorEnumType)
         v = e
@@ -7964,6 +8036,8 @@ def _d_VariableMonitoringType(d: Any) -> VariableMonitoringType:
         o.severity = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VariableMonitoringType)
     return o
@@ -8209,7 +8283,7 @@ def _d_AuthorizeResponse(d: Any) -> AuthorizeResponse:
         k = "certificateStatus"
         v = d.get(k)
         if v is not None:
-            e = _E_AuthorizeCertificateStatusEnumType.get(v) if type(v) is str else None
+            e = _E_AuthorizeCertificateStatusEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AuthorizeCertificateStatusEnumType)
             v = e
@@ -8218,6 +8292,8 @@ def _d_AuthorizeResponse(d: Any) -> AuthorizeResponse:
         o.certificate_status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_AuthorizeResponse)
     return o
@@ -8285,7 +8361,7 @@ def _d_BootNotificationRequest(d: Any) -> BootNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_BootReasonEnumType.get(v) if type(v) is str else None
+        e = _E_BootReasonEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, BootReasonEnumType)
         v = e
@@ -8293,6 +8369,8 @@ def _d_BootNotificationRequest(d: Any) -> BootNotificationRequest:
         o.reason = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_BootNotificationRequest)
     return o
@@ -8367,7 +8445,7 @@ def _d_BootNotificationResponse(d: Any) -> BootNotificationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RegistrationStatusEnumType.get(v) if type(v) is str else None
+        e = _E_RegistrationStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, RegistrationStatusEnumType)
         v = e
@@ -8382,6 +8460,8 @@ def _d_BootNotificationResponse(d: Any) -> BootNotificationResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_BootNotificationResponse)
     return o
@@ -8512,7 +8592,7 @@ def _d_CancelReservationResponse(d: Any) -> CancelReservationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CancelReservationStatusEnumType.get(v) if type(v) is str else None
+        e = _E_CancelReservationStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CancelReservationStatusEnumType)
         v = e
@@ -8527,6 +8607,8 @@ def _d_CancelReservationResponse(d: Any) -> CancelReservationResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CancelReservationResponse)
     return o
@@ -8594,7 +8676,7 @@ def _d_CertificateSignedRequest(d: Any) -> CertificateSignedRequest:
         k = "certificateType"
         v = d.get(k)
         if v is not None:
-            e = _E_CertificateSigningUseEnumType.get(v) if type(v) is str else None
+            e = _E_CertificateSigningUseEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, CertificateSigningUseEnumType)
             v = e
@@ -8603,6 +8685,8 @@ def _d_CertificateSignedRequest(d: Any) -> CertificateSignedRequest:
         o.certificate_type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateSignedRequest)
     return o
@@ -8662,7 +8746,7 @@ def _d_CertificateSignedResponse(d: Any) -> CertificateSignedResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateSignedStatusEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateSignedStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateSignedStatusEnumType)
         v = e
@@ -8677,6 +8761,8 @@ def _d_CertificateSignedResponse(d: Any) -> CertificateSignedResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateSignedResponse)
     return o
@@ -8744,7 +8830,7 @@ def _d_ChangeAvailabilityRequest(d: Any) -> ChangeAvailabilityRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_OperationalStatusEnumType.get(v) if type(v) is str else None
+        e = _E_OperationalStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, OperationalStatusEnumType)
         v = e
@@ -8752,6 +8838,8 @@ def _d_ChangeAvailabilityRequest(d: Any) -> ChangeAvailabilityRequest:
         o.operational_status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChangeAvailabilityRequest)
     return o
@@ -8812,7 +8900,7 @@ def _d_ChangeAvailabilityResponse(d: Any) -> ChangeAvailabilityResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChangeAvailabilityStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ChangeAvailabilityStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChangeAvailabilityStatusEnumType)
         v = e
@@ -8827,6 +8915,8 @@ def _d_ChangeAvailabilityResponse(d: Any) -> ChangeAvailabilityResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChangeAvailabilityResponse)
     return o
@@ -8926,7 +9016,7 @@ def _d_ClearCacheResponse(d: Any) -> ClearCacheResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearCacheStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ClearCacheStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearCacheStatusEnumType)
         v = e
@@ -8941,6 +9031,8 @@ def _d_ClearCacheResponse(d: Any) -> ClearCacheResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearCacheResponse)
     return o
@@ -9070,7 +9162,7 @@ def _d_ClearChargingProfileResponse(d: Any) -> ClearChargingProfileResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearChargingProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ClearChargingProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearChargingProfileStatusEnumType)
         v = e
@@ -9085,6 +9177,8 @@ def _d_ClearChargingProfileResponse(d: Any) -> ClearChargingProfileResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearChargingProfileResponse)
     return o
@@ -9200,7 +9294,7 @@ def _d_ClearDisplayMessageResponse(d: Any) -> ClearDisplayMessageResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearMessageStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ClearMessageStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearMessageStatusEnumType)
         v = e
@@ -9215,6 +9309,8 @@ def _d_ClearDisplayMessageResponse(d: Any) -> ClearDisplayMessageResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearDisplayMessageResponse)
     return o
@@ -9389,7 +9485,7 @@ def _d_ClearedChargingLimitRequest(d: Any) -> ClearedChargingLimitRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingLimitSourceEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingLimitSourceEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingLimitSourceEnumType)
         v = e
@@ -9405,6 +9501,8 @@ def _d_ClearedChargingLimitRequest(d: Any) -> ClearedChargingLimitRequest:
         o.evse_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearedChargingLimitRequest)
     return o
@@ -9745,7 +9843,7 @@ def _d_CustomerInformationResponse(d: Any) -> CustomerInformationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CustomerInformationStatusEnumType.get(v) if type(v) is str else None
+        e = _E_CustomerInformationStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CustomerInformationStatusEnumType)
         v = e
@@ -9760,6 +9858,8 @@ def _d_CustomerInformationResponse(d: Any) -> CustomerInformationResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CustomerInformationResponse)
     return o
@@ -9905,7 +10005,7 @@ def _d_DataTransferResponse(d: Any) -> DataTransferResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DataTransferStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DataTransferStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DataTransferStatusEnumType)
         v = e
@@ -9929,6 +10029,8 @@ def _d_DataTransferResponse(d: Any) -> DataTransferResponse:
         o.data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DataTransferResponse)
     return o
@@ -10050,7 +10152,7 @@ def _d_DeleteCertificateResponse(d: Any) -> DeleteCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DeleteCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DeleteCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DeleteCertificateStatusEnumType)
         v = e
@@ -10065,6 +10167,8 @@ def _d_DeleteCertificateResponse(d: Any) -> DeleteCertificateResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DeleteCertificateResponse)
     return o
@@ -10125,7 +10229,7 @@ def _d_FirmwareStatusNotificationRequest(d: Any) -> FirmwareStatusNotificationRe
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_FirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_FirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, FirmwareStatusEnumType)
         v = e
@@ -10141,6 +10245,8 @@ def _d_FirmwareStatusNotificationRequest(d: Any) -> FirmwareStatusNotificationRe
         o.request_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_FirmwareStatusNotificationRequest)
     return o
@@ -10247,7 +10353,7 @@ def _d_Get15118EVCertificateRequest(d: Any) -> Get15118EVCertificateRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateActionEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateActionEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateActionEnumType)
         v = e
@@ -10263,6 +10369,8 @@ def _d_Get15118EVCertificateRequest(d: Any) -> Get15118EVCertificateRequest:
         o.exi_request = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_Get15118EVCertificateRequest)
     return o
@@ -10331,7 +10439,7 @@ def _d_Get15118EVCertificateResponse(d: Any) -> Get15118EVCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_Iso15118EVCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_Iso15118EVCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, Iso15118EVCertificateStatusEnumType)
         v = e
@@ -10354,6 +10462,8 @@ def _d_Get15118EVCertificateResponse(d: Any) -> Get15118EVCertificateResponse:
         o.exi_response = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_Get15118EVCertificateResponse)
     return o
@@ -10430,7 +10540,7 @@ def _d_GetBaseReportRequest(d: Any) -> GetBaseReportRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ReportBaseEnumType.get(v) if type(v) is str else None
+        e = _E_ReportBaseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ReportBaseEnumType)
         v = e
@@ -10438,6 +10548,8 @@ def _d_GetBaseReportRequest(d: Any) -> GetBaseReportRequest:
         o.report_base = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetBaseReportRequest)
     return o
@@ -10496,7 +10608,7 @@ def _d_GetBaseReportResponse(d: Any) -> GetBaseReportResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericDeviceModelStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericDeviceModelStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericDeviceModelStatusEnumType)
         v = e
@@ -10511,6 +10623,8 @@ def _d_GetBaseReportResponse(d: Any) -> GetBaseReportResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetBaseReportResponse)
     return o
@@ -10626,7 +10740,7 @@ def _d_GetCertificateStatusResponse(d: Any) -> GetCertificateStatusResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetCertificateStatusEnumType)
         v = e
@@ -10649,6 +10763,8 @@ def _d_GetCertificateStatusResponse(d: Any) -> GetCertificateStatusResponse:
         o.ocsp_result = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetCertificateStatusResponse)
     return o
@@ -10802,7 +10918,7 @@ def _d_GetChargingProfilesResponse(d: Any) -> GetChargingProfilesResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetChargingProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetChargingProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetChargingProfileStatusEnumType)
         v = e
@@ -10817,6 +10933,8 @@ def _d_GetChargingProfilesResponse(d: Any) -> GetChargingProfilesResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetChargingProfilesResponse)
     return o
@@ -10884,7 +11002,7 @@ def _d_GetCompositeScheduleRequest(d: Any) -> GetCompositeScheduleRequest:
         k = "chargingRateUnit"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingRateUnitEnumType.get(v) if type(v) is str else None
+            e = _E_ChargingRateUnitEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingRateUnitEnumType)
             v = e
@@ -10901,6 +11019,8 @@ def _d_GetCompositeScheduleRequest(d: Any) -> GetCompositeScheduleRequest:
         o.evse_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetCompositeScheduleRequest)
     return o
@@ -10968,7 +11088,7 @@ def _d_GetCompositeScheduleResponse(d: Any) -> GetCompositeScheduleResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -10990,6 +11110,8 @@ def _d_GetCompositeScheduleResponse(d: Any) -> GetCompositeScheduleResponse:
         o.schedule = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetCompositeScheduleResponse)
     return o
@@ -11072,7 +11194,7 @@ def _d_GetDisplayMessagesRequest(d: Any) -> GetDisplayMessagesRequest:
         k = "priority"
         v = d.get(k)
         if v is not None:
-            e = _E_MessagePriorityEnumType.get(v) if type(v) is str else None
+            e = _E_MessagePriorityEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MessagePriorityEnumType)
             v = e
@@ -11082,7 +11204,7 @@ def _d_GetDisplayMessagesRequest(d: Any) -> GetDisplayMessagesRequest:
         k = "state"
         v = d.get(k)
         if v is not None:
-            e = _E_MessageStateEnumType.get(v) if type(v) is str else None
+            e = _E_MessageStateEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MessageStateEnumType)
             v = e
@@ -11091,6 +11213,8 @@ def _d_GetDisplayMessagesRequest(d: Any) -> GetDisplayMessagesRequest:
         o.state = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetDisplayMessagesRequest)
     return o
@@ -11167,7 +11291,7 @@ def _d_GetDisplayMessagesResponse(d: Any) -> GetDisplayMessagesResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetDisplayMessagesStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetDisplayMessagesStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetDisplayMessagesStatusEnumType)
         v = e
@@ -11182,6 +11306,8 @@ def _d_GetDisplayMessagesResponse(d: Any) -> GetDisplayMessagesResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetDisplayMessagesResponse)
     return o
@@ -11298,7 +11424,7 @@ def _d_GetInstalledCertificateIdsResponse(d: Any) -> GetInstalledCertificateIdsR
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetInstalledCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetInstalledCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetInstalledCertificateStatusEnumType)
         v = e
@@ -11322,6 +11448,8 @@ def _d_GetInstalledCertificateIdsResponse(d: Any) -> GetInstalledCertificateIdsR
         o.certificate_hash_data_chain = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetInstalledCertificateIdsResponse)
     return o
@@ -11491,7 +11619,7 @@ def _d_GetLogRequest(d: Any) -> GetLogRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_LogEnumType.get(v) if type(v) is str else None
+        e = _E_LogEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, LogEnumType)
         v = e
@@ -11523,6 +11651,8 @@ def _d_GetLogRequest(d: Any) -> GetLogRequest:
         o.retry_interval = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetLogRequest)
     return o
@@ -11604,7 +11734,7 @@ def _d_GetLogResponse(d: Any) -> GetLogResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_LogStatusEnumType.get(v) if type(v) is str else None
+        e = _E_LogStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, LogStatusEnumType)
         v = e
@@ -11627,6 +11757,8 @@ def _d_GetLogResponse(d: Any) -> GetLogResponse:
         o.filename = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetLogResponse)
     return o
@@ -11781,7 +11913,7 @@ def _d_GetMonitoringReportResponse(d: Any) -> GetMonitoringReportResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericDeviceModelStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericDeviceModelStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericDeviceModelStatusEnumType)
         v = e
@@ -11796,6 +11928,8 @@ def _d_GetMonitoringReportResponse(d: Any) -> GetMonitoringReportResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetMonitoringReportResponse)
     return o
@@ -11945,7 +12079,7 @@ def _d_GetReportResponse(d: Any) -> GetReportResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericDeviceModelStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericDeviceModelStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericDeviceModelStatusEnumType)
         v = e
@@ -11960,6 +12094,8 @@ def _d_GetReportResponse(d: Any) -> GetReportResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetReportResponse)
     return o
@@ -12350,7 +12486,7 @@ def _d_InstallCertificateRequest(d: Any) -> InstallCertificateRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_InstallCertificateUseEnumType.get(v) if type(v) is str else None
+        e = _E_InstallCertificateUseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, InstallCertificateUseEnumType)
         v = e
@@ -12366,6 +12502,8 @@ def _d_InstallCertificateRequest(d: Any) -> InstallCertificateRequest:
         o.certificate = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_InstallCertificateRequest)
     return o
@@ -12426,7 +12564,7 @@ def _d_InstallCertificateResponse(d: Any) -> InstallCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_InstallCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_InstallCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, InstallCertificateStatusEnumType)
         v = e
@@ -12441,6 +12579,8 @@ def _d_InstallCertificateResponse(d: Any) -> InstallCertificateResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_InstallCertificateResponse)
     return o
@@ -12501,7 +12641,7 @@ def _d_LogStatusNotificationRequest(d: Any) -> LogStatusNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UploadLogStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UploadLogStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UploadLogStatusEnumType)
         v = e
@@ -12517,6 +12657,8 @@ def _d_LogStatusNotificationRequest(d: Any) -> LogStatusNotificationRequest:
         o.request_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_LogStatusNotificationRequest)
     return o
@@ -13220,7 +13362,7 @@ def _d_NotifyEVChargingNeedsResponse(d: Any) -> NotifyEVChargingNeedsResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_NotifyEVChargingNeedsStatusEnumType.get(v) if type(v) is str else None
+        e = _E_NotifyEVChargingNeedsStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, NotifyEVChargingNeedsStatusEnumType)
         v = e
@@ -13235,6 +13377,8 @@ def _d_NotifyEVChargingNeedsResponse(d: Any) -> NotifyEVChargingNeedsResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NotifyEVChargingNeedsResponse)
     return o
@@ -13380,7 +13524,7 @@ def _d_NotifyEVChargingScheduleResponse(d: Any) -> NotifyEVChargingScheduleRespo
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -13395,6 +13539,8 @@ def _d_NotifyEVChargingScheduleResponse(d: Any) -> NotifyEVChargingScheduleRespo
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NotifyEVChargingScheduleResponse)
     return o
@@ -14023,7 +14169,7 @@ def _d_PublishFirmwareResponse(d: Any) -> PublishFirmwareResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -14038,6 +14184,8 @@ def _d_PublishFirmwareResponse(d: Any) -> PublishFirmwareResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_PublishFirmwareResponse)
     return o
@@ -14096,7 +14244,7 @@ def _d_PublishFirmwareStatusNotificationRequest(d: Any) -> PublishFirmwareStatus
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_PublishFirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_PublishFirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, PublishFirmwareStatusEnumType)
         v = e
@@ -14121,6 +14269,8 @@ def _d_PublishFirmwareStatusNotificationRequest(d: Any) -> PublishFirmwareStatus
         o.request_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_PublishFirmwareStatusNotificationRequest)
     return o
@@ -14239,7 +14389,7 @@ def _d_ReportChargingProfilesRequest(d: Any) -> ReportChargingProfilesRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingLimitSourceEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingLimitSourceEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingLimitSourceEnumType)
         v = e
@@ -14272,6 +14422,8 @@ def _d_ReportChargingProfilesRequest(d: Any) -> ReportChargingProfilesRequest:
         o.evse_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ReportChargingProfilesRequest)
     return o
@@ -14511,7 +14663,7 @@ def _d_RequestStartTransactionResponse(d: Any) -> RequestStartTransactionRespons
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RequestStartStopStatusEnumType.get(v) if type(v) is str else None
+        e = _E_RequestStartStopStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, RequestStartStopStatusEnumType)
         v = e
@@ -14534,6 +14686,8 @@ def _d_RequestStartTransactionResponse(d: Any) -> RequestStartTransactionRespons
         o.transaction_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_RequestStartTransactionResponse)
     return o
@@ -14656,7 +14810,7 @@ def _d_RequestStopTransactionResponse(d: Any) -> RequestStopTransactionResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RequestStartStopStatusEnumType.get(v) if type(v) is str else None
+        e = _E_RequestStartStopStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, RequestStartStopStatusEnumType)
         v = e
@@ -14671,6 +14825,8 @@ def _d_RequestStopTransactionResponse(d: Any) -> RequestStopTransactionResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_RequestStopTransactionResponse)
     return o
@@ -14739,7 +14895,7 @@ def _d_ReservationStatusUpdateRequest(d: Any) -> ReservationStatusUpdateRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ReservationUpdateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ReservationUpdateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ReservationUpdateStatusEnumType)
         v = e
@@ -14747,6 +14903,8 @@ def _d_ReservationStatusUpdateRequest(d: Any) -> ReservationStatusUpdateRequest:
         o.reservation_update_status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ReservationStatusUpdateRequest)
     return o
@@ -14860,7 +15018,7 @@ def _d_ReserveNowRequest(d: Any) -> ReserveNowRequest:
         k = "connectorType"
         v = d.get(k)
         if v is not None:
-            e = _E_ConnectorEnumType.get(v) if type(v) is str else None
+            e = _E_ConnectorEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ConnectorEnumType)
             v = e
@@ -14891,6 +15049,8 @@ def _d_ReserveNowRequest(d: Any) -> ReserveNowRequest:
         o.group_id_token = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ReserveNowRequest)
     return o
@@ -14979,7 +15139,7 @@ def _d_ReserveNowResponse(d: Any) -> ReserveNowResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ReserveNowStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ReserveNowStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ReserveNowStatusEnumType)
         v = e
@@ -14994,6 +15154,8 @@ def _d_ReserveNowResponse(d: Any) -> ReserveNowResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ReserveNowResponse)
     return o
@@ -15054,7 +15216,7 @@ def _d_ResetRequest(d: Any) -> ResetRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ResetEnumType.get(v) if type(v) is str else None
+        e = _E_ResetEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ResetEnumType)
         v = e
@@ -15070,6 +15232,8 @@ def _d_ResetRequest(d: Any) -> ResetRequest:
         o.evse_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ResetRequest)
     return o
@@ -15127,7 +15291,7 @@ def _d_ResetResponse(d: Any) -> ResetResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ResetStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ResetStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ResetStatusEnumType)
         v = e
@@ -15142,6 +15306,8 @@ def _d_ResetResponse(d: Any) -> ResetResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ResetResponse)
     return o
@@ -15340,7 +15506,7 @@ def _d_SendLocalListRequest(d: Any) -> SendLocalListRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UpdateEnumType.get(v) if type(v) is str else None
+        e = _E_UpdateEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UpdateEnumType)
         v = e
@@ -15348,6 +15514,8 @@ def _d_SendLocalListRequest(d: Any) -> SendLocalListRequest:
         o.update_type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SendLocalListRequest)
     return o
@@ -15414,7 +15582,7 @@ def _d_SendLocalListResponse(d: Any) -> SendLocalListResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_SendLocalListStatusEnumType.get(v) if type(v) is str else None
+        e = _E_SendLocalListStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, SendLocalListStatusEnumType)
         v = e
@@ -15429,6 +15597,8 @@ def _d_SendLocalListResponse(d: Any) -> SendLocalListResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SendLocalListResponse)
     return o
@@ -15560,7 +15730,7 @@ def _d_SetChargingProfileResponse(d: Any) -> SetChargingProfileResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfileStatusEnumType)
         v = e
@@ -15575,6 +15745,8 @@ def _d_SetChargingProfileResponse(d: Any) -> SetChargingProfileResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetChargingProfileResponse)
     return o
@@ -15690,7 +15862,7 @@ def _d_SetDisplayMessageResponse(d: Any) -> SetDisplayMessageResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DisplayMessageStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DisplayMessageStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DisplayMessageStatusEnumType)
         v = e
@@ -15705,6 +15877,8 @@ def _d_SetDisplayMessageResponse(d: Any) -> SetDisplayMessageResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetDisplayMessageResponse)
     return o
@@ -15765,7 +15939,7 @@ def _d_SetMonitoringBaseRequest(d: Any) -> SetMonitoringBaseRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MonitoringBaseEnumType.get(v) if type(v) is str else None
+        e = _E_MonitoringBaseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MonitoringBaseEnumType)
         v = e
@@ -15773,6 +15947,8 @@ def _d_SetMonitoringBaseRequest(d: Any) -> SetMonitoringBaseRequest:
         o.monitoring_base = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringBaseRequest)
     return o
@@ -15825,7 +16001,7 @@ def _d_SetMonitoringBaseResponse(d: Any) -> SetMonitoringBaseResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericDeviceModelStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericDeviceModelStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericDeviceModelStatusEnumType)
         v = e
@@ -15840,6 +16016,8 @@ def _d_SetMonitoringBaseResponse(d: Any) -> SetMonitoringBaseResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringBaseResponse)
     return o
@@ -15955,7 +16133,7 @@ def _d_SetMonitoringLevelResponse(d: Any) -> SetMonitoringLevelResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -15970,6 +16148,8 @@ def _d_SetMonitoringLevelResponse(d: Any) -> SetMonitoringLevelResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringLevelResponse)
     return o
@@ -16099,7 +16279,7 @@ def _d_SetNetworkProfileResponse(d: Any) -> SetNetworkProfileResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_SetNetworkProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_SetNetworkProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, SetNetworkProfileStatusEnumType)
         v = e
@@ -16114,6 +16294,8 @@ def _d_SetNetworkProfileResponse(d: Any) -> SetNetworkProfileResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetNetworkProfileResponse)
     return o
@@ -16409,7 +16591,7 @@ def _d_SignCertificateRequest(d: Any) -> SignCertificateRequest:
         k = "certificateType"
         v = d.get(k)
         if v is not None:
-            e = _E_CertificateSigningUseEnumType.get(v) if type(v) is str else None
+            e = _E_CertificateSigningUseEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, CertificateSigningUseEnumType)
             v = e
@@ -16418,6 +16600,8 @@ def _d_SignCertificateRequest(d: Any) -> SignCertificateRequest:
         o.certificate_type = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SignCertificateRequest)
     return o
@@ -16477,7 +16661,7 @@ def _d_SignCertificateResponse(d: Any) -> SignCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -16492,6 +16676,8 @@ def _d_SignCertificateResponse(d: Any) -> SignCertificateResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SignCertificateResponse)
     return o
@@ -16557,7 +16743,7 @@ def _d_StatusNotificationRequest(d: Any) -> StatusNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ConnectorStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ConnectorStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ConnectorStatusEnumType)
         v = e
@@ -16581,6 +16767,8 @@ def _d_StatusNotificationRequest(d: Any) -> StatusNotificationRequest:
         o.connector_id = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_StatusNotificationRequest)
     return o
@@ -16695,7 +16883,7 @@ def _d_TransactionEventRequest(d: Any) -> TransactionEventRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TransactionEventEnumType.get(v) if type(v) is str else None
+        e = _E_TransactionEventEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TransactionEventEnumType)
         v = e
@@ -16721,7 +16909,7 @@ def _d_TransactionEventRequest(d: Any) -> TransactionEventRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TriggerReasonEnumType.get(v) if type(v) is str else None
+        e = _E_TriggerReasonEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TriggerReasonEnumType)
         v = e
@@ -16790,6 +16978,8 @@ def _d_TransactionEventRequest(d: Any) -> TransactionEventRequest:
         o.id_token = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TransactionEventRequest)
     return o
@@ -17032,7 +17222,7 @@ def _d_TriggerMessageRequest(d: Any) -> TriggerMessageRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MessageTriggerEnumType.get(v) if type(v) is str else None
+        e = _E_MessageTriggerEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MessageTriggerEnumType)
         v = e
@@ -17040,6 +17230,8 @@ def _d_TriggerMessageRequest(d: Any) -> TriggerMessageRequest:
         o.requested_message = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TriggerMessageRequest)
     return o
@@ -17100,7 +17292,7 @@ def _d_TriggerMessageResponse(d: Any) -> TriggerMessageResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TriggerMessageStatusEnumType.get(v) if type(v) is str else None
+        e = _E_TriggerMessageStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TriggerMessageStatusEnumType)
         v = e
@@ -17115,6 +17307,8 @@ def _d_TriggerMessageResponse(d: Any) -> TriggerMessageResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TriggerMessageResponse)
     return o
@@ -17246,7 +17440,7 @@ def _d_UnlockConnectorResponse(d: Any) -> UnlockConnectorResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UnlockStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UnlockStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UnlockStatusEnumType)
         v = e
@@ -17261,6 +17455,8 @@ def _d_UnlockConnectorResponse(d: Any) -> UnlockConnectorResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UnlockConnectorResponse)
     return o
@@ -17374,7 +17570,7 @@ def _d_UnpublishFirmwareResponse(d: Any) -> UnpublishFirmwareResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UnpublishFirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UnpublishFirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UnpublishFirmwareStatusEnumType)
         v = e
@@ -17382,6 +17578,8 @@ def _d_UnpublishFirmwareResponse(d: Any) -> UnpublishFirmwareResponse:
         o.status = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UnpublishFirmwareResponse)
     return o
@@ -17535,7 +17733,7 @@ def _d_UpdateFirmwareResponse(d: Any) -> UpdateFirmwareResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UpdateFirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UpdateFirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UpdateFirmwareStatusEnumType)
         v = e
@@ -17550,6 +17748,8 @@ def _d_UpdateFirmwareResponse(d: Any) -> UpdateFirmwareResponse:
         o.status_info = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UpdateFirmwareResponse)
     return o

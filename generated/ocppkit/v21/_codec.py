@@ -3275,11 +3275,14 @@ _K_VatNumberValidationResponse: Final[frozenset[str]] = frozenset(
 
 def _di_enum_ComponentCriterionEnumType(v: Any) -> Any:
     e: Any
-    e = _E_ComponentCriterionEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, ComponentCriterionEnumType)
-    v = e
+    try:
+        e = _E_ComponentCriterionEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, ComponentCriterionEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -3294,11 +3297,14 @@ def _ei_enum_ComponentCriterionEnumType(v: Any) -> Any:
 
 def _di_enum_DERControlEnumType(v: Any) -> Any:
     e: Any
-    e = _E_DERControlEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, DERControlEnumType)
-    v = e
+    try:
+        e = _E_DERControlEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, DERControlEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -3311,11 +3317,14 @@ def _ei_enum_DERControlEnumType(v: Any) -> Any:
 
 def _di_enum_DayOfWeekEnumType(v: Any) -> Any:
     e: Any
-    e = _E_DayOfWeekEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, DayOfWeekEnumType)
-    v = e
+    try:
+        e = _E_DayOfWeekEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, DayOfWeekEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -3328,11 +3337,14 @@ def _ei_enum_DayOfWeekEnumType(v: Any) -> Any:
 
 def _di_enum_EnergyTransferModeEnumType(v: Any) -> Any:
     e: Any
-    e = _E_EnergyTransferModeEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, EnergyTransferModeEnumType)
-    v = e
+    try:
+        e = _E_EnergyTransferModeEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, EnergyTransferModeEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -3347,11 +3359,14 @@ def _ei_enum_EnergyTransferModeEnumType(v: Any) -> Any:
 
 def _di_enum_GetCertificateIdUseEnumType(v: Any) -> Any:
     e: Any
-    e = _E_GetCertificateIdUseEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, GetCertificateIdUseEnumType)
-    v = e
+    try:
+        e = _E_GetCertificateIdUseEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, GetCertificateIdUseEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -3366,11 +3381,14 @@ def _ei_enum_GetCertificateIdUseEnumType(v: Any) -> Any:
 
 def _di_enum_IslandingDetectionEnumType(v: Any) -> Any:
     e: Any
-    e = _E_IslandingDetectionEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, IslandingDetectionEnumType)
-    v = e
+    try:
+        e = _E_IslandingDetectionEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, IslandingDetectionEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -3385,11 +3403,14 @@ def _ei_enum_IslandingDetectionEnumType(v: Any) -> Any:
 
 def _di_enum_MonitoringCriterionEnumType(v: Any) -> Any:
     e: Any
-    e = _E_MonitoringCriterionEnumType.get(v) if type(v) is str else None
-    if e is None:
-        raise rt.bad_enum(v, MonitoringCriterionEnumType)
-    v = e
+    try:
+        e = _E_MonitoringCriterionEnumType.get(v)
+        if e is None:
+            raise rt.bad_enum(v, MonitoringCriterionEnumType)
+        v = e
 
+    except TypeError:  # unhashable: not a string
+        raise rt.bad_str(v, None) from None
     return v
 
 
@@ -3667,7 +3688,7 @@ def _d_APNType(d: Any) -> APNType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_APNAuthenticationEnumType.get(v) if type(v) is str else None
+        e = _E_APNAuthenticationEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, APNAuthenticationEnumType)
         v = e
@@ -3682,6 +3703,8 @@ def _d_APNType(d: Any) -> APNType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_APNType)
     return o
@@ -4498,7 +4521,7 @@ def _d_CertificateHashDataChainType(d: Any) -> CertificateHashDataChainType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetCertificateIdUseEnumType.get(v) if type(v) is str else None
+        e = _E_GetCertificateIdUseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetCertificateIdUseEnumType)
         v = e
@@ -4522,6 +4545,8 @@ def _d_CertificateHashDataChainType(d: Any) -> CertificateHashDataChainType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateHashDataChainType)
     return o
@@ -4584,7 +4609,7 @@ def _d_CertificateHashDataType(d: Any) -> CertificateHashDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_HashAlgorithmEnumType.get(v) if type(v) is str else None
+        e = _E_HashAlgorithmEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, HashAlgorithmEnumType)
         v = e
@@ -4623,6 +4648,8 @@ def _d_CertificateHashDataType(d: Any) -> CertificateHashDataType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateHashDataType)
     return o
@@ -4697,7 +4724,7 @@ def _d_CertificateStatusRequestInfoType(d: Any) -> CertificateStatusRequestInfoT
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateStatusSourceEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateStatusSourceEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateStatusSourceEnumType)
         v = e
@@ -4721,6 +4748,8 @@ def _d_CertificateStatusRequestInfoType(d: Any) -> CertificateStatusRequestInfoT
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateStatusRequestInfoType)
     return o
@@ -4791,7 +4820,7 @@ def _d_CertificateStatusType(d: Any) -> CertificateStatusType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateStatusSourceEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateStatusSourceEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateStatusSourceEnumType)
         v = e
@@ -4801,7 +4830,7 @@ def _d_CertificateStatusType(d: Any) -> CertificateStatusType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateStatusEnumType)
         v = e
@@ -4823,6 +4852,8 @@ def _d_CertificateStatusType(d: Any) -> CertificateStatusType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateStatusType)
     return o
@@ -5000,7 +5031,7 @@ def _d_ChargingNeedsType(d: Any) -> ChargingNeedsType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_EnergyTransferModeEnumType.get(v) if type(v) is str else None
+        e = _E_EnergyTransferModeEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, EnergyTransferModeEnumType)
         v = e
@@ -5032,7 +5063,7 @@ def _d_ChargingNeedsType(d: Any) -> ChargingNeedsType:
         k = "controlMode"
         v = d.get(k)
         if v is not None:
-            e = _E_ControlModeEnumType.get(v) if type(v) is str else None
+            e = _E_ControlModeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ControlModeEnumType)
             v = e
@@ -5042,7 +5073,7 @@ def _d_ChargingNeedsType(d: Any) -> ChargingNeedsType:
         k = "mobilityNeedsMode"
         v = d.get(k)
         if v is not None:
-            e = _E_MobilityNeedsModeEnumType.get(v) if type(v) is str else None
+            e = _E_MobilityNeedsModeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MobilityNeedsModeEnumType)
             v = e
@@ -5065,6 +5096,8 @@ def _d_ChargingNeedsType(d: Any) -> ChargingNeedsType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingNeedsType)
     return o
@@ -5264,7 +5297,7 @@ def _d_ChargingProfileCriterionType(d: Any) -> ChargingProfileCriterionType:
         k = "chargingProfilePurpose"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingProfilePurposeEnumType.get(v) if type(v) is str else None
+            e = _E_ChargingProfilePurposeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingProfilePurposeEnumType)
             v = e
@@ -5308,6 +5341,8 @@ def _d_ChargingProfileCriterionType(d: Any) -> ChargingProfileCriterionType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingProfileCriterionType)
     return o
@@ -5395,7 +5430,7 @@ def _d_ChargingProfileType(d: Any) -> ChargingProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfilePurposeEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingProfilePurposeEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfilePurposeEnumType)
         v = e
@@ -5405,7 +5440,7 @@ def _d_ChargingProfileType(d: Any) -> ChargingProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfileKindEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingProfileKindEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfileKindEnumType)
         v = e
@@ -5414,7 +5449,7 @@ def _d_ChargingProfileType(d: Any) -> ChargingProfileType:
         k = "recurrencyKind"
         v = d.get(k)
         if v is not None:
-            e = _E_RecurrencyKindEnumType.get(v) if type(v) is str else None
+            e = _E_RecurrencyKindEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, RecurrencyKindEnumType)
             v = e
@@ -5500,6 +5535,8 @@ def _d_ChargingProfileType(d: Any) -> ChargingProfileType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingProfileType)
     return o
@@ -5797,7 +5834,7 @@ def _d_ChargingSchedulePeriodType(d: Any) -> ChargingSchedulePeriodType:
         k = "operationMode"
         v = d.get(k)
         if v is not None:
-            e = _E_OperationModeEnumType.get(v) if type(v) is str else None
+            e = _E_OperationModeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, OperationModeEnumType)
             v = e
@@ -5831,6 +5868,8 @@ def _d_ChargingSchedulePeriodType(d: Any) -> ChargingSchedulePeriodType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingSchedulePeriodType)
     return o
@@ -6058,7 +6097,7 @@ def _d_ChargingScheduleType(d: Any) -> ChargingScheduleType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingRateUnitEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingRateUnitEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingRateUnitEnumType)
         v = e
@@ -6155,6 +6194,8 @@ def _d_ChargingScheduleType(d: Any) -> ChargingScheduleType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChargingScheduleType)
     return o
@@ -6664,7 +6705,7 @@ def _d_ClearChargingProfileType(d: Any) -> ClearChargingProfileType:
         k = "chargingProfilePurpose"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingProfilePurposeEnumType.get(v) if type(v) is str else None
+            e = _E_ChargingProfilePurposeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingProfilePurposeEnumType)
             v = e
@@ -6690,6 +6731,8 @@ def _d_ClearChargingProfileType(d: Any) -> ClearChargingProfileType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearChargingProfileType)
     return o
@@ -6752,7 +6795,7 @@ def _d_ClearMonitoringResultType(d: Any) -> ClearMonitoringResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearMonitoringStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ClearMonitoringStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearMonitoringStatusEnumType)
         v = e
@@ -6784,6 +6827,8 @@ def _d_ClearMonitoringResultType(d: Any) -> ClearMonitoringResultType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearMonitoringResultType)
     return o
@@ -6862,7 +6907,7 @@ def _d_ClearTariffsResultType(d: Any) -> ClearTariffsResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TariffClearStatusEnumType.get(v) if type(v) is str else None
+        e = _E_TariffClearStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TariffClearStatusEnumType)
         v = e
@@ -6877,6 +6922,8 @@ def _d_ClearTariffsResultType(d: Any) -> ClearTariffsResultType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearTariffsResultType)
     return o
@@ -7117,7 +7164,7 @@ def _d_CompositeScheduleType(d: Any) -> CompositeScheduleType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingRateUnitEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingRateUnitEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingRateUnitEnumType)
         v = e
@@ -7141,6 +7188,8 @@ def _d_CompositeScheduleType(d: Any) -> CompositeScheduleType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CompositeScheduleType)
     return o
@@ -7506,7 +7555,7 @@ def _d_CostDimensionType(d: Any) -> CostDimensionType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CostDimensionEnumType.get(v) if type(v) is str else None
+        e = _E_CostDimensionEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CostDimensionEnumType)
         v = e
@@ -7529,6 +7578,8 @@ def _d_CostDimensionType(d: Any) -> CostDimensionType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CostDimensionType)
     return o
@@ -7580,7 +7631,7 @@ def _d_CostType(d: Any) -> CostType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CostKindEnumType.get(v) if type(v) is str else None
+        e = _E_CostKindEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CostKindEnumType)
         v = e
@@ -7611,6 +7662,8 @@ def _d_CostType(d: Any) -> CostType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CostType)
     return o
@@ -8555,7 +8608,7 @@ def _d_DERCurveGetType(d: Any) -> DERCurveGetType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DERControlEnumType.get(v) if type(v) is str else None
+        e = _E_DERControlEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DERControlEnumType)
         v = e
@@ -8586,6 +8639,8 @@ def _d_DERCurveGetType(d: Any) -> DERCurveGetType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DERCurveGetType)
     return o
@@ -8773,7 +8828,7 @@ def _d_DERCurveType(d: Any) -> DERCurveType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DERUnitEnumType.get(v) if type(v) is str else None
+        e = _E_DERUnitEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DERUnitEnumType)
         v = e
@@ -8811,6 +8866,8 @@ def _d_DERCurveType(d: Any) -> DERCurveType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DERCurveType)
     return o
@@ -9710,7 +9767,7 @@ def _d_EventDataType(d: Any) -> EventDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_EventTriggerEnumType.get(v) if type(v) is str else None
+        e = _E_EventTriggerEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, EventTriggerEnumType)
         v = e
@@ -9787,7 +9844,7 @@ def _d_EventDataType(d: Any) -> EventDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_EventNotificationEnumType.get(v) if type(v) is str else None
+        e = _E_EventNotificationEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, EventNotificationEnumType)
         v = e
@@ -9819,6 +9876,8 @@ def _d_EventDataType(d: Any) -> EventDataType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_EventDataType)
     return o
@@ -10425,7 +10484,7 @@ def _d_FixedVarType(d: Any) -> FixedVarType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DERUnitEnumType.get(v) if type(v) is str else None
+        e = _E_DERUnitEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DERUnitEnumType)
         v = e
@@ -10455,6 +10514,8 @@ def _d_FixedVarType(d: Any) -> FixedVarType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_FixedVarType)
     return o
@@ -10798,7 +10859,7 @@ def _d_GetVariableDataType(d: Any) -> GetVariableDataType:
         k = "attributeType"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -10828,6 +10889,8 @@ def _d_GetVariableDataType(d: Any) -> GetVariableDataType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetVariableDataType)
     return o
@@ -10888,7 +10951,7 @@ def _d_GetVariableResultType(d: Any) -> GetVariableResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetVariableStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetVariableStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetVariableStatusEnumType)
         v = e
@@ -10904,7 +10967,7 @@ def _d_GetVariableResultType(d: Any) -> GetVariableResultType:
         k = "attributeType"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -10942,6 +11005,8 @@ def _d_GetVariableResultType(d: Any) -> GetVariableResultType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetVariableResultType)
     return o
@@ -11288,7 +11353,7 @@ def _d_IdTokenInfoType(d: Any) -> IdTokenInfoType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_AuthorizationStatusEnumType.get(v) if type(v) is str else None
+        e = _E_AuthorizationStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, AuthorizationStatusEnumType)
         v = e
@@ -11357,6 +11422,8 @@ def _d_IdTokenInfoType(d: Any) -> IdTokenInfoType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_IdTokenInfoType)
     return o
@@ -11917,7 +11984,7 @@ def _d_MessageContentType(d: Any) -> MessageContentType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MessageFormatEnumType.get(v) if type(v) is str else None
+        e = _E_MessageFormatEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MessageFormatEnumType)
         v = e
@@ -11948,6 +12015,8 @@ def _d_MessageContentType(d: Any) -> MessageContentType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_MessageContentType)
     return o
@@ -12023,7 +12092,7 @@ def _d_MessageInfoType(d: Any) -> MessageInfoType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MessagePriorityEnumType.get(v) if type(v) is str else None
+        e = _E_MessagePriorityEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MessagePriorityEnumType)
         v = e
@@ -12032,7 +12101,7 @@ def _d_MessageInfoType(d: Any) -> MessageInfoType:
         k = "state"
         v = d.get(k)
         if v is not None:
-            e = _E_MessageStateEnumType.get(v) if type(v) is str else None
+            e = _E_MessageStateEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MessageStateEnumType)
             v = e
@@ -12086,6 +12155,8 @@ def _d_MessageInfoType(d: Any) -> MessageInfoType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_MessageInfoType)
     return o
@@ -12429,7 +12500,7 @@ def _d_NetworkConnectionProfileType(d: Any) -> NetworkConnectionProfileType:
         k = "ocppVersion"
         v = d.get(k)
         if v is not None:
-            e = _E_OCPPVersionEnumType.get(v) if type(v) is str else None
+            e = _E_OCPPVersionEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, OCPPVersionEnumType)
             v = e
@@ -12440,7 +12511,7 @@ def _d_NetworkConnectionProfileType(d: Any) -> NetworkConnectionProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_OCPPInterfaceEnumType.get(v) if type(v) is str else None
+        e = _E_OCPPInterfaceEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, OCPPInterfaceEnumType)
         v = e
@@ -12450,7 +12521,7 @@ def _d_NetworkConnectionProfileType(d: Any) -> NetworkConnectionProfileType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_OCPPTransportEnumType.get(v) if type(v) is str else None
+        e = _E_OCPPTransportEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, OCPPTransportEnumType)
         v = e
@@ -12514,6 +12585,8 @@ def _d_NetworkConnectionProfileType(d: Any) -> NetworkConnectionProfileType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NetworkConnectionProfileType)
     return o
@@ -12628,7 +12701,7 @@ def _d_OCSPRequestDataType(d: Any) -> OCSPRequestDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_HashAlgorithmEnumType.get(v) if type(v) is str else None
+        e = _E_HashAlgorithmEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, HashAlgorithmEnumType)
         v = e
@@ -12675,6 +12748,8 @@ def _d_OCSPRequestDataType(d: Any) -> OCSPRequestDataType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_OCSPRequestDataType)
     return o
@@ -14053,7 +14128,7 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         k = "measurand"
         v = d.get(k)
         if v is not None:
-            e = _E_MeasurandEnumType.get(v) if type(v) is str else None
+            e = _E_MeasurandEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MeasurandEnumType)
             v = e
@@ -14063,7 +14138,7 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         k = "context"
         v = d.get(k)
         if v is not None:
-            e = _E_ReadingContextEnumType.get(v) if type(v) is str else None
+            e = _E_ReadingContextEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ReadingContextEnumType)
             v = e
@@ -14073,7 +14148,7 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         k = "phase"
         v = d.get(k)
         if v is not None:
-            e = _E_PhaseEnumType.get(v) if type(v) is str else None
+            e = _E_PhaseEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, PhaseEnumType)
             v = e
@@ -14083,7 +14158,7 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         k = "location"
         v = d.get(k)
         if v is not None:
-            e = _E_LocationEnumType.get(v) if type(v) is str else None
+            e = _E_LocationEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, LocationEnumType)
             v = e
@@ -14113,6 +14188,8 @@ def _d_SampledValueType(d: Any) -> SampledValueType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SampledValueType)
     return o
@@ -14235,7 +14312,7 @@ def _d_SetMonitoringDataType(d: Any) -> SetMonitoringDataType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MonitorEnumType.get(v) if type(v) is str else None
+        e = _E_MonitorEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MonitorEnumType)
         v = e
@@ -14274,6 +14351,8 @@ def _d_SetMonitoringDataType(d: Any) -> SetMonitoringDataType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringDataType)
     return o
@@ -14394,7 +14473,7 @@ def _d_SetMonitoringResultType(d: Any) -> SetMonitoringResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_SetMonitoringStatusEnumType.get(v) if type(v) is str else None
+        e = _E_SetMonitoringStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, SetMonitoringStatusEnumType)
         v = e
@@ -14404,7 +14483,7 @@ def _d_SetMonitoringResultType(d: Any) -> SetMonitoringResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MonitorEnumType.get(v) if type(v) is str else None
+        e = _E_MonitorEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MonitorEnumType)
         v = e
@@ -14443,6 +14522,8 @@ def _d_SetMonitoringResultType(d: Any) -> SetMonitoringResultType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringResultType)
     return o
@@ -14540,7 +14621,7 @@ def _d_SetVariableDataType(d: Any) -> SetVariableDataType:
         k = "attributeType"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -14578,6 +14659,8 @@ def _d_SetVariableDataType(d: Any) -> SetVariableDataType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetVariableDataType)
     return o
@@ -14645,7 +14728,7 @@ def _d_SetVariableResultType(d: Any) -> SetVariableResultType:
         k = "attributeType"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -14656,7 +14739,7 @@ def _d_SetVariableResultType(d: Any) -> SetVariableResultType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_SetVariableStatusEnumType.get(v) if type(v) is str else None
+        e = _E_SetVariableStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, SetVariableStatusEnumType)
         v = e
@@ -14692,6 +14775,8 @@ def _d_SetVariableResultType(d: Any) -> SetVariableResultType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetVariableResultType)
     return o
@@ -15020,7 +15105,7 @@ def _d_TariffAssignmentType(d: Any) -> TariffAssignmentType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TariffKindEnumType.get(v) if type(v) is str else None
+        e = _E_TariffKindEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TariffKindEnumType)
         v = e
@@ -15060,6 +15145,8 @@ def _d_TariffAssignmentType(d: Any) -> TariffAssignmentType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TariffAssignmentType)
     return o
@@ -15173,7 +15260,7 @@ def _d_TariffConditionsFixedType(d: Any) -> TariffConditionsFixedType:
         k = "evseKind"
         v = d.get(k)
         if v is not None:
-            e = _E_EvseKindEnumType.get(v) if type(v) is str else None
+            e = _E_EvseKindEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, EvseKindEnumType)
             v = e
@@ -15205,6 +15292,8 @@ def _d_TariffConditionsFixedType(d: Any) -> TariffConditionsFixedType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TariffConditionsFixedType)
     return o
@@ -15337,7 +15426,7 @@ def _d_TariffConditionsType(d: Any) -> TariffConditionsType:
         k = "evseKind"
         v = d.get(k)
         if v is not None:
-            e = _E_EvseKindEnumType.get(v) if type(v) is str else None
+            e = _E_EvseKindEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, EvseKindEnumType)
             v = e
@@ -15449,6 +15538,8 @@ def _d_TariffConditionsType(d: Any) -> TariffConditionsType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TariffConditionsType)
     return o
@@ -16531,7 +16622,7 @@ def _d_TotalCostType(d: Any) -> TotalCostType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TariffCostEnumType.get(v) if type(v) is str else None
+        e = _E_TariffCostEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TariffCostEnumType)
         v = e
@@ -16595,6 +16686,8 @@ def _d_TotalCostType(d: Any) -> TotalCostType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TotalCostType)
     return o
@@ -16984,7 +17077,7 @@ def _d_TransactionType(d: Any) -> TransactionType:
         k = "chargingState"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingStateEnumType.get(v) if type(v) is str else None
+            e = _E_ChargingStateEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingStateEnumType)
             v = e
@@ -17002,7 +17095,7 @@ def _d_TransactionType(d: Any) -> TransactionType:
         k = "stoppedReason"
         v = d.get(k)
         if v is not None:
-            e = _E_ReasonEnumType.get(v) if type(v) is str else None
+            e = _E_ReasonEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ReasonEnumType)
             v = e
@@ -17020,7 +17113,7 @@ def _d_TransactionType(d: Any) -> TransactionType:
         k = "operationMode"
         v = d.get(k)
         if v is not None:
-            e = _E_OperationModeEnumType.get(v) if type(v) is str else None
+            e = _E_OperationModeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, OperationModeEnumType)
             v = e
@@ -17051,6 +17144,8 @@ def _d_TransactionType(d: Any) -> TransactionType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TransactionType)
     return o
@@ -17802,7 +17897,7 @@ def _d_VPNType(d: Any) -> VPNType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_VPNEnumType.get(v) if type(v) is str else None
+        e = _E_VPNEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, VPNEnumType)
         v = e
@@ -17817,6 +17912,8 @@ def _d_VPNType(d: Any) -> VPNType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VPNType)
     return o
@@ -17898,7 +17995,7 @@ def _d_VariableAttributeType(d: Any) -> VariableAttributeType:
         k = "type"
         v = d.get(k)
         if v is not None:
-            e = _E_AttributeEnumType.get(v) if type(v) is str else None
+            e = _E_AttributeEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AttributeEnumType)
             v = e
@@ -17916,7 +18013,7 @@ def _d_VariableAttributeType(d: Any) -> VariableAttributeType:
         k = "mutability"
         v = d.get(k)
         if v is not None:
-            e = _E_MutabilityEnumType.get(v) if type(v) is str else None
+            e = _E_MutabilityEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MutabilityEnumType)
             v = e
@@ -17948,6 +18045,8 @@ def _d_VariableAttributeType(d: Any) -> VariableAttributeType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VariableAttributeType)
     return o
@@ -18026,7 +18125,7 @@ def _d_VariableCharacteristicsType(d: Any) -> VariableCharacteristicsType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DataEnumType.get(v) if type(v) is str else None
+        e = _E_DataEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DataEnumType)
         v = e
@@ -18083,6 +18182,8 @@ def _d_VariableCharacteristicsType(d: Any) -> VariableCharacteristicsType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VariableCharacteristicsType)
     return o
@@ -18197,7 +18298,7 @@ def _d_VariableMonitoringType(d: Any) -> VariableMonitoringType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MonitorEnumType.get(v) if type(v) is str else None
+        e = _E_MonitorEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MonitorEnumType)
         v = e
@@ -18217,7 +18318,7 @@ def _d_VariableMonitoringType(d: Any) -> VariableMonitoringType:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_EventNotificationEnumType.get(v) if type(v) is str else None
+        e = _E_EventNotificationEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, EventNotificationEnumType)
         v = e
@@ -18232,6 +18333,8 @@ def _d_VariableMonitoringType(d: Any) -> VariableMonitoringType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VariableMonitoringType)
     return o
@@ -18406,7 +18509,7 @@ def _d_VoltageParamsType(d: Any) -> VoltageParamsType:
         k = "powerDuringCessation"
         v = d.get(k)
         if v is not None:
-            e = _E_PowerDuringCessationEnumType.get(v) if type(v) is str else None
+            e = _E_PowerDuringCessationEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, PowerDuringCessationEnumType)
             v = e
@@ -18422,6 +18525,8 @@ def _d_VoltageParamsType(d: Any) -> VoltageParamsType:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VoltageParamsType)
     return o
@@ -18549,7 +18654,7 @@ def _d_AFRRSignalResponse(d: Any) -> AFRRSignalResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -18571,6 +18676,8 @@ def _d_AFRRSignalResponse(d: Any) -> AFRRSignalResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_AFRRSignalResponse)
     return o
@@ -18697,7 +18804,7 @@ def _d_AdjustPeriodicEventStreamResponse(d: Any) -> AdjustPeriodicEventStreamRes
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -18719,6 +18826,8 @@ def _d_AdjustPeriodicEventStreamResponse(d: Any) -> AdjustPeriodicEventStreamRes
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_AdjustPeriodicEventStreamResponse)
     return o
@@ -18863,7 +18972,7 @@ def _d_AuthorizeResponse(d: Any) -> AuthorizeResponse:
         k = "certificateStatus"
         v = d.get(k)
         if v is not None:
-            e = _E_AuthorizeCertificateStatusEnumType.get(v) if type(v) is str else None
+            e = _E_AuthorizeCertificateStatusEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, AuthorizeCertificateStatusEnumType)
             v = e
@@ -18895,6 +19004,8 @@ def _d_AuthorizeResponse(d: Any) -> AuthorizeResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_AuthorizeResponse)
     return o
@@ -18973,7 +19084,7 @@ def _d_BatterySwapRequest(d: Any) -> BatterySwapRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_BatterySwapEventEnumType.get(v) if type(v) is str else None
+        e = _E_BatterySwapEventEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, BatterySwapEventEnumType)
         v = e
@@ -19003,6 +19114,8 @@ def _d_BatterySwapRequest(d: Any) -> BatterySwapRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_BatterySwapRequest)
     return o
@@ -19120,7 +19233,7 @@ def _d_BootNotificationRequest(d: Any) -> BootNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_BootReasonEnumType.get(v) if type(v) is str else None
+        e = _E_BootReasonEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, BootReasonEnumType)
         v = e
@@ -19135,6 +19248,8 @@ def _d_BootNotificationRequest(d: Any) -> BootNotificationRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_BootNotificationRequest)
     return o
@@ -19202,7 +19317,7 @@ def _d_BootNotificationResponse(d: Any) -> BootNotificationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RegistrationStatusEnumType.get(v) if type(v) is str else None
+        e = _E_RegistrationStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, RegistrationStatusEnumType)
         v = e
@@ -19224,6 +19339,8 @@ def _d_BootNotificationResponse(d: Any) -> BootNotificationResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_BootNotificationResponse)
     return o
@@ -19351,7 +19468,7 @@ def _d_CancelReservationResponse(d: Any) -> CancelReservationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CancelReservationStatusEnumType.get(v) if type(v) is str else None
+        e = _E_CancelReservationStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CancelReservationStatusEnumType)
         v = e
@@ -19373,6 +19490,8 @@ def _d_CancelReservationResponse(d: Any) -> CancelReservationResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CancelReservationResponse)
     return o
@@ -19433,7 +19552,7 @@ def _d_CertificateSignedRequest(d: Any) -> CertificateSignedRequest:
         k = "certificateType"
         v = d.get(k)
         if v is not None:
-            e = _E_CertificateSigningUseEnumType.get(v) if type(v) is str else None
+            e = _E_CertificateSigningUseEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, CertificateSigningUseEnumType)
             v = e
@@ -19457,6 +19576,8 @@ def _d_CertificateSignedRequest(d: Any) -> CertificateSignedRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateSignedRequest)
     return o
@@ -19516,7 +19637,7 @@ def _d_CertificateSignedResponse(d: Any) -> CertificateSignedResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateSignedStatusEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateSignedStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateSignedStatusEnumType)
         v = e
@@ -19538,6 +19659,8 @@ def _d_CertificateSignedResponse(d: Any) -> CertificateSignedResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CertificateSignedResponse)
     return o
@@ -19598,7 +19721,7 @@ def _d_ChangeAvailabilityRequest(d: Any) -> ChangeAvailabilityRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_OperationalStatusEnumType.get(v) if type(v) is str else None
+        e = _E_OperationalStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, OperationalStatusEnumType)
         v = e
@@ -19613,6 +19736,8 @@ def _d_ChangeAvailabilityRequest(d: Any) -> ChangeAvailabilityRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChangeAvailabilityRequest)
     return o
@@ -19666,7 +19791,7 @@ def _d_ChangeAvailabilityResponse(d: Any) -> ChangeAvailabilityResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChangeAvailabilityStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ChangeAvailabilityStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChangeAvailabilityStatusEnumType)
         v = e
@@ -19688,6 +19813,8 @@ def _d_ChangeAvailabilityResponse(d: Any) -> ChangeAvailabilityResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChangeAvailabilityResponse)
     return o
@@ -19812,7 +19939,7 @@ def _d_ChangeTransactionTariffResponse(d: Any) -> ChangeTransactionTariffRespons
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TariffChangeStatusEnumType.get(v) if type(v) is str else None
+        e = _E_TariffChangeStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TariffChangeStatusEnumType)
         v = e
@@ -19834,6 +19961,8 @@ def _d_ChangeTransactionTariffResponse(d: Any) -> ChangeTransactionTariffRespons
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ChangeTransactionTariffResponse)
     return o
@@ -19926,7 +20055,7 @@ def _d_ClearCacheResponse(d: Any) -> ClearCacheResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearCacheStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ClearCacheStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearCacheStatusEnumType)
         v = e
@@ -19948,6 +20077,8 @@ def _d_ClearCacheResponse(d: Any) -> ClearCacheResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearCacheResponse)
     return o
@@ -20070,7 +20201,7 @@ def _d_ClearChargingProfileResponse(d: Any) -> ClearChargingProfileResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearChargingProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ClearChargingProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearChargingProfileStatusEnumType)
         v = e
@@ -20092,6 +20223,8 @@ def _d_ClearChargingProfileResponse(d: Any) -> ClearChargingProfileResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearChargingProfileResponse)
     return o
@@ -20152,7 +20285,7 @@ def _d_ClearDERControlRequest(d: Any) -> ClearDERControlRequest:
         k = "controlType"
         v = d.get(k)
         if v is not None:
-            e = _E_DERControlEnumType.get(v) if type(v) is str else None
+            e = _E_DERControlEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, DERControlEnumType)
             v = e
@@ -20176,6 +20309,8 @@ def _d_ClearDERControlRequest(d: Any) -> ClearDERControlRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearDERControlRequest)
     return o
@@ -20233,7 +20368,7 @@ def _d_ClearDERControlResponse(d: Any) -> ClearDERControlResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DERControlStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DERControlStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DERControlStatusEnumType)
         v = e
@@ -20255,6 +20390,8 @@ def _d_ClearDERControlResponse(d: Any) -> ClearDERControlResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearDERControlResponse)
     return o
@@ -20367,7 +20504,7 @@ def _d_ClearDisplayMessageResponse(d: Any) -> ClearDisplayMessageResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ClearMessageStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ClearMessageStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ClearMessageStatusEnumType)
         v = e
@@ -20389,6 +20526,8 @@ def _d_ClearDisplayMessageResponse(d: Any) -> ClearDisplayMessageResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ClearDisplayMessageResponse)
     return o
@@ -21145,7 +21284,7 @@ def _d_CustomerInformationResponse(d: Any) -> CustomerInformationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CustomerInformationStatusEnumType.get(v) if type(v) is str else None
+        e = _E_CustomerInformationStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CustomerInformationStatusEnumType)
         v = e
@@ -21167,6 +21306,8 @@ def _d_CustomerInformationResponse(d: Any) -> CustomerInformationResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_CustomerInformationResponse)
     return o
@@ -21305,7 +21446,7 @@ def _d_DataTransferResponse(d: Any) -> DataTransferResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DataTransferStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DataTransferStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DataTransferStatusEnumType)
         v = e
@@ -21336,6 +21477,8 @@ def _d_DataTransferResponse(d: Any) -> DataTransferResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DataTransferResponse)
     return o
@@ -21450,7 +21593,7 @@ def _d_DeleteCertificateResponse(d: Any) -> DeleteCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DeleteCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DeleteCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DeleteCertificateStatusEnumType)
         v = e
@@ -21472,6 +21615,8 @@ def _d_DeleteCertificateResponse(d: Any) -> DeleteCertificateResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_DeleteCertificateResponse)
     return o
@@ -21525,7 +21670,7 @@ def _d_FirmwareStatusNotificationRequest(d: Any) -> FirmwareStatusNotificationRe
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_FirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_FirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, FirmwareStatusEnumType)
         v = e
@@ -21555,6 +21700,8 @@ def _d_FirmwareStatusNotificationRequest(d: Any) -> FirmwareStatusNotificationRe
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_FirmwareStatusNotificationRequest)
     return o
@@ -21662,7 +21809,7 @@ def _d_Get15118EVCertificateRequest(d: Any) -> Get15118EVCertificateRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_CertificateActionEnumType.get(v) if type(v) is str else None
+        e = _E_CertificateActionEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, CertificateActionEnumType)
         v = e
@@ -21704,6 +21851,8 @@ def _d_Get15118EVCertificateRequest(d: Any) -> Get15118EVCertificateRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_Get15118EVCertificateRequest)
     return o
@@ -21782,7 +21931,7 @@ def _d_Get15118EVCertificateResponse(d: Any) -> Get15118EVCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_Iso15118EVCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_Iso15118EVCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, Iso15118EVCertificateStatusEnumType)
         v = e
@@ -21822,6 +21971,8 @@ def _d_Get15118EVCertificateResponse(d: Any) -> Get15118EVCertificateResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_Get15118EVCertificateResponse)
     return o
@@ -21900,7 +22051,7 @@ def _d_GetBaseReportRequest(d: Any) -> GetBaseReportRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ReportBaseEnumType.get(v) if type(v) is str else None
+        e = _E_ReportBaseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ReportBaseEnumType)
         v = e
@@ -21915,6 +22066,8 @@ def _d_GetBaseReportRequest(d: Any) -> GetBaseReportRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetBaseReportRequest)
     return o
@@ -21966,7 +22119,7 @@ def _d_GetBaseReportResponse(d: Any) -> GetBaseReportResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericDeviceModelStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericDeviceModelStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericDeviceModelStatusEnumType)
         v = e
@@ -21988,6 +22141,8 @@ def _d_GetBaseReportResponse(d: Any) -> GetBaseReportResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetBaseReportResponse)
     return o
@@ -22210,7 +22365,7 @@ def _d_GetCertificateStatusResponse(d: Any) -> GetCertificateStatusResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetCertificateStatusEnumType)
         v = e
@@ -22240,6 +22395,8 @@ def _d_GetCertificateStatusResponse(d: Any) -> GetCertificateStatusResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetCertificateStatusResponse)
     return o
@@ -22390,7 +22547,7 @@ def _d_GetChargingProfilesResponse(d: Any) -> GetChargingProfilesResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetChargingProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetChargingProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetChargingProfileStatusEnumType)
         v = e
@@ -22412,6 +22569,8 @@ def _d_GetChargingProfilesResponse(d: Any) -> GetChargingProfilesResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetChargingProfilesResponse)
     return o
@@ -22472,7 +22631,7 @@ def _d_GetCompositeScheduleRequest(d: Any) -> GetCompositeScheduleRequest:
         k = "chargingRateUnit"
         v = d.get(k)
         if v is not None:
-            e = _E_ChargingRateUnitEnumType.get(v) if type(v) is str else None
+            e = _E_ChargingRateUnitEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, ChargingRateUnitEnumType)
             v = e
@@ -22498,6 +22657,8 @@ def _d_GetCompositeScheduleRequest(d: Any) -> GetCompositeScheduleRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetCompositeScheduleRequest)
     return o
@@ -22560,7 +22721,7 @@ def _d_GetCompositeScheduleResponse(d: Any) -> GetCompositeScheduleResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -22589,6 +22750,8 @@ def _d_GetCompositeScheduleResponse(d: Any) -> GetCompositeScheduleResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetCompositeScheduleResponse)
     return o
@@ -22663,7 +22826,7 @@ def _d_GetDERControlRequest(d: Any) -> GetDERControlRequest:
         k = "controlType"
         v = d.get(k)
         if v is not None:
-            e = _E_DERControlEnumType.get(v) if type(v) is str else None
+            e = _E_DERControlEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, DERControlEnumType)
             v = e
@@ -22687,6 +22850,8 @@ def _d_GetDERControlRequest(d: Any) -> GetDERControlRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetDERControlRequest)
     return o
@@ -22751,7 +22916,7 @@ def _d_GetDERControlResponse(d: Any) -> GetDERControlResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DERControlStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DERControlStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DERControlStatusEnumType)
         v = e
@@ -22773,6 +22938,8 @@ def _d_GetDERControlResponse(d: Any) -> GetDERControlResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetDERControlResponse)
     return o
@@ -22842,7 +23009,7 @@ def _d_GetDisplayMessagesRequest(d: Any) -> GetDisplayMessagesRequest:
         k = "priority"
         v = d.get(k)
         if v is not None:
-            e = _E_MessagePriorityEnumType.get(v) if type(v) is str else None
+            e = _E_MessagePriorityEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MessagePriorityEnumType)
             v = e
@@ -22852,7 +23019,7 @@ def _d_GetDisplayMessagesRequest(d: Any) -> GetDisplayMessagesRequest:
         k = "state"
         v = d.get(k)
         if v is not None:
-            e = _E_MessageStateEnumType.get(v) if type(v) is str else None
+            e = _E_MessageStateEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, MessageStateEnumType)
             v = e
@@ -22868,6 +23035,8 @@ def _d_GetDisplayMessagesRequest(d: Any) -> GetDisplayMessagesRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetDisplayMessagesRequest)
     return o
@@ -22937,7 +23106,7 @@ def _d_GetDisplayMessagesResponse(d: Any) -> GetDisplayMessagesResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetDisplayMessagesStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetDisplayMessagesStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetDisplayMessagesStatusEnumType)
         v = e
@@ -22959,6 +23128,8 @@ def _d_GetDisplayMessagesResponse(d: Any) -> GetDisplayMessagesResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetDisplayMessagesResponse)
     return o
@@ -23068,7 +23239,7 @@ def _d_GetInstalledCertificateIdsResponse(d: Any) -> GetInstalledCertificateIdsR
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GetInstalledCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GetInstalledCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GetInstalledCertificateStatusEnumType)
         v = e
@@ -23099,6 +23270,8 @@ def _d_GetInstalledCertificateIdsResponse(d: Any) -> GetInstalledCertificateIdsR
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetInstalledCertificateIdsResponse)
     return o
@@ -23261,7 +23434,7 @@ def _d_GetLogRequest(d: Any) -> GetLogRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_LogEnumType.get(v) if type(v) is str else None
+        e = _E_LogEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, LogEnumType)
         v = e
@@ -23302,6 +23475,8 @@ def _d_GetLogRequest(d: Any) -> GetLogRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetLogRequest)
     return o
@@ -23378,7 +23553,7 @@ def _d_GetLogResponse(d: Any) -> GetLogResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_LogStatusEnumType.get(v) if type(v) is str else None
+        e = _E_LogStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, LogStatusEnumType)
         v = e
@@ -23408,6 +23583,8 @@ def _d_GetLogResponse(d: Any) -> GetLogResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetLogResponse)
     return o
@@ -23555,7 +23732,7 @@ def _d_GetMonitoringReportResponse(d: Any) -> GetMonitoringReportResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericDeviceModelStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericDeviceModelStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericDeviceModelStatusEnumType)
         v = e
@@ -23577,6 +23754,8 @@ def _d_GetMonitoringReportResponse(d: Any) -> GetMonitoringReportResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetMonitoringReportResponse)
     return o
@@ -23814,7 +23993,7 @@ def _d_GetReportResponse(d: Any) -> GetReportResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericDeviceModelStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericDeviceModelStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericDeviceModelStatusEnumType)
         v = e
@@ -23836,6 +24015,8 @@ def _d_GetReportResponse(d: Any) -> GetReportResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetReportResponse)
     return o
@@ -23948,7 +24129,7 @@ def _d_GetTariffsResponse(d: Any) -> GetTariffsResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TariffGetStatusEnumType.get(v) if type(v) is str else None
+        e = _E_TariffGetStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TariffGetStatusEnumType)
         v = e
@@ -23979,6 +24160,8 @@ def _d_GetTariffsResponse(d: Any) -> GetTariffsResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_GetTariffsResponse)
     return o
@@ -24370,7 +24553,7 @@ def _d_InstallCertificateRequest(d: Any) -> InstallCertificateRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_InstallCertificateUseEnumType.get(v) if type(v) is str else None
+        e = _E_InstallCertificateUseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, InstallCertificateUseEnumType)
         v = e
@@ -24393,6 +24576,8 @@ def _d_InstallCertificateRequest(d: Any) -> InstallCertificateRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_InstallCertificateRequest)
     return o
@@ -24446,7 +24631,7 @@ def _d_InstallCertificateResponse(d: Any) -> InstallCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_InstallCertificateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_InstallCertificateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, InstallCertificateStatusEnumType)
         v = e
@@ -24468,6 +24653,8 @@ def _d_InstallCertificateResponse(d: Any) -> InstallCertificateResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_InstallCertificateResponse)
     return o
@@ -24521,7 +24708,7 @@ def _d_LogStatusNotificationRequest(d: Any) -> LogStatusNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UploadLogStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UploadLogStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UploadLogStatusEnumType)
         v = e
@@ -24551,6 +24738,8 @@ def _d_LogStatusNotificationRequest(d: Any) -> LogStatusNotificationRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_LogStatusNotificationRequest)
     return o
@@ -24839,7 +25028,7 @@ def _d_NotifyAllowedEnergyTransferResponse(d: Any) -> NotifyAllowedEnergyTransfe
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_NotifyAllowedEnergyTransferStatusEnumType.get(v) if type(v) is str else None
+        e = _E_NotifyAllowedEnergyTransferStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, NotifyAllowedEnergyTransferStatusEnumType)
         v = e
@@ -24861,6 +25050,8 @@ def _d_NotifyAllowedEnergyTransferResponse(d: Any) -> NotifyAllowedEnergyTransfe
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NotifyAllowedEnergyTransferResponse)
     return o
@@ -25207,7 +25398,7 @@ def _d_NotifyDERAlarmRequest(d: Any) -> NotifyDERAlarmRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DERControlEnumType.get(v) if type(v) is str else None
+        e = _E_DERControlEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DERControlEnumType)
         v = e
@@ -25216,7 +25407,7 @@ def _d_NotifyDERAlarmRequest(d: Any) -> NotifyDERAlarmRequest:
         k = "gridEventFault"
         v = d.get(k)
         if v is not None:
-            e = _E_GridEventFaultEnumType.get(v) if type(v) is str else None
+            e = _E_GridEventFaultEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, GridEventFaultEnumType)
             v = e
@@ -25255,6 +25446,8 @@ def _d_NotifyDERAlarmRequest(d: Any) -> NotifyDERAlarmRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NotifyDERAlarmRequest)
     return o
@@ -25741,7 +25934,7 @@ def _d_NotifyEVChargingNeedsResponse(d: Any) -> NotifyEVChargingNeedsResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_NotifyEVChargingNeedsStatusEnumType.get(v) if type(v) is str else None
+        e = _E_NotifyEVChargingNeedsStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, NotifyEVChargingNeedsStatusEnumType)
         v = e
@@ -25763,6 +25956,8 @@ def _d_NotifyEVChargingNeedsResponse(d: Any) -> NotifyEVChargingNeedsResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NotifyEVChargingNeedsResponse)
     return o
@@ -25939,7 +26134,7 @@ def _d_NotifyEVChargingScheduleResponse(d: Any) -> NotifyEVChargingScheduleRespo
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -25961,6 +26156,8 @@ def _d_NotifyEVChargingScheduleResponse(d: Any) -> NotifyEVChargingScheduleRespo
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NotifyEVChargingScheduleResponse)
     return o
@@ -26714,7 +26911,7 @@ def _d_NotifySettlementRequest(d: Any) -> NotifySettlementRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_PaymentStatusEnumType.get(v) if type(v) is str else None
+        e = _E_PaymentStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, PaymentStatusEnumType)
         v = e
@@ -26783,6 +26980,8 @@ def _d_NotifySettlementRequest(d: Any) -> NotifySettlementRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_NotifySettlementRequest)
     return o
@@ -27130,7 +27329,7 @@ def _d_OpenPeriodicEventStreamResponse(d: Any) -> OpenPeriodicEventStreamRespons
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -27152,6 +27351,8 @@ def _d_OpenPeriodicEventStreamResponse(d: Any) -> OpenPeriodicEventStreamRespons
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_OpenPeriodicEventStreamResponse)
     return o
@@ -27332,7 +27533,7 @@ def _d_PublishFirmwareResponse(d: Any) -> PublishFirmwareResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -27354,6 +27555,8 @@ def _d_PublishFirmwareResponse(d: Any) -> PublishFirmwareResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_PublishFirmwareResponse)
     return o
@@ -27405,7 +27608,7 @@ def _d_PublishFirmwareStatusNotificationRequest(d: Any) -> PublishFirmwareStatus
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_PublishFirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_PublishFirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, PublishFirmwareStatusEnumType)
         v = e
@@ -27446,6 +27649,8 @@ def _d_PublishFirmwareStatusNotificationRequest(d: Any) -> PublishFirmwareStatus
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_PublishFirmwareStatusNotificationRequest)
     return o
@@ -27621,7 +27826,7 @@ def _d_PullDynamicScheduleUpdateResponse(d: Any) -> PullDynamicScheduleUpdateRes
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfileStatusEnumType)
         v = e
@@ -27643,6 +27848,8 @@ def _d_PullDynamicScheduleUpdateResponse(d: Any) -> PullDynamicScheduleUpdateRes
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_PullDynamicScheduleUpdateResponse)
     return o
@@ -28183,7 +28390,7 @@ def _d_RequestBatterySwapResponse(d: Any) -> RequestBatterySwapResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -28205,6 +28412,8 @@ def _d_RequestBatterySwapResponse(d: Any) -> RequestBatterySwapResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_RequestBatterySwapResponse)
     return o
@@ -28376,7 +28585,7 @@ def _d_RequestStartTransactionResponse(d: Any) -> RequestStartTransactionRespons
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RequestStartStopStatusEnumType.get(v) if type(v) is str else None
+        e = _E_RequestStartStopStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, RequestStartStopStatusEnumType)
         v = e
@@ -28406,6 +28615,8 @@ def _d_RequestStartTransactionResponse(d: Any) -> RequestStartTransactionRespons
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_RequestStartTransactionResponse)
     return o
@@ -28521,7 +28732,7 @@ def _d_RequestStopTransactionResponse(d: Any) -> RequestStopTransactionResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_RequestStartStopStatusEnumType.get(v) if type(v) is str else None
+        e = _E_RequestStartStopStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, RequestStartStopStatusEnumType)
         v = e
@@ -28543,6 +28754,8 @@ def _d_RequestStopTransactionResponse(d: Any) -> RequestStopTransactionResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_RequestStopTransactionResponse)
     return o
@@ -28606,7 +28819,7 @@ def _d_ReservationStatusUpdateRequest(d: Any) -> ReservationStatusUpdateRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ReservationUpdateStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ReservationUpdateStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ReservationUpdateStatusEnumType)
         v = e
@@ -28621,6 +28834,8 @@ def _d_ReservationStatusUpdateRequest(d: Any) -> ReservationStatusUpdateRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ReservationStatusUpdateRequest)
     return o
@@ -28853,7 +29068,7 @@ def _d_ReserveNowResponse(d: Any) -> ReserveNowResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ReserveNowStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ReserveNowStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ReserveNowStatusEnumType)
         v = e
@@ -28875,6 +29090,8 @@ def _d_ReserveNowResponse(d: Any) -> ReserveNowResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ReserveNowResponse)
     return o
@@ -28928,7 +29145,7 @@ def _d_ResetRequest(d: Any) -> ResetRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ResetEnumType.get(v) if type(v) is str else None
+        e = _E_ResetEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ResetEnumType)
         v = e
@@ -28953,6 +29170,8 @@ def _d_ResetRequest(d: Any) -> ResetRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ResetRequest)
     return o
@@ -29005,7 +29224,7 @@ def _d_ResetResponse(d: Any) -> ResetResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ResetStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ResetStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ResetStatusEnumType)
         v = e
@@ -29027,6 +29246,8 @@ def _d_ResetResponse(d: Any) -> ResetResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_ResetResponse)
     return o
@@ -29218,7 +29439,7 @@ def _d_SendLocalListRequest(d: Any) -> SendLocalListRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UpdateEnumType.get(v) if type(v) is str else None
+        e = _E_UpdateEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UpdateEnumType)
         v = e
@@ -29233,6 +29454,8 @@ def _d_SendLocalListRequest(d: Any) -> SendLocalListRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SendLocalListRequest)
     return o
@@ -29292,7 +29515,7 @@ def _d_SendLocalListResponse(d: Any) -> SendLocalListResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_SendLocalListStatusEnumType.get(v) if type(v) is str else None
+        e = _E_SendLocalListStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, SendLocalListStatusEnumType)
         v = e
@@ -29314,6 +29537,8 @@ def _d_SendLocalListResponse(d: Any) -> SendLocalListResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SendLocalListResponse)
     return o
@@ -29442,7 +29667,7 @@ def _d_SetChargingProfileResponse(d: Any) -> SetChargingProfileResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfileStatusEnumType)
         v = e
@@ -29464,6 +29689,8 @@ def _d_SetChargingProfileResponse(d: Any) -> SetChargingProfileResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetChargingProfileResponse)
     return o
@@ -29533,7 +29760,7 @@ def _d_SetDERControlRequest(d: Any) -> SetDERControlRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DERControlEnumType.get(v) if type(v) is str else None
+        e = _E_DERControlEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DERControlEnumType)
         v = e
@@ -29604,6 +29831,8 @@ def _d_SetDERControlRequest(d: Any) -> SetDERControlRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetDERControlRequest)
     return o
@@ -29727,7 +29956,7 @@ def _d_SetDERControlResponse(d: Any) -> SetDERControlResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DERControlStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DERControlStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DERControlStatusEnumType)
         v = e
@@ -29758,6 +29987,8 @@ def _d_SetDERControlResponse(d: Any) -> SetDERControlResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetDERControlResponse)
     return o
@@ -29894,7 +30125,7 @@ def _d_SetDefaultTariffResponse(d: Any) -> SetDefaultTariffResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TariffSetStatusEnumType.get(v) if type(v) is str else None
+        e = _E_TariffSetStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TariffSetStatusEnumType)
         v = e
@@ -29916,6 +30147,8 @@ def _d_SetDefaultTariffResponse(d: Any) -> SetDefaultTariffResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetDefaultTariffResponse)
     return o
@@ -30024,7 +30257,7 @@ def _d_SetDisplayMessageResponse(d: Any) -> SetDisplayMessageResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_DisplayMessageStatusEnumType.get(v) if type(v) is str else None
+        e = _E_DisplayMessageStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, DisplayMessageStatusEnumType)
         v = e
@@ -30046,6 +30279,8 @@ def _d_SetDisplayMessageResponse(d: Any) -> SetDisplayMessageResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetDisplayMessageResponse)
     return o
@@ -30099,7 +30334,7 @@ def _d_SetMonitoringBaseRequest(d: Any) -> SetMonitoringBaseRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MonitoringBaseEnumType.get(v) if type(v) is str else None
+        e = _E_MonitoringBaseEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MonitoringBaseEnumType)
         v = e
@@ -30114,6 +30349,8 @@ def _d_SetMonitoringBaseRequest(d: Any) -> SetMonitoringBaseRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringBaseRequest)
     return o
@@ -30159,7 +30396,7 @@ def _d_SetMonitoringBaseResponse(d: Any) -> SetMonitoringBaseResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericDeviceModelStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericDeviceModelStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericDeviceModelStatusEnumType)
         v = e
@@ -30181,6 +30418,8 @@ def _d_SetMonitoringBaseResponse(d: Any) -> SetMonitoringBaseResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringBaseResponse)
     return o
@@ -30293,7 +30532,7 @@ def _d_SetMonitoringLevelResponse(d: Any) -> SetMonitoringLevelResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -30315,6 +30554,8 @@ def _d_SetMonitoringLevelResponse(d: Any) -> SetMonitoringLevelResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetMonitoringLevelResponse)
     return o
@@ -30437,7 +30678,7 @@ def _d_SetNetworkProfileResponse(d: Any) -> SetNetworkProfileResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_SetNetworkProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_SetNetworkProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, SetNetworkProfileStatusEnumType)
         v = e
@@ -30459,6 +30700,8 @@ def _d_SetNetworkProfileResponse(d: Any) -> SetNetworkProfileResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SetNetworkProfileResponse)
     return o
@@ -30747,7 +30990,7 @@ def _d_SignCertificateRequest(d: Any) -> SignCertificateRequest:
         k = "certificateType"
         v = d.get(k)
         if v is not None:
-            e = _E_CertificateSigningUseEnumType.get(v) if type(v) is str else None
+            e = _E_CertificateSigningUseEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, CertificateSigningUseEnumType)
             v = e
@@ -30778,6 +31021,8 @@ def _d_SignCertificateRequest(d: Any) -> SignCertificateRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SignCertificateRequest)
     return o
@@ -30845,7 +31090,7 @@ def _d_SignCertificateResponse(d: Any) -> SignCertificateResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -30867,6 +31112,8 @@ def _d_SignCertificateResponse(d: Any) -> SignCertificateResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_SignCertificateResponse)
     return o
@@ -30925,7 +31172,7 @@ def _d_StatusNotificationRequest(d: Any) -> StatusNotificationRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ConnectorStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ConnectorStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ConnectorStatusEnumType)
         v = e
@@ -30960,6 +31207,8 @@ def _d_StatusNotificationRequest(d: Any) -> StatusNotificationRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_StatusNotificationRequest)
     return o
@@ -31078,7 +31327,7 @@ def _d_TransactionEventRequest(d: Any) -> TransactionEventRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TransactionEventEnumType.get(v) if type(v) is str else None
+        e = _E_TransactionEventEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TransactionEventEnumType)
         v = e
@@ -31104,7 +31353,7 @@ def _d_TransactionEventRequest(d: Any) -> TransactionEventRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TriggerReasonEnumType.get(v) if type(v) is str else None
+        e = _E_TriggerReasonEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TriggerReasonEnumType)
         v = e
@@ -31159,7 +31408,7 @@ def _d_TransactionEventRequest(d: Any) -> TransactionEventRequest:
         k = "preconditioningStatus"
         v = d.get(k)
         if v is not None:
-            e = _E_PreconditioningStatusEnumType.get(v) if type(v) is str else None
+            e = _E_PreconditioningStatusEnumType.get(v)
             if e is None:
                 raise rt.bad_enum(v, PreconditioningStatusEnumType)
             v = e
@@ -31204,6 +31453,8 @@ def _d_TransactionEventRequest(d: Any) -> TransactionEventRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TransactionEventRequest)
     return o
@@ -31501,7 +31752,7 @@ def _d_TriggerMessageRequest(d: Any) -> TriggerMessageRequest:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_MessageTriggerEnumType.get(v) if type(v) is str else None
+        e = _E_MessageTriggerEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, MessageTriggerEnumType)
         v = e
@@ -31524,6 +31775,8 @@ def _d_TriggerMessageRequest(d: Any) -> TriggerMessageRequest:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TriggerMessageRequest)
     return o
@@ -31584,7 +31837,7 @@ def _d_TriggerMessageResponse(d: Any) -> TriggerMessageResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_TriggerMessageStatusEnumType.get(v) if type(v) is str else None
+        e = _E_TriggerMessageStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, TriggerMessageStatusEnumType)
         v = e
@@ -31606,6 +31859,8 @@ def _d_TriggerMessageResponse(d: Any) -> TriggerMessageResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_TriggerMessageResponse)
     return o
@@ -31738,7 +31993,7 @@ def _d_UnlockConnectorResponse(d: Any) -> UnlockConnectorResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UnlockStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UnlockStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UnlockStatusEnumType)
         v = e
@@ -31760,6 +32015,8 @@ def _d_UnlockConnectorResponse(d: Any) -> UnlockConnectorResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UnlockConnectorResponse)
     return o
@@ -31866,7 +32123,7 @@ def _d_UnpublishFirmwareResponse(d: Any) -> UnpublishFirmwareResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UnpublishFirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UnpublishFirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UnpublishFirmwareStatusEnumType)
         v = e
@@ -31881,6 +32138,8 @@ def _d_UnpublishFirmwareResponse(d: Any) -> UnpublishFirmwareResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UnpublishFirmwareResponse)
     return o
@@ -31997,7 +32256,7 @@ def _d_UpdateDynamicScheduleResponse(d: Any) -> UpdateDynamicScheduleResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_ChargingProfileStatusEnumType.get(v) if type(v) is str else None
+        e = _E_ChargingProfileStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, ChargingProfileStatusEnumType)
         v = e
@@ -32019,6 +32278,8 @@ def _d_UpdateDynamicScheduleResponse(d: Any) -> UpdateDynamicScheduleResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UpdateDynamicScheduleResponse)
     return o
@@ -32177,7 +32438,7 @@ def _d_UpdateFirmwareResponse(d: Any) -> UpdateFirmwareResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_UpdateFirmwareStatusEnumType.get(v) if type(v) is str else None
+        e = _E_UpdateFirmwareStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, UpdateFirmwareStatusEnumType)
         v = e
@@ -32199,6 +32460,8 @@ def _d_UpdateFirmwareResponse(d: Any) -> UpdateFirmwareResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UpdateFirmwareResponse)
     return o
@@ -32323,7 +32586,7 @@ def _d_UsePriorityChargingResponse(d: Any) -> UsePriorityChargingResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_PriorityChargingStatusEnumType.get(v) if type(v) is str else None
+        e = _E_PriorityChargingStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, PriorityChargingStatusEnumType)
         v = e
@@ -32345,6 +32608,8 @@ def _d_UsePriorityChargingResponse(d: Any) -> UsePriorityChargingResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_UsePriorityChargingResponse)
     return o
@@ -32504,7 +32769,7 @@ def _d_VatNumberValidationResponse(d: Any) -> VatNumberValidationResponse:
         v = d.get(k)
         if v is None:
             raise rt.absent_or_null(d, k)
-        e = _E_GenericStatusEnumType.get(v) if type(v) is str else None
+        e = _E_GenericStatusEnumType.get(v)
         if e is None:
             raise rt.bad_enum(v, GenericStatusEnumType)
         v = e
@@ -32519,6 +32784,8 @@ def _d_VatNumberValidationResponse(d: Any) -> VatNumberValidationResponse:
         o.custom_data = v
     except ValidationError as exc:
         raise exc.at(k) from None
+    except TypeError:  # an array or object where an enum value belongs: unhashable
+        raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
         raise rt.leftover(d, _K_VatNumberValidationResponse)
     return o
