@@ -187,6 +187,8 @@ def test_date_times_decode_aware_and_encode_canonically() -> None:
     for stamp, out in [
         ("2026-01-01T01:00:00+01:00", "2026-01-01T00:00:00Z"),
         ("2026-01-01t00:00:00.120z", "2026-01-01T00:00:00.120Z"),
+        ("2026-01-01T00:00:00z", "2026-01-01T00:00:00Z"),
+        ("2026-01-01t00:00:00-00:30", "2026-01-01T00:30:00Z"),
         ("2026-01-01T00:00:00.123456Z", "2026-01-01T00:00:00.123456Z"),
     ]:
         obj = ocppkit.decode(v201.HeartbeatResponse, json.dumps({"currentTime": stamp}))

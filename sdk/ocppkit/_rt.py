@@ -250,7 +250,7 @@ def parse_datetime(value: object) -> datetime:
             pass
     elif _RFC3339.fullmatch(value) is not None:
         try:
-            return datetime.fromisoformat(value if value[10] == "T" else value.upper())
+            return datetime.fromisoformat(value.upper())
         except ValueError:
             pass
     raise ValidationError(Violation.PROPERTY, f"{_show(value)} is not an RFC 3339 date-time")
