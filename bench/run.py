@@ -63,6 +63,18 @@ ACTIONS_BY_VERSION: Final[dict[str, Mapping[str, Action]]] = {
 }
 
 _decode_frame = msgspec.json.Decoder().decode
+
+
+class _Call(msgspec.Struct, array_like=True, gc=False):
+    """An OCPP-J CALL frame, its payload left as raw JSON bytes for the typed decode."""
+
+    kind: int
+    unique_id: str
+    action: str
+    payload: msgspec.Raw
+
+
+_decode_call = msgspec.json.Decoder(_Call).decode
 _encode_frame = msgspec.json.Encoder().encode
 
 
@@ -73,19 +85,16 @@ _encode_frame = msgspec.json.Encoder().encode
 
 def ocppkit_inbound(frame: bytes, actions: Mapping[str, Action]) -> Message:
     """OCPP-J CALL frame bytes -> validated request object (what a router does per message)."""
-    msg = _decode_frame(frame)
-    if type(msg) is not list or len(msg) != 4 or msg[0] != CALL:
+    call = _decode_call(frame)
+    if call.kind != CALL:
         raise ValueError("not an OCPP-J CALL frame")
-    _, unique_id, action, payload = msg
-    if type(unique_id) is not str or type(action) is not str:
-        raise ValueError("CALL frame with a non-string unique id or action")
-    return ocppkit.decode_value(actions[action].request, payload)
+    return ocppkit.decode(actions[call.action].request, call.payload)
 
 
 def ocppkit_outbound(message: Message, unique_id: str) -> bytes:
     """Typed request object -> validated OCPP-J CALL frame bytes."""
     action = type(message).__ocppkit_codec__.action
-    return _encode_frame([CALL, unique_id, action, ocppkit.encode_value(message)])
+    return _encode_frame([CALL, unique_id, action, msgspec.Raw(ocppkit.encode(message))])
 
 
 # --------------------------------------------------------------------------

@@ -50,6 +50,49 @@ def pytype(t: TypeRef) -> str:
     return f"list[{pytype(t.items)}]"
 
 
+def _meta(**bounds: str | int | None) -> str:
+    args = ", ".join(f"{k}={v}" for k, v in bounds.items() if v is not None)
+    return f"Meta({args})" if args else ""
+
+
+def _int_bound(value: str | None) -> str | None:
+    if value is None:
+        return None
+    number = float(value)
+    if not number.is_integer():
+        raise ValueError(f"integer bound {value} is not integral")
+    return str(int(number))
+
+
+def wire_type(t: TypeRef, open_objects: frozenset[str]) -> str:
+    """The msgspec annotation of the fast path's wire mirror: a strict subset of the schema.
+
+    Whatever it rejects goes to the generated pure-Python decoder, the authority on errors and
+    on what msgspec cannot say (integral floats in draft 6, decimal ``multipleOf``, date-times).
+    """
+    if isinstance(t, EnumRef):
+        return t.name
+    if isinstance(t, ObjectRef):
+        return "dict[str, Any]" if t.name in open_objects else f"_W_{t.name}"
+    if isinstance(t, Array):
+        inner = f"list[{wire_type(t.items, open_objects)}]"
+        meta = _meta(min_length=t.min_items, max_length=t.max_items)
+        return f"Annotated[{inner}, {meta}]" if meta else inner
+    if t.prim is Prim.STRING:
+        return f"Annotated[str, Meta(max_length={t.max_length})]" if t.max_length is not None else "str"
+    if t.prim is Prim.INTEGER:
+        meta = _meta(ge=_int_bound(t.minimum), le=_int_bound(t.maximum))
+        return f"Annotated[int, {meta}]" if meta else "int"
+    if t.prim is Prim.NUMBER:
+        meta = _meta(ge=t.minimum, le=t.maximum)
+        return f"Annotated[int, {meta}] | Annotated[float, {meta}]" if meta else "int | float"
+    if t.prim is Prim.BOOLEAN:
+        return "bool"
+    if t.prim is Prim.DATETIME:
+        return "str"
+    return "Any"
+
+
 def docstring(text: str, indent: int = 4) -> str:
     """``text`` as the body of a triple-quoted docstring (escaped; wrapped lines kept)."""
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
@@ -170,6 +213,7 @@ def environment() -> jinja2.Environment:
     env.filters["item_key"] = item_key
     env.filters["decimal_name"] = decimal_name
     env.filters["pyrepr"] = repr
+    env.filters["wire_type"] = wire_type
     env.globals["has_enum_field"] = lambda obj: any(isinstance(f.type, EnumRef) for f in obj.fields)
     env.globals["Array"] = Array
     env.globals["Scalar"] = Scalar
@@ -201,6 +245,7 @@ def render_version(spec: Spec, env: jinja2.Environment) -> dict[str, str]:
         "all_objects": _all_objects(spec),
         "array_items": _array_items(spec),
         "decimals": _decimals(spec),
+        "open_objects": frozenset(o.name for o in _all_objects(spec) if o.open),
     }
     files = {
         f"{base}/__init__.py": "package.py.jinja",

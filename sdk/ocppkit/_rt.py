@@ -27,6 +27,7 @@ __all__ = [
     "bad_number",
     "bad_str",
     "check_json",
+    "checked_multiple",
     "extra_properties",
     "format_datetime",
     "int_from_json",
@@ -165,6 +166,8 @@ def int_from_json(value: object, integral_floats: bool) -> int:
 
 
 def bad_number(value: object) -> ValidationError:
+    if type(value) is float:
+        return ValidationError(Violation.PROPERTY, f"{value!r} is not a JSON number")
     return ValidationError(Violation.TYPE, f"expected a number, got {_kind(value)} {_show(value)}")
 
 
@@ -184,6 +187,13 @@ def multiple_of(value: float, step: Decimal) -> bool:
         return Decimal(repr(value)) % step == 0
     except InvalidOperation:
         return False
+
+
+def checked_multiple(value: float, step: Decimal) -> float:
+    """``value`` when it is a multiple of ``step`` (decimal arithmetic), else a PROPERTY error."""
+    if multiple_of(value, step):
+        return value
+    raise not_multiple(value, step)
 
 
 def not_multiple(value: float, step: Decimal) -> ValidationError:

@@ -8,7 +8,6 @@ and written by msgspec.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
@@ -24,26 +23,83 @@ _json_decode = msgspec.json.Decoder().decode
 _json_encode = msgspec.json.Encoder().encode
 
 
-@dataclass(frozen=True, slots=True)
 class Codec:
-    """How one generated message class travels: attached to it as ``__ocppkit_codec__``."""
+    """How one generated message class travels: attached to it as ``__ocppkit_codec__``.
 
-    version: str
-    action: str
-    role: str
-    """``request`` or ``response``."""
-    from_json: Callable[[Any], Any]
-    """Validate a parsed JSON value and build the message."""
-    to_json: Callable[[Any], dict[str, Any]]
-    """Validate a message and give the JSON value to write."""
-    codes: Mapping[Violation, str]
-    """The CALLERROR code this version sends for each violation."""
+    Two paths, one meaning. The fast path decodes JSON bytes with msgspec into a generated
+    "wire mirror" Struct (exact wire names, types, lengths, bounds, enums, unknown keys
+    forbidden: a strict subset of the schema) and copies it into the dataclass. Anything it
+    rejects goes to the generated pure-Python decoder, the authority, which either accepts it
+    (what msgspec cannot express: ``5.0`` as a draft-6 integer, decimal ``multipleOf``) or
+    raises the precise :class:`ValidationError`. Encoding mirrors this: build the mirror, write
+    it, and check the bytes with the mirror's decoder; on any doubt the pure-Python encoder runs.
+    """
+
+    __slots__ = (
+        "_check",
+        "_decode",
+        "action",
+        "codes",
+        "from_json",
+        "from_wire",
+        "role",
+        "to_json",
+        "to_wire",
+        "version",
+        "wire",
+    )
+
+    def __init__(
+        self,
+        version: str,
+        action: str,
+        role: str,
+        from_json: Callable[[Any], Any],
+        to_json: Callable[[Any], dict[str, Any]],
+        codes: Mapping[Violation, str],
+        wire: type[msgspec.Struct],
+        from_wire: Callable[[Any], Any],
+        to_wire: Callable[[Any], msgspec.Struct],
+    ) -> None:
+        self.version = version
+        self.action = action
+        self.role = role
+        """``request`` or ``response``."""
+        self.from_json = from_json
+        """Validate a parsed JSON value and build the message (the authority)."""
+        self.to_json = to_json
+        """Validate a message and give the JSON value to write (the authority)."""
+        self.codes = codes
+        """The CALLERROR code this version sends for each violation."""
+        self.wire = wire
+        self.from_wire = from_wire
+        self.to_wire = to_wire
+        self._decode: Callable[[Any], Any] = self._first_decode
+        """JSON bytes → wire mirror (msgspec's typed decoder, made on first use)."""
+
+    def _first_decode(self, data: Any) -> Any:
+        self._decode = msgspec.json.Decoder(self.wire).decode
+        return self._decode(data)
+
+    def fast_decode(self, data: Any) -> Any:
+        """JSON bytes → message through the wire mirror; raises on anything it cannot vouch for."""
+        return self.from_wire(self._decode(data))
+
+    def fast_encode(self, message: Any) -> bytes:
+        """Message → JSON bytes through the wire mirror, checked by decoding them again."""
+        data: bytes = _json_encode(self.to_wire(message))
+        self._decode(data)
+        return data
+
+
+_FAST_FAILURES = (msgspec.DecodeError, msgspec.EncodeError, ValidationError, AttributeError, TypeError)
+"""What makes a fast path hand over to the authority (which then decides, and explains)."""
 
 
 def _codec_of(cls: type[Any]) -> Codec:
     codec = getattr(cls, "__ocppkit_codec__", None)
     if not isinstance(codec, Codec):
-        raise TypeError(f"{cls.__qualname__} is not a generated OCPP message class")
+        raise TypeError(f"{getattr(cls, '__qualname__', cls)!r} is not a generated OCPP message class")
     return codec
 
 
@@ -53,7 +109,7 @@ def _finish(exc: ValidationError, codec: Codec) -> ValidationError:
     return exc
 
 
-def parse_json(data: bytes | str) -> Any:
+def parse_json(data: bytes | bytearray | memoryview | str | msgspec.Raw) -> Any:
     """JSON text → Python value; bad JSON raises a FORMAT :class:`ValidationError` (no code yet)."""
     try:
         return _json_decode(data)
@@ -74,12 +130,18 @@ def decode_value(cls: type[M], value: Any) -> M:
     return result
 
 
-def decode(cls: type[M], data: bytes | str) -> M:
-    """JSON payload (``bytes`` or ``str``) → validated instance of the generated class ``cls``.
+def decode(cls: type[M], data: bytes | bytearray | memoryview | str | msgspec.Raw) -> M:
+    """JSON payload (``bytes``, ``str`` or a ``msgspec.Raw`` slice of a frame) → validated
+    instance of the generated class ``cls``.
 
     Raises :class:`ValidationError` whose ``code`` is the error code of ``cls``'s OCPP version.
     """
-    codec = _codec_of(cls)
+    try:
+        codec: Codec = cls.__ocppkit_codec__
+        result: M = codec.from_wire(codec._decode(data))
+        return result
+    except _FAST_FAILURES:
+        codec = _codec_of(cls)
     try:
         value = parse_json(data)
     except ValidationError as exc:
@@ -98,4 +160,11 @@ def encode_value(message: Message) -> dict[str, Any]:
 
 def encode(message: Message) -> bytes:
     """Validate ``message`` and give its compact JSON as ``bytes``."""
+    try:
+        codec: Codec = message.__ocppkit_codec__
+        data: bytes = _json_encode(codec.to_wire(message))
+        codec._decode(data)  # the wire mirror's checks, at C speed
+        return data
+    except _FAST_FAILURES:
+        _codec_of(type(message))
     return _json_encode(encode_value(message))

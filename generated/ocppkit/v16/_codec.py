@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Annotated, Any, Final
+
+import msgspec
+from msgspec import Meta
 
 from ocppkit import _rt as rt
 from ocppkit.codec import Codec
@@ -166,6 +169,11 @@ from ocppkit.v16.messages import (
 )
 
 _new = object.__new__
+_INF: Final = float("inf")
+_NINF: Final = float("-inf")
+_ABSENT: Any = None
+"""Default of optional wire-mirror fields: absent decodes as None, while the annotation (no
+``None`` in it) still rejects an explicit JSON ``null``; ``omit_defaults`` leaves it out on encode."""
 _DEC_0_1: Final = Decimal("0.1")
 _E_AuthorizationStatus: Final[dict[str, AuthorizationStatus]] = {m.value: m for m in AuthorizationStatus}
 _E_AvailabilityStatus: Final[dict[str, AvailabilityStatus]] = {m.value: m for m in AvailabilityStatus}
@@ -1200,7 +1208,7 @@ def _e_ChargingSchedule(o: ChargingSchedule) -> dict[str, Any]:
         k = "minChargingRate"
         v = o.min_charging_rate
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
             if not rt.multiple_of(v, _DEC_0_1):
                 raise rt.not_multiple(v, _DEC_0_1)
@@ -1268,7 +1276,7 @@ def _e_ChargingSchedulePeriod(o: ChargingSchedulePeriod) -> dict[str, Any]:
         v = o.limit
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
         if not rt.multiple_of(v, _DEC_0_1):
             raise rt.not_multiple(v, _DEC_0_1)
@@ -5989,33 +5997,2284 @@ def _e_UpdateFirmwareResponse(o: UpdateFirmwareResponse) -> dict[str, Any]:
     return d
 
 
+# -- the fast path ------------------------------------------------------------------------
+
+
+class _W_AuthorizationData(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_tag: Annotated[str, Meta(max_length=20)] = msgspec.field(name="idTag")
+    id_tag_info: _W_IdTagInfo = msgspec.field(default=_ABSENT, name="idTagInfo")
+
+
+def _c_AuthorizationData(s: Any) -> AuthorizationData:
+    o = _new(AuthorizationData)
+    o.id_tag = s.id_tag
+
+    v = s.id_tag_info
+    o.id_tag_info = None if v is None else _c_IdTagInfo(v)
+    return o
+
+
+_MK_AuthorizationData: Any = _W_AuthorizationData
+
+
+def _w_AuthorizationData(o: Any) -> Any:
+    return _MK_AuthorizationData(
+        o.id_tag,
+        None if (v := o.id_tag_info) is None else _w_IdTagInfo(v),
+    )
+
+
+class _W_CertificateHashDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    hash_algorithm: HashAlgorithmEnumType = msgspec.field(name="hashAlgorithm")
+    issuer_name_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerNameHash")
+    issuer_key_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerKeyHash")
+    serial_number: Annotated[str, Meta(max_length=40)] = msgspec.field(name="serialNumber")
+
+
+def _c_CertificateHashDataType(s: Any) -> CertificateHashDataType:
+    o = _new(CertificateHashDataType)
+    o.hash_algorithm = s.hash_algorithm
+
+    o.issuer_name_hash = s.issuer_name_hash
+
+    o.issuer_key_hash = s.issuer_key_hash
+
+    o.serial_number = s.serial_number
+
+    return o
+
+
+_MK_CertificateHashDataType: Any = _W_CertificateHashDataType
+
+
+def _w_CertificateHashDataType(o: Any) -> Any:
+    return _MK_CertificateHashDataType(
+        o.hash_algorithm,
+        o.issuer_name_hash,
+        o.issuer_key_hash,
+        o.serial_number,
+    )
+
+
+class _W_ChargingProfile(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_profile_id: int = msgspec.field(name="chargingProfileId")
+    stack_level: int = msgspec.field(name="stackLevel")
+    charging_profile_purpose: ChargingProfilePurposeType = msgspec.field(name="chargingProfilePurpose")
+    charging_profile_kind: ChargingProfileKindType = msgspec.field(name="chargingProfileKind")
+    charging_schedule: _W_ChargingSchedule = msgspec.field(name="chargingSchedule")
+    transaction_id: int = msgspec.field(default=_ABSENT, name="transactionId")
+    recurrency_kind: RecurrencyKindType = msgspec.field(default=_ABSENT, name="recurrencyKind")
+    valid_from: str = msgspec.field(default=_ABSENT, name="validFrom")
+    valid_to: str = msgspec.field(default=_ABSENT, name="validTo")
+
+
+def _c_ChargingProfile(s: Any) -> ChargingProfile:
+    o = _new(ChargingProfile)
+    o.charging_profile_id = s.charging_profile_id
+
+    o.transaction_id = s.transaction_id
+    o.stack_level = s.stack_level
+
+    o.charging_profile_purpose = s.charging_profile_purpose
+
+    o.charging_profile_kind = s.charging_profile_kind
+
+    o.recurrency_kind = s.recurrency_kind
+    v = s.valid_from
+    o.valid_from = None if v is None else rt.parse_datetime(v)
+    v = s.valid_to
+    o.valid_to = None if v is None else rt.parse_datetime(v)
+    o.charging_schedule = _c_ChargingSchedule(s.charging_schedule)
+    return o
+
+
+_MK_ChargingProfile: Any = _W_ChargingProfile
+
+
+def _w_ChargingProfile(o: Any) -> Any:
+    return _MK_ChargingProfile(
+        o.charging_profile_id,
+        o.stack_level,
+        o.charging_profile_purpose,
+        o.charging_profile_kind,
+        _w_ChargingSchedule(o.charging_schedule),
+        o.transaction_id,
+        o.recurrency_kind,
+        None if (v := o.valid_from) is None else rt.format_datetime(v),
+        None if (v := o.valid_to) is None else rt.format_datetime(v),
+    )
+
+
+class _W_ChargingSchedule(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_rate_unit: ChargingRateUnitType = msgspec.field(name="chargingRateUnit")
+    charging_schedule_period: list[_W_ChargingSchedulePeriod] = msgspec.field(name="chargingSchedulePeriod")
+    duration: int = msgspec.field(default=_ABSENT, name="duration")
+    start_schedule: str = msgspec.field(default=_ABSENT, name="startSchedule")
+    min_charging_rate: int | float = msgspec.field(default=_ABSENT, name="minChargingRate")
+
+
+def _c_ChargingSchedule(s: Any) -> ChargingSchedule:
+    o = _new(ChargingSchedule)
+    o.duration = s.duration
+    v = s.start_schedule
+    o.start_schedule = None if v is None else rt.parse_datetime(v)
+    o.charging_rate_unit = s.charging_rate_unit
+
+    o.charging_schedule_period = [_c_ChargingSchedulePeriod(x) for x in s.charging_schedule_period]
+    v = s.min_charging_rate
+    o.min_charging_rate = None if v is None else rt.checked_multiple(v, _DEC_0_1)
+    return o
+
+
+_MK_ChargingSchedule: Any = _W_ChargingSchedule
+
+
+def _w_ChargingSchedule(o: Any) -> Any:
+    return _MK_ChargingSchedule(
+        o.charging_rate_unit,
+        [_w_ChargingSchedulePeriod(x) for x in o.charging_schedule_period],
+        o.duration,
+        None if (v := o.start_schedule) is None else rt.format_datetime(v),
+        None if (v := o.min_charging_rate) is None else rt.checked_multiple(v, _DEC_0_1),
+    )
+
+
+class _W_ChargingSchedulePeriod(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start_period: int = msgspec.field(name="startPeriod")
+    limit: int | float = msgspec.field(name="limit")
+    number_phases: int = msgspec.field(default=_ABSENT, name="numberPhases")
+
+
+def _c_ChargingSchedulePeriod(s: Any) -> ChargingSchedulePeriod:
+    o = _new(ChargingSchedulePeriod)
+    o.start_period = s.start_period
+
+    o.limit = rt.checked_multiple(s.limit, _DEC_0_1)
+
+    o.number_phases = s.number_phases
+    return o
+
+
+_MK_ChargingSchedulePeriod: Any = _W_ChargingSchedulePeriod
+
+
+def _w_ChargingSchedulePeriod(o: Any) -> Any:
+    return _MK_ChargingSchedulePeriod(
+        o.start_period,
+        rt.checked_multiple(o.limit, _DEC_0_1),
+        o.number_phases,
+    )
+
+
+class _W_FirmwareType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    location: Annotated[str, Meta(max_length=512)] = msgspec.field(name="location")
+    retrieve_date_time: str = msgspec.field(name="retrieveDateTime")
+    signing_certificate: Annotated[str, Meta(max_length=5500)] = msgspec.field(name="signingCertificate")
+    signature: Annotated[str, Meta(max_length=800)] = msgspec.field(name="signature")
+    install_date_time: str = msgspec.field(default=_ABSENT, name="installDateTime")
+
+
+def _c_FirmwareType(s: Any) -> FirmwareType:
+    o = _new(FirmwareType)
+    o.location = s.location
+
+    o.retrieve_date_time = rt.parse_datetime(s.retrieve_date_time)
+
+    v = s.install_date_time
+    o.install_date_time = None if v is None else rt.parse_datetime(v)
+    o.signing_certificate = s.signing_certificate
+
+    o.signature = s.signature
+
+    return o
+
+
+_MK_FirmwareType: Any = _W_FirmwareType
+
+
+def _w_FirmwareType(o: Any) -> Any:
+    return _MK_FirmwareType(
+        o.location,
+        rt.format_datetime(o.retrieve_date_time),
+        o.signing_certificate,
+        o.signature,
+        None if (v := o.install_date_time) is None else rt.format_datetime(v),
+    )
+
+
+class _W_IdTagInfo(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: AuthorizationStatus = msgspec.field(name="status")
+    expiry_date: str = msgspec.field(default=_ABSENT, name="expiryDate")
+    parent_id_tag: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="parentIdTag")
+
+
+def _c_IdTagInfo(s: Any) -> IdTagInfo:
+    o = _new(IdTagInfo)
+    v = s.expiry_date
+    o.expiry_date = None if v is None else rt.parse_datetime(v)
+    o.parent_id_tag = s.parent_id_tag
+    o.status = s.status
+
+    return o
+
+
+_MK_IdTagInfo: Any = _W_IdTagInfo
+
+
+def _w_IdTagInfo(o: Any) -> Any:
+    return _MK_IdTagInfo(
+        o.status,
+        None if (v := o.expiry_date) is None else rt.format_datetime(v),
+        o.parent_id_tag,
+    )
+
+
+class _W_KeyValue(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    key: Annotated[str, Meta(max_length=50)] = msgspec.field(name="key")
+    readonly: bool = msgspec.field(name="readonly")
+    value: Annotated[str, Meta(max_length=500)] = msgspec.field(default=_ABSENT, name="value")
+
+
+def _c_KeyValue(s: Any) -> KeyValue:
+    o = _new(KeyValue)
+    o.key = s.key
+
+    o.readonly = s.readonly
+
+    o.value = s.value
+    return o
+
+
+_MK_KeyValue: Any = _W_KeyValue
+
+
+def _w_KeyValue(o: Any) -> Any:
+    return _MK_KeyValue(
+        o.key,
+        o.readonly,
+        o.value,
+    )
+
+
+class _W_LogParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    remote_location: Annotated[str, Meta(max_length=512)] = msgspec.field(name="remoteLocation")
+    oldest_timestamp: str = msgspec.field(default=_ABSENT, name="oldestTimestamp")
+    latest_timestamp: str = msgspec.field(default=_ABSENT, name="latestTimestamp")
+
+
+def _c_LogParametersType(s: Any) -> LogParametersType:
+    o = _new(LogParametersType)
+    o.remote_location = s.remote_location
+
+    v = s.oldest_timestamp
+    o.oldest_timestamp = None if v is None else rt.parse_datetime(v)
+    v = s.latest_timestamp
+    o.latest_timestamp = None if v is None else rt.parse_datetime(v)
+    return o
+
+
+_MK_LogParametersType: Any = _W_LogParametersType
+
+
+def _w_LogParametersType(o: Any) -> Any:
+    return _MK_LogParametersType(
+        o.remote_location,
+        None if (v := o.oldest_timestamp) is None else rt.format_datetime(v),
+        None if (v := o.latest_timestamp) is None else rt.format_datetime(v),
+    )
+
+
+class _W_MeterValue(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    timestamp: str = msgspec.field(name="timestamp")
+    sampled_value: list[_W_SampledValue] = msgspec.field(name="sampledValue")
+
+
+def _c_MeterValue(s: Any) -> MeterValue:
+    o = _new(MeterValue)
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.sampled_value = [_c_SampledValue(x) for x in s.sampled_value]
+    return o
+
+
+_MK_MeterValue: Any = _W_MeterValue
+
+
+def _w_MeterValue(o: Any) -> Any:
+    return _MK_MeterValue(
+        rt.format_datetime(o.timestamp),
+        [_w_SampledValue(x) for x in o.sampled_value],
+    )
+
+
+class _W_SampledValue(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    value: str = msgspec.field(name="value")
+    context: ReadingContext = msgspec.field(default=_ABSENT, name="context")
+    format: ValueFormat = msgspec.field(default=_ABSENT, name="format")
+    measurand: Measurand = msgspec.field(default=_ABSENT, name="measurand")
+    phase: Phase = msgspec.field(default=_ABSENT, name="phase")
+    location: Location = msgspec.field(default=_ABSENT, name="location")
+    unit: UnitOfMeasure = msgspec.field(default=_ABSENT, name="unit")
+
+
+def _c_SampledValue(s: Any) -> SampledValue:
+    o = _new(SampledValue)
+    o.value = s.value
+
+    o.context = s.context
+    o.format = s.format
+    o.measurand = s.measurand
+    o.phase = s.phase
+    o.location = s.location
+    o.unit = s.unit
+    return o
+
+
+_MK_SampledValue: Any = _W_SampledValue
+
+
+def _w_SampledValue(o: Any) -> Any:
+    return _MK_SampledValue(
+        o.value,
+        o.context,
+        o.format,
+        o.measurand,
+        o.phase,
+        o.location,
+        o.unit,
+    )
+
+
+class _W_AuthorizeRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_tag: Annotated[str, Meta(max_length=20)] = msgspec.field(name="idTag")
+
+
+def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
+    o = _new(AuthorizeRequest)
+    o.id_tag = s.id_tag
+
+    return o
+
+
+_MK_AuthorizeRequest: Any = _W_AuthorizeRequest
+
+
+def _w_AuthorizeRequest(o: Any) -> Any:
+    return _MK_AuthorizeRequest(
+        o.id_tag,
+    )
+
+
+class _W_AuthorizeResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_tag_info: _W_IdTagInfo = msgspec.field(name="idTagInfo")
+
+
+def _c_AuthorizeResponse(s: Any) -> AuthorizeResponse:
+    o = _new(AuthorizeResponse)
+    o.id_tag_info = _c_IdTagInfo(s.id_tag_info)
+    return o
+
+
+_MK_AuthorizeResponse: Any = _W_AuthorizeResponse
+
+
+def _w_AuthorizeResponse(o: Any) -> Any:
+    return _MK_AuthorizeResponse(
+        _w_IdTagInfo(o.id_tag_info),
+    )
+
+
+class _W_BootNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charge_point_vendor: Annotated[str, Meta(max_length=20)] = msgspec.field(name="chargePointVendor")
+    charge_point_model: Annotated[str, Meta(max_length=20)] = msgspec.field(name="chargePointModel")
+    charge_point_serial_number: Annotated[str, Meta(max_length=25)] = msgspec.field(
+        default=_ABSENT, name="chargePointSerialNumber"
+    )
+    charge_box_serial_number: Annotated[str, Meta(max_length=25)] = msgspec.field(
+        default=_ABSENT, name="chargeBoxSerialNumber"
+    )
+    firmware_version: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="firmwareVersion"
+    )
+    iccid: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="iccid")
+    imsi: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="imsi")
+    meter_type: Annotated[str, Meta(max_length=25)] = msgspec.field(default=_ABSENT, name="meterType")
+    meter_serial_number: Annotated[str, Meta(max_length=25)] = msgspec.field(
+        default=_ABSENT, name="meterSerialNumber"
+    )
+
+
+def _c_BootNotificationRequest(s: Any) -> BootNotificationRequest:
+    o = _new(BootNotificationRequest)
+    o.charge_point_vendor = s.charge_point_vendor
+
+    o.charge_point_model = s.charge_point_model
+
+    o.charge_point_serial_number = s.charge_point_serial_number
+    o.charge_box_serial_number = s.charge_box_serial_number
+    o.firmware_version = s.firmware_version
+    o.iccid = s.iccid
+    o.imsi = s.imsi
+    o.meter_type = s.meter_type
+    o.meter_serial_number = s.meter_serial_number
+    return o
+
+
+_MK_BootNotificationRequest: Any = _W_BootNotificationRequest
+
+
+def _w_BootNotificationRequest(o: Any) -> Any:
+    return _MK_BootNotificationRequest(
+        o.charge_point_vendor,
+        o.charge_point_model,
+        o.charge_point_serial_number,
+        o.charge_box_serial_number,
+        o.firmware_version,
+        o.iccid,
+        o.imsi,
+        o.meter_type,
+        o.meter_serial_number,
+    )
+
+
+class _W_BootNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: RegistrationStatus = msgspec.field(name="status")
+    current_time: str = msgspec.field(name="currentTime")
+    interval: int = msgspec.field(name="interval")
+
+
+def _c_BootNotificationResponse(s: Any) -> BootNotificationResponse:
+    o = _new(BootNotificationResponse)
+    o.status = s.status
+
+    o.current_time = rt.parse_datetime(s.current_time)
+
+    o.interval = s.interval
+
+    return o
+
+
+_MK_BootNotificationResponse: Any = _W_BootNotificationResponse
+
+
+def _w_BootNotificationResponse(o: Any) -> Any:
+    return _MK_BootNotificationResponse(
+        o.status,
+        rt.format_datetime(o.current_time),
+        o.interval,
+    )
+
+
+class _W_CancelReservationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    reservation_id: int = msgspec.field(name="reservationId")
+
+
+def _c_CancelReservationRequest(s: Any) -> CancelReservationRequest:
+    o = _new(CancelReservationRequest)
+    o.reservation_id = s.reservation_id
+
+    return o
+
+
+_MK_CancelReservationRequest: Any = _W_CancelReservationRequest
+
+
+def _w_CancelReservationRequest(o: Any) -> Any:
+    return _MK_CancelReservationRequest(
+        o.reservation_id,
+    )
+
+
+class _W_CancelReservationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: CancelReservationStatus = msgspec.field(name="status")
+
+
+def _c_CancelReservationResponse(s: Any) -> CancelReservationResponse:
+    o = _new(CancelReservationResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_CancelReservationResponse: Any = _W_CancelReservationResponse
+
+
+def _w_CancelReservationResponse(o: Any) -> Any:
+    return _MK_CancelReservationResponse(
+        o.status,
+    )
+
+
+class _W_CertificateSignedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_chain: Annotated[str, Meta(max_length=10000)] = msgspec.field(name="certificateChain")
+
+
+def _c_CertificateSignedRequest(s: Any) -> CertificateSignedRequest:
+    o = _new(CertificateSignedRequest)
+    o.certificate_chain = s.certificate_chain
+
+    return o
+
+
+_MK_CertificateSignedRequest: Any = _W_CertificateSignedRequest
+
+
+def _w_CertificateSignedRequest(o: Any) -> Any:
+    return _MK_CertificateSignedRequest(
+        o.certificate_chain,
+    )
+
+
+class _W_CertificateSignedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: CertificateSignedStatusEnumType = msgspec.field(name="status")
+
+
+def _c_CertificateSignedResponse(s: Any) -> CertificateSignedResponse:
+    o = _new(CertificateSignedResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_CertificateSignedResponse: Any = _W_CertificateSignedResponse
+
+
+def _w_CertificateSignedResponse(o: Any) -> Any:
+    return _MK_CertificateSignedResponse(
+        o.status,
+    )
+
+
+class _W_ChangeAvailabilityRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    connector_id: int = msgspec.field(name="connectorId")
+    type: AvailabilityType = msgspec.field(name="type")
+
+
+def _c_ChangeAvailabilityRequest(s: Any) -> ChangeAvailabilityRequest:
+    o = _new(ChangeAvailabilityRequest)
+    o.connector_id = s.connector_id
+
+    o.type = s.type
+
+    return o
+
+
+_MK_ChangeAvailabilityRequest: Any = _W_ChangeAvailabilityRequest
+
+
+def _w_ChangeAvailabilityRequest(o: Any) -> Any:
+    return _MK_ChangeAvailabilityRequest(
+        o.connector_id,
+        o.type,
+    )
+
+
+class _W_ChangeAvailabilityResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: AvailabilityStatus = msgspec.field(name="status")
+
+
+def _c_ChangeAvailabilityResponse(s: Any) -> ChangeAvailabilityResponse:
+    o = _new(ChangeAvailabilityResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_ChangeAvailabilityResponse: Any = _W_ChangeAvailabilityResponse
+
+
+def _w_ChangeAvailabilityResponse(o: Any) -> Any:
+    return _MK_ChangeAvailabilityResponse(
+        o.status,
+    )
+
+
+class _W_ChangeConfigurationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    key: Annotated[str, Meta(max_length=50)] = msgspec.field(name="key")
+    value: Annotated[str, Meta(max_length=500)] = msgspec.field(name="value")
+
+
+def _c_ChangeConfigurationRequest(s: Any) -> ChangeConfigurationRequest:
+    o = _new(ChangeConfigurationRequest)
+    o.key = s.key
+
+    o.value = s.value
+
+    return o
+
+
+_MK_ChangeConfigurationRequest: Any = _W_ChangeConfigurationRequest
+
+
+def _w_ChangeConfigurationRequest(o: Any) -> Any:
+    return _MK_ChangeConfigurationRequest(
+        o.key,
+        o.value,
+    )
+
+
+class _W_ChangeConfigurationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: ConfigurationStatus = msgspec.field(name="status")
+
+
+def _c_ChangeConfigurationResponse(s: Any) -> ChangeConfigurationResponse:
+    o = _new(ChangeConfigurationResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_ChangeConfigurationResponse: Any = _W_ChangeConfigurationResponse
+
+
+def _w_ChangeConfigurationResponse(o: Any) -> Any:
+    return _MK_ChangeConfigurationResponse(
+        o.status,
+    )
+
+
+class _W_ClearCacheRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    pass
+
+
+def _c_ClearCacheRequest(s: Any) -> ClearCacheRequest:
+    o = _new(ClearCacheRequest)
+    return o
+
+
+_MK_ClearCacheRequest: Any = _W_ClearCacheRequest
+
+
+def _w_ClearCacheRequest(o: Any) -> Any:
+    return _MK_ClearCacheRequest()
+
+
+class _W_ClearCacheResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ClearCacheStatus = msgspec.field(name="status")
+
+
+def _c_ClearCacheResponse(s: Any) -> ClearCacheResponse:
+    o = _new(ClearCacheResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_ClearCacheResponse: Any = _W_ClearCacheResponse
+
+
+def _w_ClearCacheResponse(o: Any) -> Any:
+    return _MK_ClearCacheResponse(
+        o.status,
+    )
+
+
+class _W_ClearChargingProfileRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    id: int = msgspec.field(default=_ABSENT, name="id")
+    connector_id: int = msgspec.field(default=_ABSENT, name="connectorId")
+    charging_profile_purpose: ChargingProfilePurposeType = msgspec.field(
+        default=_ABSENT, name="chargingProfilePurpose"
+    )
+    stack_level: int = msgspec.field(default=_ABSENT, name="stackLevel")
+
+
+def _c_ClearChargingProfileRequest(s: Any) -> ClearChargingProfileRequest:
+    o = _new(ClearChargingProfileRequest)
+    o.id = s.id
+    o.connector_id = s.connector_id
+    o.charging_profile_purpose = s.charging_profile_purpose
+    o.stack_level = s.stack_level
+    return o
+
+
+_MK_ClearChargingProfileRequest: Any = _W_ClearChargingProfileRequest
+
+
+def _w_ClearChargingProfileRequest(o: Any) -> Any:
+    return _MK_ClearChargingProfileRequest(
+        o.id,
+        o.connector_id,
+        o.charging_profile_purpose,
+        o.stack_level,
+    )
+
+
+class _W_ClearChargingProfileResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: ClearChargingProfileStatus = msgspec.field(name="status")
+
+
+def _c_ClearChargingProfileResponse(s: Any) -> ClearChargingProfileResponse:
+    o = _new(ClearChargingProfileResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_ClearChargingProfileResponse: Any = _W_ClearChargingProfileResponse
+
+
+def _w_ClearChargingProfileResponse(o: Any) -> Any:
+    return _MK_ClearChargingProfileResponse(
+        o.status,
+    )
+
+
+class _W_DataTransferRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    vendor_id: Annotated[str, Meta(max_length=255)] = msgspec.field(name="vendorId")
+    message_id: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="messageId")
+    data: str = msgspec.field(default=_ABSENT, name="data")
+
+
+def _c_DataTransferRequest(s: Any) -> DataTransferRequest:
+    o = _new(DataTransferRequest)
+    o.vendor_id = s.vendor_id
+
+    o.message_id = s.message_id
+    o.data = s.data
+    return o
+
+
+_MK_DataTransferRequest: Any = _W_DataTransferRequest
+
+
+def _w_DataTransferRequest(o: Any) -> Any:
+    return _MK_DataTransferRequest(
+        o.vendor_id,
+        o.message_id,
+        o.data,
+    )
+
+
+class _W_DataTransferResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DataTransferStatus = msgspec.field(name="status")
+    data: str = msgspec.field(default=_ABSENT, name="data")
+
+
+def _c_DataTransferResponse(s: Any) -> DataTransferResponse:
+    o = _new(DataTransferResponse)
+    o.status = s.status
+
+    o.data = s.data
+    return o
+
+
+_MK_DataTransferResponse: Any = _W_DataTransferResponse
+
+
+def _w_DataTransferResponse(o: Any) -> Any:
+    return _MK_DataTransferResponse(
+        o.status,
+        o.data,
+    )
+
+
+class _W_DeleteCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_hash_data: _W_CertificateHashDataType = msgspec.field(name="certificateHashData")
+
+
+def _c_DeleteCertificateRequest(s: Any) -> DeleteCertificateRequest:
+    o = _new(DeleteCertificateRequest)
+    o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+    return o
+
+
+_MK_DeleteCertificateRequest: Any = _W_DeleteCertificateRequest
+
+
+def _w_DeleteCertificateRequest(o: Any) -> Any:
+    return _MK_DeleteCertificateRequest(
+        _w_CertificateHashDataType(o.certificate_hash_data),
+    )
+
+
+class _W_DeleteCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DeleteCertificateStatusEnumType = msgspec.field(name="status")
+
+
+def _c_DeleteCertificateResponse(s: Any) -> DeleteCertificateResponse:
+    o = _new(DeleteCertificateResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_DeleteCertificateResponse: Any = _W_DeleteCertificateResponse
+
+
+def _w_DeleteCertificateResponse(o: Any) -> Any:
+    return _MK_DeleteCertificateResponse(
+        o.status,
+    )
+
+
+class _W_DiagnosticsStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: DiagnosticsStatus = msgspec.field(name="status")
+
+
+def _c_DiagnosticsStatusNotificationRequest(s: Any) -> DiagnosticsStatusNotificationRequest:
+    o = _new(DiagnosticsStatusNotificationRequest)
+    o.status = s.status
+
+    return o
+
+
+_MK_DiagnosticsStatusNotificationRequest: Any = _W_DiagnosticsStatusNotificationRequest
+
+
+def _w_DiagnosticsStatusNotificationRequest(o: Any) -> Any:
+    return _MK_DiagnosticsStatusNotificationRequest(
+        o.status,
+    )
+
+
+class _W_DiagnosticsStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    pass
+
+
+def _c_DiagnosticsStatusNotificationResponse(s: Any) -> DiagnosticsStatusNotificationResponse:
+    o = _new(DiagnosticsStatusNotificationResponse)
+    return o
+
+
+_MK_DiagnosticsStatusNotificationResponse: Any = _W_DiagnosticsStatusNotificationResponse
+
+
+def _w_DiagnosticsStatusNotificationResponse(o: Any) -> Any:
+    return _MK_DiagnosticsStatusNotificationResponse()
+
+
+class _W_ExtendedTriggerMessageRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    requested_message: MessageTriggerEnumType = msgspec.field(name="requestedMessage")
+    connector_id: int = msgspec.field(default=_ABSENT, name="connectorId")
+
+
+def _c_ExtendedTriggerMessageRequest(s: Any) -> ExtendedTriggerMessageRequest:
+    o = _new(ExtendedTriggerMessageRequest)
+    o.requested_message = s.requested_message
+
+    o.connector_id = s.connector_id
+    return o
+
+
+_MK_ExtendedTriggerMessageRequest: Any = _W_ExtendedTriggerMessageRequest
+
+
+def _w_ExtendedTriggerMessageRequest(o: Any) -> Any:
+    return _MK_ExtendedTriggerMessageRequest(
+        o.requested_message,
+        o.connector_id,
+    )
+
+
+class _W_ExtendedTriggerMessageResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: TriggerMessageStatusEnumType = msgspec.field(name="status")
+
+
+def _c_ExtendedTriggerMessageResponse(s: Any) -> ExtendedTriggerMessageResponse:
+    o = _new(ExtendedTriggerMessageResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_ExtendedTriggerMessageResponse: Any = _W_ExtendedTriggerMessageResponse
+
+
+def _w_ExtendedTriggerMessageResponse(o: Any) -> Any:
+    return _MK_ExtendedTriggerMessageResponse(
+        o.status,
+    )
+
+
+class _W_FirmwareStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: FirmwareStatus = msgspec.field(name="status")
+
+
+def _c_FirmwareStatusNotificationRequest(s: Any) -> FirmwareStatusNotificationRequest:
+    o = _new(FirmwareStatusNotificationRequest)
+    o.status = s.status
+
+    return o
+
+
+_MK_FirmwareStatusNotificationRequest: Any = _W_FirmwareStatusNotificationRequest
+
+
+def _w_FirmwareStatusNotificationRequest(o: Any) -> Any:
+    return _MK_FirmwareStatusNotificationRequest(
+        o.status,
+    )
+
+
+class _W_FirmwareStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    pass
+
+
+def _c_FirmwareStatusNotificationResponse(s: Any) -> FirmwareStatusNotificationResponse:
+    o = _new(FirmwareStatusNotificationResponse)
+    return o
+
+
+_MK_FirmwareStatusNotificationResponse: Any = _W_FirmwareStatusNotificationResponse
+
+
+def _w_FirmwareStatusNotificationResponse(o: Any) -> Any:
+    return _MK_FirmwareStatusNotificationResponse()
+
+
+class _W_GetCompositeScheduleRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    connector_id: int = msgspec.field(name="connectorId")
+    duration: int = msgspec.field(name="duration")
+    charging_rate_unit: ChargingRateUnitType = msgspec.field(default=_ABSENT, name="chargingRateUnit")
+
+
+def _c_GetCompositeScheduleRequest(s: Any) -> GetCompositeScheduleRequest:
+    o = _new(GetCompositeScheduleRequest)
+    o.connector_id = s.connector_id
+
+    o.duration = s.duration
+
+    o.charging_rate_unit = s.charging_rate_unit
+    return o
+
+
+_MK_GetCompositeScheduleRequest: Any = _W_GetCompositeScheduleRequest
+
+
+def _w_GetCompositeScheduleRequest(o: Any) -> Any:
+    return _MK_GetCompositeScheduleRequest(
+        o.connector_id,
+        o.duration,
+        o.charging_rate_unit,
+    )
+
+
+class _W_GetCompositeScheduleResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GetCompositeScheduleStatus = msgspec.field(name="status")
+    connector_id: int = msgspec.field(default=_ABSENT, name="connectorId")
+    schedule_start: str = msgspec.field(default=_ABSENT, name="scheduleStart")
+    charging_schedule: _W_ChargingSchedule = msgspec.field(default=_ABSENT, name="chargingSchedule")
+
+
+def _c_GetCompositeScheduleResponse(s: Any) -> GetCompositeScheduleResponse:
+    o = _new(GetCompositeScheduleResponse)
+    o.status = s.status
+
+    o.connector_id = s.connector_id
+    v = s.schedule_start
+    o.schedule_start = None if v is None else rt.parse_datetime(v)
+    v = s.charging_schedule
+    o.charging_schedule = None if v is None else _c_ChargingSchedule(v)
+    return o
+
+
+_MK_GetCompositeScheduleResponse: Any = _W_GetCompositeScheduleResponse
+
+
+def _w_GetCompositeScheduleResponse(o: Any) -> Any:
+    return _MK_GetCompositeScheduleResponse(
+        o.status,
+        o.connector_id,
+        None if (v := o.schedule_start) is None else rt.format_datetime(v),
+        None if (v := o.charging_schedule) is None else _w_ChargingSchedule(v),
+    )
+
+
+class _W_GetConfigurationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    key: list[Annotated[str, Meta(max_length=50)]] = msgspec.field(default=_ABSENT, name="key")
+
+
+def _c_GetConfigurationRequest(s: Any) -> GetConfigurationRequest:
+    o = _new(GetConfigurationRequest)
+    o.key = s.key
+    return o
+
+
+_MK_GetConfigurationRequest: Any = _W_GetConfigurationRequest
+
+
+def _w_GetConfigurationRequest(o: Any) -> Any:
+    return _MK_GetConfigurationRequest(
+        o.key,
+    )
+
+
+class _W_GetConfigurationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    configuration_key: list[_W_KeyValue] = msgspec.field(default=_ABSENT, name="configurationKey")
+    unknown_key: list[Annotated[str, Meta(max_length=50)]] = msgspec.field(default=_ABSENT, name="unknownKey")
+
+
+def _c_GetConfigurationResponse(s: Any) -> GetConfigurationResponse:
+    o = _new(GetConfigurationResponse)
+    v = s.configuration_key
+    o.configuration_key = None if v is None else [_c_KeyValue(x) for x in v]
+    o.unknown_key = s.unknown_key
+    return o
+
+
+_MK_GetConfigurationResponse: Any = _W_GetConfigurationResponse
+
+
+def _w_GetConfigurationResponse(o: Any) -> Any:
+    return _MK_GetConfigurationResponse(
+        None if (v := o.configuration_key) is None else [_w_KeyValue(x) for x in v],
+        o.unknown_key,
+    )
+
+
+class _W_GetDiagnosticsRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    location: str = msgspec.field(name="location")
+    retries: int = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+    start_time: str = msgspec.field(default=_ABSENT, name="startTime")
+    stop_time: str = msgspec.field(default=_ABSENT, name="stopTime")
+
+
+def _c_GetDiagnosticsRequest(s: Any) -> GetDiagnosticsRequest:
+    o = _new(GetDiagnosticsRequest)
+    o.location = s.location
+
+    o.retries = s.retries
+    o.retry_interval = s.retry_interval
+    v = s.start_time
+    o.start_time = None if v is None else rt.parse_datetime(v)
+    v = s.stop_time
+    o.stop_time = None if v is None else rt.parse_datetime(v)
+    return o
+
+
+_MK_GetDiagnosticsRequest: Any = _W_GetDiagnosticsRequest
+
+
+def _w_GetDiagnosticsRequest(o: Any) -> Any:
+    return _MK_GetDiagnosticsRequest(
+        o.location,
+        o.retries,
+        o.retry_interval,
+        None if (v := o.start_time) is None else rt.format_datetime(v),
+        None if (v := o.stop_time) is None else rt.format_datetime(v),
+    )
+
+
+class _W_GetDiagnosticsResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    file_name: Annotated[str, Meta(max_length=255)] = msgspec.field(default=_ABSENT, name="fileName")
+
+
+def _c_GetDiagnosticsResponse(s: Any) -> GetDiagnosticsResponse:
+    o = _new(GetDiagnosticsResponse)
+    o.file_name = s.file_name
+    return o
+
+
+_MK_GetDiagnosticsResponse: Any = _W_GetDiagnosticsResponse
+
+
+def _w_GetDiagnosticsResponse(o: Any) -> Any:
+    return _MK_GetDiagnosticsResponse(
+        o.file_name,
+    )
+
+
+class _W_GetInstalledCertificateIdsRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    certificate_type: CertificateUseEnumType = msgspec.field(name="certificateType")
+
+
+def _c_GetInstalledCertificateIdsRequest(s: Any) -> GetInstalledCertificateIdsRequest:
+    o = _new(GetInstalledCertificateIdsRequest)
+    o.certificate_type = s.certificate_type
+
+    return o
+
+
+_MK_GetInstalledCertificateIdsRequest: Any = _W_GetInstalledCertificateIdsRequest
+
+
+def _w_GetInstalledCertificateIdsRequest(o: Any) -> Any:
+    return _MK_GetInstalledCertificateIdsRequest(
+        o.certificate_type,
+    )
+
+
+class _W_GetInstalledCertificateIdsResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GetInstalledCertificateStatusEnumType = msgspec.field(name="status")
+    certificate_hash_data: Annotated[list[_W_CertificateHashDataType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="certificateHashData"
+    )
+
+
+def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsResponse:
+    o = _new(GetInstalledCertificateIdsResponse)
+    v = s.certificate_hash_data
+    o.certificate_hash_data = None if v is None else [_c_CertificateHashDataType(x) for x in v]
+    o.status = s.status
+
+    return o
+
+
+_MK_GetInstalledCertificateIdsResponse: Any = _W_GetInstalledCertificateIdsResponse
+
+
+def _w_GetInstalledCertificateIdsResponse(o: Any) -> Any:
+    return _MK_GetInstalledCertificateIdsResponse(
+        o.status,
+        None if (v := o.certificate_hash_data) is None else [_w_CertificateHashDataType(x) for x in v],
+    )
+
+
+class _W_GetLocalListVersionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    pass
+
+
+def _c_GetLocalListVersionRequest(s: Any) -> GetLocalListVersionRequest:
+    o = _new(GetLocalListVersionRequest)
+    return o
+
+
+_MK_GetLocalListVersionRequest: Any = _W_GetLocalListVersionRequest
+
+
+def _w_GetLocalListVersionRequest(o: Any) -> Any:
+    return _MK_GetLocalListVersionRequest()
+
+
+class _W_GetLocalListVersionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    list_version: int = msgspec.field(name="listVersion")
+
+
+def _c_GetLocalListVersionResponse(s: Any) -> GetLocalListVersionResponse:
+    o = _new(GetLocalListVersionResponse)
+    o.list_version = s.list_version
+
+    return o
+
+
+_MK_GetLocalListVersionResponse: Any = _W_GetLocalListVersionResponse
+
+
+def _w_GetLocalListVersionResponse(o: Any) -> Any:
+    return _MK_GetLocalListVersionResponse(
+        o.list_version,
+    )
+
+
+class _W_GetLogRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    log: _W_LogParametersType = msgspec.field(name="log")
+    log_type: LogEnumType = msgspec.field(name="logType")
+    request_id: int = msgspec.field(name="requestId")
+    retries: int = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+
+
+def _c_GetLogRequest(s: Any) -> GetLogRequest:
+    o = _new(GetLogRequest)
+    o.log = _c_LogParametersType(s.log)
+    o.log_type = s.log_type
+
+    o.request_id = s.request_id
+
+    o.retries = s.retries
+    o.retry_interval = s.retry_interval
+    return o
+
+
+_MK_GetLogRequest: Any = _W_GetLogRequest
+
+
+def _w_GetLogRequest(o: Any) -> Any:
+    return _MK_GetLogRequest(
+        _w_LogParametersType(o.log),
+        o.log_type,
+        o.request_id,
+        o.retries,
+        o.retry_interval,
+    )
+
+
+class _W_GetLogResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: LogStatusEnumType = msgspec.field(name="status")
+    filename: Annotated[str, Meta(max_length=255)] = msgspec.field(default=_ABSENT, name="filename")
+
+
+def _c_GetLogResponse(s: Any) -> GetLogResponse:
+    o = _new(GetLogResponse)
+    o.status = s.status
+
+    o.filename = s.filename
+    return o
+
+
+_MK_GetLogResponse: Any = _W_GetLogResponse
+
+
+def _w_GetLogResponse(o: Any) -> Any:
+    return _MK_GetLogResponse(
+        o.status,
+        o.filename,
+    )
+
+
+class _W_HeartbeatRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    pass
+
+
+def _c_HeartbeatRequest(s: Any) -> HeartbeatRequest:
+    o = _new(HeartbeatRequest)
+    return o
+
+
+_MK_HeartbeatRequest: Any = _W_HeartbeatRequest
+
+
+def _w_HeartbeatRequest(o: Any) -> Any:
+    return _MK_HeartbeatRequest()
+
+
+class _W_HeartbeatResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    current_time: str = msgspec.field(name="currentTime")
+
+
+def _c_HeartbeatResponse(s: Any) -> HeartbeatResponse:
+    o = _new(HeartbeatResponse)
+    o.current_time = rt.parse_datetime(s.current_time)
+
+    return o
+
+
+_MK_HeartbeatResponse: Any = _W_HeartbeatResponse
+
+
+def _w_HeartbeatResponse(o: Any) -> Any:
+    return _MK_HeartbeatResponse(
+        rt.format_datetime(o.current_time),
+    )
+
+
+class _W_InstallCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_type: CertificateUseEnumType = msgspec.field(name="certificateType")
+    certificate: Annotated[str, Meta(max_length=5500)] = msgspec.field(name="certificate")
+
+
+def _c_InstallCertificateRequest(s: Any) -> InstallCertificateRequest:
+    o = _new(InstallCertificateRequest)
+    o.certificate_type = s.certificate_type
+
+    o.certificate = s.certificate
+
+    return o
+
+
+_MK_InstallCertificateRequest: Any = _W_InstallCertificateRequest
+
+
+def _w_InstallCertificateRequest(o: Any) -> Any:
+    return _MK_InstallCertificateRequest(
+        o.certificate_type,
+        o.certificate,
+    )
+
+
+class _W_InstallCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: InstallCertificateStatusEnumType = msgspec.field(name="status")
+
+
+def _c_InstallCertificateResponse(s: Any) -> InstallCertificateResponse:
+    o = _new(InstallCertificateResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_InstallCertificateResponse: Any = _W_InstallCertificateResponse
+
+
+def _w_InstallCertificateResponse(o: Any) -> Any:
+    return _MK_InstallCertificateResponse(
+        o.status,
+    )
+
+
+class _W_LogStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: UploadLogStatusEnumType = msgspec.field(name="status")
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+
+
+def _c_LogStatusNotificationRequest(s: Any) -> LogStatusNotificationRequest:
+    o = _new(LogStatusNotificationRequest)
+    o.status = s.status
+
+    o.request_id = s.request_id
+    return o
+
+
+_MK_LogStatusNotificationRequest: Any = _W_LogStatusNotificationRequest
+
+
+def _w_LogStatusNotificationRequest(o: Any) -> Any:
+    return _MK_LogStatusNotificationRequest(
+        o.status,
+        o.request_id,
+    )
+
+
+class _W_LogStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    pass
+
+
+def _c_LogStatusNotificationResponse(s: Any) -> LogStatusNotificationResponse:
+    o = _new(LogStatusNotificationResponse)
+    return o
+
+
+_MK_LogStatusNotificationResponse: Any = _W_LogStatusNotificationResponse
+
+
+def _w_LogStatusNotificationResponse(o: Any) -> Any:
+    return _MK_LogStatusNotificationResponse()
+
+
+class _W_MeterValuesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    connector_id: int = msgspec.field(name="connectorId")
+    meter_value: list[_W_MeterValue] = msgspec.field(name="meterValue")
+    transaction_id: int = msgspec.field(default=_ABSENT, name="transactionId")
+
+
+def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
+    o = _new(MeterValuesRequest)
+    o.connector_id = s.connector_id
+
+    o.transaction_id = s.transaction_id
+    o.meter_value = [_c_MeterValue(x) for x in s.meter_value]
+    return o
+
+
+_MK_MeterValuesRequest: Any = _W_MeterValuesRequest
+
+
+def _w_MeterValuesRequest(o: Any) -> Any:
+    return _MK_MeterValuesRequest(
+        o.connector_id,
+        [_w_MeterValue(x) for x in o.meter_value],
+        o.transaction_id,
+    )
+
+
+class _W_MeterValuesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    pass
+
+
+def _c_MeterValuesResponse(s: Any) -> MeterValuesResponse:
+    o = _new(MeterValuesResponse)
+    return o
+
+
+_MK_MeterValuesResponse: Any = _W_MeterValuesResponse
+
+
+def _w_MeterValuesResponse(o: Any) -> Any:
+    return _MK_MeterValuesResponse()
+
+
+class _W_RemoteStartTransactionRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    id_tag: Annotated[str, Meta(max_length=20)] = msgspec.field(name="idTag")
+    connector_id: int = msgspec.field(default=_ABSENT, name="connectorId")
+    charging_profile: _W_ChargingProfile = msgspec.field(default=_ABSENT, name="chargingProfile")
+
+
+def _c_RemoteStartTransactionRequest(s: Any) -> RemoteStartTransactionRequest:
+    o = _new(RemoteStartTransactionRequest)
+    o.connector_id = s.connector_id
+    o.id_tag = s.id_tag
+
+    v = s.charging_profile
+    o.charging_profile = None if v is None else _c_ChargingProfile(v)
+    return o
+
+
+_MK_RemoteStartTransactionRequest: Any = _W_RemoteStartTransactionRequest
+
+
+def _w_RemoteStartTransactionRequest(o: Any) -> Any:
+    return _MK_RemoteStartTransactionRequest(
+        o.id_tag,
+        o.connector_id,
+        None if (v := o.charging_profile) is None else _w_ChargingProfile(v),
+    )
+
+
+class _W_RemoteStartTransactionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: RemoteStartStopStatus = msgspec.field(name="status")
+
+
+def _c_RemoteStartTransactionResponse(s: Any) -> RemoteStartTransactionResponse:
+    o = _new(RemoteStartTransactionResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_RemoteStartTransactionResponse: Any = _W_RemoteStartTransactionResponse
+
+
+def _w_RemoteStartTransactionResponse(o: Any) -> Any:
+    return _MK_RemoteStartTransactionResponse(
+        o.status,
+    )
+
+
+class _W_RemoteStopTransactionRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    transaction_id: int = msgspec.field(name="transactionId")
+
+
+def _c_RemoteStopTransactionRequest(s: Any) -> RemoteStopTransactionRequest:
+    o = _new(RemoteStopTransactionRequest)
+    o.transaction_id = s.transaction_id
+
+    return o
+
+
+_MK_RemoteStopTransactionRequest: Any = _W_RemoteStopTransactionRequest
+
+
+def _w_RemoteStopTransactionRequest(o: Any) -> Any:
+    return _MK_RemoteStopTransactionRequest(
+        o.transaction_id,
+    )
+
+
+class _W_RemoteStopTransactionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: RemoteStartStopStatus = msgspec.field(name="status")
+
+
+def _c_RemoteStopTransactionResponse(s: Any) -> RemoteStopTransactionResponse:
+    o = _new(RemoteStopTransactionResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_RemoteStopTransactionResponse: Any = _W_RemoteStopTransactionResponse
+
+
+def _w_RemoteStopTransactionResponse(o: Any) -> Any:
+    return _MK_RemoteStopTransactionResponse(
+        o.status,
+    )
+
+
+class _W_ReserveNowRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    connector_id: int = msgspec.field(name="connectorId")
+    expiry_date: str = msgspec.field(name="expiryDate")
+    id_tag: Annotated[str, Meta(max_length=20)] = msgspec.field(name="idTag")
+    reservation_id: int = msgspec.field(name="reservationId")
+    parent_id_tag: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="parentIdTag")
+
+
+def _c_ReserveNowRequest(s: Any) -> ReserveNowRequest:
+    o = _new(ReserveNowRequest)
+    o.connector_id = s.connector_id
+
+    o.expiry_date = rt.parse_datetime(s.expiry_date)
+
+    o.id_tag = s.id_tag
+
+    o.parent_id_tag = s.parent_id_tag
+    o.reservation_id = s.reservation_id
+
+    return o
+
+
+_MK_ReserveNowRequest: Any = _W_ReserveNowRequest
+
+
+def _w_ReserveNowRequest(o: Any) -> Any:
+    return _MK_ReserveNowRequest(
+        o.connector_id,
+        rt.format_datetime(o.expiry_date),
+        o.id_tag,
+        o.reservation_id,
+        o.parent_id_tag,
+    )
+
+
+class _W_ReserveNowResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ReservationStatus = msgspec.field(name="status")
+
+
+def _c_ReserveNowResponse(s: Any) -> ReserveNowResponse:
+    o = _new(ReserveNowResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_ReserveNowResponse: Any = _W_ReserveNowResponse
+
+
+def _w_ReserveNowResponse(o: Any) -> Any:
+    return _MK_ReserveNowResponse(
+        o.status,
+    )
+
+
+class _W_ResetRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    type: ResetType = msgspec.field(name="type")
+
+
+def _c_ResetRequest(s: Any) -> ResetRequest:
+    o = _new(ResetRequest)
+    o.type = s.type
+
+    return o
+
+
+_MK_ResetRequest: Any = _W_ResetRequest
+
+
+def _w_ResetRequest(o: Any) -> Any:
+    return _MK_ResetRequest(
+        o.type,
+    )
+
+
+class _W_ResetResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ResetStatus = msgspec.field(name="status")
+
+
+def _c_ResetResponse(s: Any) -> ResetResponse:
+    o = _new(ResetResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_ResetResponse: Any = _W_ResetResponse
+
+
+def _w_ResetResponse(o: Any) -> Any:
+    return _MK_ResetResponse(
+        o.status,
+    )
+
+
+class _W_SecurityEventNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    type: Annotated[str, Meta(max_length=50)] = msgspec.field(name="type")
+    timestamp: str = msgspec.field(name="timestamp")
+    tech_info: Annotated[str, Meta(max_length=255)] = msgspec.field(default=_ABSENT, name="techInfo")
+
+
+def _c_SecurityEventNotificationRequest(s: Any) -> SecurityEventNotificationRequest:
+    o = _new(SecurityEventNotificationRequest)
+    o.type = s.type
+
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.tech_info = s.tech_info
+    return o
+
+
+_MK_SecurityEventNotificationRequest: Any = _W_SecurityEventNotificationRequest
+
+
+def _w_SecurityEventNotificationRequest(o: Any) -> Any:
+    return _MK_SecurityEventNotificationRequest(
+        o.type,
+        rt.format_datetime(o.timestamp),
+        o.tech_info,
+    )
+
+
+class _W_SecurityEventNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    pass
+
+
+def _c_SecurityEventNotificationResponse(s: Any) -> SecurityEventNotificationResponse:
+    o = _new(SecurityEventNotificationResponse)
+    return o
+
+
+_MK_SecurityEventNotificationResponse: Any = _W_SecurityEventNotificationResponse
+
+
+def _w_SecurityEventNotificationResponse(o: Any) -> Any:
+    return _MK_SecurityEventNotificationResponse()
+
+
+class _W_SendLocalListRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    list_version: int = msgspec.field(name="listVersion")
+    update_type: UpdateType = msgspec.field(name="updateType")
+    local_authorization_list: list[_W_AuthorizationData] = msgspec.field(
+        default=_ABSENT, name="localAuthorizationList"
+    )
+
+
+def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
+    o = _new(SendLocalListRequest)
+    o.list_version = s.list_version
+
+    v = s.local_authorization_list
+    o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+    o.update_type = s.update_type
+
+    return o
+
+
+_MK_SendLocalListRequest: Any = _W_SendLocalListRequest
+
+
+def _w_SendLocalListRequest(o: Any) -> Any:
+    return _MK_SendLocalListRequest(
+        o.list_version,
+        o.update_type,
+        None if (v := o.local_authorization_list) is None else [_w_AuthorizationData(x) for x in v],
+    )
+
+
+class _W_SendLocalListResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: UpdateStatus = msgspec.field(name="status")
+
+
+def _c_SendLocalListResponse(s: Any) -> SendLocalListResponse:
+    o = _new(SendLocalListResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_SendLocalListResponse: Any = _W_SendLocalListResponse
+
+
+def _w_SendLocalListResponse(o: Any) -> Any:
+    return _MK_SendLocalListResponse(
+        o.status,
+    )
+
+
+class _W_SetChargingProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    connector_id: int = msgspec.field(name="connectorId")
+    cs_charging_profiles: _W_ChargingProfile = msgspec.field(name="csChargingProfiles")
+
+
+def _c_SetChargingProfileRequest(s: Any) -> SetChargingProfileRequest:
+    o = _new(SetChargingProfileRequest)
+    o.connector_id = s.connector_id
+
+    o.cs_charging_profiles = _c_ChargingProfile(s.cs_charging_profiles)
+    return o
+
+
+_MK_SetChargingProfileRequest: Any = _W_SetChargingProfileRequest
+
+
+def _w_SetChargingProfileRequest(o: Any) -> Any:
+    return _MK_SetChargingProfileRequest(
+        o.connector_id,
+        _w_ChargingProfile(o.cs_charging_profiles),
+    )
+
+
+class _W_SetChargingProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ChargingProfileStatus = msgspec.field(name="status")
+
+
+def _c_SetChargingProfileResponse(s: Any) -> SetChargingProfileResponse:
+    o = _new(SetChargingProfileResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_SetChargingProfileResponse: Any = _W_SetChargingProfileResponse
+
+
+def _w_SetChargingProfileResponse(o: Any) -> Any:
+    return _MK_SetChargingProfileResponse(
+        o.status,
+    )
+
+
+class _W_SignCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    csr: Annotated[str, Meta(max_length=5500)] = msgspec.field(name="csr")
+
+
+def _c_SignCertificateRequest(s: Any) -> SignCertificateRequest:
+    o = _new(SignCertificateRequest)
+    o.csr = s.csr
+
+    return o
+
+
+_MK_SignCertificateRequest: Any = _W_SignCertificateRequest
+
+
+def _w_SignCertificateRequest(o: Any) -> Any:
+    return _MK_SignCertificateRequest(
+        o.csr,
+    )
+
+
+class _W_SignCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+
+
+def _c_SignCertificateResponse(s: Any) -> SignCertificateResponse:
+    o = _new(SignCertificateResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_SignCertificateResponse: Any = _W_SignCertificateResponse
+
+
+def _w_SignCertificateResponse(o: Any) -> Any:
+    return _MK_SignCertificateResponse(
+        o.status,
+    )
+
+
+class _W_SignedFirmwareStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: FirmwareStatusEnumType = msgspec.field(name="status")
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+
+
+def _c_SignedFirmwareStatusNotificationRequest(s: Any) -> SignedFirmwareStatusNotificationRequest:
+    o = _new(SignedFirmwareStatusNotificationRequest)
+    o.status = s.status
+
+    o.request_id = s.request_id
+    return o
+
+
+_MK_SignedFirmwareStatusNotificationRequest: Any = _W_SignedFirmwareStatusNotificationRequest
+
+
+def _w_SignedFirmwareStatusNotificationRequest(o: Any) -> Any:
+    return _MK_SignedFirmwareStatusNotificationRequest(
+        o.status,
+        o.request_id,
+    )
+
+
+class _W_SignedFirmwareStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    pass
+
+
+def _c_SignedFirmwareStatusNotificationResponse(s: Any) -> SignedFirmwareStatusNotificationResponse:
+    o = _new(SignedFirmwareStatusNotificationResponse)
+    return o
+
+
+_MK_SignedFirmwareStatusNotificationResponse: Any = _W_SignedFirmwareStatusNotificationResponse
+
+
+def _w_SignedFirmwareStatusNotificationResponse(o: Any) -> Any:
+    return _MK_SignedFirmwareStatusNotificationResponse()
+
+
+class _W_SignedUpdateFirmwareRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    request_id: int = msgspec.field(name="requestId")
+    firmware: _W_FirmwareType = msgspec.field(name="firmware")
+    retries: int = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+
+
+def _c_SignedUpdateFirmwareRequest(s: Any) -> SignedUpdateFirmwareRequest:
+    o = _new(SignedUpdateFirmwareRequest)
+    o.retries = s.retries
+    o.retry_interval = s.retry_interval
+    o.request_id = s.request_id
+
+    o.firmware = _c_FirmwareType(s.firmware)
+    return o
+
+
+_MK_SignedUpdateFirmwareRequest: Any = _W_SignedUpdateFirmwareRequest
+
+
+def _w_SignedUpdateFirmwareRequest(o: Any) -> Any:
+    return _MK_SignedUpdateFirmwareRequest(
+        o.request_id,
+        _w_FirmwareType(o.firmware),
+        o.retries,
+        o.retry_interval,
+    )
+
+
+class _W_SignedUpdateFirmwareResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: UpdateFirmwareStatusEnumType = msgspec.field(name="status")
+
+
+def _c_SignedUpdateFirmwareResponse(s: Any) -> SignedUpdateFirmwareResponse:
+    o = _new(SignedUpdateFirmwareResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_SignedUpdateFirmwareResponse: Any = _W_SignedUpdateFirmwareResponse
+
+
+def _w_SignedUpdateFirmwareResponse(o: Any) -> Any:
+    return _MK_SignedUpdateFirmwareResponse(
+        o.status,
+    )
+
+
+class _W_StartTransactionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    connector_id: int = msgspec.field(name="connectorId")
+    id_tag: Annotated[str, Meta(max_length=20)] = msgspec.field(name="idTag")
+    meter_start: int = msgspec.field(name="meterStart")
+    timestamp: str = msgspec.field(name="timestamp")
+    reservation_id: int = msgspec.field(default=_ABSENT, name="reservationId")
+
+
+def _c_StartTransactionRequest(s: Any) -> StartTransactionRequest:
+    o = _new(StartTransactionRequest)
+    o.connector_id = s.connector_id
+
+    o.id_tag = s.id_tag
+
+    o.meter_start = s.meter_start
+
+    o.reservation_id = s.reservation_id
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    return o
+
+
+_MK_StartTransactionRequest: Any = _W_StartTransactionRequest
+
+
+def _w_StartTransactionRequest(o: Any) -> Any:
+    return _MK_StartTransactionRequest(
+        o.connector_id,
+        o.id_tag,
+        o.meter_start,
+        rt.format_datetime(o.timestamp),
+        o.reservation_id,
+    )
+
+
+class _W_StartTransactionResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_tag_info: _W_IdTagInfo = msgspec.field(name="idTagInfo")
+    transaction_id: int = msgspec.field(name="transactionId")
+
+
+def _c_StartTransactionResponse(s: Any) -> StartTransactionResponse:
+    o = _new(StartTransactionResponse)
+    o.id_tag_info = _c_IdTagInfo(s.id_tag_info)
+    o.transaction_id = s.transaction_id
+
+    return o
+
+
+_MK_StartTransactionResponse: Any = _W_StartTransactionResponse
+
+
+def _w_StartTransactionResponse(o: Any) -> Any:
+    return _MK_StartTransactionResponse(
+        _w_IdTagInfo(o.id_tag_info),
+        o.transaction_id,
+    )
+
+
+class _W_StatusNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    connector_id: int = msgspec.field(name="connectorId")
+    error_code: ChargePointErrorCode = msgspec.field(name="errorCode")
+    status: ChargePointStatus = msgspec.field(name="status")
+    info: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="info")
+    timestamp: str = msgspec.field(default=_ABSENT, name="timestamp")
+    vendor_id: Annotated[str, Meta(max_length=255)] = msgspec.field(default=_ABSENT, name="vendorId")
+    vendor_error_code: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="vendorErrorCode"
+    )
+
+
+def _c_StatusNotificationRequest(s: Any) -> StatusNotificationRequest:
+    o = _new(StatusNotificationRequest)
+    o.connector_id = s.connector_id
+
+    o.error_code = s.error_code
+
+    o.info = s.info
+    o.status = s.status
+
+    v = s.timestamp
+    o.timestamp = None if v is None else rt.parse_datetime(v)
+    o.vendor_id = s.vendor_id
+    o.vendor_error_code = s.vendor_error_code
+    return o
+
+
+_MK_StatusNotificationRequest: Any = _W_StatusNotificationRequest
+
+
+def _w_StatusNotificationRequest(o: Any) -> Any:
+    return _MK_StatusNotificationRequest(
+        o.connector_id,
+        o.error_code,
+        o.status,
+        o.info,
+        None if (v := o.timestamp) is None else rt.format_datetime(v),
+        o.vendor_id,
+        o.vendor_error_code,
+    )
+
+
+class _W_StatusNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    pass
+
+
+def _c_StatusNotificationResponse(s: Any) -> StatusNotificationResponse:
+    o = _new(StatusNotificationResponse)
+    return o
+
+
+_MK_StatusNotificationResponse: Any = _W_StatusNotificationResponse
+
+
+def _w_StatusNotificationResponse(o: Any) -> Any:
+    return _MK_StatusNotificationResponse()
+
+
+class _W_StopTransactionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    meter_stop: int = msgspec.field(name="meterStop")
+    timestamp: str = msgspec.field(name="timestamp")
+    transaction_id: int = msgspec.field(name="transactionId")
+    id_tag: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="idTag")
+    reason: Reason = msgspec.field(default=_ABSENT, name="reason")
+    transaction_data: list[_W_MeterValue] = msgspec.field(default=_ABSENT, name="transactionData")
+
+
+def _c_StopTransactionRequest(s: Any) -> StopTransactionRequest:
+    o = _new(StopTransactionRequest)
+    o.id_tag = s.id_tag
+    o.meter_stop = s.meter_stop
+
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.transaction_id = s.transaction_id
+
+    o.reason = s.reason
+    v = s.transaction_data
+    o.transaction_data = None if v is None else [_c_MeterValue(x) for x in v]
+    return o
+
+
+_MK_StopTransactionRequest: Any = _W_StopTransactionRequest
+
+
+def _w_StopTransactionRequest(o: Any) -> Any:
+    return _MK_StopTransactionRequest(
+        o.meter_stop,
+        rt.format_datetime(o.timestamp),
+        o.transaction_id,
+        o.id_tag,
+        o.reason,
+        None if (v := o.transaction_data) is None else [_w_MeterValue(x) for x in v],
+    )
+
+
+class _W_StopTransactionResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_tag_info: _W_IdTagInfo = msgspec.field(default=_ABSENT, name="idTagInfo")
+
+
+def _c_StopTransactionResponse(s: Any) -> StopTransactionResponse:
+    o = _new(StopTransactionResponse)
+    v = s.id_tag_info
+    o.id_tag_info = None if v is None else _c_IdTagInfo(v)
+    return o
+
+
+_MK_StopTransactionResponse: Any = _W_StopTransactionResponse
+
+
+def _w_StopTransactionResponse(o: Any) -> Any:
+    return _MK_StopTransactionResponse(
+        None if (v := o.id_tag_info) is None else _w_IdTagInfo(v),
+    )
+
+
+class _W_TriggerMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    requested_message: MessageTrigger = msgspec.field(name="requestedMessage")
+    connector_id: int = msgspec.field(default=_ABSENT, name="connectorId")
+
+
+def _c_TriggerMessageRequest(s: Any) -> TriggerMessageRequest:
+    o = _new(TriggerMessageRequest)
+    o.requested_message = s.requested_message
+
+    o.connector_id = s.connector_id
+    return o
+
+
+_MK_TriggerMessageRequest: Any = _W_TriggerMessageRequest
+
+
+def _w_TriggerMessageRequest(o: Any) -> Any:
+    return _MK_TriggerMessageRequest(
+        o.requested_message,
+        o.connector_id,
+    )
+
+
+class _W_TriggerMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: TriggerMessageStatus = msgspec.field(name="status")
+
+
+def _c_TriggerMessageResponse(s: Any) -> TriggerMessageResponse:
+    o = _new(TriggerMessageResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_TriggerMessageResponse: Any = _W_TriggerMessageResponse
+
+
+def _w_TriggerMessageResponse(o: Any) -> Any:
+    return _MK_TriggerMessageResponse(
+        o.status,
+    )
+
+
+class _W_UnlockConnectorRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    connector_id: int = msgspec.field(name="connectorId")
+
+
+def _c_UnlockConnectorRequest(s: Any) -> UnlockConnectorRequest:
+    o = _new(UnlockConnectorRequest)
+    o.connector_id = s.connector_id
+
+    return o
+
+
+_MK_UnlockConnectorRequest: Any = _W_UnlockConnectorRequest
+
+
+def _w_UnlockConnectorRequest(o: Any) -> Any:
+    return _MK_UnlockConnectorRequest(
+        o.connector_id,
+    )
+
+
+class _W_UnlockConnectorResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: UnlockStatus = msgspec.field(name="status")
+
+
+def _c_UnlockConnectorResponse(s: Any) -> UnlockConnectorResponse:
+    o = _new(UnlockConnectorResponse)
+    o.status = s.status
+
+    return o
+
+
+_MK_UnlockConnectorResponse: Any = _W_UnlockConnectorResponse
+
+
+def _w_UnlockConnectorResponse(o: Any) -> Any:
+    return _MK_UnlockConnectorResponse(
+        o.status,
+    )
+
+
+class _W_UpdateFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    location: str = msgspec.field(name="location")
+    retrieve_date: str = msgspec.field(name="retrieveDate")
+    retries: int = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+
+
+def _c_UpdateFirmwareRequest(s: Any) -> UpdateFirmwareRequest:
+    o = _new(UpdateFirmwareRequest)
+    o.location = s.location
+
+    o.retries = s.retries
+    o.retrieve_date = rt.parse_datetime(s.retrieve_date)
+
+    o.retry_interval = s.retry_interval
+    return o
+
+
+_MK_UpdateFirmwareRequest: Any = _W_UpdateFirmwareRequest
+
+
+def _w_UpdateFirmwareRequest(o: Any) -> Any:
+    return _MK_UpdateFirmwareRequest(
+        o.location,
+        rt.format_datetime(o.retrieve_date),
+        o.retries,
+        o.retry_interval,
+    )
+
+
+class _W_UpdateFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    pass
+
+
+def _c_UpdateFirmwareResponse(s: Any) -> UpdateFirmwareResponse:
+    o = _new(UpdateFirmwareResponse)
+    return o
+
+
+_MK_UpdateFirmwareResponse: Any = _W_UpdateFirmwareResponse
+
+
+def _w_UpdateFirmwareResponse(o: Any) -> Any:
+    return _MK_UpdateFirmwareResponse()
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
 AuthorizeRequest.__ocppkit_codec__ = Codec(
-    "1.6", "Authorize", "request", _d_AuthorizeRequest, _e_AuthorizeRequest, _CODES
+    "1.6",
+    "Authorize",
+    "request",
+    _d_AuthorizeRequest,
+    _e_AuthorizeRequest,
+    _CODES,
+    _W_AuthorizeRequest,
+    _c_AuthorizeRequest,
+    _w_AuthorizeRequest,
 )
 AuthorizeResponse.__ocppkit_codec__ = Codec(
-    "1.6", "Authorize", "response", _d_AuthorizeResponse, _e_AuthorizeResponse, _CODES
+    "1.6",
+    "Authorize",
+    "response",
+    _d_AuthorizeResponse,
+    _e_AuthorizeResponse,
+    _CODES,
+    _W_AuthorizeResponse,
+    _c_AuthorizeResponse,
+    _w_AuthorizeResponse,
 )
 BootNotificationRequest.__ocppkit_codec__ = Codec(
-    "1.6", "BootNotification", "request", _d_BootNotificationRequest, _e_BootNotificationRequest, _CODES
+    "1.6",
+    "BootNotification",
+    "request",
+    _d_BootNotificationRequest,
+    _e_BootNotificationRequest,
+    _CODES,
+    _W_BootNotificationRequest,
+    _c_BootNotificationRequest,
+    _w_BootNotificationRequest,
 )
 BootNotificationResponse.__ocppkit_codec__ = Codec(
-    "1.6", "BootNotification", "response", _d_BootNotificationResponse, _e_BootNotificationResponse, _CODES
+    "1.6",
+    "BootNotification",
+    "response",
+    _d_BootNotificationResponse,
+    _e_BootNotificationResponse,
+    _CODES,
+    _W_BootNotificationResponse,
+    _c_BootNotificationResponse,
+    _w_BootNotificationResponse,
 )
 CancelReservationRequest.__ocppkit_codec__ = Codec(
-    "1.6", "CancelReservation", "request", _d_CancelReservationRequest, _e_CancelReservationRequest, _CODES
+    "1.6",
+    "CancelReservation",
+    "request",
+    _d_CancelReservationRequest,
+    _e_CancelReservationRequest,
+    _CODES,
+    _W_CancelReservationRequest,
+    _c_CancelReservationRequest,
+    _w_CancelReservationRequest,
 )
 CancelReservationResponse.__ocppkit_codec__ = Codec(
-    "1.6", "CancelReservation", "response", _d_CancelReservationResponse, _e_CancelReservationResponse, _CODES
+    "1.6",
+    "CancelReservation",
+    "response",
+    _d_CancelReservationResponse,
+    _e_CancelReservationResponse,
+    _CODES,
+    _W_CancelReservationResponse,
+    _c_CancelReservationResponse,
+    _w_CancelReservationResponse,
 )
 CertificateSignedRequest.__ocppkit_codec__ = Codec(
-    "1.6", "CertificateSigned", "request", _d_CertificateSignedRequest, _e_CertificateSignedRequest, _CODES
+    "1.6",
+    "CertificateSigned",
+    "request",
+    _d_CertificateSignedRequest,
+    _e_CertificateSignedRequest,
+    _CODES,
+    _W_CertificateSignedRequest,
+    _c_CertificateSignedRequest,
+    _w_CertificateSignedRequest,
 )
 CertificateSignedResponse.__ocppkit_codec__ = Codec(
-    "1.6", "CertificateSigned", "response", _d_CertificateSignedResponse, _e_CertificateSignedResponse, _CODES
+    "1.6",
+    "CertificateSigned",
+    "response",
+    _d_CertificateSignedResponse,
+    _e_CertificateSignedResponse,
+    _CODES,
+    _W_CertificateSignedResponse,
+    _c_CertificateSignedResponse,
+    _w_CertificateSignedResponse,
 )
 ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
-    "1.6", "ChangeAvailability", "request", _d_ChangeAvailabilityRequest, _e_ChangeAvailabilityRequest, _CODES
+    "1.6",
+    "ChangeAvailability",
+    "request",
+    _d_ChangeAvailabilityRequest,
+    _e_ChangeAvailabilityRequest,
+    _CODES,
+    _W_ChangeAvailabilityRequest,
+    _c_ChangeAvailabilityRequest,
+    _w_ChangeAvailabilityRequest,
 )
 ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6024,6 +8283,9 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     _d_ChangeAvailabilityResponse,
     _e_ChangeAvailabilityResponse,
     _CODES,
+    _W_ChangeAvailabilityResponse,
+    _c_ChangeAvailabilityResponse,
+    _w_ChangeAvailabilityResponse,
 )
 ChangeConfigurationRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6032,6 +8294,9 @@ ChangeConfigurationRequest.__ocppkit_codec__ = Codec(
     _d_ChangeConfigurationRequest,
     _e_ChangeConfigurationRequest,
     _CODES,
+    _W_ChangeConfigurationRequest,
+    _c_ChangeConfigurationRequest,
+    _w_ChangeConfigurationRequest,
 )
 ChangeConfigurationResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6040,12 +8305,31 @@ ChangeConfigurationResponse.__ocppkit_codec__ = Codec(
     _d_ChangeConfigurationResponse,
     _e_ChangeConfigurationResponse,
     _CODES,
+    _W_ChangeConfigurationResponse,
+    _c_ChangeConfigurationResponse,
+    _w_ChangeConfigurationResponse,
 )
 ClearCacheRequest.__ocppkit_codec__ = Codec(
-    "1.6", "ClearCache", "request", _d_ClearCacheRequest, _e_ClearCacheRequest, _CODES
+    "1.6",
+    "ClearCache",
+    "request",
+    _d_ClearCacheRequest,
+    _e_ClearCacheRequest,
+    _CODES,
+    _W_ClearCacheRequest,
+    _c_ClearCacheRequest,
+    _w_ClearCacheRequest,
 )
 ClearCacheResponse.__ocppkit_codec__ = Codec(
-    "1.6", "ClearCache", "response", _d_ClearCacheResponse, _e_ClearCacheResponse, _CODES
+    "1.6",
+    "ClearCache",
+    "response",
+    _d_ClearCacheResponse,
+    _e_ClearCacheResponse,
+    _CODES,
+    _W_ClearCacheResponse,
+    _c_ClearCacheResponse,
+    _w_ClearCacheResponse,
 )
 ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6054,6 +8338,9 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     _d_ClearChargingProfileRequest,
     _e_ClearChargingProfileRequest,
     _CODES,
+    _W_ClearChargingProfileRequest,
+    _c_ClearChargingProfileRequest,
+    _w_ClearChargingProfileRequest,
 )
 ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6062,18 +8349,53 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     _d_ClearChargingProfileResponse,
     _e_ClearChargingProfileResponse,
     _CODES,
+    _W_ClearChargingProfileResponse,
+    _c_ClearChargingProfileResponse,
+    _w_ClearChargingProfileResponse,
 )
 DataTransferRequest.__ocppkit_codec__ = Codec(
-    "1.6", "DataTransfer", "request", _d_DataTransferRequest, _e_DataTransferRequest, _CODES
+    "1.6",
+    "DataTransfer",
+    "request",
+    _d_DataTransferRequest,
+    _e_DataTransferRequest,
+    _CODES,
+    _W_DataTransferRequest,
+    _c_DataTransferRequest,
+    _w_DataTransferRequest,
 )
 DataTransferResponse.__ocppkit_codec__ = Codec(
-    "1.6", "DataTransfer", "response", _d_DataTransferResponse, _e_DataTransferResponse, _CODES
+    "1.6",
+    "DataTransfer",
+    "response",
+    _d_DataTransferResponse,
+    _e_DataTransferResponse,
+    _CODES,
+    _W_DataTransferResponse,
+    _c_DataTransferResponse,
+    _w_DataTransferResponse,
 )
 DeleteCertificateRequest.__ocppkit_codec__ = Codec(
-    "1.6", "DeleteCertificate", "request", _d_DeleteCertificateRequest, _e_DeleteCertificateRequest, _CODES
+    "1.6",
+    "DeleteCertificate",
+    "request",
+    _d_DeleteCertificateRequest,
+    _e_DeleteCertificateRequest,
+    _CODES,
+    _W_DeleteCertificateRequest,
+    _c_DeleteCertificateRequest,
+    _w_DeleteCertificateRequest,
 )
 DeleteCertificateResponse.__ocppkit_codec__ = Codec(
-    "1.6", "DeleteCertificate", "response", _d_DeleteCertificateResponse, _e_DeleteCertificateResponse, _CODES
+    "1.6",
+    "DeleteCertificate",
+    "response",
+    _d_DeleteCertificateResponse,
+    _e_DeleteCertificateResponse,
+    _CODES,
+    _W_DeleteCertificateResponse,
+    _c_DeleteCertificateResponse,
+    _w_DeleteCertificateResponse,
 )
 DiagnosticsStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6082,6 +8404,9 @@ DiagnosticsStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_DiagnosticsStatusNotificationRequest,
     _e_DiagnosticsStatusNotificationRequest,
     _CODES,
+    _W_DiagnosticsStatusNotificationRequest,
+    _c_DiagnosticsStatusNotificationRequest,
+    _w_DiagnosticsStatusNotificationRequest,
 )
 DiagnosticsStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6090,6 +8415,9 @@ DiagnosticsStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_DiagnosticsStatusNotificationResponse,
     _e_DiagnosticsStatusNotificationResponse,
     _CODES,
+    _W_DiagnosticsStatusNotificationResponse,
+    _c_DiagnosticsStatusNotificationResponse,
+    _w_DiagnosticsStatusNotificationResponse,
 )
 ExtendedTriggerMessageRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6098,6 +8426,9 @@ ExtendedTriggerMessageRequest.__ocppkit_codec__ = Codec(
     _d_ExtendedTriggerMessageRequest,
     _e_ExtendedTriggerMessageRequest,
     _CODES,
+    _W_ExtendedTriggerMessageRequest,
+    _c_ExtendedTriggerMessageRequest,
+    _w_ExtendedTriggerMessageRequest,
 )
 ExtendedTriggerMessageResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6106,6 +8437,9 @@ ExtendedTriggerMessageResponse.__ocppkit_codec__ = Codec(
     _d_ExtendedTriggerMessageResponse,
     _e_ExtendedTriggerMessageResponse,
     _CODES,
+    _W_ExtendedTriggerMessageResponse,
+    _c_ExtendedTriggerMessageResponse,
+    _w_ExtendedTriggerMessageResponse,
 )
 FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6114,6 +8448,9 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_FirmwareStatusNotificationRequest,
     _e_FirmwareStatusNotificationRequest,
     _CODES,
+    _W_FirmwareStatusNotificationRequest,
+    _c_FirmwareStatusNotificationRequest,
+    _w_FirmwareStatusNotificationRequest,
 )
 FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6122,6 +8459,9 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_FirmwareStatusNotificationResponse,
     _e_FirmwareStatusNotificationResponse,
     _CODES,
+    _W_FirmwareStatusNotificationResponse,
+    _c_FirmwareStatusNotificationResponse,
+    _w_FirmwareStatusNotificationResponse,
 )
 GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6130,6 +8470,9 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     _d_GetCompositeScheduleRequest,
     _e_GetCompositeScheduleRequest,
     _CODES,
+    _W_GetCompositeScheduleRequest,
+    _c_GetCompositeScheduleRequest,
+    _w_GetCompositeScheduleRequest,
 )
 GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6138,18 +8481,53 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     _d_GetCompositeScheduleResponse,
     _e_GetCompositeScheduleResponse,
     _CODES,
+    _W_GetCompositeScheduleResponse,
+    _c_GetCompositeScheduleResponse,
+    _w_GetCompositeScheduleResponse,
 )
 GetConfigurationRequest.__ocppkit_codec__ = Codec(
-    "1.6", "GetConfiguration", "request", _d_GetConfigurationRequest, _e_GetConfigurationRequest, _CODES
+    "1.6",
+    "GetConfiguration",
+    "request",
+    _d_GetConfigurationRequest,
+    _e_GetConfigurationRequest,
+    _CODES,
+    _W_GetConfigurationRequest,
+    _c_GetConfigurationRequest,
+    _w_GetConfigurationRequest,
 )
 GetConfigurationResponse.__ocppkit_codec__ = Codec(
-    "1.6", "GetConfiguration", "response", _d_GetConfigurationResponse, _e_GetConfigurationResponse, _CODES
+    "1.6",
+    "GetConfiguration",
+    "response",
+    _d_GetConfigurationResponse,
+    _e_GetConfigurationResponse,
+    _CODES,
+    _W_GetConfigurationResponse,
+    _c_GetConfigurationResponse,
+    _w_GetConfigurationResponse,
 )
 GetDiagnosticsRequest.__ocppkit_codec__ = Codec(
-    "1.6", "GetDiagnostics", "request", _d_GetDiagnosticsRequest, _e_GetDiagnosticsRequest, _CODES
+    "1.6",
+    "GetDiagnostics",
+    "request",
+    _d_GetDiagnosticsRequest,
+    _e_GetDiagnosticsRequest,
+    _CODES,
+    _W_GetDiagnosticsRequest,
+    _c_GetDiagnosticsRequest,
+    _w_GetDiagnosticsRequest,
 )
 GetDiagnosticsResponse.__ocppkit_codec__ = Codec(
-    "1.6", "GetDiagnostics", "response", _d_GetDiagnosticsResponse, _e_GetDiagnosticsResponse, _CODES
+    "1.6",
+    "GetDiagnostics",
+    "response",
+    _d_GetDiagnosticsResponse,
+    _e_GetDiagnosticsResponse,
+    _CODES,
+    _W_GetDiagnosticsResponse,
+    _c_GetDiagnosticsResponse,
+    _w_GetDiagnosticsResponse,
 )
 GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6158,6 +8536,9 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     _d_GetInstalledCertificateIdsRequest,
     _e_GetInstalledCertificateIdsRequest,
     _CODES,
+    _W_GetInstalledCertificateIdsRequest,
+    _c_GetInstalledCertificateIdsRequest,
+    _w_GetInstalledCertificateIdsRequest,
 )
 GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6166,6 +8547,9 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     _d_GetInstalledCertificateIdsResponse,
     _e_GetInstalledCertificateIdsResponse,
     _CODES,
+    _W_GetInstalledCertificateIdsResponse,
+    _c_GetInstalledCertificateIdsResponse,
+    _w_GetInstalledCertificateIdsResponse,
 )
 GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6174,6 +8558,9 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     _d_GetLocalListVersionRequest,
     _e_GetLocalListVersionRequest,
     _CODES,
+    _W_GetLocalListVersionRequest,
+    _c_GetLocalListVersionRequest,
+    _w_GetLocalListVersionRequest,
 )
 GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6182,21 +8569,64 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     _d_GetLocalListVersionResponse,
     _e_GetLocalListVersionResponse,
     _CODES,
+    _W_GetLocalListVersionResponse,
+    _c_GetLocalListVersionResponse,
+    _w_GetLocalListVersionResponse,
 )
 GetLogRequest.__ocppkit_codec__ = Codec(
-    "1.6", "GetLog", "request", _d_GetLogRequest, _e_GetLogRequest, _CODES
+    "1.6",
+    "GetLog",
+    "request",
+    _d_GetLogRequest,
+    _e_GetLogRequest,
+    _CODES,
+    _W_GetLogRequest,
+    _c_GetLogRequest,
+    _w_GetLogRequest,
 )
 GetLogResponse.__ocppkit_codec__ = Codec(
-    "1.6", "GetLog", "response", _d_GetLogResponse, _e_GetLogResponse, _CODES
+    "1.6",
+    "GetLog",
+    "response",
+    _d_GetLogResponse,
+    _e_GetLogResponse,
+    _CODES,
+    _W_GetLogResponse,
+    _c_GetLogResponse,
+    _w_GetLogResponse,
 )
 HeartbeatRequest.__ocppkit_codec__ = Codec(
-    "1.6", "Heartbeat", "request", _d_HeartbeatRequest, _e_HeartbeatRequest, _CODES
+    "1.6",
+    "Heartbeat",
+    "request",
+    _d_HeartbeatRequest,
+    _e_HeartbeatRequest,
+    _CODES,
+    _W_HeartbeatRequest,
+    _c_HeartbeatRequest,
+    _w_HeartbeatRequest,
 )
 HeartbeatResponse.__ocppkit_codec__ = Codec(
-    "1.6", "Heartbeat", "response", _d_HeartbeatResponse, _e_HeartbeatResponse, _CODES
+    "1.6",
+    "Heartbeat",
+    "response",
+    _d_HeartbeatResponse,
+    _e_HeartbeatResponse,
+    _CODES,
+    _W_HeartbeatResponse,
+    _c_HeartbeatResponse,
+    _w_HeartbeatResponse,
 )
 InstallCertificateRequest.__ocppkit_codec__ = Codec(
-    "1.6", "InstallCertificate", "request", _d_InstallCertificateRequest, _e_InstallCertificateRequest, _CODES
+    "1.6",
+    "InstallCertificate",
+    "request",
+    _d_InstallCertificateRequest,
+    _e_InstallCertificateRequest,
+    _CODES,
+    _W_InstallCertificateRequest,
+    _c_InstallCertificateRequest,
+    _w_InstallCertificateRequest,
 )
 InstallCertificateResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6205,6 +8635,9 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     _d_InstallCertificateResponse,
     _e_InstallCertificateResponse,
     _CODES,
+    _W_InstallCertificateResponse,
+    _c_InstallCertificateResponse,
+    _w_InstallCertificateResponse,
 )
 LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6213,6 +8646,9 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_LogStatusNotificationRequest,
     _e_LogStatusNotificationRequest,
     _CODES,
+    _W_LogStatusNotificationRequest,
+    _c_LogStatusNotificationRequest,
+    _w_LogStatusNotificationRequest,
 )
 LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6221,12 +8657,31 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_LogStatusNotificationResponse,
     _e_LogStatusNotificationResponse,
     _CODES,
+    _W_LogStatusNotificationResponse,
+    _c_LogStatusNotificationResponse,
+    _w_LogStatusNotificationResponse,
 )
 MeterValuesRequest.__ocppkit_codec__ = Codec(
-    "1.6", "MeterValues", "request", _d_MeterValuesRequest, _e_MeterValuesRequest, _CODES
+    "1.6",
+    "MeterValues",
+    "request",
+    _d_MeterValuesRequest,
+    _e_MeterValuesRequest,
+    _CODES,
+    _W_MeterValuesRequest,
+    _c_MeterValuesRequest,
+    _w_MeterValuesRequest,
 )
 MeterValuesResponse.__ocppkit_codec__ = Codec(
-    "1.6", "MeterValues", "response", _d_MeterValuesResponse, _e_MeterValuesResponse, _CODES
+    "1.6",
+    "MeterValues",
+    "response",
+    _d_MeterValuesResponse,
+    _e_MeterValuesResponse,
+    _CODES,
+    _W_MeterValuesResponse,
+    _c_MeterValuesResponse,
+    _w_MeterValuesResponse,
 )
 RemoteStartTransactionRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6235,6 +8690,9 @@ RemoteStartTransactionRequest.__ocppkit_codec__ = Codec(
     _d_RemoteStartTransactionRequest,
     _e_RemoteStartTransactionRequest,
     _CODES,
+    _W_RemoteStartTransactionRequest,
+    _c_RemoteStartTransactionRequest,
+    _w_RemoteStartTransactionRequest,
 )
 RemoteStartTransactionResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6243,6 +8701,9 @@ RemoteStartTransactionResponse.__ocppkit_codec__ = Codec(
     _d_RemoteStartTransactionResponse,
     _e_RemoteStartTransactionResponse,
     _CODES,
+    _W_RemoteStartTransactionResponse,
+    _c_RemoteStartTransactionResponse,
+    _w_RemoteStartTransactionResponse,
 )
 RemoteStopTransactionRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6251,6 +8712,9 @@ RemoteStopTransactionRequest.__ocppkit_codec__ = Codec(
     _d_RemoteStopTransactionRequest,
     _e_RemoteStopTransactionRequest,
     _CODES,
+    _W_RemoteStopTransactionRequest,
+    _c_RemoteStopTransactionRequest,
+    _w_RemoteStopTransactionRequest,
 )
 RemoteStopTransactionResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6259,16 +8723,53 @@ RemoteStopTransactionResponse.__ocppkit_codec__ = Codec(
     _d_RemoteStopTransactionResponse,
     _e_RemoteStopTransactionResponse,
     _CODES,
+    _W_RemoteStopTransactionResponse,
+    _c_RemoteStopTransactionResponse,
+    _w_RemoteStopTransactionResponse,
 )
 ReserveNowRequest.__ocppkit_codec__ = Codec(
-    "1.6", "ReserveNow", "request", _d_ReserveNowRequest, _e_ReserveNowRequest, _CODES
+    "1.6",
+    "ReserveNow",
+    "request",
+    _d_ReserveNowRequest,
+    _e_ReserveNowRequest,
+    _CODES,
+    _W_ReserveNowRequest,
+    _c_ReserveNowRequest,
+    _w_ReserveNowRequest,
 )
 ReserveNowResponse.__ocppkit_codec__ = Codec(
-    "1.6", "ReserveNow", "response", _d_ReserveNowResponse, _e_ReserveNowResponse, _CODES
+    "1.6",
+    "ReserveNow",
+    "response",
+    _d_ReserveNowResponse,
+    _e_ReserveNowResponse,
+    _CODES,
+    _W_ReserveNowResponse,
+    _c_ReserveNowResponse,
+    _w_ReserveNowResponse,
 )
-ResetRequest.__ocppkit_codec__ = Codec("1.6", "Reset", "request", _d_ResetRequest, _e_ResetRequest, _CODES)
+ResetRequest.__ocppkit_codec__ = Codec(
+    "1.6",
+    "Reset",
+    "request",
+    _d_ResetRequest,
+    _e_ResetRequest,
+    _CODES,
+    _W_ResetRequest,
+    _c_ResetRequest,
+    _w_ResetRequest,
+)
 ResetResponse.__ocppkit_codec__ = Codec(
-    "1.6", "Reset", "response", _d_ResetResponse, _e_ResetResponse, _CODES
+    "1.6",
+    "Reset",
+    "response",
+    _d_ResetResponse,
+    _e_ResetResponse,
+    _CODES,
+    _W_ResetResponse,
+    _c_ResetResponse,
+    _w_ResetResponse,
 )
 SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6277,6 +8778,9 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     _d_SecurityEventNotificationRequest,
     _e_SecurityEventNotificationRequest,
     _CODES,
+    _W_SecurityEventNotificationRequest,
+    _c_SecurityEventNotificationRequest,
+    _w_SecurityEventNotificationRequest,
 )
 SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6285,15 +8789,42 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     _d_SecurityEventNotificationResponse,
     _e_SecurityEventNotificationResponse,
     _CODES,
+    _W_SecurityEventNotificationResponse,
+    _c_SecurityEventNotificationResponse,
+    _w_SecurityEventNotificationResponse,
 )
 SendLocalListRequest.__ocppkit_codec__ = Codec(
-    "1.6", "SendLocalList", "request", _d_SendLocalListRequest, _e_SendLocalListRequest, _CODES
+    "1.6",
+    "SendLocalList",
+    "request",
+    _d_SendLocalListRequest,
+    _e_SendLocalListRequest,
+    _CODES,
+    _W_SendLocalListRequest,
+    _c_SendLocalListRequest,
+    _w_SendLocalListRequest,
 )
 SendLocalListResponse.__ocppkit_codec__ = Codec(
-    "1.6", "SendLocalList", "response", _d_SendLocalListResponse, _e_SendLocalListResponse, _CODES
+    "1.6",
+    "SendLocalList",
+    "response",
+    _d_SendLocalListResponse,
+    _e_SendLocalListResponse,
+    _CODES,
+    _W_SendLocalListResponse,
+    _c_SendLocalListResponse,
+    _w_SendLocalListResponse,
 )
 SetChargingProfileRequest.__ocppkit_codec__ = Codec(
-    "1.6", "SetChargingProfile", "request", _d_SetChargingProfileRequest, _e_SetChargingProfileRequest, _CODES
+    "1.6",
+    "SetChargingProfile",
+    "request",
+    _d_SetChargingProfileRequest,
+    _e_SetChargingProfileRequest,
+    _CODES,
+    _W_SetChargingProfileRequest,
+    _c_SetChargingProfileRequest,
+    _w_SetChargingProfileRequest,
 )
 SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6302,12 +8833,31 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     _d_SetChargingProfileResponse,
     _e_SetChargingProfileResponse,
     _CODES,
+    _W_SetChargingProfileResponse,
+    _c_SetChargingProfileResponse,
+    _w_SetChargingProfileResponse,
 )
 SignCertificateRequest.__ocppkit_codec__ = Codec(
-    "1.6", "SignCertificate", "request", _d_SignCertificateRequest, _e_SignCertificateRequest, _CODES
+    "1.6",
+    "SignCertificate",
+    "request",
+    _d_SignCertificateRequest,
+    _e_SignCertificateRequest,
+    _CODES,
+    _W_SignCertificateRequest,
+    _c_SignCertificateRequest,
+    _w_SignCertificateRequest,
 )
 SignCertificateResponse.__ocppkit_codec__ = Codec(
-    "1.6", "SignCertificate", "response", _d_SignCertificateResponse, _e_SignCertificateResponse, _CODES
+    "1.6",
+    "SignCertificate",
+    "response",
+    _d_SignCertificateResponse,
+    _e_SignCertificateResponse,
+    _CODES,
+    _W_SignCertificateResponse,
+    _c_SignCertificateResponse,
+    _w_SignCertificateResponse,
 )
 SignedFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6316,6 +8866,9 @@ SignedFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_SignedFirmwareStatusNotificationRequest,
     _e_SignedFirmwareStatusNotificationRequest,
     _CODES,
+    _W_SignedFirmwareStatusNotificationRequest,
+    _c_SignedFirmwareStatusNotificationRequest,
+    _w_SignedFirmwareStatusNotificationRequest,
 )
 SignedFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6324,6 +8877,9 @@ SignedFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_SignedFirmwareStatusNotificationResponse,
     _e_SignedFirmwareStatusNotificationResponse,
     _CODES,
+    _W_SignedFirmwareStatusNotificationResponse,
+    _c_SignedFirmwareStatusNotificationResponse,
+    _w_SignedFirmwareStatusNotificationResponse,
 )
 SignedUpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6332,6 +8888,9 @@ SignedUpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     _d_SignedUpdateFirmwareRequest,
     _e_SignedUpdateFirmwareRequest,
     _CODES,
+    _W_SignedUpdateFirmwareRequest,
+    _c_SignedUpdateFirmwareRequest,
+    _w_SignedUpdateFirmwareRequest,
 )
 SignedUpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6340,15 +8899,42 @@ SignedUpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     _d_SignedUpdateFirmwareResponse,
     _e_SignedUpdateFirmwareResponse,
     _CODES,
+    _W_SignedUpdateFirmwareResponse,
+    _c_SignedUpdateFirmwareResponse,
+    _w_SignedUpdateFirmwareResponse,
 )
 StartTransactionRequest.__ocppkit_codec__ = Codec(
-    "1.6", "StartTransaction", "request", _d_StartTransactionRequest, _e_StartTransactionRequest, _CODES
+    "1.6",
+    "StartTransaction",
+    "request",
+    _d_StartTransactionRequest,
+    _e_StartTransactionRequest,
+    _CODES,
+    _W_StartTransactionRequest,
+    _c_StartTransactionRequest,
+    _w_StartTransactionRequest,
 )
 StartTransactionResponse.__ocppkit_codec__ = Codec(
-    "1.6", "StartTransaction", "response", _d_StartTransactionResponse, _e_StartTransactionResponse, _CODES
+    "1.6",
+    "StartTransaction",
+    "response",
+    _d_StartTransactionResponse,
+    _e_StartTransactionResponse,
+    _CODES,
+    _W_StartTransactionResponse,
+    _c_StartTransactionResponse,
+    _w_StartTransactionResponse,
 )
 StatusNotificationRequest.__ocppkit_codec__ = Codec(
-    "1.6", "StatusNotification", "request", _d_StatusNotificationRequest, _e_StatusNotificationRequest, _CODES
+    "1.6",
+    "StatusNotification",
+    "request",
+    _d_StatusNotificationRequest,
+    _e_StatusNotificationRequest,
+    _CODES,
+    _W_StatusNotificationRequest,
+    _c_StatusNotificationRequest,
+    _w_StatusNotificationRequest,
 )
 StatusNotificationResponse.__ocppkit_codec__ = Codec(
     "1.6",
@@ -6357,28 +8943,95 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_StatusNotificationResponse,
     _e_StatusNotificationResponse,
     _CODES,
+    _W_StatusNotificationResponse,
+    _c_StatusNotificationResponse,
+    _w_StatusNotificationResponse,
 )
 StopTransactionRequest.__ocppkit_codec__ = Codec(
-    "1.6", "StopTransaction", "request", _d_StopTransactionRequest, _e_StopTransactionRequest, _CODES
+    "1.6",
+    "StopTransaction",
+    "request",
+    _d_StopTransactionRequest,
+    _e_StopTransactionRequest,
+    _CODES,
+    _W_StopTransactionRequest,
+    _c_StopTransactionRequest,
+    _w_StopTransactionRequest,
 )
 StopTransactionResponse.__ocppkit_codec__ = Codec(
-    "1.6", "StopTransaction", "response", _d_StopTransactionResponse, _e_StopTransactionResponse, _CODES
+    "1.6",
+    "StopTransaction",
+    "response",
+    _d_StopTransactionResponse,
+    _e_StopTransactionResponse,
+    _CODES,
+    _W_StopTransactionResponse,
+    _c_StopTransactionResponse,
+    _w_StopTransactionResponse,
 )
 TriggerMessageRequest.__ocppkit_codec__ = Codec(
-    "1.6", "TriggerMessage", "request", _d_TriggerMessageRequest, _e_TriggerMessageRequest, _CODES
+    "1.6",
+    "TriggerMessage",
+    "request",
+    _d_TriggerMessageRequest,
+    _e_TriggerMessageRequest,
+    _CODES,
+    _W_TriggerMessageRequest,
+    _c_TriggerMessageRequest,
+    _w_TriggerMessageRequest,
 )
 TriggerMessageResponse.__ocppkit_codec__ = Codec(
-    "1.6", "TriggerMessage", "response", _d_TriggerMessageResponse, _e_TriggerMessageResponse, _CODES
+    "1.6",
+    "TriggerMessage",
+    "response",
+    _d_TriggerMessageResponse,
+    _e_TriggerMessageResponse,
+    _CODES,
+    _W_TriggerMessageResponse,
+    _c_TriggerMessageResponse,
+    _w_TriggerMessageResponse,
 )
 UnlockConnectorRequest.__ocppkit_codec__ = Codec(
-    "1.6", "UnlockConnector", "request", _d_UnlockConnectorRequest, _e_UnlockConnectorRequest, _CODES
+    "1.6",
+    "UnlockConnector",
+    "request",
+    _d_UnlockConnectorRequest,
+    _e_UnlockConnectorRequest,
+    _CODES,
+    _W_UnlockConnectorRequest,
+    _c_UnlockConnectorRequest,
+    _w_UnlockConnectorRequest,
 )
 UnlockConnectorResponse.__ocppkit_codec__ = Codec(
-    "1.6", "UnlockConnector", "response", _d_UnlockConnectorResponse, _e_UnlockConnectorResponse, _CODES
+    "1.6",
+    "UnlockConnector",
+    "response",
+    _d_UnlockConnectorResponse,
+    _e_UnlockConnectorResponse,
+    _CODES,
+    _W_UnlockConnectorResponse,
+    _c_UnlockConnectorResponse,
+    _w_UnlockConnectorResponse,
 )
 UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
-    "1.6", "UpdateFirmware", "request", _d_UpdateFirmwareRequest, _e_UpdateFirmwareRequest, _CODES
+    "1.6",
+    "UpdateFirmware",
+    "request",
+    _d_UpdateFirmwareRequest,
+    _e_UpdateFirmwareRequest,
+    _CODES,
+    _W_UpdateFirmwareRequest,
+    _c_UpdateFirmwareRequest,
+    _w_UpdateFirmwareRequest,
 )
 UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
-    "1.6", "UpdateFirmware", "response", _d_UpdateFirmwareResponse, _e_UpdateFirmwareResponse, _CODES
+    "1.6",
+    "UpdateFirmware",
+    "response",
+    _d_UpdateFirmwareResponse,
+    _e_UpdateFirmwareResponse,
+    _CODES,
+    _W_UpdateFirmwareResponse,
+    _c_UpdateFirmwareResponse,
+    _w_UpdateFirmwareResponse,
 )

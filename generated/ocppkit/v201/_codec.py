@@ -13,7 +13,10 @@ Each raises :class:`ocppkit.ValidationError` with the offending field's path.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Annotated, Any, Final
+
+import msgspec
+from msgspec import UNSET, Meta
 
 from ocppkit import _rt as rt
 from ocppkit.codec import Codec
@@ -298,6 +301,11 @@ from ocppkit.v201.messages import (
 )
 
 _new = object.__new__
+_INF: Final = float("inf")
+_NINF: Final = float("-inf")
+_ABSENT: Any = None
+"""Default of optional wire-mirror fields: absent decodes as None, while the annotation (no
+``None`` in it) still rejects an explicit JSON ``null``; ``omit_defaults`` leaves it out on encode."""
 _E_APNAuthenticationEnumType: Final[dict[str, APNAuthenticationEnumType]] = {
     m.value: m for m in APNAuthenticationEnumType
 }
@@ -3219,7 +3227,7 @@ def _e_ChargingSchedulePeriodType(o: ChargingSchedulePeriodType) -> dict[str, An
         v = o.limit
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -3379,7 +3387,7 @@ def _e_ChargingScheduleType(o: ChargingScheduleType) -> dict[str, Any]:
         k = "minChargingRate"
         v = o.min_charging_rate
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -4032,7 +4040,7 @@ def _e_ConsumptionCostType(o: ConsumptionCostType) -> dict[str, Any]:
         v = o.start_value
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -6615,7 +6623,7 @@ def _e_SampledValueType(o: SampledValueType) -> dict[str, Any]:
         v = o.value
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -6781,7 +6789,7 @@ def _e_SetMonitoringDataType(o: SetMonitoringDataType) -> dict[str, Any]:
         v = o.value
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -7946,14 +7954,14 @@ def _e_VariableCharacteristicsType(o: VariableCharacteristicsType) -> dict[str, 
         k = "minLimit"
         v = o.min_limit
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxLimit"
         v = o.max_limit
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -8076,7 +8084,7 @@ def _e_VariableMonitoringType(o: VariableMonitoringType) -> dict[str, Any]:
         v = o.value
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -9636,7 +9644,7 @@ def _e_CostUpdatedRequest(o: CostUpdatedRequest) -> dict[str, Any]:
         v = o.total_cost
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -17164,7 +17172,7 @@ def _e_TransactionEventResponse(o: TransactionEventResponse) -> dict[str, Any]:
         k = "totalCost"
         v = o.total_cost
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -17791,21 +17799,5758 @@ def _e_UpdateFirmwareResponse(o: UpdateFirmwareResponse) -> dict[str, Any]:
     return d
 
 
+# -- the fast path ------------------------------------------------------------------------
+
+
+class _W_ACChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    energy_amount: int = msgspec.field(name="energyAmount")
+    ev_min_current: int = msgspec.field(name="evMinCurrent")
+    ev_max_current: int = msgspec.field(name="evMaxCurrent")
+    ev_max_voltage: int = msgspec.field(name="evMaxVoltage")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ACChargingParametersType(s: Any) -> ACChargingParametersType:
+    o = _new(ACChargingParametersType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.energy_amount = s.energy_amount
+
+    o.ev_min_current = s.ev_min_current
+
+    o.ev_max_current = s.ev_max_current
+
+    o.ev_max_voltage = s.ev_max_voltage
+
+    return o
+
+
+_MK_ACChargingParametersType: Any = _W_ACChargingParametersType
+
+
+def _w_ACChargingParametersType(o: Any) -> Any:
+    return _MK_ACChargingParametersType(
+        o.energy_amount,
+        o.ev_min_current,
+        o.ev_max_current,
+        o.ev_max_voltage,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_APNType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    apn: Annotated[str, Meta(max_length=512)] = msgspec.field(name="apn")
+    apn_authentication: APNAuthenticationEnumType = msgspec.field(name="apnAuthentication")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    apn_user_name: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="apnUserName")
+    apn_password: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="apnPassword")
+    sim_pin: int = msgspec.field(default=_ABSENT, name="simPin")
+    preferred_network: Annotated[str, Meta(max_length=6)] = msgspec.field(
+        default=_ABSENT, name="preferredNetwork"
+    )
+    use_only_preferred_network: bool = msgspec.field(default=_ABSENT, name="useOnlyPreferredNetwork")
+
+
+def _c_APNType(s: Any) -> APNType:
+    o = _new(APNType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.apn = s.apn
+
+    o.apn_user_name = s.apn_user_name
+    o.apn_password = s.apn_password
+    o.sim_pin = s.sim_pin
+    o.preferred_network = s.preferred_network
+    o.use_only_preferred_network = s.use_only_preferred_network
+    o.apn_authentication = s.apn_authentication
+
+    return o
+
+
+_MK_APNType: Any = _W_APNType
+
+
+def _w_APNType(o: Any) -> Any:
+    return _MK_APNType(
+        o.apn,
+        o.apn_authentication,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.apn_user_name,
+        o.apn_password,
+        o.sim_pin,
+        o.preferred_network,
+        o.use_only_preferred_network,
+    )
+
+
+class _W_AdditionalInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    additional_id_token: Annotated[str, Meta(max_length=36)] = msgspec.field(name="additionalIdToken")
+    type: Annotated[str, Meta(max_length=50)] = msgspec.field(name="type")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AdditionalInfoType(s: Any) -> AdditionalInfoType:
+    o = _new(AdditionalInfoType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.additional_id_token = s.additional_id_token
+
+    o.type = s.type
+
+    return o
+
+
+_MK_AdditionalInfoType: Any = _W_AdditionalInfoType
+
+
+def _w_AdditionalInfoType(o: Any) -> Any:
+    return _MK_AdditionalInfoType(
+        o.additional_id_token,
+        o.type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AuthorizationData(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    id_token_info: _W_IdTokenInfoType = msgspec.field(default=_ABSENT, name="idTokenInfo")
+
+
+def _c_AuthorizationData(s: Any) -> AuthorizationData:
+    o = _new(AuthorizationData)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id_token = _c_IdTokenType(s.id_token)
+    v = s.id_token_info
+    o.id_token_info = None if v is None else _c_IdTokenInfoType(v)
+    return o
+
+
+_MK_AuthorizationData: Any = _W_AuthorizationData
+
+
+def _w_AuthorizationData(o: Any) -> Any:
+    return _MK_AuthorizationData(
+        _w_IdTokenType(o.id_token),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.id_token_info) is None else _w_IdTokenInfoType(v),
+    )
+
+
+class _W_CertificateHashDataChainType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    certificate_hash_data: _W_CertificateHashDataType = msgspec.field(name="certificateHashData")
+    certificate_type: GetCertificateIdUseEnumType = msgspec.field(name="certificateType")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    child_certificate_hash_data: Annotated[
+        list[_W_CertificateHashDataType], Meta(min_length=1, max_length=4)
+    ] = msgspec.field(default=_ABSENT, name="childCertificateHashData")
+
+
+def _c_CertificateHashDataChainType(s: Any) -> CertificateHashDataChainType:
+    o = _new(CertificateHashDataChainType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+    o.certificate_type = s.certificate_type
+
+    v = s.child_certificate_hash_data
+    o.child_certificate_hash_data = None if v is None else [_c_CertificateHashDataType(x) for x in v]
+    return o
+
+
+_MK_CertificateHashDataChainType: Any = _W_CertificateHashDataChainType
+
+
+def _w_CertificateHashDataChainType(o: Any) -> Any:
+    return _MK_CertificateHashDataChainType(
+        _w_CertificateHashDataType(o.certificate_hash_data),
+        o.certificate_type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.child_certificate_hash_data) is None else [_w_CertificateHashDataType(x) for x in v],
+    )
+
+
+class _W_CertificateHashDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    hash_algorithm: HashAlgorithmEnumType = msgspec.field(name="hashAlgorithm")
+    issuer_name_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerNameHash")
+    issuer_key_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerKeyHash")
+    serial_number: Annotated[str, Meta(max_length=40)] = msgspec.field(name="serialNumber")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CertificateHashDataType(s: Any) -> CertificateHashDataType:
+    o = _new(CertificateHashDataType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.hash_algorithm = s.hash_algorithm
+
+    o.issuer_name_hash = s.issuer_name_hash
+
+    o.issuer_key_hash = s.issuer_key_hash
+
+    o.serial_number = s.serial_number
+
+    return o
+
+
+_MK_CertificateHashDataType: Any = _W_CertificateHashDataType
+
+
+def _w_CertificateHashDataType(o: Any) -> Any:
+    return _MK_CertificateHashDataType(
+        o.hash_algorithm,
+        o.issuer_name_hash,
+        o.issuer_key_hash,
+        o.serial_number,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingLimitType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_limit_source: ChargingLimitSourceEnumType = msgspec.field(name="chargingLimitSource")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    is_grid_critical: bool = msgspec.field(default=_ABSENT, name="isGridCritical")
+
+
+def _c_ChargingLimitType(s: Any) -> ChargingLimitType:
+    o = _new(ChargingLimitType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.charging_limit_source = s.charging_limit_source
+
+    o.is_grid_critical = s.is_grid_critical
+    return o
+
+
+_MK_ChargingLimitType: Any = _W_ChargingLimitType
+
+
+def _w_ChargingLimitType(o: Any) -> Any:
+    return _MK_ChargingLimitType(
+        o.charging_limit_source,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.is_grid_critical,
+    )
+
+
+class _W_ChargingNeedsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    requested_energy_transfer: EnergyTransferModeEnumType = msgspec.field(name="requestedEnergyTransfer")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    ac_charging_parameters: _W_ACChargingParametersType = msgspec.field(
+        default=_ABSENT, name="acChargingParameters"
+    )
+    dc_charging_parameters: _W_DCChargingParametersType = msgspec.field(
+        default=_ABSENT, name="dcChargingParameters"
+    )
+    departure_time: str = msgspec.field(default=_ABSENT, name="departureTime")
+
+
+def _c_ChargingNeedsType(s: Any) -> ChargingNeedsType:
+    o = _new(ChargingNeedsType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.ac_charging_parameters
+    o.ac_charging_parameters = None if v is None else _c_ACChargingParametersType(v)
+    v = s.dc_charging_parameters
+    o.dc_charging_parameters = None if v is None else _c_DCChargingParametersType(v)
+    o.requested_energy_transfer = s.requested_energy_transfer
+
+    v = s.departure_time
+    o.departure_time = None if v is None else rt.parse_datetime(v)
+    return o
+
+
+_MK_ChargingNeedsType: Any = _W_ChargingNeedsType
+
+
+def _w_ChargingNeedsType(o: Any) -> Any:
+    return _MK_ChargingNeedsType(
+        o.requested_energy_transfer,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.ac_charging_parameters) is None else _w_ACChargingParametersType(v),
+        None if (v := o.dc_charging_parameters) is None else _w_DCChargingParametersType(v),
+        None if (v := o.departure_time) is None else rt.format_datetime(v),
+    )
+
+
+class _W_ChargingProfileCriterionType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    charging_profile_purpose: ChargingProfilePurposeEnumType = msgspec.field(
+        default=_ABSENT, name="chargingProfilePurpose"
+    )
+    stack_level: int = msgspec.field(default=_ABSENT, name="stackLevel")
+    charging_profile_id: Annotated[list[int], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="chargingProfileId"
+    )
+    charging_limit_source: Annotated[list[ChargingLimitSourceEnumType], Meta(min_length=1, max_length=4)] = (
+        msgspec.field(default=_ABSENT, name="chargingLimitSource")
+    )
+
+
+def _c_ChargingProfileCriterionType(s: Any) -> ChargingProfileCriterionType:
+    o = _new(ChargingProfileCriterionType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.charging_profile_purpose = s.charging_profile_purpose
+    o.stack_level = s.stack_level
+    o.charging_profile_id = s.charging_profile_id
+    o.charging_limit_source = s.charging_limit_source
+    return o
+
+
+_MK_ChargingProfileCriterionType: Any = _W_ChargingProfileCriterionType
+
+
+def _w_ChargingProfileCriterionType(o: Any) -> Any:
+    return _MK_ChargingProfileCriterionType(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.charging_profile_purpose,
+        o.stack_level,
+        o.charging_profile_id,
+        o.charging_limit_source,
+    )
+
+
+class _W_ChargingProfileType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    stack_level: int = msgspec.field(name="stackLevel")
+    charging_profile_purpose: ChargingProfilePurposeEnumType = msgspec.field(name="chargingProfilePurpose")
+    charging_profile_kind: ChargingProfileKindEnumType = msgspec.field(name="chargingProfileKind")
+    charging_schedule: Annotated[list[_W_ChargingScheduleType], Meta(min_length=1, max_length=3)] = (
+        msgspec.field(name="chargingSchedule")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    recurrency_kind: RecurrencyKindEnumType = msgspec.field(default=_ABSENT, name="recurrencyKind")
+    valid_from: str = msgspec.field(default=_ABSENT, name="validFrom")
+    valid_to: str = msgspec.field(default=_ABSENT, name="validTo")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+
+
+def _c_ChargingProfileType(s: Any) -> ChargingProfileType:
+    o = _new(ChargingProfileType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+
+    o.stack_level = s.stack_level
+
+    o.charging_profile_purpose = s.charging_profile_purpose
+
+    o.charging_profile_kind = s.charging_profile_kind
+
+    o.recurrency_kind = s.recurrency_kind
+    v = s.valid_from
+    o.valid_from = None if v is None else rt.parse_datetime(v)
+    v = s.valid_to
+    o.valid_to = None if v is None else rt.parse_datetime(v)
+    o.charging_schedule = [_c_ChargingScheduleType(x) for x in s.charging_schedule]
+    o.transaction_id = s.transaction_id
+    return o
+
+
+_MK_ChargingProfileType: Any = _W_ChargingProfileType
+
+
+def _w_ChargingProfileType(o: Any) -> Any:
+    return _MK_ChargingProfileType(
+        o.id,
+        o.stack_level,
+        o.charging_profile_purpose,
+        o.charging_profile_kind,
+        [_w_ChargingScheduleType(x) for x in o.charging_schedule],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.recurrency_kind,
+        None if (v := o.valid_from) is None else rt.format_datetime(v),
+        None if (v := o.valid_to) is None else rt.format_datetime(v),
+        o.transaction_id,
+    )
+
+
+class _W_ChargingSchedulePeriodType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start_period: int = msgspec.field(name="startPeriod")
+    limit: int | float = msgspec.field(name="limit")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    number_phases: int = msgspec.field(default=_ABSENT, name="numberPhases")
+    phase_to_use: int = msgspec.field(default=_ABSENT, name="phaseToUse")
+
+
+def _c_ChargingSchedulePeriodType(s: Any) -> ChargingSchedulePeriodType:
+    o = _new(ChargingSchedulePeriodType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.start_period = s.start_period
+
+    o.limit = s.limit
+
+    o.number_phases = s.number_phases
+    o.phase_to_use = s.phase_to_use
+    return o
+
+
+_MK_ChargingSchedulePeriodType: Any = _W_ChargingSchedulePeriodType
+
+
+def _w_ChargingSchedulePeriodType(o: Any) -> Any:
+    return _MK_ChargingSchedulePeriodType(
+        o.start_period,
+        o.limit,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.number_phases,
+        o.phase_to_use,
+    )
+
+
+class _W_ChargingScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    charging_rate_unit: ChargingRateUnitEnumType = msgspec.field(name="chargingRateUnit")
+    charging_schedule_period: Annotated[
+        list[_W_ChargingSchedulePeriodType], Meta(min_length=1, max_length=1024)
+    ] = msgspec.field(name="chargingSchedulePeriod")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    start_schedule: str = msgspec.field(default=_ABSENT, name="startSchedule")
+    duration: int = msgspec.field(default=_ABSENT, name="duration")
+    min_charging_rate: int | float = msgspec.field(default=_ABSENT, name="minChargingRate")
+    sales_tariff: _W_SalesTariffType = msgspec.field(default=_ABSENT, name="salesTariff")
+
+
+def _c_ChargingScheduleType(s: Any) -> ChargingScheduleType:
+    o = _new(ChargingScheduleType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+
+    v = s.start_schedule
+    o.start_schedule = None if v is None else rt.parse_datetime(v)
+    o.duration = s.duration
+    o.charging_rate_unit = s.charging_rate_unit
+
+    o.charging_schedule_period = [_c_ChargingSchedulePeriodType(x) for x in s.charging_schedule_period]
+    o.min_charging_rate = s.min_charging_rate
+    v = s.sales_tariff
+    o.sales_tariff = None if v is None else _c_SalesTariffType(v)
+    return o
+
+
+_MK_ChargingScheduleType: Any = _W_ChargingScheduleType
+
+
+def _w_ChargingScheduleType(o: Any) -> Any:
+    return _MK_ChargingScheduleType(
+        o.id,
+        o.charging_rate_unit,
+        [_w_ChargingSchedulePeriodType(x) for x in o.charging_schedule_period],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.start_schedule) is None else rt.format_datetime(v),
+        o.duration,
+        o.min_charging_rate,
+        None if (v := o.sales_tariff) is None else _w_SalesTariffType(v),
+    )
+
+
+class _W_ChargingStationType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    model: Annotated[str, Meta(max_length=20)] = msgspec.field(name="model")
+    vendor_name: Annotated[str, Meta(max_length=50)] = msgspec.field(name="vendorName")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    serial_number: Annotated[str, Meta(max_length=25)] = msgspec.field(default=_ABSENT, name="serialNumber")
+    modem: _W_ModemType = msgspec.field(default=_ABSENT, name="modem")
+    firmware_version: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="firmwareVersion"
+    )
+
+
+def _c_ChargingStationType(s: Any) -> ChargingStationType:
+    o = _new(ChargingStationType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.serial_number = s.serial_number
+    o.model = s.model
+
+    v = s.modem
+    o.modem = None if v is None else _c_ModemType(v)
+    o.vendor_name = s.vendor_name
+
+    o.firmware_version = s.firmware_version
+    return o
+
+
+_MK_ChargingStationType: Any = _W_ChargingStationType
+
+
+def _w_ChargingStationType(o: Any) -> Any:
+    return _MK_ChargingStationType(
+        o.model,
+        o.vendor_name,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.serial_number,
+        None if (v := o.modem) is None else _w_ModemType(v),
+        o.firmware_version,
+    )
+
+
+class _W_ClearChargingProfileType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    evse_id: int = msgspec.field(default=_ABSENT, name="evseId")
+    charging_profile_purpose: ChargingProfilePurposeEnumType = msgspec.field(
+        default=_ABSENT, name="chargingProfilePurpose"
+    )
+    stack_level: int = msgspec.field(default=_ABSENT, name="stackLevel")
+
+
+def _c_ClearChargingProfileType(s: Any) -> ClearChargingProfileType:
+    o = _new(ClearChargingProfileType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.evse_id = s.evse_id
+    o.charging_profile_purpose = s.charging_profile_purpose
+    o.stack_level = s.stack_level
+    return o
+
+
+_MK_ClearChargingProfileType: Any = _W_ClearChargingProfileType
+
+
+def _w_ClearChargingProfileType(o: Any) -> Any:
+    return _MK_ClearChargingProfileType(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.evse_id,
+        o.charging_profile_purpose,
+        o.stack_level,
+    )
+
+
+class _W_ClearMonitoringResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ClearMonitoringStatusEnumType = msgspec.field(name="status")
+    id: int = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_ClearMonitoringResultType(s: Any) -> ClearMonitoringResultType:
+    o = _new(ClearMonitoringResultType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    o.id = s.id
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_ClearMonitoringResultType: Any = _W_ClearMonitoringResultType
+
+
+def _w_ClearMonitoringResultType(o: Any) -> Any:
+    return _MK_ClearMonitoringResultType(
+        o.status,
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_ComponentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    name: Annotated[str, Meta(max_length=50)] = msgspec.field(name="name")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    evse: _W_EVSEType = msgspec.field(default=_ABSENT, name="evse")
+    instance: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="instance")
+
+
+def _c_ComponentType(s: Any) -> ComponentType:
+    o = _new(ComponentType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.evse
+    o.evse = None if v is None else _c_EVSEType(v)
+    o.name = s.name
+
+    o.instance = s.instance
+    return o
+
+
+_MK_ComponentType: Any = _W_ComponentType
+
+
+def _w_ComponentType(o: Any) -> Any:
+    return _MK_ComponentType(
+        o.name,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.evse) is None else _w_EVSEType(v),
+        o.instance,
+    )
+
+
+class _W_ComponentVariableType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    component: _W_ComponentType = msgspec.field(name="component")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    variable: _W_VariableType = msgspec.field(default=_ABSENT, name="variable")
+
+
+def _c_ComponentVariableType(s: Any) -> ComponentVariableType:
+    o = _new(ComponentVariableType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.component = _c_ComponentType(s.component)
+    v = s.variable
+    o.variable = None if v is None else _c_VariableType(v)
+    return o
+
+
+_MK_ComponentVariableType: Any = _W_ComponentVariableType
+
+
+def _w_ComponentVariableType(o: Any) -> Any:
+    return _MK_ComponentVariableType(
+        _w_ComponentType(o.component),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.variable) is None else _w_VariableType(v),
+    )
+
+
+class _W_CompositeScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_schedule_period: Annotated[list[_W_ChargingSchedulePeriodType], Meta(min_length=1)] = (
+        msgspec.field(name="chargingSchedulePeriod")
+    )
+    evse_id: int = msgspec.field(name="evseId")
+    duration: int = msgspec.field(name="duration")
+    schedule_start: str = msgspec.field(name="scheduleStart")
+    charging_rate_unit: ChargingRateUnitEnumType = msgspec.field(name="chargingRateUnit")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CompositeScheduleType(s: Any) -> CompositeScheduleType:
+    o = _new(CompositeScheduleType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.charging_schedule_period = [_c_ChargingSchedulePeriodType(x) for x in s.charging_schedule_period]
+    o.evse_id = s.evse_id
+
+    o.duration = s.duration
+
+    o.schedule_start = rt.parse_datetime(s.schedule_start)
+
+    o.charging_rate_unit = s.charging_rate_unit
+
+    return o
+
+
+_MK_CompositeScheduleType: Any = _W_CompositeScheduleType
+
+
+def _w_CompositeScheduleType(o: Any) -> Any:
+    return _MK_CompositeScheduleType(
+        [_w_ChargingSchedulePeriodType(x) for x in o.charging_schedule_period],
+        o.evse_id,
+        o.duration,
+        rt.format_datetime(o.schedule_start),
+        o.charging_rate_unit,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ConsumptionCostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start_value: int | float = msgspec.field(name="startValue")
+    cost: Annotated[list[_W_CostType], Meta(min_length=1, max_length=3)] = msgspec.field(name="cost")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ConsumptionCostType(s: Any) -> ConsumptionCostType:
+    o = _new(ConsumptionCostType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.start_value = s.start_value
+
+    o.cost = [_c_CostType(x) for x in s.cost]
+    return o
+
+
+_MK_ConsumptionCostType: Any = _W_ConsumptionCostType
+
+
+def _w_ConsumptionCostType(o: Any) -> Any:
+    return _MK_ConsumptionCostType(
+        o.start_value,
+        [_w_CostType(x) for x in o.cost],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    cost_kind: CostKindEnumType = msgspec.field(name="costKind")
+    amount: int = msgspec.field(name="amount")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    amount_multiplier: int = msgspec.field(default=_ABSENT, name="amountMultiplier")
+
+
+def _c_CostType(s: Any) -> CostType:
+    o = _new(CostType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.cost_kind = s.cost_kind
+
+    o.amount = s.amount
+
+    o.amount_multiplier = s.amount_multiplier
+    return o
+
+
+_MK_CostType: Any = _W_CostType
+
+
+def _w_CostType(o: Any) -> Any:
+    return _MK_CostType(
+        o.cost_kind,
+        o.amount,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.amount_multiplier,
+    )
+
+
+class _W_DCChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    ev_max_current: int = msgspec.field(name="evMaxCurrent")
+    ev_max_voltage: int = msgspec.field(name="evMaxVoltage")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    energy_amount: int = msgspec.field(default=_ABSENT, name="energyAmount")
+    ev_max_power: int = msgspec.field(default=_ABSENT, name="evMaxPower")
+    state_of_charge: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(default=_ABSENT, name="stateOfCharge")
+    ev_energy_capacity: int = msgspec.field(default=_ABSENT, name="evEnergyCapacity")
+    full_so_c: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(default=_ABSENT, name="fullSoC")
+    bulk_so_c: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(default=_ABSENT, name="bulkSoC")
+
+
+def _c_DCChargingParametersType(s: Any) -> DCChargingParametersType:
+    o = _new(DCChargingParametersType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.ev_max_current = s.ev_max_current
+
+    o.ev_max_voltage = s.ev_max_voltage
+
+    o.energy_amount = s.energy_amount
+    o.ev_max_power = s.ev_max_power
+    o.state_of_charge = s.state_of_charge
+    o.ev_energy_capacity = s.ev_energy_capacity
+    o.full_so_c = s.full_so_c
+    o.bulk_so_c = s.bulk_so_c
+    return o
+
+
+_MK_DCChargingParametersType: Any = _W_DCChargingParametersType
+
+
+def _w_DCChargingParametersType(o: Any) -> Any:
+    return _MK_DCChargingParametersType(
+        o.ev_max_current,
+        o.ev_max_voltage,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.energy_amount,
+        o.ev_max_power,
+        o.state_of_charge,
+        o.ev_energy_capacity,
+        o.full_so_c,
+        o.bulk_so_c,
+    )
+
+
+class _W_EVSEType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    connector_id: int = msgspec.field(default=_ABSENT, name="connectorId")
+
+
+def _c_EVSEType(s: Any) -> EVSEType:
+    o = _new(EVSEType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+
+    o.connector_id = s.connector_id
+    return o
+
+
+_MK_EVSEType: Any = _W_EVSEType
+
+
+def _w_EVSEType(o: Any) -> Any:
+    return _MK_EVSEType(
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.connector_id,
+    )
+
+
+class _W_EventDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    event_id: int = msgspec.field(name="eventId")
+    timestamp: str = msgspec.field(name="timestamp")
+    trigger: EventTriggerEnumType = msgspec.field(name="trigger")
+    actual_value: Annotated[str, Meta(max_length=2500)] = msgspec.field(name="actualValue")
+    component: _W_ComponentType = msgspec.field(name="component")
+    event_notification_type: EventNotificationEnumType = msgspec.field(name="eventNotificationType")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    cause: int = msgspec.field(default=_ABSENT, name="cause")
+    tech_code: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="techCode")
+    tech_info: Annotated[str, Meta(max_length=500)] = msgspec.field(default=_ABSENT, name="techInfo")
+    cleared: bool = msgspec.field(default=_ABSENT, name="cleared")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+    variable_monitoring_id: int = msgspec.field(default=_ABSENT, name="variableMonitoringId")
+
+
+def _c_EventDataType(s: Any) -> EventDataType:
+    o = _new(EventDataType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.event_id = s.event_id
+
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.trigger = s.trigger
+
+    o.cause = s.cause
+    o.actual_value = s.actual_value
+
+    o.tech_code = s.tech_code
+    o.tech_info = s.tech_info
+    o.cleared = s.cleared
+    o.transaction_id = s.transaction_id
+    o.component = _c_ComponentType(s.component)
+    o.variable_monitoring_id = s.variable_monitoring_id
+    o.event_notification_type = s.event_notification_type
+
+    o.variable = _c_VariableType(s.variable)
+    return o
+
+
+_MK_EventDataType: Any = _W_EventDataType
+
+
+def _w_EventDataType(o: Any) -> Any:
+    return _MK_EventDataType(
+        o.event_id,
+        rt.format_datetime(o.timestamp),
+        o.trigger,
+        o.actual_value,
+        _w_ComponentType(o.component),
+        o.event_notification_type,
+        _w_VariableType(o.variable),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.cause,
+        o.tech_code,
+        o.tech_info,
+        o.cleared,
+        o.transaction_id,
+        o.variable_monitoring_id,
+    )
+
+
+class _W_FirmwareType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    location: Annotated[str, Meta(max_length=512)] = msgspec.field(name="location")
+    retrieve_date_time: str = msgspec.field(name="retrieveDateTime")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    install_date_time: str = msgspec.field(default=_ABSENT, name="installDateTime")
+    signing_certificate: Annotated[str, Meta(max_length=5500)] = msgspec.field(
+        default=_ABSENT, name="signingCertificate"
+    )
+    signature: Annotated[str, Meta(max_length=800)] = msgspec.field(default=_ABSENT, name="signature")
+
+
+def _c_FirmwareType(s: Any) -> FirmwareType:
+    o = _new(FirmwareType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.location = s.location
+
+    o.retrieve_date_time = rt.parse_datetime(s.retrieve_date_time)
+
+    v = s.install_date_time
+    o.install_date_time = None if v is None else rt.parse_datetime(v)
+    o.signing_certificate = s.signing_certificate
+    o.signature = s.signature
+    return o
+
+
+_MK_FirmwareType: Any = _W_FirmwareType
+
+
+def _w_FirmwareType(o: Any) -> Any:
+    return _MK_FirmwareType(
+        o.location,
+        rt.format_datetime(o.retrieve_date_time),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.install_date_time) is None else rt.format_datetime(v),
+        o.signing_certificate,
+        o.signature,
+    )
+
+
+class _W_GetVariableDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    attribute_type: AttributeEnumType = msgspec.field(default=_ABSENT, name="attributeType")
+
+
+def _c_GetVariableDataType(s: Any) -> GetVariableDataType:
+    o = _new(GetVariableDataType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.attribute_type = s.attribute_type
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    return o
+
+
+_MK_GetVariableDataType: Any = _W_GetVariableDataType
+
+
+def _w_GetVariableDataType(o: Any) -> Any:
+    return _MK_GetVariableDataType(
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.attribute_type,
+    )
+
+
+class _W_GetVariableResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    attribute_status: GetVariableStatusEnumType = msgspec.field(name="attributeStatus")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    attribute_status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="attributeStatusInfo")
+    attribute_type: AttributeEnumType = msgspec.field(default=_ABSENT, name="attributeType")
+    attribute_value: Annotated[str, Meta(max_length=2500)] = msgspec.field(
+        default=_ABSENT, name="attributeValue"
+    )
+
+
+def _c_GetVariableResultType(s: Any) -> GetVariableResultType:
+    o = _new(GetVariableResultType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.attribute_status_info
+    o.attribute_status_info = None if v is None else _c_StatusInfoType(v)
+    o.attribute_status = s.attribute_status
+
+    o.attribute_type = s.attribute_type
+    o.attribute_value = s.attribute_value
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    return o
+
+
+_MK_GetVariableResultType: Any = _W_GetVariableResultType
+
+
+def _w_GetVariableResultType(o: Any) -> Any:
+    return _MK_GetVariableResultType(
+        o.attribute_status,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.attribute_status_info) is None else _w_StatusInfoType(v),
+        o.attribute_type,
+        o.attribute_value,
+    )
+
+
+class _W_IdTokenInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: AuthorizationStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    cache_expiry_date_time: str = msgspec.field(default=_ABSENT, name="cacheExpiryDateTime")
+    charging_priority: int = msgspec.field(default=_ABSENT, name="chargingPriority")
+    language1: Annotated[str, Meta(max_length=8)] = msgspec.field(default=_ABSENT, name="language1")
+    evse_id: Annotated[list[int], Meta(min_length=1)] = msgspec.field(default=_ABSENT, name="evseId")
+    group_id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="groupIdToken")
+    language2: Annotated[str, Meta(max_length=8)] = msgspec.field(default=_ABSENT, name="language2")
+    personal_message: _W_MessageContentType = msgspec.field(default=_ABSENT, name="personalMessage")
+
+
+def _c_IdTokenInfoType(s: Any) -> IdTokenInfoType:
+    o = _new(IdTokenInfoType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.cache_expiry_date_time
+    o.cache_expiry_date_time = None if v is None else rt.parse_datetime(v)
+    o.charging_priority = s.charging_priority
+    o.language1 = s.language1
+    o.evse_id = s.evse_id
+    v = s.group_id_token
+    o.group_id_token = None if v is None else _c_IdTokenType(v)
+    o.language2 = s.language2
+    v = s.personal_message
+    o.personal_message = None if v is None else _c_MessageContentType(v)
+    return o
+
+
+_MK_IdTokenInfoType: Any = _W_IdTokenInfoType
+
+
+def _w_IdTokenInfoType(o: Any) -> Any:
+    return _MK_IdTokenInfoType(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.cache_expiry_date_time) is None else rt.format_datetime(v),
+        o.charging_priority,
+        o.language1,
+        o.evse_id,
+        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
+        o.language2,
+        None if (v := o.personal_message) is None else _w_MessageContentType(v),
+    )
+
+
+class _W_IdTokenType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token: Annotated[str, Meta(max_length=36)] = msgspec.field(name="idToken")
+    type: IdTokenEnumType = msgspec.field(name="type")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    additional_info: Annotated[list[_W_AdditionalInfoType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="additionalInfo"
+    )
+
+
+def _c_IdTokenType(s: Any) -> IdTokenType:
+    o = _new(IdTokenType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.additional_info
+    o.additional_info = None if v is None else [_c_AdditionalInfoType(x) for x in v]
+    o.id_token = s.id_token
+
+    o.type = s.type
+
+    return o
+
+
+_MK_IdTokenType: Any = _W_IdTokenType
+
+
+def _w_IdTokenType(o: Any) -> Any:
+    return _MK_IdTokenType(
+        o.id_token,
+        o.type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.additional_info) is None else [_w_AdditionalInfoType(x) for x in v],
+    )
+
+
+class _W_LogParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    remote_location: Annotated[str, Meta(max_length=512)] = msgspec.field(name="remoteLocation")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    oldest_timestamp: str = msgspec.field(default=_ABSENT, name="oldestTimestamp")
+    latest_timestamp: str = msgspec.field(default=_ABSENT, name="latestTimestamp")
+
+
+def _c_LogParametersType(s: Any) -> LogParametersType:
+    o = _new(LogParametersType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.remote_location = s.remote_location
+
+    v = s.oldest_timestamp
+    o.oldest_timestamp = None if v is None else rt.parse_datetime(v)
+    v = s.latest_timestamp
+    o.latest_timestamp = None if v is None else rt.parse_datetime(v)
+    return o
+
+
+_MK_LogParametersType: Any = _W_LogParametersType
+
+
+def _w_LogParametersType(o: Any) -> Any:
+    return _MK_LogParametersType(
+        o.remote_location,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.oldest_timestamp) is None else rt.format_datetime(v),
+        None if (v := o.latest_timestamp) is None else rt.format_datetime(v),
+    )
+
+
+class _W_MessageContentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    format: MessageFormatEnumType = msgspec.field(name="format")
+    content: Annotated[str, Meta(max_length=512)] = msgspec.field(name="content")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    language: Annotated[str, Meta(max_length=8)] = msgspec.field(default=_ABSENT, name="language")
+
+
+def _c_MessageContentType(s: Any) -> MessageContentType:
+    o = _new(MessageContentType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.format = s.format
+
+    o.language = s.language
+    o.content = s.content
+
+    return o
+
+
+_MK_MessageContentType: Any = _W_MessageContentType
+
+
+def _w_MessageContentType(o: Any) -> Any:
+    return _MK_MessageContentType(
+        o.format,
+        o.content,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.language,
+    )
+
+
+class _W_MessageInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    priority: MessagePriorityEnumType = msgspec.field(name="priority")
+    message: _W_MessageContentType = msgspec.field(name="message")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    display: _W_ComponentType = msgspec.field(default=_ABSENT, name="display")
+    state: MessageStateEnumType = msgspec.field(default=_ABSENT, name="state")
+    start_date_time: str = msgspec.field(default=_ABSENT, name="startDateTime")
+    end_date_time: str = msgspec.field(default=_ABSENT, name="endDateTime")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+
+
+def _c_MessageInfoType(s: Any) -> MessageInfoType:
+    o = _new(MessageInfoType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.display
+    o.display = None if v is None else _c_ComponentType(v)
+    o.id = s.id
+
+    o.priority = s.priority
+
+    o.state = s.state
+    v = s.start_date_time
+    o.start_date_time = None if v is None else rt.parse_datetime(v)
+    v = s.end_date_time
+    o.end_date_time = None if v is None else rt.parse_datetime(v)
+    o.transaction_id = s.transaction_id
+    o.message = _c_MessageContentType(s.message)
+    return o
+
+
+_MK_MessageInfoType: Any = _W_MessageInfoType
+
+
+def _w_MessageInfoType(o: Any) -> Any:
+    return _MK_MessageInfoType(
+        o.id,
+        o.priority,
+        _w_MessageContentType(o.message),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.display) is None else _w_ComponentType(v),
+        o.state,
+        None if (v := o.start_date_time) is None else rt.format_datetime(v),
+        None if (v := o.end_date_time) is None else rt.format_datetime(v),
+        o.transaction_id,
+    )
+
+
+class _W_MeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    sampled_value: Annotated[list[_W_SampledValueType], Meta(min_length=1)] = msgspec.field(
+        name="sampledValue"
+    )
+    timestamp: str = msgspec.field(name="timestamp")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MeterValueType(s: Any) -> MeterValueType:
+    o = _new(MeterValueType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.sampled_value = [_c_SampledValueType(x) for x in s.sampled_value]
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    return o
+
+
+_MK_MeterValueType: Any = _W_MeterValueType
+
+
+def _w_MeterValueType(o: Any) -> Any:
+    return _MK_MeterValueType(
+        [_w_SampledValueType(x) for x in o.sampled_value],
+        rt.format_datetime(o.timestamp),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ModemType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    iccid: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="iccid")
+    imsi: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="imsi")
+
+
+def _c_ModemType(s: Any) -> ModemType:
+    o = _new(ModemType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.iccid = s.iccid
+    o.imsi = s.imsi
+    return o
+
+
+_MK_ModemType: Any = _W_ModemType
+
+
+def _w_ModemType(o: Any) -> Any:
+    return _MK_ModemType(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.iccid,
+        o.imsi,
+    )
+
+
+class _W_MonitoringDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    variable_monitoring: Annotated[list[_W_VariableMonitoringType], Meta(min_length=1)] = msgspec.field(
+        name="variableMonitoring"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MonitoringDataType(s: Any) -> MonitoringDataType:
+    o = _new(MonitoringDataType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    o.variable_monitoring = [_c_VariableMonitoringType(x) for x in s.variable_monitoring]
+    return o
+
+
+_MK_MonitoringDataType: Any = _W_MonitoringDataType
+
+
+def _w_MonitoringDataType(o: Any) -> Any:
+    return _MK_MonitoringDataType(
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        [_w_VariableMonitoringType(x) for x in o.variable_monitoring],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NetworkConnectionProfileType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    ocpp_version: OCPPVersionEnumType = msgspec.field(name="ocppVersion")
+    ocpp_transport: OCPPTransportEnumType = msgspec.field(name="ocppTransport")
+    ocpp_csms_url: Annotated[str, Meta(max_length=512)] = msgspec.field(name="ocppCsmsUrl")
+    message_timeout: int = msgspec.field(name="messageTimeout")
+    security_profile: int = msgspec.field(name="securityProfile")
+    ocpp_interface: OCPPInterfaceEnumType = msgspec.field(name="ocppInterface")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    apn: _W_APNType = msgspec.field(default=_ABSENT, name="apn")
+    vpn: _W_VPNType = msgspec.field(default=_ABSENT, name="vpn")
+
+
+def _c_NetworkConnectionProfileType(s: Any) -> NetworkConnectionProfileType:
+    o = _new(NetworkConnectionProfileType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.apn
+    o.apn = None if v is None else _c_APNType(v)
+    o.ocpp_version = s.ocpp_version
+
+    o.ocpp_transport = s.ocpp_transport
+
+    o.ocpp_csms_url = s.ocpp_csms_url
+
+    o.message_timeout = s.message_timeout
+
+    o.security_profile = s.security_profile
+
+    o.ocpp_interface = s.ocpp_interface
+
+    v = s.vpn
+    o.vpn = None if v is None else _c_VPNType(v)
+    return o
+
+
+_MK_NetworkConnectionProfileType: Any = _W_NetworkConnectionProfileType
+
+
+def _w_NetworkConnectionProfileType(o: Any) -> Any:
+    return _MK_NetworkConnectionProfileType(
+        o.ocpp_version,
+        o.ocpp_transport,
+        o.ocpp_csms_url,
+        o.message_timeout,
+        o.security_profile,
+        o.ocpp_interface,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.apn) is None else _w_APNType(v),
+        None if (v := o.vpn) is None else _w_VPNType(v),
+    )
+
+
+class _W_OCSPRequestDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    hash_algorithm: HashAlgorithmEnumType = msgspec.field(name="hashAlgorithm")
+    issuer_name_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerNameHash")
+    issuer_key_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerKeyHash")
+    serial_number: Annotated[str, Meta(max_length=40)] = msgspec.field(name="serialNumber")
+    responder_url: Annotated[str, Meta(max_length=512)] = msgspec.field(name="responderURL")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_OCSPRequestDataType(s: Any) -> OCSPRequestDataType:
+    o = _new(OCSPRequestDataType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.hash_algorithm = s.hash_algorithm
+
+    o.issuer_name_hash = s.issuer_name_hash
+
+    o.issuer_key_hash = s.issuer_key_hash
+
+    o.serial_number = s.serial_number
+
+    o.responder_url = s.responder_url
+
+    return o
+
+
+_MK_OCSPRequestDataType: Any = _W_OCSPRequestDataType
+
+
+def _w_OCSPRequestDataType(o: Any) -> Any:
+    return _MK_OCSPRequestDataType(
+        o.hash_algorithm,
+        o.issuer_name_hash,
+        o.issuer_key_hash,
+        o.serial_number,
+        o.responder_url,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RelativeTimeIntervalType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start: int = msgspec.field(name="start")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    duration: int = msgspec.field(default=_ABSENT, name="duration")
+
+
+def _c_RelativeTimeIntervalType(s: Any) -> RelativeTimeIntervalType:
+    o = _new(RelativeTimeIntervalType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.start = s.start
+
+    o.duration = s.duration
+    return o
+
+
+_MK_RelativeTimeIntervalType: Any = _W_RelativeTimeIntervalType
+
+
+def _w_RelativeTimeIntervalType(o: Any) -> Any:
+    return _MK_RelativeTimeIntervalType(
+        o.start,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.duration,
+    )
+
+
+class _W_ReportDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    variable_attribute: Annotated[list[_W_VariableAttributeType], Meta(min_length=1, max_length=4)] = (
+        msgspec.field(name="variableAttribute")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    variable_characteristics: _W_VariableCharacteristicsType = msgspec.field(
+        default=_ABSENT, name="variableCharacteristics"
+    )
+
+
+def _c_ReportDataType(s: Any) -> ReportDataType:
+    o = _new(ReportDataType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    o.variable_attribute = [_c_VariableAttributeType(x) for x in s.variable_attribute]
+    v = s.variable_characteristics
+    o.variable_characteristics = None if v is None else _c_VariableCharacteristicsType(v)
+    return o
+
+
+_MK_ReportDataType: Any = _W_ReportDataType
+
+
+def _w_ReportDataType(o: Any) -> Any:
+    return _MK_ReportDataType(
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        [_w_VariableAttributeType(x) for x in o.variable_attribute],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.variable_characteristics) is None else _w_VariableCharacteristicsType(v),
+    )
+
+
+class _W_SalesTariffEntryType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    relative_time_interval: _W_RelativeTimeIntervalType = msgspec.field(name="relativeTimeInterval")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    e_price_level: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="ePriceLevel")
+    consumption_cost: Annotated[list[_W_ConsumptionCostType], Meta(min_length=1, max_length=3)] = (
+        msgspec.field(default=_ABSENT, name="consumptionCost")
+    )
+
+
+def _c_SalesTariffEntryType(s: Any) -> SalesTariffEntryType:
+    o = _new(SalesTariffEntryType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.relative_time_interval = _c_RelativeTimeIntervalType(s.relative_time_interval)
+    o.e_price_level = s.e_price_level
+    v = s.consumption_cost
+    o.consumption_cost = None if v is None else [_c_ConsumptionCostType(x) for x in v]
+    return o
+
+
+_MK_SalesTariffEntryType: Any = _W_SalesTariffEntryType
+
+
+def _w_SalesTariffEntryType(o: Any) -> Any:
+    return _MK_SalesTariffEntryType(
+        _w_RelativeTimeIntervalType(o.relative_time_interval),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.e_price_level,
+        None if (v := o.consumption_cost) is None else [_w_ConsumptionCostType(x) for x in v],
+    )
+
+
+class _W_SalesTariffType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    sales_tariff_entry: Annotated[list[_W_SalesTariffEntryType], Meta(min_length=1, max_length=1024)] = (
+        msgspec.field(name="salesTariffEntry")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    sales_tariff_description: Annotated[str, Meta(max_length=32)] = msgspec.field(
+        default=_ABSENT, name="salesTariffDescription"
+    )
+    num_e_price_levels: int = msgspec.field(default=_ABSENT, name="numEPriceLevels")
+
+
+def _c_SalesTariffType(s: Any) -> SalesTariffType:
+    o = _new(SalesTariffType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+
+    o.sales_tariff_description = s.sales_tariff_description
+    o.num_e_price_levels = s.num_e_price_levels
+    o.sales_tariff_entry = [_c_SalesTariffEntryType(x) for x in s.sales_tariff_entry]
+    return o
+
+
+_MK_SalesTariffType: Any = _W_SalesTariffType
+
+
+def _w_SalesTariffType(o: Any) -> Any:
+    return _MK_SalesTariffType(
+        o.id,
+        [_w_SalesTariffEntryType(x) for x in o.sales_tariff_entry],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.sales_tariff_description,
+        o.num_e_price_levels,
+    )
+
+
+class _W_SampledValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    value: int | float = msgspec.field(name="value")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    context: ReadingContextEnumType = msgspec.field(default=_ABSENT, name="context")
+    measurand: MeasurandEnumType = msgspec.field(default=_ABSENT, name="measurand")
+    phase: PhaseEnumType = msgspec.field(default=_ABSENT, name="phase")
+    location: LocationEnumType = msgspec.field(default=_ABSENT, name="location")
+    signed_meter_value: _W_SignedMeterValueType = msgspec.field(default=_ABSENT, name="signedMeterValue")
+    unit_of_measure: _W_UnitOfMeasureType = msgspec.field(default=_ABSENT, name="unitOfMeasure")
+
+
+def _c_SampledValueType(s: Any) -> SampledValueType:
+    o = _new(SampledValueType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.value = s.value
+
+    o.context = s.context
+    o.measurand = s.measurand
+    o.phase = s.phase
+    o.location = s.location
+    v = s.signed_meter_value
+    o.signed_meter_value = None if v is None else _c_SignedMeterValueType(v)
+    v = s.unit_of_measure
+    o.unit_of_measure = None if v is None else _c_UnitOfMeasureType(v)
+    return o
+
+
+_MK_SampledValueType: Any = _W_SampledValueType
+
+
+def _w_SampledValueType(o: Any) -> Any:
+    return _MK_SampledValueType(
+        o.value,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.context,
+        o.measurand,
+        o.phase,
+        o.location,
+        None if (v := o.signed_meter_value) is None else _w_SignedMeterValueType(v),
+        None if (v := o.unit_of_measure) is None else _w_UnitOfMeasureType(v),
+    )
+
+
+class _W_SetMonitoringDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    value: int | float = msgspec.field(name="value")
+    type: MonitorEnumType = msgspec.field(name="type")
+    severity: int = msgspec.field(name="severity")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    id: int = msgspec.field(default=_ABSENT, name="id")
+    transaction: bool = msgspec.field(default=_ABSENT, name="transaction")
+
+
+def _c_SetMonitoringDataType(s: Any) -> SetMonitoringDataType:
+    o = _new(SetMonitoringDataType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+    o.transaction = s.transaction
+    o.value = s.value
+
+    o.type = s.type
+
+    o.severity = s.severity
+
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    return o
+
+
+_MK_SetMonitoringDataType: Any = _W_SetMonitoringDataType
+
+
+def _w_SetMonitoringDataType(o: Any) -> Any:
+    return _MK_SetMonitoringDataType(
+        o.value,
+        o.type,
+        o.severity,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.id,
+        o.transaction,
+    )
+
+
+class _W_SetMonitoringResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: SetMonitoringStatusEnumType = msgspec.field(name="status")
+    type: MonitorEnumType = msgspec.field(name="type")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    severity: int = msgspec.field(name="severity")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    id: int = msgspec.field(default=_ABSENT, name="id")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_SetMonitoringResultType(s: Any) -> SetMonitoringResultType:
+    o = _new(SetMonitoringResultType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.status = s.status
+
+    o.type = s.type
+
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    o.severity = s.severity
+
+    return o
+
+
+_MK_SetMonitoringResultType: Any = _W_SetMonitoringResultType
+
+
+def _w_SetMonitoringResultType(o: Any) -> Any:
+    return _MK_SetMonitoringResultType(
+        o.status,
+        o.type,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        o.severity,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.id,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SetVariableDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    attribute_value: Annotated[str, Meta(max_length=1000)] = msgspec.field(name="attributeValue")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    attribute_type: AttributeEnumType = msgspec.field(default=_ABSENT, name="attributeType")
+
+
+def _c_SetVariableDataType(s: Any) -> SetVariableDataType:
+    o = _new(SetVariableDataType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.attribute_type = s.attribute_type
+    o.attribute_value = s.attribute_value
+
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    return o
+
+
+_MK_SetVariableDataType: Any = _W_SetVariableDataType
+
+
+def _w_SetVariableDataType(o: Any) -> Any:
+    return _MK_SetVariableDataType(
+        o.attribute_value,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.attribute_type,
+    )
+
+
+class _W_SetVariableResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    attribute_status: SetVariableStatusEnumType = msgspec.field(name="attributeStatus")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    attribute_type: AttributeEnumType = msgspec.field(default=_ABSENT, name="attributeType")
+    attribute_status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="attributeStatusInfo")
+
+
+def _c_SetVariableResultType(s: Any) -> SetVariableResultType:
+    o = _new(SetVariableResultType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.attribute_type = s.attribute_type
+    o.attribute_status = s.attribute_status
+
+    v = s.attribute_status_info
+    o.attribute_status_info = None if v is None else _c_StatusInfoType(v)
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    return o
+
+
+_MK_SetVariableResultType: Any = _W_SetVariableResultType
+
+
+def _w_SetVariableResultType(o: Any) -> Any:
+    return _MK_SetVariableResultType(
+        o.attribute_status,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.attribute_type,
+        None if (v := o.attribute_status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SignedMeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    signed_meter_data: Annotated[str, Meta(max_length=2500)] = msgspec.field(name="signedMeterData")
+    signing_method: Annotated[str, Meta(max_length=50)] = msgspec.field(name="signingMethod")
+    encoding_method: Annotated[str, Meta(max_length=50)] = msgspec.field(name="encodingMethod")
+    public_key: Annotated[str, Meta(max_length=2500)] = msgspec.field(name="publicKey")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SignedMeterValueType(s: Any) -> SignedMeterValueType:
+    o = _new(SignedMeterValueType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.signed_meter_data = s.signed_meter_data
+
+    o.signing_method = s.signing_method
+
+    o.encoding_method = s.encoding_method
+
+    o.public_key = s.public_key
+
+    return o
+
+
+_MK_SignedMeterValueType: Any = _W_SignedMeterValueType
+
+
+def _w_SignedMeterValueType(o: Any) -> Any:
+    return _MK_SignedMeterValueType(
+        o.signed_meter_data,
+        o.signing_method,
+        o.encoding_method,
+        o.public_key,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_StatusInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    reason_code: Annotated[str, Meta(max_length=20)] = msgspec.field(name="reasonCode")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    additional_info: Annotated[str, Meta(max_length=512)] = msgspec.field(
+        default=_ABSENT, name="additionalInfo"
+    )
+
+
+def _c_StatusInfoType(s: Any) -> StatusInfoType:
+    o = _new(StatusInfoType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.reason_code = s.reason_code
+
+    o.additional_info = s.additional_info
+    return o
+
+
+_MK_StatusInfoType: Any = _W_StatusInfoType
+
+
+def _w_StatusInfoType(o: Any) -> Any:
+    return _MK_StatusInfoType(
+        o.reason_code,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.additional_info,
+    )
+
+
+class _W_TransactionType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    charging_state: ChargingStateEnumType = msgspec.field(default=_ABSENT, name="chargingState")
+    time_spent_charging: int = msgspec.field(default=_ABSENT, name="timeSpentCharging")
+    stopped_reason: ReasonEnumType = msgspec.field(default=_ABSENT, name="stoppedReason")
+    remote_start_id: int = msgspec.field(default=_ABSENT, name="remoteStartId")
+
+
+def _c_TransactionType(s: Any) -> TransactionType:
+    o = _new(TransactionType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.transaction_id = s.transaction_id
+
+    o.charging_state = s.charging_state
+    o.time_spent_charging = s.time_spent_charging
+    o.stopped_reason = s.stopped_reason
+    o.remote_start_id = s.remote_start_id
+    return o
+
+
+_MK_TransactionType: Any = _W_TransactionType
+
+
+def _w_TransactionType(o: Any) -> Any:
+    return _MK_TransactionType(
+        o.transaction_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.charging_state,
+        o.time_spent_charging,
+        o.stopped_reason,
+        o.remote_start_id,
+    )
+
+
+class _W_UnitOfMeasureType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    unit: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="unit")
+    multiplier: int = msgspec.field(default=_ABSENT, name="multiplier")
+
+
+def _c_UnitOfMeasureType(s: Any) -> UnitOfMeasureType:
+    o = _new(UnitOfMeasureType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.unit = s.unit
+    o.multiplier = s.multiplier
+    return o
+
+
+_MK_UnitOfMeasureType: Any = _W_UnitOfMeasureType
+
+
+def _w_UnitOfMeasureType(o: Any) -> Any:
+    return _MK_UnitOfMeasureType(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.unit,
+        o.multiplier,
+    )
+
+
+class _W_VPNType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    server: Annotated[str, Meta(max_length=512)] = msgspec.field(name="server")
+    user: Annotated[str, Meta(max_length=20)] = msgspec.field(name="user")
+    password: Annotated[str, Meta(max_length=20)] = msgspec.field(name="password")
+    key: Annotated[str, Meta(max_length=255)] = msgspec.field(name="key")
+    type: VPNEnumType = msgspec.field(name="type")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    group: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="group")
+
+
+def _c_VPNType(s: Any) -> VPNType:
+    o = _new(VPNType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.server = s.server
+
+    o.user = s.user
+
+    o.group = s.group
+    o.password = s.password
+
+    o.key = s.key
+
+    o.type = s.type
+
+    return o
+
+
+_MK_VPNType: Any = _W_VPNType
+
+
+def _w_VPNType(o: Any) -> Any:
+    return _MK_VPNType(
+        o.server,
+        o.user,
+        o.password,
+        o.key,
+        o.type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.group,
+    )
+
+
+class _W_VariableAttributeType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    type: AttributeEnumType = msgspec.field(default=_ABSENT, name="type")
+    value: Annotated[str, Meta(max_length=2500)] = msgspec.field(default=_ABSENT, name="value")
+    mutability: MutabilityEnumType = msgspec.field(default=_ABSENT, name="mutability")
+    persistent: bool = msgspec.field(default=_ABSENT, name="persistent")
+    constant: bool = msgspec.field(default=_ABSENT, name="constant")
+
+
+def _c_VariableAttributeType(s: Any) -> VariableAttributeType:
+    o = _new(VariableAttributeType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.type = s.type
+    o.value = s.value
+    o.mutability = s.mutability
+    o.persistent = s.persistent
+    o.constant = s.constant
+    return o
+
+
+_MK_VariableAttributeType: Any = _W_VariableAttributeType
+
+
+def _w_VariableAttributeType(o: Any) -> Any:
+    return _MK_VariableAttributeType(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.type,
+        o.value,
+        o.mutability,
+        o.persistent,
+        o.constant,
+    )
+
+
+class _W_VariableCharacteristicsType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    data_type: DataEnumType = msgspec.field(name="dataType")
+    supports_monitoring: bool = msgspec.field(name="supportsMonitoring")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    unit: Annotated[str, Meta(max_length=16)] = msgspec.field(default=_ABSENT, name="unit")
+    min_limit: int | float = msgspec.field(default=_ABSENT, name="minLimit")
+    max_limit: int | float = msgspec.field(default=_ABSENT, name="maxLimit")
+    values_list: Annotated[str, Meta(max_length=1000)] = msgspec.field(default=_ABSENT, name="valuesList")
+
+
+def _c_VariableCharacteristicsType(s: Any) -> VariableCharacteristicsType:
+    o = _new(VariableCharacteristicsType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.unit = s.unit
+    o.data_type = s.data_type
+
+    o.min_limit = s.min_limit
+    o.max_limit = s.max_limit
+    o.values_list = s.values_list
+    o.supports_monitoring = s.supports_monitoring
+
+    return o
+
+
+_MK_VariableCharacteristicsType: Any = _W_VariableCharacteristicsType
+
+
+def _w_VariableCharacteristicsType(o: Any) -> Any:
+    return _MK_VariableCharacteristicsType(
+        o.data_type,
+        o.supports_monitoring,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.unit,
+        o.min_limit,
+        o.max_limit,
+        o.values_list,
+    )
+
+
+class _W_VariableMonitoringType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    transaction: bool = msgspec.field(name="transaction")
+    value: int | float = msgspec.field(name="value")
+    type: MonitorEnumType = msgspec.field(name="type")
+    severity: int = msgspec.field(name="severity")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VariableMonitoringType(s: Any) -> VariableMonitoringType:
+    o = _new(VariableMonitoringType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+
+    o.transaction = s.transaction
+
+    o.value = s.value
+
+    o.type = s.type
+
+    o.severity = s.severity
+
+    return o
+
+
+_MK_VariableMonitoringType: Any = _W_VariableMonitoringType
+
+
+def _w_VariableMonitoringType(o: Any) -> Any:
+    return _MK_VariableMonitoringType(
+        o.id,
+        o.transaction,
+        o.value,
+        o.type,
+        o.severity,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VariableType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    name: Annotated[str, Meta(max_length=50)] = msgspec.field(name="name")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    instance: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="instance")
+
+
+def _c_VariableType(s: Any) -> VariableType:
+    o = _new(VariableType)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.name = s.name
+
+    o.instance = s.instance
+    return o
+
+
+_MK_VariableType: Any = _W_VariableType
+
+
+def _w_VariableType(o: Any) -> Any:
+    return _MK_VariableType(
+        o.name,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.instance,
+    )
+
+
+class _W_AuthorizeRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    certificate: Annotated[str, Meta(max_length=5500)] = msgspec.field(default=_ABSENT, name="certificate")
+    iso15118_certificate_hash_data: Annotated[
+        list[_W_OCSPRequestDataType], Meta(min_length=1, max_length=4)
+    ] = msgspec.field(default=_ABSENT, name="iso15118CertificateHashData")
+
+
+def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
+    o = _new(AuthorizeRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id_token = _c_IdTokenType(s.id_token)
+    o.certificate = s.certificate
+    v = s.iso15118_certificate_hash_data
+    o.iso15118_certificate_hash_data = None if v is None else [_c_OCSPRequestDataType(x) for x in v]
+    return o
+
+
+_MK_AuthorizeRequest: Any = _W_AuthorizeRequest
+
+
+def _w_AuthorizeRequest(o: Any) -> Any:
+    return _MK_AuthorizeRequest(
+        _w_IdTokenType(o.id_token),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.certificate,
+        None if (v := o.iso15118_certificate_hash_data) is None else [_w_OCSPRequestDataType(x) for x in v],
+    )
+
+
+class _W_AuthorizeResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token_info: _W_IdTokenInfoType = msgspec.field(name="idTokenInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    certificate_status: AuthorizeCertificateStatusEnumType = msgspec.field(
+        default=_ABSENT, name="certificateStatus"
+    )
+
+
+def _c_AuthorizeResponse(s: Any) -> AuthorizeResponse:
+    o = _new(AuthorizeResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id_token_info = _c_IdTokenInfoType(s.id_token_info)
+    o.certificate_status = s.certificate_status
+    return o
+
+
+_MK_AuthorizeResponse: Any = _W_AuthorizeResponse
+
+
+def _w_AuthorizeResponse(o: Any) -> Any:
+    return _MK_AuthorizeResponse(
+        _w_IdTokenInfoType(o.id_token_info),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.certificate_status,
+    )
+
+
+class _W_BootNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_station: _W_ChargingStationType = msgspec.field(name="chargingStation")
+    reason: BootReasonEnumType = msgspec.field(name="reason")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_BootNotificationRequest(s: Any) -> BootNotificationRequest:
+    o = _new(BootNotificationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.charging_station = _c_ChargingStationType(s.charging_station)
+    o.reason = s.reason
+
+    return o
+
+
+_MK_BootNotificationRequest: Any = _W_BootNotificationRequest
+
+
+def _w_BootNotificationRequest(o: Any) -> Any:
+    return _MK_BootNotificationRequest(
+        _w_ChargingStationType(o.charging_station),
+        o.reason,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_BootNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    current_time: str = msgspec.field(name="currentTime")
+    interval: int = msgspec.field(name="interval")
+    status: RegistrationStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_BootNotificationResponse(s: Any) -> BootNotificationResponse:
+    o = _new(BootNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.current_time = rt.parse_datetime(s.current_time)
+
+    o.interval = s.interval
+
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_BootNotificationResponse: Any = _W_BootNotificationResponse
+
+
+def _w_BootNotificationResponse(o: Any) -> Any:
+    return _MK_BootNotificationResponse(
+        rt.format_datetime(o.current_time),
+        o.interval,
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_CancelReservationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    reservation_id: int = msgspec.field(name="reservationId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CancelReservationRequest(s: Any) -> CancelReservationRequest:
+    o = _new(CancelReservationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.reservation_id = s.reservation_id
+
+    return o
+
+
+_MK_CancelReservationRequest: Any = _W_CancelReservationRequest
+
+
+def _w_CancelReservationRequest(o: Any) -> Any:
+    return _MK_CancelReservationRequest(
+        o.reservation_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CancelReservationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: CancelReservationStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_CancelReservationResponse(s: Any) -> CancelReservationResponse:
+    o = _new(CancelReservationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_CancelReservationResponse: Any = _W_CancelReservationResponse
+
+
+def _w_CancelReservationResponse(o: Any) -> Any:
+    return _MK_CancelReservationResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_CertificateSignedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_chain: Annotated[str, Meta(max_length=10000)] = msgspec.field(name="certificateChain")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    certificate_type: CertificateSigningUseEnumType = msgspec.field(default=_ABSENT, name="certificateType")
+
+
+def _c_CertificateSignedRequest(s: Any) -> CertificateSignedRequest:
+    o = _new(CertificateSignedRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.certificate_chain = s.certificate_chain
+
+    o.certificate_type = s.certificate_type
+    return o
+
+
+_MK_CertificateSignedRequest: Any = _W_CertificateSignedRequest
+
+
+def _w_CertificateSignedRequest(o: Any) -> Any:
+    return _MK_CertificateSignedRequest(
+        o.certificate_chain,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.certificate_type,
+    )
+
+
+class _W_CertificateSignedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: CertificateSignedStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_CertificateSignedResponse(s: Any) -> CertificateSignedResponse:
+    o = _new(CertificateSignedResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_CertificateSignedResponse: Any = _W_CertificateSignedResponse
+
+
+def _w_CertificateSignedResponse(o: Any) -> Any:
+    return _MK_CertificateSignedResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_ChangeAvailabilityRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    operational_status: OperationalStatusEnumType = msgspec.field(name="operationalStatus")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    evse: _W_EVSEType = msgspec.field(default=_ABSENT, name="evse")
+
+
+def _c_ChangeAvailabilityRequest(s: Any) -> ChangeAvailabilityRequest:
+    o = _new(ChangeAvailabilityRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.evse
+    o.evse = None if v is None else _c_EVSEType(v)
+    o.operational_status = s.operational_status
+
+    return o
+
+
+_MK_ChangeAvailabilityRequest: Any = _W_ChangeAvailabilityRequest
+
+
+def _w_ChangeAvailabilityRequest(o: Any) -> Any:
+    return _MK_ChangeAvailabilityRequest(
+        o.operational_status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.evse) is None else _w_EVSEType(v),
+    )
+
+
+class _W_ChangeAvailabilityResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ChangeAvailabilityStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_ChangeAvailabilityResponse(s: Any) -> ChangeAvailabilityResponse:
+    o = _new(ChangeAvailabilityResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_ChangeAvailabilityResponse: Any = _W_ChangeAvailabilityResponse
+
+
+def _w_ChangeAvailabilityResponse(o: Any) -> Any:
+    return _MK_ChangeAvailabilityResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_ClearCacheRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearCacheRequest(s: Any) -> ClearCacheRequest:
+    o = _new(ClearCacheRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearCacheRequest: Any = _W_ClearCacheRequest
+
+
+def _w_ClearCacheRequest(o: Any) -> Any:
+    return _MK_ClearCacheRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearCacheResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ClearCacheStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_ClearCacheResponse(s: Any) -> ClearCacheResponse:
+    o = _new(ClearCacheResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_ClearCacheResponse: Any = _W_ClearCacheResponse
+
+
+def _w_ClearCacheResponse(o: Any) -> Any:
+    return _MK_ClearCacheResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_ClearChargingProfileRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    charging_profile_id: int = msgspec.field(default=_ABSENT, name="chargingProfileId")
+    charging_profile_criteria: _W_ClearChargingProfileType = msgspec.field(
+        default=_ABSENT, name="chargingProfileCriteria"
+    )
+
+
+def _c_ClearChargingProfileRequest(s: Any) -> ClearChargingProfileRequest:
+    o = _new(ClearChargingProfileRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.charging_profile_id = s.charging_profile_id
+    v = s.charging_profile_criteria
+    o.charging_profile_criteria = None if v is None else _c_ClearChargingProfileType(v)
+    return o
+
+
+_MK_ClearChargingProfileRequest: Any = _W_ClearChargingProfileRequest
+
+
+def _w_ClearChargingProfileRequest(o: Any) -> Any:
+    return _MK_ClearChargingProfileRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.charging_profile_id,
+        None if (v := o.charging_profile_criteria) is None else _w_ClearChargingProfileType(v),
+    )
+
+
+class _W_ClearChargingProfileResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: ClearChargingProfileStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_ClearChargingProfileResponse(s: Any) -> ClearChargingProfileResponse:
+    o = _new(ClearChargingProfileResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_ClearChargingProfileResponse: Any = _W_ClearChargingProfileResponse
+
+
+def _w_ClearChargingProfileResponse(o: Any) -> Any:
+    return _MK_ClearChargingProfileResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_ClearDisplayMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearDisplayMessageRequest(s: Any) -> ClearDisplayMessageRequest:
+    o = _new(ClearDisplayMessageRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+
+    return o
+
+
+_MK_ClearDisplayMessageRequest: Any = _W_ClearDisplayMessageRequest
+
+
+def _w_ClearDisplayMessageRequest(o: Any) -> Any:
+    return _MK_ClearDisplayMessageRequest(
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearDisplayMessageResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: ClearMessageStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_ClearDisplayMessageResponse(s: Any) -> ClearDisplayMessageResponse:
+    o = _new(ClearDisplayMessageResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_ClearDisplayMessageResponse: Any = _W_ClearDisplayMessageResponse
+
+
+def _w_ClearDisplayMessageResponse(o: Any) -> Any:
+    return _MK_ClearDisplayMessageResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_ClearVariableMonitoringRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    id: Annotated[list[int], Meta(min_length=1)] = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearVariableMonitoringRequest(s: Any) -> ClearVariableMonitoringRequest:
+    o = _new(ClearVariableMonitoringRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+    return o
+
+
+_MK_ClearVariableMonitoringRequest: Any = _W_ClearVariableMonitoringRequest
+
+
+def _w_ClearVariableMonitoringRequest(o: Any) -> Any:
+    return _MK_ClearVariableMonitoringRequest(
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearVariableMonitoringResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    clear_monitoring_result: Annotated[list[_W_ClearMonitoringResultType], Meta(min_length=1)] = (
+        msgspec.field(name="clearMonitoringResult")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearVariableMonitoringResponse(s: Any) -> ClearVariableMonitoringResponse:
+    o = _new(ClearVariableMonitoringResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.clear_monitoring_result = [_c_ClearMonitoringResultType(x) for x in s.clear_monitoring_result]
+    return o
+
+
+_MK_ClearVariableMonitoringResponse: Any = _W_ClearVariableMonitoringResponse
+
+
+def _w_ClearVariableMonitoringResponse(o: Any) -> Any:
+    return _MK_ClearVariableMonitoringResponse(
+        [_w_ClearMonitoringResultType(x) for x in o.clear_monitoring_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearedChargingLimitRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    charging_limit_source: ChargingLimitSourceEnumType = msgspec.field(name="chargingLimitSource")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    evse_id: int = msgspec.field(default=_ABSENT, name="evseId")
+
+
+def _c_ClearedChargingLimitRequest(s: Any) -> ClearedChargingLimitRequest:
+    o = _new(ClearedChargingLimitRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.charging_limit_source = s.charging_limit_source
+
+    o.evse_id = s.evse_id
+    return o
+
+
+_MK_ClearedChargingLimitRequest: Any = _W_ClearedChargingLimitRequest
+
+
+def _w_ClearedChargingLimitRequest(o: Any) -> Any:
+    return _MK_ClearedChargingLimitRequest(
+        o.charging_limit_source,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.evse_id,
+    )
+
+
+class _W_ClearedChargingLimitResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearedChargingLimitResponse(s: Any) -> ClearedChargingLimitResponse:
+    o = _new(ClearedChargingLimitResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearedChargingLimitResponse: Any = _W_ClearedChargingLimitResponse
+
+
+def _w_ClearedChargingLimitResponse(o: Any) -> Any:
+    return _MK_ClearedChargingLimitResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CostUpdatedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    total_cost: int | float = msgspec.field(name="totalCost")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CostUpdatedRequest(s: Any) -> CostUpdatedRequest:
+    o = _new(CostUpdatedRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.total_cost = s.total_cost
+
+    o.transaction_id = s.transaction_id
+
+    return o
+
+
+_MK_CostUpdatedRequest: Any = _W_CostUpdatedRequest
+
+
+def _w_CostUpdatedRequest(o: Any) -> Any:
+    return _MK_CostUpdatedRequest(
+        o.total_cost,
+        o.transaction_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CostUpdatedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CostUpdatedResponse(s: Any) -> CostUpdatedResponse:
+    o = _new(CostUpdatedResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CostUpdatedResponse: Any = _W_CostUpdatedResponse
+
+
+def _w_CostUpdatedResponse(o: Any) -> Any:
+    return _MK_CostUpdatedResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CustomerInformationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    report: bool = msgspec.field(name="report")
+    clear: bool = msgspec.field(name="clear")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    customer_certificate: _W_CertificateHashDataType = msgspec.field(
+        default=_ABSENT, name="customerCertificate"
+    )
+    id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="idToken")
+    customer_identifier: Annotated[str, Meta(max_length=64)] = msgspec.field(
+        default=_ABSENT, name="customerIdentifier"
+    )
+
+
+def _c_CustomerInformationRequest(s: Any) -> CustomerInformationRequest:
+    o = _new(CustomerInformationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.customer_certificate
+    o.customer_certificate = None if v is None else _c_CertificateHashDataType(v)
+    v = s.id_token
+    o.id_token = None if v is None else _c_IdTokenType(v)
+    o.request_id = s.request_id
+
+    o.report = s.report
+
+    o.clear = s.clear
+
+    o.customer_identifier = s.customer_identifier
+    return o
+
+
+_MK_CustomerInformationRequest: Any = _W_CustomerInformationRequest
+
+
+def _w_CustomerInformationRequest(o: Any) -> Any:
+    return _MK_CustomerInformationRequest(
+        o.request_id,
+        o.report,
+        o.clear,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.customer_certificate) is None else _w_CertificateHashDataType(v),
+        None if (v := o.id_token) is None else _w_IdTokenType(v),
+        o.customer_identifier,
+    )
+
+
+class _W_CustomerInformationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: CustomerInformationStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_CustomerInformationResponse(s: Any) -> CustomerInformationResponse:
+    o = _new(CustomerInformationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_CustomerInformationResponse: Any = _W_CustomerInformationResponse
+
+
+def _w_CustomerInformationResponse(o: Any) -> Any:
+    return _MK_CustomerInformationResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_DataTransferRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    vendor_id: Annotated[str, Meta(max_length=255)] = msgspec.field(name="vendorId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    message_id: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="messageId")
+    data: Any = msgspec.field(default=UNSET, name="data")
+
+
+def _c_DataTransferRequest(s: Any) -> DataTransferRequest:
+    o = _new(DataTransferRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.message_id = s.message_id
+    v = s.data
+    o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
+
+    o.vendor_id = s.vendor_id
+
+    return o
+
+
+_MK_DataTransferRequest: Any = _W_DataTransferRequest
+
+
+def _w_DataTransferRequest(o: Any) -> Any:
+    return _MK_DataTransferRequest(
+        o.vendor_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.message_id,
+        UNSET if (v := o.data) is None else None if v is rt.JSON_NULL else v,
+    )
+
+
+class _W_DataTransferResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DataTransferStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    data: Any = msgspec.field(default=UNSET, name="data")
+
+
+def _c_DataTransferResponse(s: Any) -> DataTransferResponse:
+    o = _new(DataTransferResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.data
+    o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
+
+    return o
+
+
+_MK_DataTransferResponse: Any = _W_DataTransferResponse
+
+
+def _w_DataTransferResponse(o: Any) -> Any:
+    return _MK_DataTransferResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        UNSET if (v := o.data) is None else None if v is rt.JSON_NULL else v,
+    )
+
+
+class _W_DeleteCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_hash_data: _W_CertificateHashDataType = msgspec.field(name="certificateHashData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DeleteCertificateRequest(s: Any) -> DeleteCertificateRequest:
+    o = _new(DeleteCertificateRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+    return o
+
+
+_MK_DeleteCertificateRequest: Any = _W_DeleteCertificateRequest
+
+
+def _w_DeleteCertificateRequest(o: Any) -> Any:
+    return _MK_DeleteCertificateRequest(
+        _w_CertificateHashDataType(o.certificate_hash_data),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DeleteCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DeleteCertificateStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_DeleteCertificateResponse(s: Any) -> DeleteCertificateResponse:
+    o = _new(DeleteCertificateResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_DeleteCertificateResponse: Any = _W_DeleteCertificateResponse
+
+
+def _w_DeleteCertificateResponse(o: Any) -> Any:
+    return _MK_DeleteCertificateResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_FirmwareStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: FirmwareStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+
+
+def _c_FirmwareStatusNotificationRequest(s: Any) -> FirmwareStatusNotificationRequest:
+    o = _new(FirmwareStatusNotificationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    o.request_id = s.request_id
+    return o
+
+
+_MK_FirmwareStatusNotificationRequest: Any = _W_FirmwareStatusNotificationRequest
+
+
+def _w_FirmwareStatusNotificationRequest(o: Any) -> Any:
+    return _MK_FirmwareStatusNotificationRequest(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.request_id,
+    )
+
+
+class _W_FirmwareStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FirmwareStatusNotificationResponse(s: Any) -> FirmwareStatusNotificationResponse:
+    o = _new(FirmwareStatusNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FirmwareStatusNotificationResponse: Any = _W_FirmwareStatusNotificationResponse
+
+
+def _w_FirmwareStatusNotificationResponse(o: Any) -> Any:
+    return _MK_FirmwareStatusNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_Get15118EVCertificateRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    iso15118_schema_version: Annotated[str, Meta(max_length=50)] = msgspec.field(name="iso15118SchemaVersion")
+    action: CertificateActionEnumType = msgspec.field(name="action")
+    exi_request: Annotated[str, Meta(max_length=5600)] = msgspec.field(name="exiRequest")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_Get15118EVCertificateRequest(s: Any) -> Get15118EVCertificateRequest:
+    o = _new(Get15118EVCertificateRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.iso15118_schema_version = s.iso15118_schema_version
+
+    o.action = s.action
+
+    o.exi_request = s.exi_request
+
+    return o
+
+
+_MK_Get15118EVCertificateRequest: Any = _W_Get15118EVCertificateRequest
+
+
+def _w_Get15118EVCertificateRequest(o: Any) -> Any:
+    return _MK_Get15118EVCertificateRequest(
+        o.iso15118_schema_version,
+        o.action,
+        o.exi_request,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_Get15118EVCertificateResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: Iso15118EVCertificateStatusEnumType = msgspec.field(name="status")
+    exi_response: Annotated[str, Meta(max_length=5600)] = msgspec.field(name="exiResponse")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_Get15118EVCertificateResponse(s: Any) -> Get15118EVCertificateResponse:
+    o = _new(Get15118EVCertificateResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.exi_response = s.exi_response
+
+    return o
+
+
+_MK_Get15118EVCertificateResponse: Any = _W_Get15118EVCertificateResponse
+
+
+def _w_Get15118EVCertificateResponse(o: Any) -> Any:
+    return _MK_Get15118EVCertificateResponse(
+        o.status,
+        o.exi_response,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_GetBaseReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    report_base: ReportBaseEnumType = msgspec.field(name="reportBase")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetBaseReportRequest(s: Any) -> GetBaseReportRequest:
+    o = _new(GetBaseReportRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.request_id = s.request_id
+
+    o.report_base = s.report_base
+
+    return o
+
+
+_MK_GetBaseReportRequest: Any = _W_GetBaseReportRequest
+
+
+def _w_GetBaseReportRequest(o: Any) -> Any:
+    return _MK_GetBaseReportRequest(
+        o.request_id,
+        o.report_base,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetBaseReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericDeviceModelStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_GetBaseReportResponse(s: Any) -> GetBaseReportResponse:
+    o = _new(GetBaseReportResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_GetBaseReportResponse: Any = _W_GetBaseReportResponse
+
+
+def _w_GetBaseReportResponse(o: Any) -> Any:
+    return _MK_GetBaseReportResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_GetCertificateStatusRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    ocsp_request_data: _W_OCSPRequestDataType = msgspec.field(name="ocspRequestData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetCertificateStatusRequest(s: Any) -> GetCertificateStatusRequest:
+    o = _new(GetCertificateStatusRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.ocsp_request_data = _c_OCSPRequestDataType(s.ocsp_request_data)
+    return o
+
+
+_MK_GetCertificateStatusRequest: Any = _W_GetCertificateStatusRequest
+
+
+def _w_GetCertificateStatusRequest(o: Any) -> Any:
+    return _MK_GetCertificateStatusRequest(
+        _w_OCSPRequestDataType(o.ocsp_request_data),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetCertificateStatusResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GetCertificateStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    ocsp_result: Annotated[str, Meta(max_length=5500)] = msgspec.field(default=_ABSENT, name="ocspResult")
+
+
+def _c_GetCertificateStatusResponse(s: Any) -> GetCertificateStatusResponse:
+    o = _new(GetCertificateStatusResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.ocsp_result = s.ocsp_result
+    return o
+
+
+_MK_GetCertificateStatusResponse: Any = _W_GetCertificateStatusResponse
+
+
+def _w_GetCertificateStatusResponse(o: Any) -> Any:
+    return _MK_GetCertificateStatusResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.ocsp_result,
+    )
+
+
+class _W_GetChargingProfilesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    charging_profile: _W_ChargingProfileCriterionType = msgspec.field(name="chargingProfile")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    evse_id: int = msgspec.field(default=_ABSENT, name="evseId")
+
+
+def _c_GetChargingProfilesRequest(s: Any) -> GetChargingProfilesRequest:
+    o = _new(GetChargingProfilesRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.request_id = s.request_id
+
+    o.evse_id = s.evse_id
+    o.charging_profile = _c_ChargingProfileCriterionType(s.charging_profile)
+    return o
+
+
+_MK_GetChargingProfilesRequest: Any = _W_GetChargingProfilesRequest
+
+
+def _w_GetChargingProfilesRequest(o: Any) -> Any:
+    return _MK_GetChargingProfilesRequest(
+        o.request_id,
+        _w_ChargingProfileCriterionType(o.charging_profile),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.evse_id,
+    )
+
+
+class _W_GetChargingProfilesResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GetChargingProfileStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_GetChargingProfilesResponse(s: Any) -> GetChargingProfilesResponse:
+    o = _new(GetChargingProfilesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_GetChargingProfilesResponse: Any = _W_GetChargingProfilesResponse
+
+
+def _w_GetChargingProfilesResponse(o: Any) -> Any:
+    return _MK_GetChargingProfilesResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_GetCompositeScheduleRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    duration: int = msgspec.field(name="duration")
+    evse_id: int = msgspec.field(name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    charging_rate_unit: ChargingRateUnitEnumType = msgspec.field(default=_ABSENT, name="chargingRateUnit")
+
+
+def _c_GetCompositeScheduleRequest(s: Any) -> GetCompositeScheduleRequest:
+    o = _new(GetCompositeScheduleRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.duration = s.duration
+
+    o.charging_rate_unit = s.charging_rate_unit
+    o.evse_id = s.evse_id
+
+    return o
+
+
+_MK_GetCompositeScheduleRequest: Any = _W_GetCompositeScheduleRequest
+
+
+def _w_GetCompositeScheduleRequest(o: Any) -> Any:
+    return _MK_GetCompositeScheduleRequest(
+        o.duration,
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.charging_rate_unit,
+    )
+
+
+class _W_GetCompositeScheduleResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    schedule: _W_CompositeScheduleType = msgspec.field(default=_ABSENT, name="schedule")
+
+
+def _c_GetCompositeScheduleResponse(s: Any) -> GetCompositeScheduleResponse:
+    o = _new(GetCompositeScheduleResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.schedule
+    o.schedule = None if v is None else _c_CompositeScheduleType(v)
+    return o
+
+
+_MK_GetCompositeScheduleResponse: Any = _W_GetCompositeScheduleResponse
+
+
+def _w_GetCompositeScheduleResponse(o: Any) -> Any:
+    return _MK_GetCompositeScheduleResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.schedule) is None else _w_CompositeScheduleType(v),
+    )
+
+
+class _W_GetDisplayMessagesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    id: Annotated[list[int], Meta(min_length=1)] = msgspec.field(default=_ABSENT, name="id")
+    priority: MessagePriorityEnumType = msgspec.field(default=_ABSENT, name="priority")
+    state: MessageStateEnumType = msgspec.field(default=_ABSENT, name="state")
+
+
+def _c_GetDisplayMessagesRequest(s: Any) -> GetDisplayMessagesRequest:
+    o = _new(GetDisplayMessagesRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+    o.request_id = s.request_id
+
+    o.priority = s.priority
+    o.state = s.state
+    return o
+
+
+_MK_GetDisplayMessagesRequest: Any = _W_GetDisplayMessagesRequest
+
+
+def _w_GetDisplayMessagesRequest(o: Any) -> Any:
+    return _MK_GetDisplayMessagesRequest(
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.id,
+        o.priority,
+        o.state,
+    )
+
+
+class _W_GetDisplayMessagesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GetDisplayMessagesStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_GetDisplayMessagesResponse(s: Any) -> GetDisplayMessagesResponse:
+    o = _new(GetDisplayMessagesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_GetDisplayMessagesResponse: Any = _W_GetDisplayMessagesResponse
+
+
+def _w_GetDisplayMessagesResponse(o: Any) -> Any:
+    return _MK_GetDisplayMessagesResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_GetInstalledCertificateIdsRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    certificate_type: Annotated[list[GetCertificateIdUseEnumType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="certificateType"
+    )
+
+
+def _c_GetInstalledCertificateIdsRequest(s: Any) -> GetInstalledCertificateIdsRequest:
+    o = _new(GetInstalledCertificateIdsRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.certificate_type = s.certificate_type
+    return o
+
+
+_MK_GetInstalledCertificateIdsRequest: Any = _W_GetInstalledCertificateIdsRequest
+
+
+def _w_GetInstalledCertificateIdsRequest(o: Any) -> Any:
+    return _MK_GetInstalledCertificateIdsRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.certificate_type,
+    )
+
+
+class _W_GetInstalledCertificateIdsResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GetInstalledCertificateStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    certificate_hash_data_chain: Annotated[list[_W_CertificateHashDataChainType], Meta(min_length=1)] = (
+        msgspec.field(default=_ABSENT, name="certificateHashDataChain")
+    )
+
+
+def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsResponse:
+    o = _new(GetInstalledCertificateIdsResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.certificate_hash_data_chain
+    o.certificate_hash_data_chain = None if v is None else [_c_CertificateHashDataChainType(x) for x in v]
+    return o
+
+
+_MK_GetInstalledCertificateIdsResponse: Any = _W_GetInstalledCertificateIdsResponse
+
+
+def _w_GetInstalledCertificateIdsResponse(o: Any) -> Any:
+    return _MK_GetInstalledCertificateIdsResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None
+        if (v := o.certificate_hash_data_chain) is None
+        else [_w_CertificateHashDataChainType(x) for x in v],
+    )
+
+
+class _W_GetLocalListVersionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetLocalListVersionRequest(s: Any) -> GetLocalListVersionRequest:
+    o = _new(GetLocalListVersionRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetLocalListVersionRequest: Any = _W_GetLocalListVersionRequest
+
+
+def _w_GetLocalListVersionRequest(o: Any) -> Any:
+    return _MK_GetLocalListVersionRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetLocalListVersionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    version_number: int = msgspec.field(name="versionNumber")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetLocalListVersionResponse(s: Any) -> GetLocalListVersionResponse:
+    o = _new(GetLocalListVersionResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.version_number = s.version_number
+
+    return o
+
+
+_MK_GetLocalListVersionResponse: Any = _W_GetLocalListVersionResponse
+
+
+def _w_GetLocalListVersionResponse(o: Any) -> Any:
+    return _MK_GetLocalListVersionResponse(
+        o.version_number,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetLogRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    log: _W_LogParametersType = msgspec.field(name="log")
+    log_type: LogEnumType = msgspec.field(name="logType")
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    retries: int = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+
+
+def _c_GetLogRequest(s: Any) -> GetLogRequest:
+    o = _new(GetLogRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.log = _c_LogParametersType(s.log)
+    o.log_type = s.log_type
+
+    o.request_id = s.request_id
+
+    o.retries = s.retries
+    o.retry_interval = s.retry_interval
+    return o
+
+
+_MK_GetLogRequest: Any = _W_GetLogRequest
+
+
+def _w_GetLogRequest(o: Any) -> Any:
+    return _MK_GetLogRequest(
+        _w_LogParametersType(o.log),
+        o.log_type,
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.retries,
+        o.retry_interval,
+    )
+
+
+class _W_GetLogResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: LogStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    filename: Annotated[str, Meta(max_length=255)] = msgspec.field(default=_ABSENT, name="filename")
+
+
+def _c_GetLogResponse(s: Any) -> GetLogResponse:
+    o = _new(GetLogResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.filename = s.filename
+    return o
+
+
+_MK_GetLogResponse: Any = _W_GetLogResponse
+
+
+def _w_GetLogResponse(o: Any) -> Any:
+    return _MK_GetLogResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.filename,
+    )
+
+
+class _W_GetMonitoringReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    component_variable: Annotated[list[_W_ComponentVariableType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="componentVariable"
+    )
+    monitoring_criteria: Annotated[list[MonitoringCriterionEnumType], Meta(min_length=1, max_length=3)] = (
+        msgspec.field(default=_ABSENT, name="monitoringCriteria")
+    )
+
+
+def _c_GetMonitoringReportRequest(s: Any) -> GetMonitoringReportRequest:
+    o = _new(GetMonitoringReportRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.component_variable
+    o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.monitoring_criteria = s.monitoring_criteria
+    return o
+
+
+_MK_GetMonitoringReportRequest: Any = _W_GetMonitoringReportRequest
+
+
+def _w_GetMonitoringReportRequest(o: Any) -> Any:
+    return _MK_GetMonitoringReportRequest(
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.component_variable) is None else [_w_ComponentVariableType(x) for x in v],
+        o.monitoring_criteria,
+    )
+
+
+class _W_GetMonitoringReportResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GenericDeviceModelStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_GetMonitoringReportResponse(s: Any) -> GetMonitoringReportResponse:
+    o = _new(GetMonitoringReportResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_GetMonitoringReportResponse: Any = _W_GetMonitoringReportResponse
+
+
+def _w_GetMonitoringReportResponse(o: Any) -> Any:
+    return _MK_GetMonitoringReportResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_GetReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    component_variable: Annotated[list[_W_ComponentVariableType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="componentVariable"
+    )
+    component_criteria: Annotated[list[ComponentCriterionEnumType], Meta(min_length=1, max_length=4)] = (
+        msgspec.field(default=_ABSENT, name="componentCriteria")
+    )
+
+
+def _c_GetReportRequest(s: Any) -> GetReportRequest:
+    o = _new(GetReportRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.component_variable
+    o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.component_criteria = s.component_criteria
+    return o
+
+
+_MK_GetReportRequest: Any = _W_GetReportRequest
+
+
+def _w_GetReportRequest(o: Any) -> Any:
+    return _MK_GetReportRequest(
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.component_variable) is None else [_w_ComponentVariableType(x) for x in v],
+        o.component_criteria,
+    )
+
+
+class _W_GetReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericDeviceModelStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_GetReportResponse(s: Any) -> GetReportResponse:
+    o = _new(GetReportResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_GetReportResponse: Any = _W_GetReportResponse
+
+
+def _w_GetReportResponse(o: Any) -> Any:
+    return _MK_GetReportResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_GetTransactionStatusRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+
+
+def _c_GetTransactionStatusRequest(s: Any) -> GetTransactionStatusRequest:
+    o = _new(GetTransactionStatusRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.transaction_id = s.transaction_id
+    return o
+
+
+_MK_GetTransactionStatusRequest: Any = _W_GetTransactionStatusRequest
+
+
+def _w_GetTransactionStatusRequest(o: Any) -> Any:
+    return _MK_GetTransactionStatusRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.transaction_id,
+    )
+
+
+class _W_GetTransactionStatusResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    messages_in_queue: bool = msgspec.field(name="messagesInQueue")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    ongoing_indicator: bool = msgspec.field(default=_ABSENT, name="ongoingIndicator")
+
+
+def _c_GetTransactionStatusResponse(s: Any) -> GetTransactionStatusResponse:
+    o = _new(GetTransactionStatusResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.ongoing_indicator = s.ongoing_indicator
+    o.messages_in_queue = s.messages_in_queue
+
+    return o
+
+
+_MK_GetTransactionStatusResponse: Any = _W_GetTransactionStatusResponse
+
+
+def _w_GetTransactionStatusResponse(o: Any) -> Any:
+    return _MK_GetTransactionStatusResponse(
+        o.messages_in_queue,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.ongoing_indicator,
+    )
+
+
+class _W_GetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    get_variable_data: Annotated[list[_W_GetVariableDataType], Meta(min_length=1)] = msgspec.field(
+        name="getVariableData"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetVariablesRequest(s: Any) -> GetVariablesRequest:
+    o = _new(GetVariablesRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.get_variable_data = [_c_GetVariableDataType(x) for x in s.get_variable_data]
+    return o
+
+
+_MK_GetVariablesRequest: Any = _W_GetVariablesRequest
+
+
+def _w_GetVariablesRequest(o: Any) -> Any:
+    return _MK_GetVariablesRequest(
+        [_w_GetVariableDataType(x) for x in o.get_variable_data],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    get_variable_result: Annotated[list[_W_GetVariableResultType], Meta(min_length=1)] = msgspec.field(
+        name="getVariableResult"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetVariablesResponse(s: Any) -> GetVariablesResponse:
+    o = _new(GetVariablesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.get_variable_result = [_c_GetVariableResultType(x) for x in s.get_variable_result]
+    return o
+
+
+_MK_GetVariablesResponse: Any = _W_GetVariablesResponse
+
+
+def _w_GetVariablesResponse(o: Any) -> Any:
+    return _MK_GetVariablesResponse(
+        [_w_GetVariableResultType(x) for x in o.get_variable_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_HeartbeatRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_HeartbeatRequest(s: Any) -> HeartbeatRequest:
+    o = _new(HeartbeatRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_HeartbeatRequest: Any = _W_HeartbeatRequest
+
+
+def _w_HeartbeatRequest(o: Any) -> Any:
+    return _MK_HeartbeatRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_HeartbeatResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    current_time: str = msgspec.field(name="currentTime")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_HeartbeatResponse(s: Any) -> HeartbeatResponse:
+    o = _new(HeartbeatResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.current_time = rt.parse_datetime(s.current_time)
+
+    return o
+
+
+_MK_HeartbeatResponse: Any = _W_HeartbeatResponse
+
+
+def _w_HeartbeatResponse(o: Any) -> Any:
+    return _MK_HeartbeatResponse(
+        rt.format_datetime(o.current_time),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_InstallCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_type: InstallCertificateUseEnumType = msgspec.field(name="certificateType")
+    certificate: Annotated[str, Meta(max_length=5500)] = msgspec.field(name="certificate")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_InstallCertificateRequest(s: Any) -> InstallCertificateRequest:
+    o = _new(InstallCertificateRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.certificate_type = s.certificate_type
+
+    o.certificate = s.certificate
+
+    return o
+
+
+_MK_InstallCertificateRequest: Any = _W_InstallCertificateRequest
+
+
+def _w_InstallCertificateRequest(o: Any) -> Any:
+    return _MK_InstallCertificateRequest(
+        o.certificate_type,
+        o.certificate,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_InstallCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: InstallCertificateStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_InstallCertificateResponse(s: Any) -> InstallCertificateResponse:
+    o = _new(InstallCertificateResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_InstallCertificateResponse: Any = _W_InstallCertificateResponse
+
+
+def _w_InstallCertificateResponse(o: Any) -> Any:
+    return _MK_InstallCertificateResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_LogStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: UploadLogStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+
+
+def _c_LogStatusNotificationRequest(s: Any) -> LogStatusNotificationRequest:
+    o = _new(LogStatusNotificationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    o.request_id = s.request_id
+    return o
+
+
+_MK_LogStatusNotificationRequest: Any = _W_LogStatusNotificationRequest
+
+
+def _w_LogStatusNotificationRequest(o: Any) -> Any:
+    return _MK_LogStatusNotificationRequest(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.request_id,
+    )
+
+
+class _W_LogStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_LogStatusNotificationResponse(s: Any) -> LogStatusNotificationResponse:
+    o = _new(LogStatusNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_LogStatusNotificationResponse: Any = _W_LogStatusNotificationResponse
+
+
+def _w_LogStatusNotificationResponse(o: Any) -> Any:
+    return _MK_LogStatusNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_MeterValuesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: int = msgspec.field(name="evseId")
+    meter_value: Annotated[list[_W_MeterValueType], Meta(min_length=1)] = msgspec.field(name="meterValue")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
+    o = _new(MeterValuesRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.evse_id = s.evse_id
+
+    o.meter_value = [_c_MeterValueType(x) for x in s.meter_value]
+    return o
+
+
+_MK_MeterValuesRequest: Any = _W_MeterValuesRequest
+
+
+def _w_MeterValuesRequest(o: Any) -> Any:
+    return _MK_MeterValuesRequest(
+        o.evse_id,
+        [_w_MeterValueType(x) for x in o.meter_value],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_MeterValuesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MeterValuesResponse(s: Any) -> MeterValuesResponse:
+    o = _new(MeterValuesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_MeterValuesResponse: Any = _W_MeterValuesResponse
+
+
+def _w_MeterValuesResponse(o: Any) -> Any:
+    return _MK_MeterValuesResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyChargingLimitRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_limit: _W_ChargingLimitType = msgspec.field(name="chargingLimit")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    charging_schedule: Annotated[list[_W_ChargingScheduleType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="chargingSchedule"
+    )
+    evse_id: int = msgspec.field(default=_ABSENT, name="evseId")
+
+
+def _c_NotifyChargingLimitRequest(s: Any) -> NotifyChargingLimitRequest:
+    o = _new(NotifyChargingLimitRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.charging_schedule
+    o.charging_schedule = None if v is None else [_c_ChargingScheduleType(x) for x in v]
+    o.evse_id = s.evse_id
+    o.charging_limit = _c_ChargingLimitType(s.charging_limit)
+    return o
+
+
+_MK_NotifyChargingLimitRequest: Any = _W_NotifyChargingLimitRequest
+
+
+def _w_NotifyChargingLimitRequest(o: Any) -> Any:
+    return _MK_NotifyChargingLimitRequest(
+        _w_ChargingLimitType(o.charging_limit),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.charging_schedule) is None else [_w_ChargingScheduleType(x) for x in v],
+        o.evse_id,
+    )
+
+
+class _W_NotifyChargingLimitResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyChargingLimitResponse(s: Any) -> NotifyChargingLimitResponse:
+    o = _new(NotifyChargingLimitResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyChargingLimitResponse: Any = _W_NotifyChargingLimitResponse
+
+
+def _w_NotifyChargingLimitResponse(o: Any) -> Any:
+    return _MK_NotifyChargingLimitResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyCustomerInformationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    data: Annotated[str, Meta(max_length=512)] = msgspec.field(name="data")
+    seq_no: int = msgspec.field(name="seqNo")
+    generated_at: str = msgspec.field(name="generatedAt")
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+
+
+def _c_NotifyCustomerInformationRequest(s: Any) -> NotifyCustomerInformationRequest:
+    o = _new(NotifyCustomerInformationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.data = s.data
+
+    o.tbc = s.tbc
+    o.seq_no = s.seq_no
+
+    o.generated_at = rt.parse_datetime(s.generated_at)
+
+    o.request_id = s.request_id
+
+    return o
+
+
+_MK_NotifyCustomerInformationRequest: Any = _W_NotifyCustomerInformationRequest
+
+
+def _w_NotifyCustomerInformationRequest(o: Any) -> Any:
+    return _MK_NotifyCustomerInformationRequest(
+        o.data,
+        o.seq_no,
+        rt.format_datetime(o.generated_at),
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.tbc,
+    )
+
+
+class _W_NotifyCustomerInformationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyCustomerInformationResponse(s: Any) -> NotifyCustomerInformationResponse:
+    o = _new(NotifyCustomerInformationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyCustomerInformationResponse: Any = _W_NotifyCustomerInformationResponse
+
+
+def _w_NotifyCustomerInformationResponse(o: Any) -> Any:
+    return _MK_NotifyCustomerInformationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyDisplayMessagesRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    message_info: Annotated[list[_W_MessageInfoType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="messageInfo"
+    )
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+
+
+def _c_NotifyDisplayMessagesRequest(s: Any) -> NotifyDisplayMessagesRequest:
+    o = _new(NotifyDisplayMessagesRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.message_info
+    o.message_info = None if v is None else [_c_MessageInfoType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.tbc = s.tbc
+    return o
+
+
+_MK_NotifyDisplayMessagesRequest: Any = _W_NotifyDisplayMessagesRequest
+
+
+def _w_NotifyDisplayMessagesRequest(o: Any) -> Any:
+    return _MK_NotifyDisplayMessagesRequest(
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.message_info) is None else [_w_MessageInfoType(x) for x in v],
+        o.tbc,
+    )
+
+
+class _W_NotifyDisplayMessagesResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyDisplayMessagesResponse(s: Any) -> NotifyDisplayMessagesResponse:
+    o = _new(NotifyDisplayMessagesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyDisplayMessagesResponse: Any = _W_NotifyDisplayMessagesResponse
+
+
+def _w_NotifyDisplayMessagesResponse(o: Any) -> Any:
+    return _MK_NotifyDisplayMessagesResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyEVChargingNeedsRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    charging_needs: _W_ChargingNeedsType = msgspec.field(name="chargingNeeds")
+    evse_id: int = msgspec.field(name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    max_schedule_tuples: int = msgspec.field(default=_ABSENT, name="maxScheduleTuples")
+
+
+def _c_NotifyEVChargingNeedsRequest(s: Any) -> NotifyEVChargingNeedsRequest:
+    o = _new(NotifyEVChargingNeedsRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.max_schedule_tuples = s.max_schedule_tuples
+    o.charging_needs = _c_ChargingNeedsType(s.charging_needs)
+    o.evse_id = s.evse_id
+
+    return o
+
+
+_MK_NotifyEVChargingNeedsRequest: Any = _W_NotifyEVChargingNeedsRequest
+
+
+def _w_NotifyEVChargingNeedsRequest(o: Any) -> Any:
+    return _MK_NotifyEVChargingNeedsRequest(
+        _w_ChargingNeedsType(o.charging_needs),
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.max_schedule_tuples,
+    )
+
+
+class _W_NotifyEVChargingNeedsResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: NotifyEVChargingNeedsStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_NotifyEVChargingNeedsResponse(s: Any) -> NotifyEVChargingNeedsResponse:
+    o = _new(NotifyEVChargingNeedsResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_NotifyEVChargingNeedsResponse: Any = _W_NotifyEVChargingNeedsResponse
+
+
+def _w_NotifyEVChargingNeedsResponse(o: Any) -> Any:
+    return _MK_NotifyEVChargingNeedsResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_NotifyEVChargingScheduleRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    time_base: str = msgspec.field(name="timeBase")
+    charging_schedule: _W_ChargingScheduleType = msgspec.field(name="chargingSchedule")
+    evse_id: int = msgspec.field(name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyEVChargingScheduleRequest(s: Any) -> NotifyEVChargingScheduleRequest:
+    o = _new(NotifyEVChargingScheduleRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.time_base = rt.parse_datetime(s.time_base)
+
+    o.charging_schedule = _c_ChargingScheduleType(s.charging_schedule)
+    o.evse_id = s.evse_id
+
+    return o
+
+
+_MK_NotifyEVChargingScheduleRequest: Any = _W_NotifyEVChargingScheduleRequest
+
+
+def _w_NotifyEVChargingScheduleRequest(o: Any) -> Any:
+    return _MK_NotifyEVChargingScheduleRequest(
+        rt.format_datetime(o.time_base),
+        _w_ChargingScheduleType(o.charging_schedule),
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyEVChargingScheduleResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_NotifyEVChargingScheduleResponse(s: Any) -> NotifyEVChargingScheduleResponse:
+    o = _new(NotifyEVChargingScheduleResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_NotifyEVChargingScheduleResponse: Any = _W_NotifyEVChargingScheduleResponse
+
+
+def _w_NotifyEVChargingScheduleResponse(o: Any) -> Any:
+    return _MK_NotifyEVChargingScheduleResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_NotifyEventRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    generated_at: str = msgspec.field(name="generatedAt")
+    seq_no: int = msgspec.field(name="seqNo")
+    event_data: Annotated[list[_W_EventDataType], Meta(min_length=1)] = msgspec.field(name="eventData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+
+
+def _c_NotifyEventRequest(s: Any) -> NotifyEventRequest:
+    o = _new(NotifyEventRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.generated_at = rt.parse_datetime(s.generated_at)
+
+    o.tbc = s.tbc
+    o.seq_no = s.seq_no
+
+    o.event_data = [_c_EventDataType(x) for x in s.event_data]
+    return o
+
+
+_MK_NotifyEventRequest: Any = _W_NotifyEventRequest
+
+
+def _w_NotifyEventRequest(o: Any) -> Any:
+    return _MK_NotifyEventRequest(
+        rt.format_datetime(o.generated_at),
+        o.seq_no,
+        [_w_EventDataType(x) for x in o.event_data],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.tbc,
+    )
+
+
+class _W_NotifyEventResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyEventResponse(s: Any) -> NotifyEventResponse:
+    o = _new(NotifyEventResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyEventResponse: Any = _W_NotifyEventResponse
+
+
+def _w_NotifyEventResponse(o: Any) -> Any:
+    return _MK_NotifyEventResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyMonitoringReportRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    request_id: int = msgspec.field(name="requestId")
+    seq_no: int = msgspec.field(name="seqNo")
+    generated_at: str = msgspec.field(name="generatedAt")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    monitor: Annotated[list[_W_MonitoringDataType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="monitor"
+    )
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+
+
+def _c_NotifyMonitoringReportRequest(s: Any) -> NotifyMonitoringReportRequest:
+    o = _new(NotifyMonitoringReportRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.monitor
+    o.monitor = None if v is None else [_c_MonitoringDataType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.tbc = s.tbc
+    o.seq_no = s.seq_no
+
+    o.generated_at = rt.parse_datetime(s.generated_at)
+
+    return o
+
+
+_MK_NotifyMonitoringReportRequest: Any = _W_NotifyMonitoringReportRequest
+
+
+def _w_NotifyMonitoringReportRequest(o: Any) -> Any:
+    return _MK_NotifyMonitoringReportRequest(
+        o.request_id,
+        o.seq_no,
+        rt.format_datetime(o.generated_at),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.monitor) is None else [_w_MonitoringDataType(x) for x in v],
+        o.tbc,
+    )
+
+
+class _W_NotifyMonitoringReportResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyMonitoringReportResponse(s: Any) -> NotifyMonitoringReportResponse:
+    o = _new(NotifyMonitoringReportResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyMonitoringReportResponse: Any = _W_NotifyMonitoringReportResponse
+
+
+def _w_NotifyMonitoringReportResponse(o: Any) -> Any:
+    return _MK_NotifyMonitoringReportResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    generated_at: str = msgspec.field(name="generatedAt")
+    seq_no: int = msgspec.field(name="seqNo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    report_data: Annotated[list[_W_ReportDataType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="reportData"
+    )
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+
+
+def _c_NotifyReportRequest(s: Any) -> NotifyReportRequest:
+    o = _new(NotifyReportRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.request_id = s.request_id
+
+    o.generated_at = rt.parse_datetime(s.generated_at)
+
+    v = s.report_data
+    o.report_data = None if v is None else [_c_ReportDataType(x) for x in v]
+    o.tbc = s.tbc
+    o.seq_no = s.seq_no
+
+    return o
+
+
+_MK_NotifyReportRequest: Any = _W_NotifyReportRequest
+
+
+def _w_NotifyReportRequest(o: Any) -> Any:
+    return _MK_NotifyReportRequest(
+        o.request_id,
+        rt.format_datetime(o.generated_at),
+        o.seq_no,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.report_data) is None else [_w_ReportDataType(x) for x in v],
+        o.tbc,
+    )
+
+
+class _W_NotifyReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyReportResponse(s: Any) -> NotifyReportResponse:
+    o = _new(NotifyReportResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyReportResponse: Any = _W_NotifyReportResponse
+
+
+def _w_NotifyReportResponse(o: Any) -> Any:
+    return _MK_NotifyReportResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PublishFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    location: Annotated[str, Meta(max_length=512)] = msgspec.field(name="location")
+    checksum: Annotated[str, Meta(max_length=32)] = msgspec.field(name="checksum")
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    retries: int = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+
+
+def _c_PublishFirmwareRequest(s: Any) -> PublishFirmwareRequest:
+    o = _new(PublishFirmwareRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.location = s.location
+
+    o.retries = s.retries
+    o.checksum = s.checksum
+
+    o.request_id = s.request_id
+
+    o.retry_interval = s.retry_interval
+    return o
+
+
+_MK_PublishFirmwareRequest: Any = _W_PublishFirmwareRequest
+
+
+def _w_PublishFirmwareRequest(o: Any) -> Any:
+    return _MK_PublishFirmwareRequest(
+        o.location,
+        o.checksum,
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.retries,
+        o.retry_interval,
+    )
+
+
+class _W_PublishFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_PublishFirmwareResponse(s: Any) -> PublishFirmwareResponse:
+    o = _new(PublishFirmwareResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_PublishFirmwareResponse: Any = _W_PublishFirmwareResponse
+
+
+def _w_PublishFirmwareResponse(o: Any) -> Any:
+    return _MK_PublishFirmwareResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_PublishFirmwareStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: PublishFirmwareStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    location: Annotated[list[Annotated[str, Meta(max_length=512)]], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="location"
+    )
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+
+
+def _c_PublishFirmwareStatusNotificationRequest(s: Any) -> PublishFirmwareStatusNotificationRequest:
+    o = _new(PublishFirmwareStatusNotificationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    o.location = s.location
+    o.request_id = s.request_id
+    return o
+
+
+_MK_PublishFirmwareStatusNotificationRequest: Any = _W_PublishFirmwareStatusNotificationRequest
+
+
+def _w_PublishFirmwareStatusNotificationRequest(o: Any) -> Any:
+    return _MK_PublishFirmwareStatusNotificationRequest(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.location,
+        o.request_id,
+    )
+
+
+class _W_PublishFirmwareStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PublishFirmwareStatusNotificationResponse(s: Any) -> PublishFirmwareStatusNotificationResponse:
+    o = _new(PublishFirmwareStatusNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PublishFirmwareStatusNotificationResponse: Any = _W_PublishFirmwareStatusNotificationResponse
+
+
+def _w_PublishFirmwareStatusNotificationResponse(o: Any) -> Any:
+    return _MK_PublishFirmwareStatusNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReportChargingProfilesRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    request_id: int = msgspec.field(name="requestId")
+    charging_limit_source: ChargingLimitSourceEnumType = msgspec.field(name="chargingLimitSource")
+    charging_profile: Annotated[list[_W_ChargingProfileType], Meta(min_length=1)] = msgspec.field(
+        name="chargingProfile"
+    )
+    evse_id: int = msgspec.field(name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+
+
+def _c_ReportChargingProfilesRequest(s: Any) -> ReportChargingProfilesRequest:
+    o = _new(ReportChargingProfilesRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.request_id = s.request_id
+
+    o.charging_limit_source = s.charging_limit_source
+
+    o.charging_profile = [_c_ChargingProfileType(x) for x in s.charging_profile]
+    o.tbc = s.tbc
+    o.evse_id = s.evse_id
+
+    return o
+
+
+_MK_ReportChargingProfilesRequest: Any = _W_ReportChargingProfilesRequest
+
+
+def _w_ReportChargingProfilesRequest(o: Any) -> Any:
+    return _MK_ReportChargingProfilesRequest(
+        o.request_id,
+        o.charging_limit_source,
+        [_w_ChargingProfileType(x) for x in o.charging_profile],
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.tbc,
+    )
+
+
+class _W_ReportChargingProfilesResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReportChargingProfilesResponse(s: Any) -> ReportChargingProfilesResponse:
+    o = _new(ReportChargingProfilesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReportChargingProfilesResponse: Any = _W_ReportChargingProfilesResponse
+
+
+def _w_ReportChargingProfilesResponse(o: Any) -> Any:
+    return _MK_ReportChargingProfilesResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RequestStartTransactionRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    remote_start_id: int = msgspec.field(name="remoteStartId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    evse_id: int = msgspec.field(default=_ABSENT, name="evseId")
+    group_id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="groupIdToken")
+    charging_profile: _W_ChargingProfileType = msgspec.field(default=_ABSENT, name="chargingProfile")
+
+
+def _c_RequestStartTransactionRequest(s: Any) -> RequestStartTransactionRequest:
+    o = _new(RequestStartTransactionRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.evse_id = s.evse_id
+    v = s.group_id_token
+    o.group_id_token = None if v is None else _c_IdTokenType(v)
+    o.id_token = _c_IdTokenType(s.id_token)
+    o.remote_start_id = s.remote_start_id
+
+    v = s.charging_profile
+    o.charging_profile = None if v is None else _c_ChargingProfileType(v)
+    return o
+
+
+_MK_RequestStartTransactionRequest: Any = _W_RequestStartTransactionRequest
+
+
+def _w_RequestStartTransactionRequest(o: Any) -> Any:
+    return _MK_RequestStartTransactionRequest(
+        _w_IdTokenType(o.id_token),
+        o.remote_start_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.evse_id,
+        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
+        None if (v := o.charging_profile) is None else _w_ChargingProfileType(v),
+    )
+
+
+class _W_RequestStartTransactionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: RequestStartStopStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+
+
+def _c_RequestStartTransactionResponse(s: Any) -> RequestStartTransactionResponse:
+    o = _new(RequestStartTransactionResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.transaction_id = s.transaction_id
+    return o
+
+
+_MK_RequestStartTransactionResponse: Any = _W_RequestStartTransactionResponse
+
+
+def _w_RequestStartTransactionResponse(o: Any) -> Any:
+    return _MK_RequestStartTransactionResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.transaction_id,
+    )
+
+
+class _W_RequestStopTransactionRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RequestStopTransactionRequest(s: Any) -> RequestStopTransactionRequest:
+    o = _new(RequestStopTransactionRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.transaction_id = s.transaction_id
+
+    return o
+
+
+_MK_RequestStopTransactionRequest: Any = _W_RequestStopTransactionRequest
+
+
+def _w_RequestStopTransactionRequest(o: Any) -> Any:
+    return _MK_RequestStopTransactionRequest(
+        o.transaction_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RequestStopTransactionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: RequestStartStopStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_RequestStopTransactionResponse(s: Any) -> RequestStopTransactionResponse:
+    o = _new(RequestStopTransactionResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_RequestStopTransactionResponse: Any = _W_RequestStopTransactionResponse
+
+
+def _w_RequestStopTransactionResponse(o: Any) -> Any:
+    return _MK_RequestStopTransactionResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_ReservationStatusUpdateRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    reservation_id: int = msgspec.field(name="reservationId")
+    reservation_update_status: ReservationUpdateStatusEnumType = msgspec.field(name="reservationUpdateStatus")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReservationStatusUpdateRequest(s: Any) -> ReservationStatusUpdateRequest:
+    o = _new(ReservationStatusUpdateRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.reservation_id = s.reservation_id
+
+    o.reservation_update_status = s.reservation_update_status
+
+    return o
+
+
+_MK_ReservationStatusUpdateRequest: Any = _W_ReservationStatusUpdateRequest
+
+
+def _w_ReservationStatusUpdateRequest(o: Any) -> Any:
+    return _MK_ReservationStatusUpdateRequest(
+        o.reservation_id,
+        o.reservation_update_status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReservationStatusUpdateResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReservationStatusUpdateResponse(s: Any) -> ReservationStatusUpdateResponse:
+    o = _new(ReservationStatusUpdateResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReservationStatusUpdateResponse: Any = _W_ReservationStatusUpdateResponse
+
+
+def _w_ReservationStatusUpdateResponse(o: Any) -> Any:
+    return _MK_ReservationStatusUpdateResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReserveNowRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    expiry_date_time: str = msgspec.field(name="expiryDateTime")
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    connector_type: ConnectorEnumType = msgspec.field(default=_ABSENT, name="connectorType")
+    evse_id: int = msgspec.field(default=_ABSENT, name="evseId")
+    group_id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="groupIdToken")
+
+
+def _c_ReserveNowRequest(s: Any) -> ReserveNowRequest:
+    o = _new(ReserveNowRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.id = s.id
+
+    o.expiry_date_time = rt.parse_datetime(s.expiry_date_time)
+
+    o.connector_type = s.connector_type
+    o.id_token = _c_IdTokenType(s.id_token)
+    o.evse_id = s.evse_id
+    v = s.group_id_token
+    o.group_id_token = None if v is None else _c_IdTokenType(v)
+    return o
+
+
+_MK_ReserveNowRequest: Any = _W_ReserveNowRequest
+
+
+def _w_ReserveNowRequest(o: Any) -> Any:
+    return _MK_ReserveNowRequest(
+        o.id,
+        rt.format_datetime(o.expiry_date_time),
+        _w_IdTokenType(o.id_token),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.connector_type,
+        o.evse_id,
+        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
+    )
+
+
+class _W_ReserveNowResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ReserveNowStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_ReserveNowResponse(s: Any) -> ReserveNowResponse:
+    o = _new(ReserveNowResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_ReserveNowResponse: Any = _W_ReserveNowResponse
+
+
+def _w_ReserveNowResponse(o: Any) -> Any:
+    return _MK_ReserveNowResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_ResetRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    type: ResetEnumType = msgspec.field(name="type")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    evse_id: int = msgspec.field(default=_ABSENT, name="evseId")
+
+
+def _c_ResetRequest(s: Any) -> ResetRequest:
+    o = _new(ResetRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.type = s.type
+
+    o.evse_id = s.evse_id
+    return o
+
+
+_MK_ResetRequest: Any = _W_ResetRequest
+
+
+def _w_ResetRequest(o: Any) -> Any:
+    return _MK_ResetRequest(
+        o.type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.evse_id,
+    )
+
+
+class _W_ResetResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ResetStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_ResetResponse(s: Any) -> ResetResponse:
+    o = _new(ResetResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_ResetResponse: Any = _W_ResetResponse
+
+
+def _w_ResetResponse(o: Any) -> Any:
+    return _MK_ResetResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SecurityEventNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    type: Annotated[str, Meta(max_length=50)] = msgspec.field(name="type")
+    timestamp: str = msgspec.field(name="timestamp")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    tech_info: Annotated[str, Meta(max_length=255)] = msgspec.field(default=_ABSENT, name="techInfo")
+
+
+def _c_SecurityEventNotificationRequest(s: Any) -> SecurityEventNotificationRequest:
+    o = _new(SecurityEventNotificationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.type = s.type
+
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.tech_info = s.tech_info
+    return o
+
+
+_MK_SecurityEventNotificationRequest: Any = _W_SecurityEventNotificationRequest
+
+
+def _w_SecurityEventNotificationRequest(o: Any) -> Any:
+    return _MK_SecurityEventNotificationRequest(
+        o.type,
+        rt.format_datetime(o.timestamp),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.tech_info,
+    )
+
+
+class _W_SecurityEventNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SecurityEventNotificationResponse(s: Any) -> SecurityEventNotificationResponse:
+    o = _new(SecurityEventNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SecurityEventNotificationResponse: Any = _W_SecurityEventNotificationResponse
+
+
+def _w_SecurityEventNotificationResponse(o: Any) -> Any:
+    return _MK_SecurityEventNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SendLocalListRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    version_number: int = msgspec.field(name="versionNumber")
+    update_type: UpdateEnumType = msgspec.field(name="updateType")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    local_authorization_list: Annotated[list[_W_AuthorizationData], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="localAuthorizationList"
+    )
+
+
+def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
+    o = _new(SendLocalListRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.local_authorization_list
+    o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+    o.version_number = s.version_number
+
+    o.update_type = s.update_type
+
+    return o
+
+
+_MK_SendLocalListRequest: Any = _W_SendLocalListRequest
+
+
+def _w_SendLocalListRequest(o: Any) -> Any:
+    return _MK_SendLocalListRequest(
+        o.version_number,
+        o.update_type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.local_authorization_list) is None else [_w_AuthorizationData(x) for x in v],
+    )
+
+
+class _W_SendLocalListResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: SendLocalListStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_SendLocalListResponse(s: Any) -> SendLocalListResponse:
+    o = _new(SendLocalListResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_SendLocalListResponse: Any = _W_SendLocalListResponse
+
+
+def _w_SendLocalListResponse(o: Any) -> Any:
+    return _MK_SendLocalListResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SetChargingProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: int = msgspec.field(name="evseId")
+    charging_profile: _W_ChargingProfileType = msgspec.field(name="chargingProfile")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetChargingProfileRequest(s: Any) -> SetChargingProfileRequest:
+    o = _new(SetChargingProfileRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.evse_id = s.evse_id
+
+    o.charging_profile = _c_ChargingProfileType(s.charging_profile)
+    return o
+
+
+_MK_SetChargingProfileRequest: Any = _W_SetChargingProfileRequest
+
+
+def _w_SetChargingProfileRequest(o: Any) -> Any:
+    return _MK_SetChargingProfileRequest(
+        o.evse_id,
+        _w_ChargingProfileType(o.charging_profile),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetChargingProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ChargingProfileStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_SetChargingProfileResponse(s: Any) -> SetChargingProfileResponse:
+    o = _new(SetChargingProfileResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_SetChargingProfileResponse: Any = _W_SetChargingProfileResponse
+
+
+def _w_SetChargingProfileResponse(o: Any) -> Any:
+    return _MK_SetChargingProfileResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SetDisplayMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    message: _W_MessageInfoType = msgspec.field(name="message")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetDisplayMessageRequest(s: Any) -> SetDisplayMessageRequest:
+    o = _new(SetDisplayMessageRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.message = _c_MessageInfoType(s.message)
+    return o
+
+
+_MK_SetDisplayMessageRequest: Any = _W_SetDisplayMessageRequest
+
+
+def _w_SetDisplayMessageRequest(o: Any) -> Any:
+    return _MK_SetDisplayMessageRequest(
+        _w_MessageInfoType(o.message),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetDisplayMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DisplayMessageStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_SetDisplayMessageResponse(s: Any) -> SetDisplayMessageResponse:
+    o = _new(SetDisplayMessageResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_SetDisplayMessageResponse: Any = _W_SetDisplayMessageResponse
+
+
+def _w_SetDisplayMessageResponse(o: Any) -> Any:
+    return _MK_SetDisplayMessageResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SetMonitoringBaseRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    monitoring_base: MonitoringBaseEnumType = msgspec.field(name="monitoringBase")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetMonitoringBaseRequest(s: Any) -> SetMonitoringBaseRequest:
+    o = _new(SetMonitoringBaseRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.monitoring_base = s.monitoring_base
+
+    return o
+
+
+_MK_SetMonitoringBaseRequest: Any = _W_SetMonitoringBaseRequest
+
+
+def _w_SetMonitoringBaseRequest(o: Any) -> Any:
+    return _MK_SetMonitoringBaseRequest(
+        o.monitoring_base,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetMonitoringBaseResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericDeviceModelStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_SetMonitoringBaseResponse(s: Any) -> SetMonitoringBaseResponse:
+    o = _new(SetMonitoringBaseResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_SetMonitoringBaseResponse: Any = _W_SetMonitoringBaseResponse
+
+
+def _w_SetMonitoringBaseResponse(o: Any) -> Any:
+    return _MK_SetMonitoringBaseResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SetMonitoringLevelRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    severity: int = msgspec.field(name="severity")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetMonitoringLevelRequest(s: Any) -> SetMonitoringLevelRequest:
+    o = _new(SetMonitoringLevelRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.severity = s.severity
+
+    return o
+
+
+_MK_SetMonitoringLevelRequest: Any = _W_SetMonitoringLevelRequest
+
+
+def _w_SetMonitoringLevelRequest(o: Any) -> Any:
+    return _MK_SetMonitoringLevelRequest(
+        o.severity,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetMonitoringLevelResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_SetMonitoringLevelResponse(s: Any) -> SetMonitoringLevelResponse:
+    o = _new(SetMonitoringLevelResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_SetMonitoringLevelResponse: Any = _W_SetMonitoringLevelResponse
+
+
+def _w_SetMonitoringLevelResponse(o: Any) -> Any:
+    return _MK_SetMonitoringLevelResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SetNetworkProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    configuration_slot: int = msgspec.field(name="configurationSlot")
+    connection_data: _W_NetworkConnectionProfileType = msgspec.field(name="connectionData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetNetworkProfileRequest(s: Any) -> SetNetworkProfileRequest:
+    o = _new(SetNetworkProfileRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.configuration_slot = s.configuration_slot
+
+    o.connection_data = _c_NetworkConnectionProfileType(s.connection_data)
+    return o
+
+
+_MK_SetNetworkProfileRequest: Any = _W_SetNetworkProfileRequest
+
+
+def _w_SetNetworkProfileRequest(o: Any) -> Any:
+    return _MK_SetNetworkProfileRequest(
+        o.configuration_slot,
+        _w_NetworkConnectionProfileType(o.connection_data),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetNetworkProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: SetNetworkProfileStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_SetNetworkProfileResponse(s: Any) -> SetNetworkProfileResponse:
+    o = _new(SetNetworkProfileResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_SetNetworkProfileResponse: Any = _W_SetNetworkProfileResponse
+
+
+def _w_SetNetworkProfileResponse(o: Any) -> Any:
+    return _MK_SetNetworkProfileResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_SetVariableMonitoringRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    set_monitoring_data: Annotated[list[_W_SetMonitoringDataType], Meta(min_length=1)] = msgspec.field(
+        name="setMonitoringData"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariableMonitoringRequest(s: Any) -> SetVariableMonitoringRequest:
+    o = _new(SetVariableMonitoringRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.set_monitoring_data = [_c_SetMonitoringDataType(x) for x in s.set_monitoring_data]
+    return o
+
+
+_MK_SetVariableMonitoringRequest: Any = _W_SetVariableMonitoringRequest
+
+
+def _w_SetVariableMonitoringRequest(o: Any) -> Any:
+    return _MK_SetVariableMonitoringRequest(
+        [_w_SetMonitoringDataType(x) for x in o.set_monitoring_data],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariableMonitoringResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    set_monitoring_result: Annotated[list[_W_SetMonitoringResultType], Meta(min_length=1)] = msgspec.field(
+        name="setMonitoringResult"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariableMonitoringResponse(s: Any) -> SetVariableMonitoringResponse:
+    o = _new(SetVariableMonitoringResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.set_monitoring_result = [_c_SetMonitoringResultType(x) for x in s.set_monitoring_result]
+    return o
+
+
+_MK_SetVariableMonitoringResponse: Any = _W_SetVariableMonitoringResponse
+
+
+def _w_SetVariableMonitoringResponse(o: Any) -> Any:
+    return _MK_SetVariableMonitoringResponse(
+        [_w_SetMonitoringResultType(x) for x in o.set_monitoring_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    set_variable_data: Annotated[list[_W_SetVariableDataType], Meta(min_length=1)] = msgspec.field(
+        name="setVariableData"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariablesRequest(s: Any) -> SetVariablesRequest:
+    o = _new(SetVariablesRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.set_variable_data = [_c_SetVariableDataType(x) for x in s.set_variable_data]
+    return o
+
+
+_MK_SetVariablesRequest: Any = _W_SetVariablesRequest
+
+
+def _w_SetVariablesRequest(o: Any) -> Any:
+    return _MK_SetVariablesRequest(
+        [_w_SetVariableDataType(x) for x in o.set_variable_data],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    set_variable_result: Annotated[list[_W_SetVariableResultType], Meta(min_length=1)] = msgspec.field(
+        name="setVariableResult"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariablesResponse(s: Any) -> SetVariablesResponse:
+    o = _new(SetVariablesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.set_variable_result = [_c_SetVariableResultType(x) for x in s.set_variable_result]
+    return o
+
+
+_MK_SetVariablesResponse: Any = _W_SetVariablesResponse
+
+
+def _w_SetVariablesResponse(o: Any) -> Any:
+    return _MK_SetVariablesResponse(
+        [_w_SetVariableResultType(x) for x in o.set_variable_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SignCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    csr: Annotated[str, Meta(max_length=5500)] = msgspec.field(name="csr")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    certificate_type: CertificateSigningUseEnumType = msgspec.field(default=_ABSENT, name="certificateType")
+
+
+def _c_SignCertificateRequest(s: Any) -> SignCertificateRequest:
+    o = _new(SignCertificateRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.csr = s.csr
+
+    o.certificate_type = s.certificate_type
+    return o
+
+
+_MK_SignCertificateRequest: Any = _W_SignCertificateRequest
+
+
+def _w_SignCertificateRequest(o: Any) -> Any:
+    return _MK_SignCertificateRequest(
+        o.csr,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.certificate_type,
+    )
+
+
+class _W_SignCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_SignCertificateResponse(s: Any) -> SignCertificateResponse:
+    o = _new(SignCertificateResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_SignCertificateResponse: Any = _W_SignCertificateResponse
+
+
+def _w_SignCertificateResponse(o: Any) -> Any:
+    return _MK_SignCertificateResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_StatusNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    timestamp: str = msgspec.field(name="timestamp")
+    connector_status: ConnectorStatusEnumType = msgspec.field(name="connectorStatus")
+    evse_id: int = msgspec.field(name="evseId")
+    connector_id: int = msgspec.field(name="connectorId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_StatusNotificationRequest(s: Any) -> StatusNotificationRequest:
+    o = _new(StatusNotificationRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.connector_status = s.connector_status
+
+    o.evse_id = s.evse_id
+
+    o.connector_id = s.connector_id
+
+    return o
+
+
+_MK_StatusNotificationRequest: Any = _W_StatusNotificationRequest
+
+
+def _w_StatusNotificationRequest(o: Any) -> Any:
+    return _MK_StatusNotificationRequest(
+        rt.format_datetime(o.timestamp),
+        o.connector_status,
+        o.evse_id,
+        o.connector_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_StatusNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_StatusNotificationResponse(s: Any) -> StatusNotificationResponse:
+    o = _new(StatusNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_StatusNotificationResponse: Any = _W_StatusNotificationResponse
+
+
+def _w_StatusNotificationResponse(o: Any) -> Any:
+    return _MK_StatusNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TransactionEventRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    event_type: TransactionEventEnumType = msgspec.field(name="eventType")
+    timestamp: str = msgspec.field(name="timestamp")
+    trigger_reason: TriggerReasonEnumType = msgspec.field(name="triggerReason")
+    seq_no: int = msgspec.field(name="seqNo")
+    transaction_info: _W_TransactionType = msgspec.field(name="transactionInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    meter_value: Annotated[list[_W_MeterValueType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="meterValue"
+    )
+    offline: bool = msgspec.field(default=_ABSENT, name="offline")
+    number_of_phases_used: int = msgspec.field(default=_ABSENT, name="numberOfPhasesUsed")
+    cable_max_current: int = msgspec.field(default=_ABSENT, name="cableMaxCurrent")
+    reservation_id: int = msgspec.field(default=_ABSENT, name="reservationId")
+    evse: _W_EVSEType = msgspec.field(default=_ABSENT, name="evse")
+    id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="idToken")
+
+
+def _c_TransactionEventRequest(s: Any) -> TransactionEventRequest:
+    o = _new(TransactionEventRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.event_type = s.event_type
+
+    v = s.meter_value
+    o.meter_value = None if v is None else [_c_MeterValueType(x) for x in v]
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.trigger_reason = s.trigger_reason
+
+    o.seq_no = s.seq_no
+
+    o.offline = s.offline
+    o.number_of_phases_used = s.number_of_phases_used
+    o.cable_max_current = s.cable_max_current
+    o.reservation_id = s.reservation_id
+    o.transaction_info = _c_TransactionType(s.transaction_info)
+    v = s.evse
+    o.evse = None if v is None else _c_EVSEType(v)
+    v = s.id_token
+    o.id_token = None if v is None else _c_IdTokenType(v)
+    return o
+
+
+_MK_TransactionEventRequest: Any = _W_TransactionEventRequest
+
+
+def _w_TransactionEventRequest(o: Any) -> Any:
+    return _MK_TransactionEventRequest(
+        o.event_type,
+        rt.format_datetime(o.timestamp),
+        o.trigger_reason,
+        o.seq_no,
+        _w_TransactionType(o.transaction_info),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.meter_value) is None else [_w_MeterValueType(x) for x in v],
+        o.offline,
+        o.number_of_phases_used,
+        o.cable_max_current,
+        o.reservation_id,
+        None if (v := o.evse) is None else _w_EVSEType(v),
+        None if (v := o.id_token) is None else _w_IdTokenType(v),
+    )
+
+
+class _W_TransactionEventResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    total_cost: int | float = msgspec.field(default=_ABSENT, name="totalCost")
+    charging_priority: int = msgspec.field(default=_ABSENT, name="chargingPriority")
+    id_token_info: _W_IdTokenInfoType = msgspec.field(default=_ABSENT, name="idTokenInfo")
+    updated_personal_message: _W_MessageContentType = msgspec.field(
+        default=_ABSENT, name="updatedPersonalMessage"
+    )
+
+
+def _c_TransactionEventResponse(s: Any) -> TransactionEventResponse:
+    o = _new(TransactionEventResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.total_cost = s.total_cost
+    o.charging_priority = s.charging_priority
+    v = s.id_token_info
+    o.id_token_info = None if v is None else _c_IdTokenInfoType(v)
+    v = s.updated_personal_message
+    o.updated_personal_message = None if v is None else _c_MessageContentType(v)
+    return o
+
+
+_MK_TransactionEventResponse: Any = _W_TransactionEventResponse
+
+
+def _w_TransactionEventResponse(o: Any) -> Any:
+    return _MK_TransactionEventResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.total_cost,
+        o.charging_priority,
+        None if (v := o.id_token_info) is None else _w_IdTokenInfoType(v),
+        None if (v := o.updated_personal_message) is None else _w_MessageContentType(v),
+    )
+
+
+class _W_TriggerMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    requested_message: MessageTriggerEnumType = msgspec.field(name="requestedMessage")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    evse: _W_EVSEType = msgspec.field(default=_ABSENT, name="evse")
+
+
+def _c_TriggerMessageRequest(s: Any) -> TriggerMessageRequest:
+    o = _new(TriggerMessageRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    v = s.evse
+    o.evse = None if v is None else _c_EVSEType(v)
+    o.requested_message = s.requested_message
+
+    return o
+
+
+_MK_TriggerMessageRequest: Any = _W_TriggerMessageRequest
+
+
+def _w_TriggerMessageRequest(o: Any) -> Any:
+    return _MK_TriggerMessageRequest(
+        o.requested_message,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.evse) is None else _w_EVSEType(v),
+    )
+
+
+class _W_TriggerMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: TriggerMessageStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_TriggerMessageResponse(s: Any) -> TriggerMessageResponse:
+    o = _new(TriggerMessageResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_TriggerMessageResponse: Any = _W_TriggerMessageResponse
+
+
+def _w_TriggerMessageResponse(o: Any) -> Any:
+    return _MK_TriggerMessageResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_UnlockConnectorRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: int = msgspec.field(name="evseId")
+    connector_id: int = msgspec.field(name="connectorId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UnlockConnectorRequest(s: Any) -> UnlockConnectorRequest:
+    o = _new(UnlockConnectorRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.evse_id = s.evse_id
+
+    o.connector_id = s.connector_id
+
+    return o
+
+
+_MK_UnlockConnectorRequest: Any = _W_UnlockConnectorRequest
+
+
+def _w_UnlockConnectorRequest(o: Any) -> Any:
+    return _MK_UnlockConnectorRequest(
+        o.evse_id,
+        o.connector_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UnlockConnectorResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: UnlockStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_UnlockConnectorResponse(s: Any) -> UnlockConnectorResponse:
+    o = _new(UnlockConnectorResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_UnlockConnectorResponse: Any = _W_UnlockConnectorResponse
+
+
+def _w_UnlockConnectorResponse(o: Any) -> Any:
+    return _MK_UnlockConnectorResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
+class _W_UnpublishFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    checksum: Annotated[str, Meta(max_length=32)] = msgspec.field(name="checksum")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UnpublishFirmwareRequest(s: Any) -> UnpublishFirmwareRequest:
+    o = _new(UnpublishFirmwareRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.checksum = s.checksum
+
+    return o
+
+
+_MK_UnpublishFirmwareRequest: Any = _W_UnpublishFirmwareRequest
+
+
+def _w_UnpublishFirmwareRequest(o: Any) -> Any:
+    return _MK_UnpublishFirmwareRequest(
+        o.checksum,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UnpublishFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: UnpublishFirmwareStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UnpublishFirmwareResponse(s: Any) -> UnpublishFirmwareResponse:
+    o = _new(UnpublishFirmwareResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    return o
+
+
+_MK_UnpublishFirmwareResponse: Any = _W_UnpublishFirmwareResponse
+
+
+def _w_UnpublishFirmwareResponse(o: Any) -> Any:
+    return _MK_UnpublishFirmwareResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UpdateFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    firmware: _W_FirmwareType = msgspec.field(name="firmware")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    retries: int = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+
+
+def _c_UpdateFirmwareRequest(s: Any) -> UpdateFirmwareRequest:
+    o = _new(UpdateFirmwareRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.retries = s.retries
+    o.retry_interval = s.retry_interval
+    o.request_id = s.request_id
+
+    o.firmware = _c_FirmwareType(s.firmware)
+    return o
+
+
+_MK_UpdateFirmwareRequest: Any = _W_UpdateFirmwareRequest
+
+
+def _w_UpdateFirmwareRequest(o: Any) -> Any:
+    return _MK_UpdateFirmwareRequest(
+        o.request_id,
+        _w_FirmwareType(o.firmware),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        o.retries,
+        o.retry_interval,
+    )
+
+
+class _W_UpdateFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: UpdateFirmwareStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+
+
+def _c_UpdateFirmwareResponse(s: Any) -> UpdateFirmwareResponse:
+    o = _new(UpdateFirmwareResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    return o
+
+
+_MK_UpdateFirmwareResponse: Any = _W_UpdateFirmwareResponse
+
+
+def _w_UpdateFirmwareResponse(o: Any) -> Any:
+    return _MK_UpdateFirmwareResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+    )
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
 AuthorizeRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "Authorize", "request", _d_AuthorizeRequest, _e_AuthorizeRequest, _CODES
+    "2.0.1",
+    "Authorize",
+    "request",
+    _d_AuthorizeRequest,
+    _e_AuthorizeRequest,
+    _CODES,
+    _W_AuthorizeRequest,
+    _c_AuthorizeRequest,
+    _w_AuthorizeRequest,
 )
 AuthorizeResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "Authorize", "response", _d_AuthorizeResponse, _e_AuthorizeResponse, _CODES
+    "2.0.1",
+    "Authorize",
+    "response",
+    _d_AuthorizeResponse,
+    _e_AuthorizeResponse,
+    _CODES,
+    _W_AuthorizeResponse,
+    _c_AuthorizeResponse,
+    _w_AuthorizeResponse,
 )
 BootNotificationRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "BootNotification", "request", _d_BootNotificationRequest, _e_BootNotificationRequest, _CODES
+    "2.0.1",
+    "BootNotification",
+    "request",
+    _d_BootNotificationRequest,
+    _e_BootNotificationRequest,
+    _CODES,
+    _W_BootNotificationRequest,
+    _c_BootNotificationRequest,
+    _w_BootNotificationRequest,
 )
 BootNotificationResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "BootNotification", "response", _d_BootNotificationResponse, _e_BootNotificationResponse, _CODES
+    "2.0.1",
+    "BootNotification",
+    "response",
+    _d_BootNotificationResponse,
+    _e_BootNotificationResponse,
+    _CODES,
+    _W_BootNotificationResponse,
+    _c_BootNotificationResponse,
+    _w_BootNotificationResponse,
 )
 CancelReservationRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "CancelReservation", "request", _d_CancelReservationRequest, _e_CancelReservationRequest, _CODES
+    "2.0.1",
+    "CancelReservation",
+    "request",
+    _d_CancelReservationRequest,
+    _e_CancelReservationRequest,
+    _CODES,
+    _W_CancelReservationRequest,
+    _c_CancelReservationRequest,
+    _w_CancelReservationRequest,
 )
 CancelReservationResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17814,9 +23559,20 @@ CancelReservationResponse.__ocppkit_codec__ = Codec(
     _d_CancelReservationResponse,
     _e_CancelReservationResponse,
     _CODES,
+    _W_CancelReservationResponse,
+    _c_CancelReservationResponse,
+    _w_CancelReservationResponse,
 )
 CertificateSignedRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "CertificateSigned", "request", _d_CertificateSignedRequest, _e_CertificateSignedRequest, _CODES
+    "2.0.1",
+    "CertificateSigned",
+    "request",
+    _d_CertificateSignedRequest,
+    _e_CertificateSignedRequest,
+    _CODES,
+    _W_CertificateSignedRequest,
+    _c_CertificateSignedRequest,
+    _w_CertificateSignedRequest,
 )
 CertificateSignedResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17825,6 +23581,9 @@ CertificateSignedResponse.__ocppkit_codec__ = Codec(
     _d_CertificateSignedResponse,
     _e_CertificateSignedResponse,
     _CODES,
+    _W_CertificateSignedResponse,
+    _c_CertificateSignedResponse,
+    _w_CertificateSignedResponse,
 )
 ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17833,6 +23592,9 @@ ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     _d_ChangeAvailabilityRequest,
     _e_ChangeAvailabilityRequest,
     _CODES,
+    _W_ChangeAvailabilityRequest,
+    _c_ChangeAvailabilityRequest,
+    _w_ChangeAvailabilityRequest,
 )
 ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17841,12 +23603,31 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     _d_ChangeAvailabilityResponse,
     _e_ChangeAvailabilityResponse,
     _CODES,
+    _W_ChangeAvailabilityResponse,
+    _c_ChangeAvailabilityResponse,
+    _w_ChangeAvailabilityResponse,
 )
 ClearCacheRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "ClearCache", "request", _d_ClearCacheRequest, _e_ClearCacheRequest, _CODES
+    "2.0.1",
+    "ClearCache",
+    "request",
+    _d_ClearCacheRequest,
+    _e_ClearCacheRequest,
+    _CODES,
+    _W_ClearCacheRequest,
+    _c_ClearCacheRequest,
+    _w_ClearCacheRequest,
 )
 ClearCacheResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "ClearCache", "response", _d_ClearCacheResponse, _e_ClearCacheResponse, _CODES
+    "2.0.1",
+    "ClearCache",
+    "response",
+    _d_ClearCacheResponse,
+    _e_ClearCacheResponse,
+    _CODES,
+    _W_ClearCacheResponse,
+    _c_ClearCacheResponse,
+    _w_ClearCacheResponse,
 )
 ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17855,6 +23636,9 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     _d_ClearChargingProfileRequest,
     _e_ClearChargingProfileRequest,
     _CODES,
+    _W_ClearChargingProfileRequest,
+    _c_ClearChargingProfileRequest,
+    _w_ClearChargingProfileRequest,
 )
 ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17863,6 +23647,9 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     _d_ClearChargingProfileResponse,
     _e_ClearChargingProfileResponse,
     _CODES,
+    _W_ClearChargingProfileResponse,
+    _c_ClearChargingProfileResponse,
+    _w_ClearChargingProfileResponse,
 )
 ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17871,6 +23658,9 @@ ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     _d_ClearDisplayMessageRequest,
     _e_ClearDisplayMessageRequest,
     _CODES,
+    _W_ClearDisplayMessageRequest,
+    _c_ClearDisplayMessageRequest,
+    _w_ClearDisplayMessageRequest,
 )
 ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17879,6 +23669,9 @@ ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     _d_ClearDisplayMessageResponse,
     _e_ClearDisplayMessageResponse,
     _CODES,
+    _W_ClearDisplayMessageResponse,
+    _c_ClearDisplayMessageResponse,
+    _w_ClearDisplayMessageResponse,
 )
 ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17887,6 +23680,9 @@ ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     _d_ClearVariableMonitoringRequest,
     _e_ClearVariableMonitoringRequest,
     _CODES,
+    _W_ClearVariableMonitoringRequest,
+    _c_ClearVariableMonitoringRequest,
+    _w_ClearVariableMonitoringRequest,
 )
 ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17895,6 +23691,9 @@ ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     _d_ClearVariableMonitoringResponse,
     _e_ClearVariableMonitoringResponse,
     _CODES,
+    _W_ClearVariableMonitoringResponse,
+    _c_ClearVariableMonitoringResponse,
+    _w_ClearVariableMonitoringResponse,
 )
 ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17903,6 +23702,9 @@ ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     _d_ClearedChargingLimitRequest,
     _e_ClearedChargingLimitRequest,
     _CODES,
+    _W_ClearedChargingLimitRequest,
+    _c_ClearedChargingLimitRequest,
+    _w_ClearedChargingLimitRequest,
 )
 ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17911,12 +23713,31 @@ ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     _d_ClearedChargingLimitResponse,
     _e_ClearedChargingLimitResponse,
     _CODES,
+    _W_ClearedChargingLimitResponse,
+    _c_ClearedChargingLimitResponse,
+    _w_ClearedChargingLimitResponse,
 )
 CostUpdatedRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "CostUpdated", "request", _d_CostUpdatedRequest, _e_CostUpdatedRequest, _CODES
+    "2.0.1",
+    "CostUpdated",
+    "request",
+    _d_CostUpdatedRequest,
+    _e_CostUpdatedRequest,
+    _CODES,
+    _W_CostUpdatedRequest,
+    _c_CostUpdatedRequest,
+    _w_CostUpdatedRequest,
 )
 CostUpdatedResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "CostUpdated", "response", _d_CostUpdatedResponse, _e_CostUpdatedResponse, _CODES
+    "2.0.1",
+    "CostUpdated",
+    "response",
+    _d_CostUpdatedResponse,
+    _e_CostUpdatedResponse,
+    _CODES,
+    _W_CostUpdatedResponse,
+    _c_CostUpdatedResponse,
+    _w_CostUpdatedResponse,
 )
 CustomerInformationRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17925,6 +23746,9 @@ CustomerInformationRequest.__ocppkit_codec__ = Codec(
     _d_CustomerInformationRequest,
     _e_CustomerInformationRequest,
     _CODES,
+    _W_CustomerInformationRequest,
+    _c_CustomerInformationRequest,
+    _w_CustomerInformationRequest,
 )
 CustomerInformationResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17933,15 +23757,42 @@ CustomerInformationResponse.__ocppkit_codec__ = Codec(
     _d_CustomerInformationResponse,
     _e_CustomerInformationResponse,
     _CODES,
+    _W_CustomerInformationResponse,
+    _c_CustomerInformationResponse,
+    _w_CustomerInformationResponse,
 )
 DataTransferRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "DataTransfer", "request", _d_DataTransferRequest, _e_DataTransferRequest, _CODES
+    "2.0.1",
+    "DataTransfer",
+    "request",
+    _d_DataTransferRequest,
+    _e_DataTransferRequest,
+    _CODES,
+    _W_DataTransferRequest,
+    _c_DataTransferRequest,
+    _w_DataTransferRequest,
 )
 DataTransferResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "DataTransfer", "response", _d_DataTransferResponse, _e_DataTransferResponse, _CODES
+    "2.0.1",
+    "DataTransfer",
+    "response",
+    _d_DataTransferResponse,
+    _e_DataTransferResponse,
+    _CODES,
+    _W_DataTransferResponse,
+    _c_DataTransferResponse,
+    _w_DataTransferResponse,
 )
 DeleteCertificateRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "DeleteCertificate", "request", _d_DeleteCertificateRequest, _e_DeleteCertificateRequest, _CODES
+    "2.0.1",
+    "DeleteCertificate",
+    "request",
+    _d_DeleteCertificateRequest,
+    _e_DeleteCertificateRequest,
+    _CODES,
+    _W_DeleteCertificateRequest,
+    _c_DeleteCertificateRequest,
+    _w_DeleteCertificateRequest,
 )
 DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17950,6 +23801,9 @@ DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     _d_DeleteCertificateResponse,
     _e_DeleteCertificateResponse,
     _CODES,
+    _W_DeleteCertificateResponse,
+    _c_DeleteCertificateResponse,
+    _w_DeleteCertificateResponse,
 )
 FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17958,6 +23812,9 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_FirmwareStatusNotificationRequest,
     _e_FirmwareStatusNotificationRequest,
     _CODES,
+    _W_FirmwareStatusNotificationRequest,
+    _c_FirmwareStatusNotificationRequest,
+    _w_FirmwareStatusNotificationRequest,
 )
 FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17966,6 +23823,9 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_FirmwareStatusNotificationResponse,
     _e_FirmwareStatusNotificationResponse,
     _CODES,
+    _W_FirmwareStatusNotificationResponse,
+    _c_FirmwareStatusNotificationResponse,
+    _w_FirmwareStatusNotificationResponse,
 )
 Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17974,6 +23834,9 @@ Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     _d_Get15118EVCertificateRequest,
     _e_Get15118EVCertificateRequest,
     _CODES,
+    _W_Get15118EVCertificateRequest,
+    _c_Get15118EVCertificateRequest,
+    _w_Get15118EVCertificateRequest,
 )
 Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17982,12 +23845,31 @@ Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     _d_Get15118EVCertificateResponse,
     _e_Get15118EVCertificateResponse,
     _CODES,
+    _W_Get15118EVCertificateResponse,
+    _c_Get15118EVCertificateResponse,
+    _w_Get15118EVCertificateResponse,
 )
 GetBaseReportRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "GetBaseReport", "request", _d_GetBaseReportRequest, _e_GetBaseReportRequest, _CODES
+    "2.0.1",
+    "GetBaseReport",
+    "request",
+    _d_GetBaseReportRequest,
+    _e_GetBaseReportRequest,
+    _CODES,
+    _W_GetBaseReportRequest,
+    _c_GetBaseReportRequest,
+    _w_GetBaseReportRequest,
 )
 GetBaseReportResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "GetBaseReport", "response", _d_GetBaseReportResponse, _e_GetBaseReportResponse, _CODES
+    "2.0.1",
+    "GetBaseReport",
+    "response",
+    _d_GetBaseReportResponse,
+    _e_GetBaseReportResponse,
+    _CODES,
+    _W_GetBaseReportResponse,
+    _c_GetBaseReportResponse,
+    _w_GetBaseReportResponse,
 )
 GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -17996,6 +23878,9 @@ GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     _d_GetCertificateStatusRequest,
     _e_GetCertificateStatusRequest,
     _CODES,
+    _W_GetCertificateStatusRequest,
+    _c_GetCertificateStatusRequest,
+    _w_GetCertificateStatusRequest,
 )
 GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18004,6 +23889,9 @@ GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     _d_GetCertificateStatusResponse,
     _e_GetCertificateStatusResponse,
     _CODES,
+    _W_GetCertificateStatusResponse,
+    _c_GetCertificateStatusResponse,
+    _w_GetCertificateStatusResponse,
 )
 GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18012,6 +23900,9 @@ GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     _d_GetChargingProfilesRequest,
     _e_GetChargingProfilesRequest,
     _CODES,
+    _W_GetChargingProfilesRequest,
+    _c_GetChargingProfilesRequest,
+    _w_GetChargingProfilesRequest,
 )
 GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18020,6 +23911,9 @@ GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     _d_GetChargingProfilesResponse,
     _e_GetChargingProfilesResponse,
     _CODES,
+    _W_GetChargingProfilesResponse,
+    _c_GetChargingProfilesResponse,
+    _w_GetChargingProfilesResponse,
 )
 GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18028,6 +23922,9 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     _d_GetCompositeScheduleRequest,
     _e_GetCompositeScheduleRequest,
     _CODES,
+    _W_GetCompositeScheduleRequest,
+    _c_GetCompositeScheduleRequest,
+    _w_GetCompositeScheduleRequest,
 )
 GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18036,6 +23933,9 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     _d_GetCompositeScheduleResponse,
     _e_GetCompositeScheduleResponse,
     _CODES,
+    _W_GetCompositeScheduleResponse,
+    _c_GetCompositeScheduleResponse,
+    _w_GetCompositeScheduleResponse,
 )
 GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18044,6 +23944,9 @@ GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     _d_GetDisplayMessagesRequest,
     _e_GetDisplayMessagesRequest,
     _CODES,
+    _W_GetDisplayMessagesRequest,
+    _c_GetDisplayMessagesRequest,
+    _w_GetDisplayMessagesRequest,
 )
 GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18052,6 +23955,9 @@ GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     _d_GetDisplayMessagesResponse,
     _e_GetDisplayMessagesResponse,
     _CODES,
+    _W_GetDisplayMessagesResponse,
+    _c_GetDisplayMessagesResponse,
+    _w_GetDisplayMessagesResponse,
 )
 GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18060,6 +23966,9 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     _d_GetInstalledCertificateIdsRequest,
     _e_GetInstalledCertificateIdsRequest,
     _CODES,
+    _W_GetInstalledCertificateIdsRequest,
+    _c_GetInstalledCertificateIdsRequest,
+    _w_GetInstalledCertificateIdsRequest,
 )
 GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18068,6 +23977,9 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     _d_GetInstalledCertificateIdsResponse,
     _e_GetInstalledCertificateIdsResponse,
     _CODES,
+    _W_GetInstalledCertificateIdsResponse,
+    _c_GetInstalledCertificateIdsResponse,
+    _w_GetInstalledCertificateIdsResponse,
 )
 GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18076,6 +23988,9 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     _d_GetLocalListVersionRequest,
     _e_GetLocalListVersionRequest,
     _CODES,
+    _W_GetLocalListVersionRequest,
+    _c_GetLocalListVersionRequest,
+    _w_GetLocalListVersionRequest,
 )
 GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18084,12 +23999,31 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     _d_GetLocalListVersionResponse,
     _e_GetLocalListVersionResponse,
     _CODES,
+    _W_GetLocalListVersionResponse,
+    _c_GetLocalListVersionResponse,
+    _w_GetLocalListVersionResponse,
 )
 GetLogRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "GetLog", "request", _d_GetLogRequest, _e_GetLogRequest, _CODES
+    "2.0.1",
+    "GetLog",
+    "request",
+    _d_GetLogRequest,
+    _e_GetLogRequest,
+    _CODES,
+    _W_GetLogRequest,
+    _c_GetLogRequest,
+    _w_GetLogRequest,
 )
 GetLogResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "GetLog", "response", _d_GetLogResponse, _e_GetLogResponse, _CODES
+    "2.0.1",
+    "GetLog",
+    "response",
+    _d_GetLogResponse,
+    _e_GetLogResponse,
+    _CODES,
+    _W_GetLogResponse,
+    _c_GetLogResponse,
+    _w_GetLogResponse,
 )
 GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18098,6 +24032,9 @@ GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     _d_GetMonitoringReportRequest,
     _e_GetMonitoringReportRequest,
     _CODES,
+    _W_GetMonitoringReportRequest,
+    _c_GetMonitoringReportRequest,
+    _w_GetMonitoringReportRequest,
 )
 GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18106,12 +24043,31 @@ GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     _d_GetMonitoringReportResponse,
     _e_GetMonitoringReportResponse,
     _CODES,
+    _W_GetMonitoringReportResponse,
+    _c_GetMonitoringReportResponse,
+    _w_GetMonitoringReportResponse,
 )
 GetReportRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "GetReport", "request", _d_GetReportRequest, _e_GetReportRequest, _CODES
+    "2.0.1",
+    "GetReport",
+    "request",
+    _d_GetReportRequest,
+    _e_GetReportRequest,
+    _CODES,
+    _W_GetReportRequest,
+    _c_GetReportRequest,
+    _w_GetReportRequest,
 )
 GetReportResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "GetReport", "response", _d_GetReportResponse, _e_GetReportResponse, _CODES
+    "2.0.1",
+    "GetReport",
+    "response",
+    _d_GetReportResponse,
+    _e_GetReportResponse,
+    _CODES,
+    _W_GetReportResponse,
+    _c_GetReportResponse,
+    _w_GetReportResponse,
 )
 GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18120,6 +24076,9 @@ GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     _d_GetTransactionStatusRequest,
     _e_GetTransactionStatusRequest,
     _CODES,
+    _W_GetTransactionStatusRequest,
+    _c_GetTransactionStatusRequest,
+    _w_GetTransactionStatusRequest,
 )
 GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18128,18 +24087,53 @@ GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     _d_GetTransactionStatusResponse,
     _e_GetTransactionStatusResponse,
     _CODES,
+    _W_GetTransactionStatusResponse,
+    _c_GetTransactionStatusResponse,
+    _w_GetTransactionStatusResponse,
 )
 GetVariablesRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "GetVariables", "request", _d_GetVariablesRequest, _e_GetVariablesRequest, _CODES
+    "2.0.1",
+    "GetVariables",
+    "request",
+    _d_GetVariablesRequest,
+    _e_GetVariablesRequest,
+    _CODES,
+    _W_GetVariablesRequest,
+    _c_GetVariablesRequest,
+    _w_GetVariablesRequest,
 )
 GetVariablesResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "GetVariables", "response", _d_GetVariablesResponse, _e_GetVariablesResponse, _CODES
+    "2.0.1",
+    "GetVariables",
+    "response",
+    _d_GetVariablesResponse,
+    _e_GetVariablesResponse,
+    _CODES,
+    _W_GetVariablesResponse,
+    _c_GetVariablesResponse,
+    _w_GetVariablesResponse,
 )
 HeartbeatRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "Heartbeat", "request", _d_HeartbeatRequest, _e_HeartbeatRequest, _CODES
+    "2.0.1",
+    "Heartbeat",
+    "request",
+    _d_HeartbeatRequest,
+    _e_HeartbeatRequest,
+    _CODES,
+    _W_HeartbeatRequest,
+    _c_HeartbeatRequest,
+    _w_HeartbeatRequest,
 )
 HeartbeatResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "Heartbeat", "response", _d_HeartbeatResponse, _e_HeartbeatResponse, _CODES
+    "2.0.1",
+    "Heartbeat",
+    "response",
+    _d_HeartbeatResponse,
+    _e_HeartbeatResponse,
+    _CODES,
+    _W_HeartbeatResponse,
+    _c_HeartbeatResponse,
+    _w_HeartbeatResponse,
 )
 InstallCertificateRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18148,6 +24142,9 @@ InstallCertificateRequest.__ocppkit_codec__ = Codec(
     _d_InstallCertificateRequest,
     _e_InstallCertificateRequest,
     _CODES,
+    _W_InstallCertificateRequest,
+    _c_InstallCertificateRequest,
+    _w_InstallCertificateRequest,
 )
 InstallCertificateResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18156,6 +24153,9 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     _d_InstallCertificateResponse,
     _e_InstallCertificateResponse,
     _CODES,
+    _W_InstallCertificateResponse,
+    _c_InstallCertificateResponse,
+    _w_InstallCertificateResponse,
 )
 LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18164,6 +24164,9 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_LogStatusNotificationRequest,
     _e_LogStatusNotificationRequest,
     _CODES,
+    _W_LogStatusNotificationRequest,
+    _c_LogStatusNotificationRequest,
+    _w_LogStatusNotificationRequest,
 )
 LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18172,12 +24175,31 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_LogStatusNotificationResponse,
     _e_LogStatusNotificationResponse,
     _CODES,
+    _W_LogStatusNotificationResponse,
+    _c_LogStatusNotificationResponse,
+    _w_LogStatusNotificationResponse,
 )
 MeterValuesRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "MeterValues", "request", _d_MeterValuesRequest, _e_MeterValuesRequest, _CODES
+    "2.0.1",
+    "MeterValues",
+    "request",
+    _d_MeterValuesRequest,
+    _e_MeterValuesRequest,
+    _CODES,
+    _W_MeterValuesRequest,
+    _c_MeterValuesRequest,
+    _w_MeterValuesRequest,
 )
 MeterValuesResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "MeterValues", "response", _d_MeterValuesResponse, _e_MeterValuesResponse, _CODES
+    "2.0.1",
+    "MeterValues",
+    "response",
+    _d_MeterValuesResponse,
+    _e_MeterValuesResponse,
+    _CODES,
+    _W_MeterValuesResponse,
+    _c_MeterValuesResponse,
+    _w_MeterValuesResponse,
 )
 NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18186,6 +24208,9 @@ NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     _d_NotifyChargingLimitRequest,
     _e_NotifyChargingLimitRequest,
     _CODES,
+    _W_NotifyChargingLimitRequest,
+    _c_NotifyChargingLimitRequest,
+    _w_NotifyChargingLimitRequest,
 )
 NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18194,6 +24219,9 @@ NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     _d_NotifyChargingLimitResponse,
     _e_NotifyChargingLimitResponse,
     _CODES,
+    _W_NotifyChargingLimitResponse,
+    _c_NotifyChargingLimitResponse,
+    _w_NotifyChargingLimitResponse,
 )
 NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18202,6 +24230,9 @@ NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     _d_NotifyCustomerInformationRequest,
     _e_NotifyCustomerInformationRequest,
     _CODES,
+    _W_NotifyCustomerInformationRequest,
+    _c_NotifyCustomerInformationRequest,
+    _w_NotifyCustomerInformationRequest,
 )
 NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18210,6 +24241,9 @@ NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     _d_NotifyCustomerInformationResponse,
     _e_NotifyCustomerInformationResponse,
     _CODES,
+    _W_NotifyCustomerInformationResponse,
+    _c_NotifyCustomerInformationResponse,
+    _w_NotifyCustomerInformationResponse,
 )
 NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18218,6 +24252,9 @@ NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     _d_NotifyDisplayMessagesRequest,
     _e_NotifyDisplayMessagesRequest,
     _CODES,
+    _W_NotifyDisplayMessagesRequest,
+    _c_NotifyDisplayMessagesRequest,
+    _w_NotifyDisplayMessagesRequest,
 )
 NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18226,6 +24263,9 @@ NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     _d_NotifyDisplayMessagesResponse,
     _e_NotifyDisplayMessagesResponse,
     _CODES,
+    _W_NotifyDisplayMessagesResponse,
+    _c_NotifyDisplayMessagesResponse,
+    _w_NotifyDisplayMessagesResponse,
 )
 NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18234,6 +24274,9 @@ NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     _d_NotifyEVChargingNeedsRequest,
     _e_NotifyEVChargingNeedsRequest,
     _CODES,
+    _W_NotifyEVChargingNeedsRequest,
+    _c_NotifyEVChargingNeedsRequest,
+    _w_NotifyEVChargingNeedsRequest,
 )
 NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18242,6 +24285,9 @@ NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     _d_NotifyEVChargingNeedsResponse,
     _e_NotifyEVChargingNeedsResponse,
     _CODES,
+    _W_NotifyEVChargingNeedsResponse,
+    _c_NotifyEVChargingNeedsResponse,
+    _w_NotifyEVChargingNeedsResponse,
 )
 NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18250,6 +24296,9 @@ NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     _d_NotifyEVChargingScheduleRequest,
     _e_NotifyEVChargingScheduleRequest,
     _CODES,
+    _W_NotifyEVChargingScheduleRequest,
+    _c_NotifyEVChargingScheduleRequest,
+    _w_NotifyEVChargingScheduleRequest,
 )
 NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18258,12 +24307,31 @@ NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     _d_NotifyEVChargingScheduleResponse,
     _e_NotifyEVChargingScheduleResponse,
     _CODES,
+    _W_NotifyEVChargingScheduleResponse,
+    _c_NotifyEVChargingScheduleResponse,
+    _w_NotifyEVChargingScheduleResponse,
 )
 NotifyEventRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "NotifyEvent", "request", _d_NotifyEventRequest, _e_NotifyEventRequest, _CODES
+    "2.0.1",
+    "NotifyEvent",
+    "request",
+    _d_NotifyEventRequest,
+    _e_NotifyEventRequest,
+    _CODES,
+    _W_NotifyEventRequest,
+    _c_NotifyEventRequest,
+    _w_NotifyEventRequest,
 )
 NotifyEventResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "NotifyEvent", "response", _d_NotifyEventResponse, _e_NotifyEventResponse, _CODES
+    "2.0.1",
+    "NotifyEvent",
+    "response",
+    _d_NotifyEventResponse,
+    _e_NotifyEventResponse,
+    _CODES,
+    _W_NotifyEventResponse,
+    _c_NotifyEventResponse,
+    _w_NotifyEventResponse,
 )
 NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18272,6 +24340,9 @@ NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     _d_NotifyMonitoringReportRequest,
     _e_NotifyMonitoringReportRequest,
     _CODES,
+    _W_NotifyMonitoringReportRequest,
+    _c_NotifyMonitoringReportRequest,
+    _w_NotifyMonitoringReportRequest,
 )
 NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18280,18 +24351,53 @@ NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     _d_NotifyMonitoringReportResponse,
     _e_NotifyMonitoringReportResponse,
     _CODES,
+    _W_NotifyMonitoringReportResponse,
+    _c_NotifyMonitoringReportResponse,
+    _w_NotifyMonitoringReportResponse,
 )
 NotifyReportRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "NotifyReport", "request", _d_NotifyReportRequest, _e_NotifyReportRequest, _CODES
+    "2.0.1",
+    "NotifyReport",
+    "request",
+    _d_NotifyReportRequest,
+    _e_NotifyReportRequest,
+    _CODES,
+    _W_NotifyReportRequest,
+    _c_NotifyReportRequest,
+    _w_NotifyReportRequest,
 )
 NotifyReportResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "NotifyReport", "response", _d_NotifyReportResponse, _e_NotifyReportResponse, _CODES
+    "2.0.1",
+    "NotifyReport",
+    "response",
+    _d_NotifyReportResponse,
+    _e_NotifyReportResponse,
+    _CODES,
+    _W_NotifyReportResponse,
+    _c_NotifyReportResponse,
+    _w_NotifyReportResponse,
 )
 PublishFirmwareRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "PublishFirmware", "request", _d_PublishFirmwareRequest, _e_PublishFirmwareRequest, _CODES
+    "2.0.1",
+    "PublishFirmware",
+    "request",
+    _d_PublishFirmwareRequest,
+    _e_PublishFirmwareRequest,
+    _CODES,
+    _W_PublishFirmwareRequest,
+    _c_PublishFirmwareRequest,
+    _w_PublishFirmwareRequest,
 )
 PublishFirmwareResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "PublishFirmware", "response", _d_PublishFirmwareResponse, _e_PublishFirmwareResponse, _CODES
+    "2.0.1",
+    "PublishFirmware",
+    "response",
+    _d_PublishFirmwareResponse,
+    _e_PublishFirmwareResponse,
+    _CODES,
+    _W_PublishFirmwareResponse,
+    _c_PublishFirmwareResponse,
+    _w_PublishFirmwareResponse,
 )
 PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18300,6 +24406,9 @@ PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_PublishFirmwareStatusNotificationRequest,
     _e_PublishFirmwareStatusNotificationRequest,
     _CODES,
+    _W_PublishFirmwareStatusNotificationRequest,
+    _c_PublishFirmwareStatusNotificationRequest,
+    _w_PublishFirmwareStatusNotificationRequest,
 )
 PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18308,6 +24417,9 @@ PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_PublishFirmwareStatusNotificationResponse,
     _e_PublishFirmwareStatusNotificationResponse,
     _CODES,
+    _W_PublishFirmwareStatusNotificationResponse,
+    _c_PublishFirmwareStatusNotificationResponse,
+    _w_PublishFirmwareStatusNotificationResponse,
 )
 ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18316,6 +24428,9 @@ ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     _d_ReportChargingProfilesRequest,
     _e_ReportChargingProfilesRequest,
     _CODES,
+    _W_ReportChargingProfilesRequest,
+    _c_ReportChargingProfilesRequest,
+    _w_ReportChargingProfilesRequest,
 )
 ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18324,6 +24439,9 @@ ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     _d_ReportChargingProfilesResponse,
     _e_ReportChargingProfilesResponse,
     _CODES,
+    _W_ReportChargingProfilesResponse,
+    _c_ReportChargingProfilesResponse,
+    _w_ReportChargingProfilesResponse,
 )
 RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18332,6 +24450,9 @@ RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     _d_RequestStartTransactionRequest,
     _e_RequestStartTransactionRequest,
     _CODES,
+    _W_RequestStartTransactionRequest,
+    _c_RequestStartTransactionRequest,
+    _w_RequestStartTransactionRequest,
 )
 RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18340,6 +24461,9 @@ RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     _d_RequestStartTransactionResponse,
     _e_RequestStartTransactionResponse,
     _CODES,
+    _W_RequestStartTransactionResponse,
+    _c_RequestStartTransactionResponse,
+    _w_RequestStartTransactionResponse,
 )
 RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18348,6 +24472,9 @@ RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     _d_RequestStopTransactionRequest,
     _e_RequestStopTransactionRequest,
     _CODES,
+    _W_RequestStopTransactionRequest,
+    _c_RequestStopTransactionRequest,
+    _w_RequestStopTransactionRequest,
 )
 RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18356,6 +24483,9 @@ RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     _d_RequestStopTransactionResponse,
     _e_RequestStopTransactionResponse,
     _CODES,
+    _W_RequestStopTransactionResponse,
+    _c_RequestStopTransactionResponse,
+    _w_RequestStopTransactionResponse,
 )
 ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18364,6 +24494,9 @@ ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     _d_ReservationStatusUpdateRequest,
     _e_ReservationStatusUpdateRequest,
     _CODES,
+    _W_ReservationStatusUpdateRequest,
+    _c_ReservationStatusUpdateRequest,
+    _w_ReservationStatusUpdateRequest,
 )
 ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18372,16 +24505,53 @@ ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     _d_ReservationStatusUpdateResponse,
     _e_ReservationStatusUpdateResponse,
     _CODES,
+    _W_ReservationStatusUpdateResponse,
+    _c_ReservationStatusUpdateResponse,
+    _w_ReservationStatusUpdateResponse,
 )
 ReserveNowRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "ReserveNow", "request", _d_ReserveNowRequest, _e_ReserveNowRequest, _CODES
+    "2.0.1",
+    "ReserveNow",
+    "request",
+    _d_ReserveNowRequest,
+    _e_ReserveNowRequest,
+    _CODES,
+    _W_ReserveNowRequest,
+    _c_ReserveNowRequest,
+    _w_ReserveNowRequest,
 )
 ReserveNowResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "ReserveNow", "response", _d_ReserveNowResponse, _e_ReserveNowResponse, _CODES
+    "2.0.1",
+    "ReserveNow",
+    "response",
+    _d_ReserveNowResponse,
+    _e_ReserveNowResponse,
+    _CODES,
+    _W_ReserveNowResponse,
+    _c_ReserveNowResponse,
+    _w_ReserveNowResponse,
 )
-ResetRequest.__ocppkit_codec__ = Codec("2.0.1", "Reset", "request", _d_ResetRequest, _e_ResetRequest, _CODES)
+ResetRequest.__ocppkit_codec__ = Codec(
+    "2.0.1",
+    "Reset",
+    "request",
+    _d_ResetRequest,
+    _e_ResetRequest,
+    _CODES,
+    _W_ResetRequest,
+    _c_ResetRequest,
+    _w_ResetRequest,
+)
 ResetResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "Reset", "response", _d_ResetResponse, _e_ResetResponse, _CODES
+    "2.0.1",
+    "Reset",
+    "response",
+    _d_ResetResponse,
+    _e_ResetResponse,
+    _CODES,
+    _W_ResetResponse,
+    _c_ResetResponse,
+    _w_ResetResponse,
 )
 SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18390,6 +24560,9 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     _d_SecurityEventNotificationRequest,
     _e_SecurityEventNotificationRequest,
     _CODES,
+    _W_SecurityEventNotificationRequest,
+    _c_SecurityEventNotificationRequest,
+    _w_SecurityEventNotificationRequest,
 )
 SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18398,12 +24571,31 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     _d_SecurityEventNotificationResponse,
     _e_SecurityEventNotificationResponse,
     _CODES,
+    _W_SecurityEventNotificationResponse,
+    _c_SecurityEventNotificationResponse,
+    _w_SecurityEventNotificationResponse,
 )
 SendLocalListRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "SendLocalList", "request", _d_SendLocalListRequest, _e_SendLocalListRequest, _CODES
+    "2.0.1",
+    "SendLocalList",
+    "request",
+    _d_SendLocalListRequest,
+    _e_SendLocalListRequest,
+    _CODES,
+    _W_SendLocalListRequest,
+    _c_SendLocalListRequest,
+    _w_SendLocalListRequest,
 )
 SendLocalListResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "SendLocalList", "response", _d_SendLocalListResponse, _e_SendLocalListResponse, _CODES
+    "2.0.1",
+    "SendLocalList",
+    "response",
+    _d_SendLocalListResponse,
+    _e_SendLocalListResponse,
+    _CODES,
+    _W_SendLocalListResponse,
+    _c_SendLocalListResponse,
+    _w_SendLocalListResponse,
 )
 SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18412,6 +24604,9 @@ SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     _d_SetChargingProfileRequest,
     _e_SetChargingProfileRequest,
     _CODES,
+    _W_SetChargingProfileRequest,
+    _c_SetChargingProfileRequest,
+    _w_SetChargingProfileRequest,
 )
 SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18420,9 +24615,20 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     _d_SetChargingProfileResponse,
     _e_SetChargingProfileResponse,
     _CODES,
+    _W_SetChargingProfileResponse,
+    _c_SetChargingProfileResponse,
+    _w_SetChargingProfileResponse,
 )
 SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "SetDisplayMessage", "request", _d_SetDisplayMessageRequest, _e_SetDisplayMessageRequest, _CODES
+    "2.0.1",
+    "SetDisplayMessage",
+    "request",
+    _d_SetDisplayMessageRequest,
+    _e_SetDisplayMessageRequest,
+    _CODES,
+    _W_SetDisplayMessageRequest,
+    _c_SetDisplayMessageRequest,
+    _w_SetDisplayMessageRequest,
 )
 SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18431,9 +24637,20 @@ SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
     _d_SetDisplayMessageResponse,
     _e_SetDisplayMessageResponse,
     _CODES,
+    _W_SetDisplayMessageResponse,
+    _c_SetDisplayMessageResponse,
+    _w_SetDisplayMessageResponse,
 )
 SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "SetMonitoringBase", "request", _d_SetMonitoringBaseRequest, _e_SetMonitoringBaseRequest, _CODES
+    "2.0.1",
+    "SetMonitoringBase",
+    "request",
+    _d_SetMonitoringBaseRequest,
+    _e_SetMonitoringBaseRequest,
+    _CODES,
+    _W_SetMonitoringBaseRequest,
+    _c_SetMonitoringBaseRequest,
+    _w_SetMonitoringBaseRequest,
 )
 SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18442,6 +24659,9 @@ SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
     _d_SetMonitoringBaseResponse,
     _e_SetMonitoringBaseResponse,
     _CODES,
+    _W_SetMonitoringBaseResponse,
+    _c_SetMonitoringBaseResponse,
+    _w_SetMonitoringBaseResponse,
 )
 SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18450,6 +24670,9 @@ SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
     _d_SetMonitoringLevelRequest,
     _e_SetMonitoringLevelRequest,
     _CODES,
+    _W_SetMonitoringLevelRequest,
+    _c_SetMonitoringLevelRequest,
+    _w_SetMonitoringLevelRequest,
 )
 SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18458,9 +24681,20 @@ SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     _d_SetMonitoringLevelResponse,
     _e_SetMonitoringLevelResponse,
     _CODES,
+    _W_SetMonitoringLevelResponse,
+    _c_SetMonitoringLevelResponse,
+    _w_SetMonitoringLevelResponse,
 )
 SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "SetNetworkProfile", "request", _d_SetNetworkProfileRequest, _e_SetNetworkProfileRequest, _CODES
+    "2.0.1",
+    "SetNetworkProfile",
+    "request",
+    _d_SetNetworkProfileRequest,
+    _e_SetNetworkProfileRequest,
+    _CODES,
+    _W_SetNetworkProfileRequest,
+    _c_SetNetworkProfileRequest,
+    _w_SetNetworkProfileRequest,
 )
 SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18469,6 +24703,9 @@ SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
     _d_SetNetworkProfileResponse,
     _e_SetNetworkProfileResponse,
     _CODES,
+    _W_SetNetworkProfileResponse,
+    _c_SetNetworkProfileResponse,
+    _w_SetNetworkProfileResponse,
 )
 SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18477,6 +24714,9 @@ SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     _d_SetVariableMonitoringRequest,
     _e_SetVariableMonitoringRequest,
     _CODES,
+    _W_SetVariableMonitoringRequest,
+    _c_SetVariableMonitoringRequest,
+    _w_SetVariableMonitoringRequest,
 )
 SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18485,18 +24725,53 @@ SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     _d_SetVariableMonitoringResponse,
     _e_SetVariableMonitoringResponse,
     _CODES,
+    _W_SetVariableMonitoringResponse,
+    _c_SetVariableMonitoringResponse,
+    _w_SetVariableMonitoringResponse,
 )
 SetVariablesRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "SetVariables", "request", _d_SetVariablesRequest, _e_SetVariablesRequest, _CODES
+    "2.0.1",
+    "SetVariables",
+    "request",
+    _d_SetVariablesRequest,
+    _e_SetVariablesRequest,
+    _CODES,
+    _W_SetVariablesRequest,
+    _c_SetVariablesRequest,
+    _w_SetVariablesRequest,
 )
 SetVariablesResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "SetVariables", "response", _d_SetVariablesResponse, _e_SetVariablesResponse, _CODES
+    "2.0.1",
+    "SetVariables",
+    "response",
+    _d_SetVariablesResponse,
+    _e_SetVariablesResponse,
+    _CODES,
+    _W_SetVariablesResponse,
+    _c_SetVariablesResponse,
+    _w_SetVariablesResponse,
 )
 SignCertificateRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "SignCertificate", "request", _d_SignCertificateRequest, _e_SignCertificateRequest, _CODES
+    "2.0.1",
+    "SignCertificate",
+    "request",
+    _d_SignCertificateRequest,
+    _e_SignCertificateRequest,
+    _CODES,
+    _W_SignCertificateRequest,
+    _c_SignCertificateRequest,
+    _w_SignCertificateRequest,
 )
 SignCertificateResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "SignCertificate", "response", _d_SignCertificateResponse, _e_SignCertificateResponse, _CODES
+    "2.0.1",
+    "SignCertificate",
+    "response",
+    _d_SignCertificateResponse,
+    _e_SignCertificateResponse,
+    _CODES,
+    _W_SignCertificateResponse,
+    _c_SignCertificateResponse,
+    _w_SignCertificateResponse,
 )
 StatusNotificationRequest.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18505,6 +24780,9 @@ StatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_StatusNotificationRequest,
     _e_StatusNotificationRequest,
     _CODES,
+    _W_StatusNotificationRequest,
+    _c_StatusNotificationRequest,
+    _w_StatusNotificationRequest,
 )
 StatusNotificationResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18513,27 +24791,86 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_StatusNotificationResponse,
     _e_StatusNotificationResponse,
     _CODES,
+    _W_StatusNotificationResponse,
+    _c_StatusNotificationResponse,
+    _w_StatusNotificationResponse,
 )
 TransactionEventRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "TransactionEvent", "request", _d_TransactionEventRequest, _e_TransactionEventRequest, _CODES
+    "2.0.1",
+    "TransactionEvent",
+    "request",
+    _d_TransactionEventRequest,
+    _e_TransactionEventRequest,
+    _CODES,
+    _W_TransactionEventRequest,
+    _c_TransactionEventRequest,
+    _w_TransactionEventRequest,
 )
 TransactionEventResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "TransactionEvent", "response", _d_TransactionEventResponse, _e_TransactionEventResponse, _CODES
+    "2.0.1",
+    "TransactionEvent",
+    "response",
+    _d_TransactionEventResponse,
+    _e_TransactionEventResponse,
+    _CODES,
+    _W_TransactionEventResponse,
+    _c_TransactionEventResponse,
+    _w_TransactionEventResponse,
 )
 TriggerMessageRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "TriggerMessage", "request", _d_TriggerMessageRequest, _e_TriggerMessageRequest, _CODES
+    "2.0.1",
+    "TriggerMessage",
+    "request",
+    _d_TriggerMessageRequest,
+    _e_TriggerMessageRequest,
+    _CODES,
+    _W_TriggerMessageRequest,
+    _c_TriggerMessageRequest,
+    _w_TriggerMessageRequest,
 )
 TriggerMessageResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "TriggerMessage", "response", _d_TriggerMessageResponse, _e_TriggerMessageResponse, _CODES
+    "2.0.1",
+    "TriggerMessage",
+    "response",
+    _d_TriggerMessageResponse,
+    _e_TriggerMessageResponse,
+    _CODES,
+    _W_TriggerMessageResponse,
+    _c_TriggerMessageResponse,
+    _w_TriggerMessageResponse,
 )
 UnlockConnectorRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "UnlockConnector", "request", _d_UnlockConnectorRequest, _e_UnlockConnectorRequest, _CODES
+    "2.0.1",
+    "UnlockConnector",
+    "request",
+    _d_UnlockConnectorRequest,
+    _e_UnlockConnectorRequest,
+    _CODES,
+    _W_UnlockConnectorRequest,
+    _c_UnlockConnectorRequest,
+    _w_UnlockConnectorRequest,
 )
 UnlockConnectorResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "UnlockConnector", "response", _d_UnlockConnectorResponse, _e_UnlockConnectorResponse, _CODES
+    "2.0.1",
+    "UnlockConnector",
+    "response",
+    _d_UnlockConnectorResponse,
+    _e_UnlockConnectorResponse,
+    _CODES,
+    _W_UnlockConnectorResponse,
+    _c_UnlockConnectorResponse,
+    _w_UnlockConnectorResponse,
 )
 UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "UnpublishFirmware", "request", _d_UnpublishFirmwareRequest, _e_UnpublishFirmwareRequest, _CODES
+    "2.0.1",
+    "UnpublishFirmware",
+    "request",
+    _d_UnpublishFirmwareRequest,
+    _e_UnpublishFirmwareRequest,
+    _CODES,
+    _W_UnpublishFirmwareRequest,
+    _c_UnpublishFirmwareRequest,
+    _w_UnpublishFirmwareRequest,
 )
 UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
     "2.0.1",
@@ -18542,10 +24879,29 @@ UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
     _d_UnpublishFirmwareResponse,
     _e_UnpublishFirmwareResponse,
     _CODES,
+    _W_UnpublishFirmwareResponse,
+    _c_UnpublishFirmwareResponse,
+    _w_UnpublishFirmwareResponse,
 )
 UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
-    "2.0.1", "UpdateFirmware", "request", _d_UpdateFirmwareRequest, _e_UpdateFirmwareRequest, _CODES
+    "2.0.1",
+    "UpdateFirmware",
+    "request",
+    _d_UpdateFirmwareRequest,
+    _e_UpdateFirmwareRequest,
+    _CODES,
+    _W_UpdateFirmwareRequest,
+    _c_UpdateFirmwareRequest,
+    _w_UpdateFirmwareRequest,
 )
 UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
-    "2.0.1", "UpdateFirmware", "response", _d_UpdateFirmwareResponse, _e_UpdateFirmwareResponse, _CODES
+    "2.0.1",
+    "UpdateFirmware",
+    "response",
+    _d_UpdateFirmwareResponse,
+    _e_UpdateFirmwareResponse,
+    _CODES,
+    _W_UpdateFirmwareResponse,
+    _c_UpdateFirmwareResponse,
+    _w_UpdateFirmwareResponse,
 )

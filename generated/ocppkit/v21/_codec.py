@@ -13,7 +13,10 @@ Each raises :class:`ocppkit.ValidationError` with the offending field's path.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Annotated, Any, Final
+
+import msgspec
+from msgspec import UNSET, Meta
 
 from ocppkit import _rt as rt
 from ocppkit.codec import Codec
@@ -440,6 +443,11 @@ from ocppkit.v21.messages import (
 )
 
 _new = object.__new__
+_INF: Final = float("inf")
+_NINF: Final = float("-inf")
+_ABSENT: Any = None
+"""Default of optional wire-mirror fields: absent decodes as None, while the annotation (no
+``None`` in it) still rejects an explicit JSON ``null``; ``omit_defaults`` leaves it out on encode."""
 _E_APNAuthenticationEnumType: Final[dict[str, APNAuthenticationEnumType]] = {
     m.value: m for m in APNAuthenticationEnumType
 }
@@ -3587,7 +3595,7 @@ def _e_ACChargingParametersType(o: ACChargingParametersType) -> dict[str, Any]:
         v = o.energy_amount
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -3595,7 +3603,7 @@ def _e_ACChargingParametersType(o: ACChargingParametersType) -> dict[str, Any]:
         v = o.ev_min_current
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -3603,7 +3611,7 @@ def _e_ACChargingParametersType(o: ACChargingParametersType) -> dict[str, Any]:
         v = o.ev_max_current
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -3611,7 +3619,7 @@ def _e_ACChargingParametersType(o: ACChargingParametersType) -> dict[str, Any]:
         v = o.ev_max_voltage
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -4460,7 +4468,7 @@ def _e_BatteryDataType(o: BatteryDataType) -> dict[str, Any]:
         v = o.so_c
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
         if v < 0.0 or v > 100.0:
             raise rt.out_of_range(v, 0.0, 100.0)
@@ -4470,7 +4478,7 @@ def _e_BatteryDataType(o: BatteryDataType) -> dict[str, Any]:
         v = o.so_h
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
         if v < 0.0 or v > 100.0:
             raise rt.out_of_range(v, 0.0, 100.0)
@@ -5891,21 +5899,21 @@ def _e_ChargingSchedulePeriodType(o: ChargingSchedulePeriodType) -> dict[str, An
         k = "limit"
         v = o.limit
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "limit_L2"
         v = o.limit_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "limit_L3"
         v = o.limit_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -5930,7 +5938,7 @@ def _e_ChargingSchedulePeriodType(o: ChargingSchedulePeriodType) -> dict[str, An
         k = "dischargeLimit"
         v = o.discharge_limit
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
             if v > 0.0:
                 raise rt.out_of_range(v, None, 0.0)
@@ -5939,7 +5947,7 @@ def _e_ChargingSchedulePeriodType(o: ChargingSchedulePeriodType) -> dict[str, An
         k = "dischargeLimit_L2"
         v = o.discharge_limit_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
             if v > 0.0:
                 raise rt.out_of_range(v, None, 0.0)
@@ -5948,7 +5956,7 @@ def _e_ChargingSchedulePeriodType(o: ChargingSchedulePeriodType) -> dict[str, An
         k = "dischargeLimit_L3"
         v = o.discharge_limit_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
             if v > 0.0:
                 raise rt.out_of_range(v, None, 0.0)
@@ -5957,42 +5965,42 @@ def _e_ChargingSchedulePeriodType(o: ChargingSchedulePeriodType) -> dict[str, An
         k = "setpoint"
         v = o.setpoint
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpoint_L2"
         v = o.setpoint_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpoint_L3"
         v = o.setpoint_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpointReactive"
         v = o.setpoint_reactive
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpointReactive_L2"
         v = o.setpoint_reactive_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpointReactive_L3"
         v = o.setpoint_reactive_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -6013,7 +6021,7 @@ def _e_ChargingSchedulePeriodType(o: ChargingSchedulePeriodType) -> dict[str, An
         k = "v2xBaseline"
         v = o.v2x_baseline
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -6248,14 +6256,14 @@ def _e_ChargingScheduleType(o: ChargingScheduleType) -> dict[str, Any]:
         k = "minChargingRate"
         v = o.min_charging_rate
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "powerTolerance"
         v = o.power_tolerance
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -6468,28 +6476,28 @@ def _e_ChargingScheduleUpdateType(o: ChargingScheduleUpdateType) -> dict[str, An
         k = "limit"
         v = o.limit
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "limit_L2"
         v = o.limit_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "limit_L3"
         v = o.limit_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "dischargeLimit"
         v = o.discharge_limit
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
             if v > 0.0:
                 raise rt.out_of_range(v, None, 0.0)
@@ -6498,7 +6506,7 @@ def _e_ChargingScheduleUpdateType(o: ChargingScheduleUpdateType) -> dict[str, An
         k = "dischargeLimit_L2"
         v = o.discharge_limit_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
             if v > 0.0:
                 raise rt.out_of_range(v, None, 0.0)
@@ -6507,7 +6515,7 @@ def _e_ChargingScheduleUpdateType(o: ChargingScheduleUpdateType) -> dict[str, An
         k = "dischargeLimit_L3"
         v = o.discharge_limit_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
             if v > 0.0:
                 raise rt.out_of_range(v, None, 0.0)
@@ -6516,42 +6524,42 @@ def _e_ChargingScheduleUpdateType(o: ChargingScheduleUpdateType) -> dict[str, An
         k = "setpoint"
         v = o.setpoint
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpoint_L2"
         v = o.setpoint_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpoint_L3"
         v = o.setpoint_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpointReactive"
         v = o.setpoint_reactive
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpointReactive_L2"
         v = o.setpoint_reactive_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "setpointReactive_L3"
         v = o.setpoint_reactive_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -7399,7 +7407,7 @@ def _e_ConsumptionCostType(o: ConsumptionCostType) -> dict[str, Any]:
         v = o.start_value
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -7602,7 +7610,7 @@ def _e_CostDimensionType(o: CostDimensionType) -> dict[str, Any]:
         v = o.volume
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -7850,7 +7858,7 @@ def _e_DCChargingParametersType(o: DCChargingParametersType) -> dict[str, Any]:
         v = o.ev_max_current
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -7858,28 +7866,28 @@ def _e_DCChargingParametersType(o: DCChargingParametersType) -> dict[str, Any]:
         v = o.ev_max_voltage
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
         k = "evMaxPower"
         v = o.ev_max_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evEnergyCapacity"
         v = o.ev_energy_capacity
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "energyAmount"
         v = o.energy_amount
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -8290,189 +8298,189 @@ def _e_DERChargingParametersType(o: DERChargingParametersType) -> dict[str, Any]
         k = "evOverExcitedMaxDischargePower"
         v = o.ev_over_excited_max_discharge_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evOverExcitedPowerFactor"
         v = o.ev_over_excited_power_factor
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evUnderExcitedMaxDischargePower"
         v = o.ev_under_excited_max_discharge_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evUnderExcitedPowerFactor"
         v = o.ev_under_excited_power_factor
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxApparentPower"
         v = o.max_apparent_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargeApparentPower"
         v = o.max_charge_apparent_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargeApparentPower_L2"
         v = o.max_charge_apparent_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargeApparentPower_L3"
         v = o.max_charge_apparent_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargeApparentPower"
         v = o.max_discharge_apparent_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargeApparentPower_L2"
         v = o.max_discharge_apparent_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargeApparentPower_L3"
         v = o.max_discharge_apparent_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargeReactivePower"
         v = o.max_charge_reactive_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargeReactivePower_L2"
         v = o.max_charge_reactive_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargeReactivePower_L3"
         v = o.max_charge_reactive_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minChargeReactivePower"
         v = o.min_charge_reactive_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minChargeReactivePower_L2"
         v = o.min_charge_reactive_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minChargeReactivePower_L3"
         v = o.min_charge_reactive_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargeReactivePower"
         v = o.max_discharge_reactive_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargeReactivePower_L2"
         v = o.max_discharge_reactive_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargeReactivePower_L3"
         v = o.max_discharge_reactive_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minDischargeReactivePower"
         v = o.min_discharge_reactive_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minDischargeReactivePower_L2"
         v = o.min_discharge_reactive_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minDischargeReactivePower_L3"
         v = o.min_discharge_reactive_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "nominalVoltage"
         v = o.nominal_voltage
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "nominalVoltageOffset"
         v = o.nominal_voltage_offset
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxNominalVoltage"
         v = o.max_nominal_voltage
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minNominalVoltage"
         v = o.min_nominal_voltage
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -8522,49 +8530,49 @@ def _e_DERChargingParametersType(o: DERChargingParametersType) -> dict[str, Any]
         k = "evIslandingTripTime"
         v = o.ev_islanding_trip_time
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evMaximumLevel1DCInjection"
         v = o.ev_maximum_level1dc_injection
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evDurationLevel1DCInjection"
         v = o.ev_duration_level1dc_injection
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evMaximumLevel2DCInjection"
         v = o.ev_maximum_level2dc_injection
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evDurationLevel2DCInjection"
         v = o.ev_duration_level2dc_injection
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evReactiveSusceptance"
         v = o.ev_reactive_susceptance
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evSessionTotalDischargeEnergyAvailable"
         v = o.ev_session_total_discharge_energy_available
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -8751,7 +8759,7 @@ def _e_DERCurvePointsType(o: DERCurvePointsType) -> dict[str, Any]:
         v = o.x
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -8759,7 +8767,7 @@ def _e_DERCurvePointsType(o: DERCurvePointsType) -> dict[str, Any]:
         v = o.y
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -8932,7 +8940,7 @@ def _e_DERCurveType(o: DERCurveType) -> dict[str, Any]:
         k = "responseTime"
         v = o.response_time
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -8945,7 +8953,7 @@ def _e_DERCurveType(o: DERCurveType) -> dict[str, Any]:
         k = "duration"
         v = o.duration
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -9262,7 +9270,7 @@ def _e_EVPowerScheduleEntryType(o: EVPowerScheduleEntryType) -> dict[str, Any]:
         v = o.power
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -9396,7 +9404,7 @@ def _e_EVPriceRuleType(o: EVPriceRuleType) -> dict[str, Any]:
         v = o.energy_fee
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -9404,7 +9412,7 @@ def _e_EVPriceRuleType(o: EVPriceRuleType) -> dict[str, Any]:
         v = o.power_range_start
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -9676,7 +9684,7 @@ def _e_EnterServiceType(o: EnterServiceType) -> dict[str, Any]:
         v = o.high_voltage
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -9684,7 +9692,7 @@ def _e_EnterServiceType(o: EnterServiceType) -> dict[str, Any]:
         v = o.low_voltage
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -9692,7 +9700,7 @@ def _e_EnterServiceType(o: EnterServiceType) -> dict[str, Any]:
         v = o.high_freq
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -9700,28 +9708,28 @@ def _e_EnterServiceType(o: EnterServiceType) -> dict[str, Any]:
         v = o.low_freq
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
         k = "delay"
         v = o.delay
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "randomDelay"
         v = o.random_delay
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "rampRate"
         v = o.ramp_rate
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -10313,7 +10321,7 @@ def _e_FixedPFType(o: FixedPFType) -> dict[str, Any]:
         v = o.displacement
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -10334,7 +10342,7 @@ def _e_FixedPFType(o: FixedPFType) -> dict[str, Any]:
         k = "duration"
         v = o.duration
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -10540,7 +10548,7 @@ def _e_FixedVarType(o: FixedVarType) -> dict[str, Any]:
         v = o.setpoint
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -10561,7 +10569,7 @@ def _e_FixedVarType(o: FixedVarType) -> dict[str, Any]:
         k = "duration"
         v = o.duration
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -10786,7 +10794,7 @@ def _e_FreqDroopType(o: FreqDroopType) -> dict[str, Any]:
         v = o.over_freq
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -10794,7 +10802,7 @@ def _e_FreqDroopType(o: FreqDroopType) -> dict[str, Any]:
         v = o.under_freq
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -10802,7 +10810,7 @@ def _e_FreqDroopType(o: FreqDroopType) -> dict[str, Any]:
         v = o.over_droop
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -10810,7 +10818,7 @@ def _e_FreqDroopType(o: FreqDroopType) -> dict[str, Any]:
         v = o.under_droop
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -10818,7 +10826,7 @@ def _e_FreqDroopType(o: FreqDroopType) -> dict[str, Any]:
         v = o.response_time
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -10831,7 +10839,7 @@ def _e_FreqDroopType(o: FreqDroopType) -> dict[str, Any]:
         k = "duration"
         v = o.duration
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -11217,7 +11225,7 @@ def _e_GradientType(o: GradientType) -> dict[str, Any]:
         v = o.gradient
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -11225,7 +11233,7 @@ def _e_GradientType(o: GradientType) -> dict[str, Any]:
         v = o.soft_gradient
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -11303,28 +11311,28 @@ def _e_HysteresisType(o: HysteresisType) -> dict[str, Any]:
         k = "hysteresisHigh"
         v = o.hysteresis_high
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "hysteresisLow"
         v = o.hysteresis_low
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "hysteresisDelay"
         v = o.hysteresis_delay
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "hysteresisGradient"
         v = o.hysteresis_gradient
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -11654,7 +11662,7 @@ def _e_LimitAtSoCType(o: LimitAtSoCType) -> dict[str, Any]:
         v = o.limit
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -11853,7 +11861,7 @@ def _e_LimitMaxDischargeType(o: LimitMaxDischargeType) -> dict[str, Any]:
         k = "pctMaxDischargePower"
         v = o.pct_max_discharge_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -11874,7 +11882,7 @@ def _e_LimitMaxDischargeType(o: LimitMaxDischargeType) -> dict[str, Any]:
         k = "duration"
         v = o.duration
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -13546,14 +13554,14 @@ def _e_PriceType(o: PriceType) -> dict[str, Any]:
         k = "exclTax"
         v = o.excl_tax
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "inclTax"
         v = o.incl_tax
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -13702,7 +13710,7 @@ def _e_ReactivePowerParamsType(o: ReactivePowerParamsType) -> dict[str, Any]:
         k = "vRef"
         v = o.v_ref
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -13716,7 +13724,7 @@ def _e_ReactivePowerParamsType(o: ReactivePowerParamsType) -> dict[str, Any]:
         k = "autonomousVRefTimeConstant"
         v = o.autonomous_v_ref_time_constant
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -14204,7 +14212,7 @@ def _e_SampledValueType(o: SampledValueType) -> dict[str, Any]:
         v = o.value
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -14391,7 +14399,7 @@ def _e_SetMonitoringDataType(o: SetMonitoringDataType) -> dict[str, Any]:
         v = o.value
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -15060,7 +15068,7 @@ def _e_StreamDataElementType(o: StreamDataElementType) -> dict[str, Any]:
         v = o.t
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -15596,42 +15604,42 @@ def _e_TariffConditionsType(o: TariffConditionsType) -> dict[str, Any]:
         k = "minEnergy"
         v = o.min_energy
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxEnergy"
         v = o.max_energy
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minCurrent"
         v = o.min_current
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxCurrent"
         v = o.max_current
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minPower"
         v = o.min_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxPower"
         v = o.max_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -15735,7 +15743,7 @@ def _e_TariffEnergyPriceType(o: TariffEnergyPriceType) -> dict[str, Any]:
         v = o.price_kwh
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -15887,7 +15895,7 @@ def _e_TariffFixedPriceType(o: TariffFixedPriceType) -> dict[str, Any]:
         v = o.price_fixed
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -16023,7 +16031,7 @@ def _e_TariffTimePriceType(o: TariffTimePriceType) -> dict[str, Any]:
         v = o.price_minute
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -16407,7 +16415,7 @@ def _e_TaxRateType(o: TaxRateType) -> dict[str, Any]:
         v = o.tax
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -16829,14 +16837,14 @@ def _e_TotalPriceType(o: TotalPriceType) -> dict[str, Any]:
         k = "exclTax"
         v = o.excl_tax
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "inclTax"
         v = o.incl_tax
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -16915,7 +16923,7 @@ def _e_TotalUsageType(o: TotalUsageType) -> dict[str, Any]:
         v = o.energy
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -17018,14 +17026,14 @@ def _e_TransactionLimitType(o: TransactionLimitType) -> dict[str, Any]:
         k = "maxCost"
         v = o.max_cost
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxEnergy"
         v = o.max_energy
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -17523,161 +17531,161 @@ def _e_V2XChargingParametersType(o: V2XChargingParametersType) -> dict[str, Any]
         k = "minChargePower"
         v = o.min_charge_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minChargePower_L2"
         v = o.min_charge_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minChargePower_L3"
         v = o.min_charge_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargePower"
         v = o.max_charge_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargePower_L2"
         v = o.max_charge_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargePower_L3"
         v = o.max_charge_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minDischargePower"
         v = o.min_discharge_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minDischargePower_L2"
         v = o.min_discharge_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minDischargePower_L3"
         v = o.min_discharge_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargePower"
         v = o.max_discharge_power
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargePower_L2"
         v = o.max_discharge_power_l2
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargePower_L3"
         v = o.max_discharge_power_l3
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minChargeCurrent"
         v = o.min_charge_current
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxChargeCurrent"
         v = o.max_charge_current
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minDischargeCurrent"
         v = o.min_discharge_current
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxDischargeCurrent"
         v = o.max_discharge_current
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "minVoltage"
         v = o.min_voltage
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxVoltage"
         v = o.max_voltage
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evTargetEnergyRequest"
         v = o.ev_target_energy_request
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evMinEnergyRequest"
         v = o.ev_min_energy_request
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evMaxEnergyRequest"
         v = o.ev_max_energy_request
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evMinV2XEnergyRequest"
         v = o.ev_min_v2x_energy_request
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "evMaxV2XEnergyRequest"
         v = o.ev_max_v2x_energy_request
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -17749,7 +17757,7 @@ def _e_V2XFreqWattPointType(o: V2XFreqWattPointType) -> dict[str, Any]:
         v = o.frequency
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -17757,7 +17765,7 @@ def _e_V2XFreqWattPointType(o: V2XFreqWattPointType) -> dict[str, Any]:
         v = o.power
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -17828,7 +17836,7 @@ def _e_V2XSignalWattPointType(o: V2XSignalWattPointType) -> dict[str, Any]:
         v = o.power
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -18212,14 +18220,14 @@ def _e_VariableCharacteristicsType(o: VariableCharacteristicsType) -> dict[str, 
         k = "minLimit"
         v = o.min_limit
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "maxLimit"
         v = o.max_limit
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -18367,7 +18375,7 @@ def _e_VariableMonitoringType(o: VariableMonitoringType) -> dict[str, Any]:
         v = o.value
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -18540,14 +18548,14 @@ def _e_VoltageParamsType(o: VoltageParamsType) -> dict[str, Any]:
         k = "hv10MinMeanValue"
         v = o.hv10_min_mean_value
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
         k = "hv10MinMeanTripDelay"
         v = o.hv10_min_mean_trip_delay
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -21072,7 +21080,7 @@ def _e_CostUpdatedRequest(o: CostUpdatedRequest) -> dict[str, Any]:
         v = o.total_cost
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -27026,7 +27034,7 @@ def _e_NotifySettlementRequest(o: NotifySettlementRequest) -> dict[str, Any]:
         v = o.settlement_amount
         if v is None:
             raise rt.missing()
-        if type(v) is not float and type(v) is not int:
+        if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
             raise rt.bad_number(v)
 
         d[k] = v
@@ -31677,7 +31685,7 @@ def _e_TransactionEventResponse(o: TransactionEventResponse) -> dict[str, Any]:
         k = "totalCost"
         v = o.total_cost
         if v is not None:
-            if type(v) is not float and type(v) is not int:
+            if (type(v) is not float and type(v) is not int) or not _NINF < v < _INF:
                 raise rt.bad_number(v)
 
             d[k] = v
@@ -32850,12 +32858,10291 @@ def _e_VatNumberValidationResponse(o: VatNumberValidationResponse) -> dict[str, 
     return d
 
 
+# -- the fast path ------------------------------------------------------------------------
+
+
+class _W_ACChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    energy_amount: int | float = msgspec.field(name="energyAmount")
+    ev_min_current: int | float = msgspec.field(name="evMinCurrent")
+    ev_max_current: int | float = msgspec.field(name="evMaxCurrent")
+    ev_max_voltage: int | float = msgspec.field(name="evMaxVoltage")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ACChargingParametersType(s: Any) -> ACChargingParametersType:
+    o = _new(ACChargingParametersType)
+    o.energy_amount = s.energy_amount
+
+    o.ev_min_current = s.ev_min_current
+
+    o.ev_max_current = s.ev_max_current
+
+    o.ev_max_voltage = s.ev_max_voltage
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ACChargingParametersType: Any = _W_ACChargingParametersType
+
+
+def _w_ACChargingParametersType(o: Any) -> Any:
+    return _MK_ACChargingParametersType(
+        o.energy_amount,
+        o.ev_min_current,
+        o.ev_max_current,
+        o.ev_max_voltage,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_APNType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    apn: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="apn")
+    apn_authentication: APNAuthenticationEnumType = msgspec.field(name="apnAuthentication")
+    apn_user_name: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="apnUserName")
+    apn_password: Annotated[str, Meta(max_length=64)] = msgspec.field(default=_ABSENT, name="apnPassword")
+    sim_pin: int = msgspec.field(default=_ABSENT, name="simPin")
+    preferred_network: Annotated[str, Meta(max_length=6)] = msgspec.field(
+        default=_ABSENT, name="preferredNetwork"
+    )
+    use_only_preferred_network: bool = msgspec.field(default=_ABSENT, name="useOnlyPreferredNetwork")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_APNType(s: Any) -> APNType:
+    o = _new(APNType)
+    o.apn = s.apn
+
+    o.apn_user_name = s.apn_user_name
+    o.apn_password = s.apn_password
+    o.sim_pin = s.sim_pin
+    o.preferred_network = s.preferred_network
+    o.use_only_preferred_network = s.use_only_preferred_network
+    o.apn_authentication = s.apn_authentication
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_APNType: Any = _W_APNType
+
+
+def _w_APNType(o: Any) -> Any:
+    return _MK_APNType(
+        o.apn,
+        o.apn_authentication,
+        o.apn_user_name,
+        o.apn_password,
+        o.sim_pin,
+        o.preferred_network,
+        o.use_only_preferred_network,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AbsolutePriceScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    time_anchor: str = msgspec.field(name="timeAnchor")
+    price_schedule_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="priceScheduleID")
+    currency: Annotated[str, Meta(max_length=3)] = msgspec.field(name="currency")
+    language: Annotated[str, Meta(max_length=8)] = msgspec.field(name="language")
+    price_algorithm: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="priceAlgorithm")
+    price_rule_stacks: Annotated[list[_W_PriceRuleStackType], Meta(min_length=1, max_length=1024)] = (
+        msgspec.field(name="priceRuleStacks")
+    )
+    price_schedule_description: Annotated[str, Meta(max_length=160)] = msgspec.field(
+        default=_ABSENT, name="priceScheduleDescription"
+    )
+    minimum_cost: _W_RationalNumberType = msgspec.field(default=_ABSENT, name="minimumCost")
+    maximum_cost: _W_RationalNumberType = msgspec.field(default=_ABSENT, name="maximumCost")
+    tax_rules: Annotated[list[_W_TaxRuleType], Meta(min_length=1, max_length=10)] = msgspec.field(
+        default=_ABSENT, name="taxRules"
+    )
+    overstay_rule_list: _W_OverstayRuleListType = msgspec.field(default=_ABSENT, name="overstayRuleList")
+    additional_selected_services: Annotated[
+        list[_W_AdditionalSelectedServicesType], Meta(min_length=1, max_length=5)
+    ] = msgspec.field(default=_ABSENT, name="additionalSelectedServices")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AbsolutePriceScheduleType(s: Any) -> AbsolutePriceScheduleType:
+    o = _new(AbsolutePriceScheduleType)
+    o.time_anchor = rt.parse_datetime(s.time_anchor)
+
+    o.price_schedule_id = s.price_schedule_id
+
+    o.price_schedule_description = s.price_schedule_description
+    o.currency = s.currency
+
+    o.language = s.language
+
+    o.price_algorithm = s.price_algorithm
+
+    v = s.minimum_cost
+    o.minimum_cost = None if v is None else _c_RationalNumberType(v)
+    v = s.maximum_cost
+    o.maximum_cost = None if v is None else _c_RationalNumberType(v)
+    o.price_rule_stacks = [_c_PriceRuleStackType(x) for x in s.price_rule_stacks]
+    v = s.tax_rules
+    o.tax_rules = None if v is None else [_c_TaxRuleType(x) for x in v]
+    v = s.overstay_rule_list
+    o.overstay_rule_list = None if v is None else _c_OverstayRuleListType(v)
+    v = s.additional_selected_services
+    o.additional_selected_services = None if v is None else [_c_AdditionalSelectedServicesType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AbsolutePriceScheduleType: Any = _W_AbsolutePriceScheduleType
+
+
+def _w_AbsolutePriceScheduleType(o: Any) -> Any:
+    return _MK_AbsolutePriceScheduleType(
+        rt.format_datetime(o.time_anchor),
+        o.price_schedule_id,
+        o.currency,
+        o.language,
+        o.price_algorithm,
+        [_w_PriceRuleStackType(x) for x in o.price_rule_stacks],
+        o.price_schedule_description,
+        None if (v := o.minimum_cost) is None else _w_RationalNumberType(v),
+        None if (v := o.maximum_cost) is None else _w_RationalNumberType(v),
+        None if (v := o.tax_rules) is None else [_w_TaxRuleType(x) for x in v],
+        None if (v := o.overstay_rule_list) is None else _w_OverstayRuleListType(v),
+        None
+        if (v := o.additional_selected_services) is None
+        else [_w_AdditionalSelectedServicesType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AdditionalInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    additional_id_token: Annotated[str, Meta(max_length=255)] = msgspec.field(name="additionalIdToken")
+    type: Annotated[str, Meta(max_length=50)] = msgspec.field(name="type")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AdditionalInfoType(s: Any) -> AdditionalInfoType:
+    o = _new(AdditionalInfoType)
+    o.additional_id_token = s.additional_id_token
+
+    o.type = s.type
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AdditionalInfoType: Any = _W_AdditionalInfoType
+
+
+def _w_AdditionalInfoType(o: Any) -> Any:
+    return _MK_AdditionalInfoType(
+        o.additional_id_token,
+        o.type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AdditionalSelectedServicesType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    service_fee: _W_RationalNumberType = msgspec.field(name="serviceFee")
+    service_name: Annotated[str, Meta(max_length=80)] = msgspec.field(name="serviceName")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AdditionalSelectedServicesType(s: Any) -> AdditionalSelectedServicesType:
+    o = _new(AdditionalSelectedServicesType)
+    o.service_fee = _c_RationalNumberType(s.service_fee)
+    o.service_name = s.service_name
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AdditionalSelectedServicesType: Any = _W_AdditionalSelectedServicesType
+
+
+def _w_AdditionalSelectedServicesType(o: Any) -> Any:
+    return _MK_AdditionalSelectedServicesType(
+        _w_RationalNumberType(o.service_fee),
+        o.service_name,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AddressType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    name: Annotated[str, Meta(max_length=50)] = msgspec.field(name="name")
+    address1: Annotated[str, Meta(max_length=100)] = msgspec.field(name="address1")
+    city: Annotated[str, Meta(max_length=100)] = msgspec.field(name="city")
+    country: Annotated[str, Meta(max_length=50)] = msgspec.field(name="country")
+    address2: Annotated[str, Meta(max_length=100)] = msgspec.field(default=_ABSENT, name="address2")
+    postal_code: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="postalCode")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AddressType(s: Any) -> AddressType:
+    o = _new(AddressType)
+    o.name = s.name
+
+    o.address1 = s.address1
+
+    o.address2 = s.address2
+    o.city = s.city
+
+    o.postal_code = s.postal_code
+    o.country = s.country
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AddressType: Any = _W_AddressType
+
+
+def _w_AddressType(o: Any) -> Any:
+    return _MK_AddressType(
+        o.name,
+        o.address1,
+        o.city,
+        o.country,
+        o.address2,
+        o.postal_code,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AuthorizationData(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    id_token_info: _W_IdTokenInfoType = msgspec.field(default=_ABSENT, name="idTokenInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AuthorizationData(s: Any) -> AuthorizationData:
+    o = _new(AuthorizationData)
+    o.id_token = _c_IdTokenType(s.id_token)
+    v = s.id_token_info
+    o.id_token_info = None if v is None else _c_IdTokenInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AuthorizationData: Any = _W_AuthorizationData
+
+
+def _w_AuthorizationData(o: Any) -> Any:
+    return _MK_AuthorizationData(
+        _w_IdTokenType(o.id_token),
+        None if (v := o.id_token_info) is None else _w_IdTokenInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_BatteryDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    serial_number: Annotated[str, Meta(max_length=50)] = msgspec.field(name="serialNumber")
+    so_c: Annotated[int, Meta(ge=0.0, le=100.0)] | Annotated[float, Meta(ge=0.0, le=100.0)] = msgspec.field(
+        name="soC"
+    )
+    so_h: Annotated[int, Meta(ge=0.0, le=100.0)] | Annotated[float, Meta(ge=0.0, le=100.0)] = msgspec.field(
+        name="soH"
+    )
+    production_date: str = msgspec.field(default=_ABSENT, name="productionDate")
+    vendor_info: Annotated[str, Meta(max_length=500)] = msgspec.field(default=_ABSENT, name="vendorInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_BatteryDataType(s: Any) -> BatteryDataType:
+    o = _new(BatteryDataType)
+    o.evse_id = s.evse_id
+
+    o.serial_number = s.serial_number
+
+    o.so_c = s.so_c
+
+    o.so_h = s.so_h
+
+    v = s.production_date
+    o.production_date = None if v is None else rt.parse_datetime(v)
+    o.vendor_info = s.vendor_info
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_BatteryDataType: Any = _W_BatteryDataType
+
+
+def _w_BatteryDataType(o: Any) -> Any:
+    return _MK_BatteryDataType(
+        o.evse_id,
+        o.serial_number,
+        o.so_c,
+        o.so_h,
+        None if (v := o.production_date) is None else rt.format_datetime(v),
+        o.vendor_info,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CertificateHashDataChainType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    certificate_hash_data: _W_CertificateHashDataType = msgspec.field(name="certificateHashData")
+    certificate_type: GetCertificateIdUseEnumType = msgspec.field(name="certificateType")
+    child_certificate_hash_data: Annotated[
+        list[_W_CertificateHashDataType], Meta(min_length=1, max_length=4)
+    ] = msgspec.field(default=_ABSENT, name="childCertificateHashData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CertificateHashDataChainType(s: Any) -> CertificateHashDataChainType:
+    o = _new(CertificateHashDataChainType)
+    o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+    o.certificate_type = s.certificate_type
+
+    v = s.child_certificate_hash_data
+    o.child_certificate_hash_data = None if v is None else [_c_CertificateHashDataType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CertificateHashDataChainType: Any = _W_CertificateHashDataChainType
+
+
+def _w_CertificateHashDataChainType(o: Any) -> Any:
+    return _MK_CertificateHashDataChainType(
+        _w_CertificateHashDataType(o.certificate_hash_data),
+        o.certificate_type,
+        None if (v := o.child_certificate_hash_data) is None else [_w_CertificateHashDataType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CertificateHashDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    hash_algorithm: HashAlgorithmEnumType = msgspec.field(name="hashAlgorithm")
+    issuer_name_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerNameHash")
+    issuer_key_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerKeyHash")
+    serial_number: Annotated[str, Meta(max_length=40)] = msgspec.field(name="serialNumber")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CertificateHashDataType(s: Any) -> CertificateHashDataType:
+    o = _new(CertificateHashDataType)
+    o.hash_algorithm = s.hash_algorithm
+
+    o.issuer_name_hash = s.issuer_name_hash
+
+    o.issuer_key_hash = s.issuer_key_hash
+
+    o.serial_number = s.serial_number
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CertificateHashDataType: Any = _W_CertificateHashDataType
+
+
+def _w_CertificateHashDataType(o: Any) -> Any:
+    return _MK_CertificateHashDataType(
+        o.hash_algorithm,
+        o.issuer_name_hash,
+        o.issuer_key_hash,
+        o.serial_number,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CertificateStatusRequestInfoType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    certificate_hash_data: _W_CertificateHashDataType = msgspec.field(name="certificateHashData")
+    source: CertificateStatusSourceEnumType = msgspec.field(name="source")
+    urls: Annotated[list[Annotated[str, Meta(max_length=2000)]], Meta(min_length=1, max_length=5)] = (
+        msgspec.field(name="urls")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CertificateStatusRequestInfoType(s: Any) -> CertificateStatusRequestInfoType:
+    o = _new(CertificateStatusRequestInfoType)
+    o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+    o.source = s.source
+
+    o.urls = s.urls
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CertificateStatusRequestInfoType: Any = _W_CertificateStatusRequestInfoType
+
+
+def _w_CertificateStatusRequestInfoType(o: Any) -> Any:
+    return _MK_CertificateStatusRequestInfoType(
+        _w_CertificateHashDataType(o.certificate_hash_data),
+        o.source,
+        o.urls,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CertificateStatusType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_hash_data: _W_CertificateHashDataType = msgspec.field(name="certificateHashData")
+    source: CertificateStatusSourceEnumType = msgspec.field(name="source")
+    status: CertificateStatusEnumType = msgspec.field(name="status")
+    next_update: str = msgspec.field(name="nextUpdate")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CertificateStatusType(s: Any) -> CertificateStatusType:
+    o = _new(CertificateStatusType)
+    o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+    o.source = s.source
+
+    o.status = s.status
+
+    o.next_update = rt.parse_datetime(s.next_update)
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CertificateStatusType: Any = _W_CertificateStatusType
+
+
+def _w_CertificateStatusType(o: Any) -> Any:
+    return _MK_CertificateStatusType(
+        _w_CertificateHashDataType(o.certificate_hash_data),
+        o.source,
+        o.status,
+        rt.format_datetime(o.next_update),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingLimitType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_limit_source: Annotated[str, Meta(max_length=20)] = msgspec.field(name="chargingLimitSource")
+    is_local_generation: bool = msgspec.field(default=_ABSENT, name="isLocalGeneration")
+    is_grid_critical: bool = msgspec.field(default=_ABSENT, name="isGridCritical")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingLimitType(s: Any) -> ChargingLimitType:
+    o = _new(ChargingLimitType)
+    o.charging_limit_source = s.charging_limit_source
+
+    o.is_local_generation = s.is_local_generation
+    o.is_grid_critical = s.is_grid_critical
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingLimitType: Any = _W_ChargingLimitType
+
+
+def _w_ChargingLimitType(o: Any) -> Any:
+    return _MK_ChargingLimitType(
+        o.charging_limit_source,
+        o.is_local_generation,
+        o.is_grid_critical,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingNeedsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    requested_energy_transfer: EnergyTransferModeEnumType = msgspec.field(name="requestedEnergyTransfer")
+    ac_charging_parameters: _W_ACChargingParametersType = msgspec.field(
+        default=_ABSENT, name="acChargingParameters"
+    )
+    der_charging_parameters: _W_DERChargingParametersType = msgspec.field(
+        default=_ABSENT, name="derChargingParameters"
+    )
+    ev_energy_offer: _W_EVEnergyOfferType = msgspec.field(default=_ABSENT, name="evEnergyOffer")
+    dc_charging_parameters: _W_DCChargingParametersType = msgspec.field(
+        default=_ABSENT, name="dcChargingParameters"
+    )
+    v2x_charging_parameters: _W_V2XChargingParametersType = msgspec.field(
+        default=_ABSENT, name="v2xChargingParameters"
+    )
+    available_energy_transfer: Annotated[list[EnergyTransferModeEnumType], Meta(min_length=1)] = (
+        msgspec.field(default=_ABSENT, name="availableEnergyTransfer")
+    )
+    control_mode: ControlModeEnumType = msgspec.field(default=_ABSENT, name="controlMode")
+    mobility_needs_mode: MobilityNeedsModeEnumType = msgspec.field(default=_ABSENT, name="mobilityNeedsMode")
+    departure_time: str = msgspec.field(default=_ABSENT, name="departureTime")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingNeedsType(s: Any) -> ChargingNeedsType:
+    o = _new(ChargingNeedsType)
+    v = s.ac_charging_parameters
+    o.ac_charging_parameters = None if v is None else _c_ACChargingParametersType(v)
+    v = s.der_charging_parameters
+    o.der_charging_parameters = None if v is None else _c_DERChargingParametersType(v)
+    v = s.ev_energy_offer
+    o.ev_energy_offer = None if v is None else _c_EVEnergyOfferType(v)
+    o.requested_energy_transfer = s.requested_energy_transfer
+
+    v = s.dc_charging_parameters
+    o.dc_charging_parameters = None if v is None else _c_DCChargingParametersType(v)
+    v = s.v2x_charging_parameters
+    o.v2x_charging_parameters = None if v is None else _c_V2XChargingParametersType(v)
+    o.available_energy_transfer = s.available_energy_transfer
+    o.control_mode = s.control_mode
+    o.mobility_needs_mode = s.mobility_needs_mode
+    v = s.departure_time
+    o.departure_time = None if v is None else rt.parse_datetime(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingNeedsType: Any = _W_ChargingNeedsType
+
+
+def _w_ChargingNeedsType(o: Any) -> Any:
+    return _MK_ChargingNeedsType(
+        o.requested_energy_transfer,
+        None if (v := o.ac_charging_parameters) is None else _w_ACChargingParametersType(v),
+        None if (v := o.der_charging_parameters) is None else _w_DERChargingParametersType(v),
+        None if (v := o.ev_energy_offer) is None else _w_EVEnergyOfferType(v),
+        None if (v := o.dc_charging_parameters) is None else _w_DCChargingParametersType(v),
+        None if (v := o.v2x_charging_parameters) is None else _w_V2XChargingParametersType(v),
+        o.available_energy_transfer,
+        o.control_mode,
+        o.mobility_needs_mode,
+        None if (v := o.departure_time) is None else rt.format_datetime(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingPeriodType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start_period: str = msgspec.field(name="startPeriod")
+    dimensions: Annotated[list[_W_CostDimensionType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="dimensions"
+    )
+    tariff_id: Annotated[str, Meta(max_length=60)] = msgspec.field(default=_ABSENT, name="tariffId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingPeriodType(s: Any) -> ChargingPeriodType:
+    o = _new(ChargingPeriodType)
+    v = s.dimensions
+    o.dimensions = None if v is None else [_c_CostDimensionType(x) for x in v]
+    o.tariff_id = s.tariff_id
+    o.start_period = rt.parse_datetime(s.start_period)
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingPeriodType: Any = _W_ChargingPeriodType
+
+
+def _w_ChargingPeriodType(o: Any) -> Any:
+    return _MK_ChargingPeriodType(
+        rt.format_datetime(o.start_period),
+        None if (v := o.dimensions) is None else [_w_CostDimensionType(x) for x in v],
+        o.tariff_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingProfileCriterionType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    charging_profile_purpose: ChargingProfilePurposeEnumType = msgspec.field(
+        default=_ABSENT, name="chargingProfilePurpose"
+    )
+    stack_level: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="stackLevel")
+    charging_profile_id: Annotated[list[int], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="chargingProfileId"
+    )
+    charging_limit_source: Annotated[
+        list[Annotated[str, Meta(max_length=20)]], Meta(min_length=1, max_length=4)
+    ] = msgspec.field(default=_ABSENT, name="chargingLimitSource")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingProfileCriterionType(s: Any) -> ChargingProfileCriterionType:
+    o = _new(ChargingProfileCriterionType)
+    o.charging_profile_purpose = s.charging_profile_purpose
+    o.stack_level = s.stack_level
+    o.charging_profile_id = s.charging_profile_id
+    o.charging_limit_source = s.charging_limit_source
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingProfileCriterionType: Any = _W_ChargingProfileCriterionType
+
+
+def _w_ChargingProfileCriterionType(o: Any) -> Any:
+    return _MK_ChargingProfileCriterionType(
+        o.charging_profile_purpose,
+        o.stack_level,
+        o.charging_profile_id,
+        o.charging_limit_source,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingProfileType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    stack_level: Annotated[int, Meta(ge=0)] = msgspec.field(name="stackLevel")
+    charging_profile_purpose: ChargingProfilePurposeEnumType = msgspec.field(name="chargingProfilePurpose")
+    charging_profile_kind: ChargingProfileKindEnumType = msgspec.field(name="chargingProfileKind")
+    charging_schedule: Annotated[list[_W_ChargingScheduleType], Meta(min_length=1, max_length=3)] = (
+        msgspec.field(name="chargingSchedule")
+    )
+    recurrency_kind: RecurrencyKindEnumType = msgspec.field(default=_ABSENT, name="recurrencyKind")
+    valid_from: str = msgspec.field(default=_ABSENT, name="validFrom")
+    valid_to: str = msgspec.field(default=_ABSENT, name="validTo")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+    max_offline_duration: int = msgspec.field(default=_ABSENT, name="maxOfflineDuration")
+    invalid_after_offline_duration: bool = msgspec.field(default=_ABSENT, name="invalidAfterOfflineDuration")
+    dyn_update_interval: int = msgspec.field(default=_ABSENT, name="dynUpdateInterval")
+    dyn_update_time: str = msgspec.field(default=_ABSENT, name="dynUpdateTime")
+    price_schedule_signature: Annotated[str, Meta(max_length=256)] = msgspec.field(
+        default=_ABSENT, name="priceScheduleSignature"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingProfileType(s: Any) -> ChargingProfileType:
+    o = _new(ChargingProfileType)
+    o.id = s.id
+
+    o.stack_level = s.stack_level
+
+    o.charging_profile_purpose = s.charging_profile_purpose
+
+    o.charging_profile_kind = s.charging_profile_kind
+
+    o.recurrency_kind = s.recurrency_kind
+    v = s.valid_from
+    o.valid_from = None if v is None else rt.parse_datetime(v)
+    v = s.valid_to
+    o.valid_to = None if v is None else rt.parse_datetime(v)
+    o.transaction_id = s.transaction_id
+    o.max_offline_duration = s.max_offline_duration
+    o.charging_schedule = [_c_ChargingScheduleType(x) for x in s.charging_schedule]
+    o.invalid_after_offline_duration = s.invalid_after_offline_duration
+    o.dyn_update_interval = s.dyn_update_interval
+    v = s.dyn_update_time
+    o.dyn_update_time = None if v is None else rt.parse_datetime(v)
+    o.price_schedule_signature = s.price_schedule_signature
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingProfileType: Any = _W_ChargingProfileType
+
+
+def _w_ChargingProfileType(o: Any) -> Any:
+    return _MK_ChargingProfileType(
+        o.id,
+        o.stack_level,
+        o.charging_profile_purpose,
+        o.charging_profile_kind,
+        [_w_ChargingScheduleType(x) for x in o.charging_schedule],
+        o.recurrency_kind,
+        None if (v := o.valid_from) is None else rt.format_datetime(v),
+        None if (v := o.valid_to) is None else rt.format_datetime(v),
+        o.transaction_id,
+        o.max_offline_duration,
+        o.invalid_after_offline_duration,
+        o.dyn_update_interval,
+        None if (v := o.dyn_update_time) is None else rt.format_datetime(v),
+        o.price_schedule_signature,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingSchedulePeriodType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start_period: int = msgspec.field(name="startPeriod")
+    limit: int | float = msgspec.field(default=_ABSENT, name="limit")
+    limit_l2: int | float = msgspec.field(default=_ABSENT, name="limit_L2")
+    limit_l3: int | float = msgspec.field(default=_ABSENT, name="limit_L3")
+    number_phases: Annotated[int, Meta(ge=0, le=3)] = msgspec.field(default=_ABSENT, name="numberPhases")
+    phase_to_use: Annotated[int, Meta(ge=0, le=3)] = msgspec.field(default=_ABSENT, name="phaseToUse")
+    discharge_limit: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+        default=_ABSENT, name="dischargeLimit"
+    )
+    discharge_limit_l2: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+        default=_ABSENT, name="dischargeLimit_L2"
+    )
+    discharge_limit_l3: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+        default=_ABSENT, name="dischargeLimit_L3"
+    )
+    setpoint: int | float = msgspec.field(default=_ABSENT, name="setpoint")
+    setpoint_l2: int | float = msgspec.field(default=_ABSENT, name="setpoint_L2")
+    setpoint_l3: int | float = msgspec.field(default=_ABSENT, name="setpoint_L3")
+    setpoint_reactive: int | float = msgspec.field(default=_ABSENT, name="setpointReactive")
+    setpoint_reactive_l2: int | float = msgspec.field(default=_ABSENT, name="setpointReactive_L2")
+    setpoint_reactive_l3: int | float = msgspec.field(default=_ABSENT, name="setpointReactive_L3")
+    preconditioning_request: bool = msgspec.field(default=_ABSENT, name="preconditioningRequest")
+    evse_sleep: bool = msgspec.field(default=_ABSENT, name="evseSleep")
+    v2x_baseline: int | float = msgspec.field(default=_ABSENT, name="v2xBaseline")
+    operation_mode: OperationModeEnumType = msgspec.field(default=_ABSENT, name="operationMode")
+    v2x_freq_watt_curve: Annotated[list[_W_V2XFreqWattPointType], Meta(min_length=1, max_length=20)] = (
+        msgspec.field(default=_ABSENT, name="v2xFreqWattCurve")
+    )
+    v2x_signal_watt_curve: Annotated[list[_W_V2XSignalWattPointType], Meta(min_length=1, max_length=20)] = (
+        msgspec.field(default=_ABSENT, name="v2xSignalWattCurve")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingSchedulePeriodType(s: Any) -> ChargingSchedulePeriodType:
+    o = _new(ChargingSchedulePeriodType)
+    o.start_period = s.start_period
+
+    o.limit = s.limit
+    o.limit_l2 = s.limit_l2
+    o.limit_l3 = s.limit_l3
+    o.number_phases = s.number_phases
+    o.phase_to_use = s.phase_to_use
+    o.discharge_limit = s.discharge_limit
+    o.discharge_limit_l2 = s.discharge_limit_l2
+    o.discharge_limit_l3 = s.discharge_limit_l3
+    o.setpoint = s.setpoint
+    o.setpoint_l2 = s.setpoint_l2
+    o.setpoint_l3 = s.setpoint_l3
+    o.setpoint_reactive = s.setpoint_reactive
+    o.setpoint_reactive_l2 = s.setpoint_reactive_l2
+    o.setpoint_reactive_l3 = s.setpoint_reactive_l3
+    o.preconditioning_request = s.preconditioning_request
+    o.evse_sleep = s.evse_sleep
+    o.v2x_baseline = s.v2x_baseline
+    o.operation_mode = s.operation_mode
+    v = s.v2x_freq_watt_curve
+    o.v2x_freq_watt_curve = None if v is None else [_c_V2XFreqWattPointType(x) for x in v]
+    v = s.v2x_signal_watt_curve
+    o.v2x_signal_watt_curve = None if v is None else [_c_V2XSignalWattPointType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingSchedulePeriodType: Any = _W_ChargingSchedulePeriodType
+
+
+def _w_ChargingSchedulePeriodType(o: Any) -> Any:
+    return _MK_ChargingSchedulePeriodType(
+        o.start_period,
+        o.limit,
+        o.limit_l2,
+        o.limit_l3,
+        o.number_phases,
+        o.phase_to_use,
+        o.discharge_limit,
+        o.discharge_limit_l2,
+        o.discharge_limit_l3,
+        o.setpoint,
+        o.setpoint_l2,
+        o.setpoint_l3,
+        o.setpoint_reactive,
+        o.setpoint_reactive_l2,
+        o.setpoint_reactive_l3,
+        o.preconditioning_request,
+        o.evse_sleep,
+        o.v2x_baseline,
+        o.operation_mode,
+        None if (v := o.v2x_freq_watt_curve) is None else [_w_V2XFreqWattPointType(x) for x in v],
+        None if (v := o.v2x_signal_watt_curve) is None else [_w_V2XSignalWattPointType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: int = msgspec.field(name="id")
+    charging_rate_unit: ChargingRateUnitEnumType = msgspec.field(name="chargingRateUnit")
+    charging_schedule_period: Annotated[
+        list[_W_ChargingSchedulePeriodType], Meta(min_length=1, max_length=1024)
+    ] = msgspec.field(name="chargingSchedulePeriod")
+    limit_at_so_c: _W_LimitAtSoCType = msgspec.field(default=_ABSENT, name="limitAtSoC")
+    start_schedule: str = msgspec.field(default=_ABSENT, name="startSchedule")
+    duration: int = msgspec.field(default=_ABSENT, name="duration")
+    min_charging_rate: int | float = msgspec.field(default=_ABSENT, name="minChargingRate")
+    power_tolerance: int | float = msgspec.field(default=_ABSENT, name="powerTolerance")
+    signature_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="signatureId")
+    digest_value: Annotated[str, Meta(max_length=88)] = msgspec.field(default=_ABSENT, name="digestValue")
+    use_local_time: bool = msgspec.field(default=_ABSENT, name="useLocalTime")
+    randomized_delay: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="randomizedDelay")
+    sales_tariff: _W_SalesTariffType = msgspec.field(default=_ABSENT, name="salesTariff")
+    absolute_price_schedule: _W_AbsolutePriceScheduleType = msgspec.field(
+        default=_ABSENT, name="absolutePriceSchedule"
+    )
+    price_level_schedule: _W_PriceLevelScheduleType = msgspec.field(
+        default=_ABSENT, name="priceLevelSchedule"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingScheduleType(s: Any) -> ChargingScheduleType:
+    o = _new(ChargingScheduleType)
+    o.id = s.id
+
+    v = s.limit_at_so_c
+    o.limit_at_so_c = None if v is None else _c_LimitAtSoCType(v)
+    v = s.start_schedule
+    o.start_schedule = None if v is None else rt.parse_datetime(v)
+    o.duration = s.duration
+    o.charging_rate_unit = s.charging_rate_unit
+
+    o.min_charging_rate = s.min_charging_rate
+    o.power_tolerance = s.power_tolerance
+    o.signature_id = s.signature_id
+    o.digest_value = s.digest_value
+    o.use_local_time = s.use_local_time
+    o.charging_schedule_period = [_c_ChargingSchedulePeriodType(x) for x in s.charging_schedule_period]
+    o.randomized_delay = s.randomized_delay
+    v = s.sales_tariff
+    o.sales_tariff = None if v is None else _c_SalesTariffType(v)
+    v = s.absolute_price_schedule
+    o.absolute_price_schedule = None if v is None else _c_AbsolutePriceScheduleType(v)
+    v = s.price_level_schedule
+    o.price_level_schedule = None if v is None else _c_PriceLevelScheduleType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingScheduleType: Any = _W_ChargingScheduleType
+
+
+def _w_ChargingScheduleType(o: Any) -> Any:
+    return _MK_ChargingScheduleType(
+        o.id,
+        o.charging_rate_unit,
+        [_w_ChargingSchedulePeriodType(x) for x in o.charging_schedule_period],
+        None if (v := o.limit_at_so_c) is None else _w_LimitAtSoCType(v),
+        None if (v := o.start_schedule) is None else rt.format_datetime(v),
+        o.duration,
+        o.min_charging_rate,
+        o.power_tolerance,
+        o.signature_id,
+        o.digest_value,
+        o.use_local_time,
+        o.randomized_delay,
+        None if (v := o.sales_tariff) is None else _w_SalesTariffType(v),
+        None if (v := o.absolute_price_schedule) is None else _w_AbsolutePriceScheduleType(v),
+        None if (v := o.price_level_schedule) is None else _w_PriceLevelScheduleType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingScheduleUpdateType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    limit: int | float = msgspec.field(default=_ABSENT, name="limit")
+    limit_l2: int | float = msgspec.field(default=_ABSENT, name="limit_L2")
+    limit_l3: int | float = msgspec.field(default=_ABSENT, name="limit_L3")
+    discharge_limit: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+        default=_ABSENT, name="dischargeLimit"
+    )
+    discharge_limit_l2: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+        default=_ABSENT, name="dischargeLimit_L2"
+    )
+    discharge_limit_l3: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+        default=_ABSENT, name="dischargeLimit_L3"
+    )
+    setpoint: int | float = msgspec.field(default=_ABSENT, name="setpoint")
+    setpoint_l2: int | float = msgspec.field(default=_ABSENT, name="setpoint_L2")
+    setpoint_l3: int | float = msgspec.field(default=_ABSENT, name="setpoint_L3")
+    setpoint_reactive: int | float = msgspec.field(default=_ABSENT, name="setpointReactive")
+    setpoint_reactive_l2: int | float = msgspec.field(default=_ABSENT, name="setpointReactive_L2")
+    setpoint_reactive_l3: int | float = msgspec.field(default=_ABSENT, name="setpointReactive_L3")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingScheduleUpdateType(s: Any) -> ChargingScheduleUpdateType:
+    o = _new(ChargingScheduleUpdateType)
+    o.limit = s.limit
+    o.limit_l2 = s.limit_l2
+    o.limit_l3 = s.limit_l3
+    o.discharge_limit = s.discharge_limit
+    o.discharge_limit_l2 = s.discharge_limit_l2
+    o.discharge_limit_l3 = s.discharge_limit_l3
+    o.setpoint = s.setpoint
+    o.setpoint_l2 = s.setpoint_l2
+    o.setpoint_l3 = s.setpoint_l3
+    o.setpoint_reactive = s.setpoint_reactive
+    o.setpoint_reactive_l2 = s.setpoint_reactive_l2
+    o.setpoint_reactive_l3 = s.setpoint_reactive_l3
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingScheduleUpdateType: Any = _W_ChargingScheduleUpdateType
+
+
+def _w_ChargingScheduleUpdateType(o: Any) -> Any:
+    return _MK_ChargingScheduleUpdateType(
+        o.limit,
+        o.limit_l2,
+        o.limit_l3,
+        o.discharge_limit,
+        o.discharge_limit_l2,
+        o.discharge_limit_l3,
+        o.setpoint,
+        o.setpoint_l2,
+        o.setpoint_l3,
+        o.setpoint_reactive,
+        o.setpoint_reactive_l2,
+        o.setpoint_reactive_l3,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChargingStationType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    model: Annotated[str, Meta(max_length=20)] = msgspec.field(name="model")
+    vendor_name: Annotated[str, Meta(max_length=50)] = msgspec.field(name="vendorName")
+    serial_number: Annotated[str, Meta(max_length=25)] = msgspec.field(default=_ABSENT, name="serialNumber")
+    modem: _W_ModemType = msgspec.field(default=_ABSENT, name="modem")
+    firmware_version: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="firmwareVersion"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChargingStationType(s: Any) -> ChargingStationType:
+    o = _new(ChargingStationType)
+    o.serial_number = s.serial_number
+    o.model = s.model
+
+    v = s.modem
+    o.modem = None if v is None else _c_ModemType(v)
+    o.vendor_name = s.vendor_name
+
+    o.firmware_version = s.firmware_version
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChargingStationType: Any = _W_ChargingStationType
+
+
+def _w_ChargingStationType(o: Any) -> Any:
+    return _MK_ChargingStationType(
+        o.model,
+        o.vendor_name,
+        o.serial_number,
+        None if (v := o.modem) is None else _w_ModemType(v),
+        o.firmware_version,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearChargingProfileType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    charging_profile_purpose: ChargingProfilePurposeEnumType = msgspec.field(
+        default=_ABSENT, name="chargingProfilePurpose"
+    )
+    stack_level: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="stackLevel")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearChargingProfileType(s: Any) -> ClearChargingProfileType:
+    o = _new(ClearChargingProfileType)
+    o.evse_id = s.evse_id
+    o.charging_profile_purpose = s.charging_profile_purpose
+    o.stack_level = s.stack_level
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearChargingProfileType: Any = _W_ClearChargingProfileType
+
+
+def _w_ClearChargingProfileType(o: Any) -> Any:
+    return _MK_ClearChargingProfileType(
+        o.evse_id,
+        o.charging_profile_purpose,
+        o.stack_level,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearMonitoringResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ClearMonitoringStatusEnumType = msgspec.field(name="status")
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearMonitoringResultType(s: Any) -> ClearMonitoringResultType:
+    o = _new(ClearMonitoringResultType)
+    o.status = s.status
+
+    o.id = s.id
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearMonitoringResultType: Any = _W_ClearMonitoringResultType
+
+
+def _w_ClearMonitoringResultType(o: Any) -> Any:
+    return _MK_ClearMonitoringResultType(
+        o.status,
+        o.id,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearTariffsResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: TariffClearStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    tariff_id: Annotated[str, Meta(max_length=60)] = msgspec.field(default=_ABSENT, name="tariffId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearTariffsResultType(s: Any) -> ClearTariffsResultType:
+    o = _new(ClearTariffsResultType)
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.tariff_id = s.tariff_id
+    o.status = s.status
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearTariffsResultType: Any = _W_ClearTariffsResultType
+
+
+def _w_ClearTariffsResultType(o: Any) -> Any:
+    return _MK_ClearTariffsResultType(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.tariff_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ComponentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    name: Annotated[str, Meta(max_length=50)] = msgspec.field(name="name")
+    evse: _W_EVSEType = msgspec.field(default=_ABSENT, name="evse")
+    instance: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="instance")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ComponentType(s: Any) -> ComponentType:
+    o = _new(ComponentType)
+    v = s.evse
+    o.evse = None if v is None else _c_EVSEType(v)
+    o.name = s.name
+
+    o.instance = s.instance
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ComponentType: Any = _W_ComponentType
+
+
+def _w_ComponentType(o: Any) -> Any:
+    return _MK_ComponentType(
+        o.name,
+        None if (v := o.evse) is None else _w_EVSEType(v),
+        o.instance,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ComponentVariableType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(default=_ABSENT, name="variable")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ComponentVariableType(s: Any) -> ComponentVariableType:
+    o = _new(ComponentVariableType)
+    o.component = _c_ComponentType(s.component)
+    v = s.variable
+    o.variable = None if v is None else _c_VariableType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ComponentVariableType: Any = _W_ComponentVariableType
+
+
+def _w_ComponentVariableType(o: Any) -> Any:
+    return _MK_ComponentVariableType(
+        _w_ComponentType(o.component),
+        None if (v := o.variable) is None else _w_VariableType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CompositeScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    duration: int = msgspec.field(name="duration")
+    schedule_start: str = msgspec.field(name="scheduleStart")
+    charging_rate_unit: ChargingRateUnitEnumType = msgspec.field(name="chargingRateUnit")
+    charging_schedule_period: Annotated[list[_W_ChargingSchedulePeriodType], Meta(min_length=1)] = (
+        msgspec.field(name="chargingSchedulePeriod")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CompositeScheduleType(s: Any) -> CompositeScheduleType:
+    o = _new(CompositeScheduleType)
+    o.evse_id = s.evse_id
+
+    o.duration = s.duration
+
+    o.schedule_start = rt.parse_datetime(s.schedule_start)
+
+    o.charging_rate_unit = s.charging_rate_unit
+
+    o.charging_schedule_period = [_c_ChargingSchedulePeriodType(x) for x in s.charging_schedule_period]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CompositeScheduleType: Any = _W_CompositeScheduleType
+
+
+def _w_CompositeScheduleType(o: Any) -> Any:
+    return _MK_CompositeScheduleType(
+        o.evse_id,
+        o.duration,
+        rt.format_datetime(o.schedule_start),
+        o.charging_rate_unit,
+        [_w_ChargingSchedulePeriodType(x) for x in o.charging_schedule_period],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ConstantStreamDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    params: _W_PeriodicEventStreamParamsType = msgspec.field(name="params")
+    variable_monitoring_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="variableMonitoringId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ConstantStreamDataType(s: Any) -> ConstantStreamDataType:
+    o = _new(ConstantStreamDataType)
+    o.id = s.id
+
+    o.params = _c_PeriodicEventStreamParamsType(s.params)
+    o.variable_monitoring_id = s.variable_monitoring_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ConstantStreamDataType: Any = _W_ConstantStreamDataType
+
+
+def _w_ConstantStreamDataType(o: Any) -> Any:
+    return _MK_ConstantStreamDataType(
+        o.id,
+        _w_PeriodicEventStreamParamsType(o.params),
+        o.variable_monitoring_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ConsumptionCostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start_value: int | float = msgspec.field(name="startValue")
+    cost: Annotated[list[_W_CostType], Meta(min_length=1, max_length=3)] = msgspec.field(name="cost")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ConsumptionCostType(s: Any) -> ConsumptionCostType:
+    o = _new(ConsumptionCostType)
+    o.start_value = s.start_value
+
+    o.cost = [_c_CostType(x) for x in s.cost]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ConsumptionCostType: Any = _W_ConsumptionCostType
+
+
+def _w_ConsumptionCostType(o: Any) -> Any:
+    return _MK_ConsumptionCostType(
+        o.start_value,
+        [_w_CostType(x) for x in o.cost],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CostDetailsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    total_cost: _W_TotalCostType = msgspec.field(name="totalCost")
+    total_usage: _W_TotalUsageType = msgspec.field(name="totalUsage")
+    charging_periods: Annotated[list[_W_ChargingPeriodType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="chargingPeriods"
+    )
+    failure_to_calculate: bool = msgspec.field(default=_ABSENT, name="failureToCalculate")
+    failure_reason: Annotated[str, Meta(max_length=500)] = msgspec.field(
+        default=_ABSENT, name="failureReason"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CostDetailsType(s: Any) -> CostDetailsType:
+    o = _new(CostDetailsType)
+    v = s.charging_periods
+    o.charging_periods = None if v is None else [_c_ChargingPeriodType(x) for x in v]
+    o.total_cost = _c_TotalCostType(s.total_cost)
+    o.total_usage = _c_TotalUsageType(s.total_usage)
+    o.failure_to_calculate = s.failure_to_calculate
+    o.failure_reason = s.failure_reason
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CostDetailsType: Any = _W_CostDetailsType
+
+
+def _w_CostDetailsType(o: Any) -> Any:
+    return _MK_CostDetailsType(
+        _w_TotalCostType(o.total_cost),
+        _w_TotalUsageType(o.total_usage),
+        None if (v := o.charging_periods) is None else [_w_ChargingPeriodType(x) for x in v],
+        o.failure_to_calculate,
+        o.failure_reason,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CostDimensionType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    type: CostDimensionEnumType = msgspec.field(name="type")
+    volume: int | float = msgspec.field(name="volume")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CostDimensionType(s: Any) -> CostDimensionType:
+    o = _new(CostDimensionType)
+    o.type = s.type
+
+    o.volume = s.volume
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CostDimensionType: Any = _W_CostDimensionType
+
+
+def _w_CostDimensionType(o: Any) -> Any:
+    return _MK_CostDimensionType(
+        o.type,
+        o.volume,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    cost_kind: CostKindEnumType = msgspec.field(name="costKind")
+    amount: int = msgspec.field(name="amount")
+    amount_multiplier: int = msgspec.field(default=_ABSENT, name="amountMultiplier")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CostType(s: Any) -> CostType:
+    o = _new(CostType)
+    o.cost_kind = s.cost_kind
+
+    o.amount = s.amount
+
+    o.amount_multiplier = s.amount_multiplier
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CostType: Any = _W_CostType
+
+
+def _w_CostType(o: Any) -> Any:
+    return _MK_CostType(
+        o.cost_kind,
+        o.amount,
+        o.amount_multiplier,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DCChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    ev_max_current: int | float = msgspec.field(name="evMaxCurrent")
+    ev_max_voltage: int | float = msgspec.field(name="evMaxVoltage")
+    ev_max_power: int | float = msgspec.field(default=_ABSENT, name="evMaxPower")
+    ev_energy_capacity: int | float = msgspec.field(default=_ABSENT, name="evEnergyCapacity")
+    energy_amount: int | float = msgspec.field(default=_ABSENT, name="energyAmount")
+    state_of_charge: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(default=_ABSENT, name="stateOfCharge")
+    full_so_c: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(default=_ABSENT, name="fullSoC")
+    bulk_so_c: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(default=_ABSENT, name="bulkSoC")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DCChargingParametersType(s: Any) -> DCChargingParametersType:
+    o = _new(DCChargingParametersType)
+    o.ev_max_current = s.ev_max_current
+
+    o.ev_max_voltage = s.ev_max_voltage
+
+    o.ev_max_power = s.ev_max_power
+    o.ev_energy_capacity = s.ev_energy_capacity
+    o.energy_amount = s.energy_amount
+    o.state_of_charge = s.state_of_charge
+    o.full_so_c = s.full_so_c
+    o.bulk_so_c = s.bulk_so_c
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DCChargingParametersType: Any = _W_DCChargingParametersType
+
+
+def _w_DCChargingParametersType(o: Any) -> Any:
+    return _MK_DCChargingParametersType(
+        o.ev_max_current,
+        o.ev_max_voltage,
+        o.ev_max_power,
+        o.ev_energy_capacity,
+        o.energy_amount,
+        o.state_of_charge,
+        o.full_so_c,
+        o.bulk_so_c,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DERChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    ev_supported_der_control: Annotated[list[DERControlEnumType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="evSupportedDERControl"
+    )
+    ev_over_excited_max_discharge_power: int | float = msgspec.field(
+        default=_ABSENT, name="evOverExcitedMaxDischargePower"
+    )
+    ev_over_excited_power_factor: int | float = msgspec.field(
+        default=_ABSENT, name="evOverExcitedPowerFactor"
+    )
+    ev_under_excited_max_discharge_power: int | float = msgspec.field(
+        default=_ABSENT, name="evUnderExcitedMaxDischargePower"
+    )
+    ev_under_excited_power_factor: int | float = msgspec.field(
+        default=_ABSENT, name="evUnderExcitedPowerFactor"
+    )
+    max_apparent_power: int | float = msgspec.field(default=_ABSENT, name="maxApparentPower")
+    max_charge_apparent_power: int | float = msgspec.field(default=_ABSENT, name="maxChargeApparentPower")
+    max_charge_apparent_power_l2: int | float = msgspec.field(
+        default=_ABSENT, name="maxChargeApparentPower_L2"
+    )
+    max_charge_apparent_power_l3: int | float = msgspec.field(
+        default=_ABSENT, name="maxChargeApparentPower_L3"
+    )
+    max_discharge_apparent_power: int | float = msgspec.field(
+        default=_ABSENT, name="maxDischargeApparentPower"
+    )
+    max_discharge_apparent_power_l2: int | float = msgspec.field(
+        default=_ABSENT, name="maxDischargeApparentPower_L2"
+    )
+    max_discharge_apparent_power_l3: int | float = msgspec.field(
+        default=_ABSENT, name="maxDischargeApparentPower_L3"
+    )
+    max_charge_reactive_power: int | float = msgspec.field(default=_ABSENT, name="maxChargeReactivePower")
+    max_charge_reactive_power_l2: int | float = msgspec.field(
+        default=_ABSENT, name="maxChargeReactivePower_L2"
+    )
+    max_charge_reactive_power_l3: int | float = msgspec.field(
+        default=_ABSENT, name="maxChargeReactivePower_L3"
+    )
+    min_charge_reactive_power: int | float = msgspec.field(default=_ABSENT, name="minChargeReactivePower")
+    min_charge_reactive_power_l2: int | float = msgspec.field(
+        default=_ABSENT, name="minChargeReactivePower_L2"
+    )
+    min_charge_reactive_power_l3: int | float = msgspec.field(
+        default=_ABSENT, name="minChargeReactivePower_L3"
+    )
+    max_discharge_reactive_power: int | float = msgspec.field(
+        default=_ABSENT, name="maxDischargeReactivePower"
+    )
+    max_discharge_reactive_power_l2: int | float = msgspec.field(
+        default=_ABSENT, name="maxDischargeReactivePower_L2"
+    )
+    max_discharge_reactive_power_l3: int | float = msgspec.field(
+        default=_ABSENT, name="maxDischargeReactivePower_L3"
+    )
+    min_discharge_reactive_power: int | float = msgspec.field(
+        default=_ABSENT, name="minDischargeReactivePower"
+    )
+    min_discharge_reactive_power_l2: int | float = msgspec.field(
+        default=_ABSENT, name="minDischargeReactivePower_L2"
+    )
+    min_discharge_reactive_power_l3: int | float = msgspec.field(
+        default=_ABSENT, name="minDischargeReactivePower_L3"
+    )
+    nominal_voltage: int | float = msgspec.field(default=_ABSENT, name="nominalVoltage")
+    nominal_voltage_offset: int | float = msgspec.field(default=_ABSENT, name="nominalVoltageOffset")
+    max_nominal_voltage: int | float = msgspec.field(default=_ABSENT, name="maxNominalVoltage")
+    min_nominal_voltage: int | float = msgspec.field(default=_ABSENT, name="minNominalVoltage")
+    ev_inverter_manufacturer: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="evInverterManufacturer"
+    )
+    ev_inverter_model: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="evInverterModel"
+    )
+    ev_inverter_serial_number: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="evInverterSerialNumber"
+    )
+    ev_inverter_sw_version: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="evInverterSwVersion"
+    )
+    ev_inverter_hw_version: Annotated[str, Meta(max_length=50)] = msgspec.field(
+        default=_ABSENT, name="evInverterHwVersion"
+    )
+    ev_islanding_detection_method: Annotated[list[IslandingDetectionEnumType], Meta(min_length=1)] = (
+        msgspec.field(default=_ABSENT, name="evIslandingDetectionMethod")
+    )
+    ev_islanding_trip_time: int | float = msgspec.field(default=_ABSENT, name="evIslandingTripTime")
+    ev_maximum_level1dc_injection: int | float = msgspec.field(
+        default=_ABSENT, name="evMaximumLevel1DCInjection"
+    )
+    ev_duration_level1dc_injection: int | float = msgspec.field(
+        default=_ABSENT, name="evDurationLevel1DCInjection"
+    )
+    ev_maximum_level2dc_injection: int | float = msgspec.field(
+        default=_ABSENT, name="evMaximumLevel2DCInjection"
+    )
+    ev_duration_level2dc_injection: int | float = msgspec.field(
+        default=_ABSENT, name="evDurationLevel2DCInjection"
+    )
+    ev_reactive_susceptance: int | float = msgspec.field(default=_ABSENT, name="evReactiveSusceptance")
+    ev_session_total_discharge_energy_available: int | float = msgspec.field(
+        default=_ABSENT, name="evSessionTotalDischargeEnergyAvailable"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DERChargingParametersType(s: Any) -> DERChargingParametersType:
+    o = _new(DERChargingParametersType)
+    o.ev_supported_der_control = s.ev_supported_der_control
+    o.ev_over_excited_max_discharge_power = s.ev_over_excited_max_discharge_power
+    o.ev_over_excited_power_factor = s.ev_over_excited_power_factor
+    o.ev_under_excited_max_discharge_power = s.ev_under_excited_max_discharge_power
+    o.ev_under_excited_power_factor = s.ev_under_excited_power_factor
+    o.max_apparent_power = s.max_apparent_power
+    o.max_charge_apparent_power = s.max_charge_apparent_power
+    o.max_charge_apparent_power_l2 = s.max_charge_apparent_power_l2
+    o.max_charge_apparent_power_l3 = s.max_charge_apparent_power_l3
+    o.max_discharge_apparent_power = s.max_discharge_apparent_power
+    o.max_discharge_apparent_power_l2 = s.max_discharge_apparent_power_l2
+    o.max_discharge_apparent_power_l3 = s.max_discharge_apparent_power_l3
+    o.max_charge_reactive_power = s.max_charge_reactive_power
+    o.max_charge_reactive_power_l2 = s.max_charge_reactive_power_l2
+    o.max_charge_reactive_power_l3 = s.max_charge_reactive_power_l3
+    o.min_charge_reactive_power = s.min_charge_reactive_power
+    o.min_charge_reactive_power_l2 = s.min_charge_reactive_power_l2
+    o.min_charge_reactive_power_l3 = s.min_charge_reactive_power_l3
+    o.max_discharge_reactive_power = s.max_discharge_reactive_power
+    o.max_discharge_reactive_power_l2 = s.max_discharge_reactive_power_l2
+    o.max_discharge_reactive_power_l3 = s.max_discharge_reactive_power_l3
+    o.min_discharge_reactive_power = s.min_discharge_reactive_power
+    o.min_discharge_reactive_power_l2 = s.min_discharge_reactive_power_l2
+    o.min_discharge_reactive_power_l3 = s.min_discharge_reactive_power_l3
+    o.nominal_voltage = s.nominal_voltage
+    o.nominal_voltage_offset = s.nominal_voltage_offset
+    o.max_nominal_voltage = s.max_nominal_voltage
+    o.min_nominal_voltage = s.min_nominal_voltage
+    o.ev_inverter_manufacturer = s.ev_inverter_manufacturer
+    o.ev_inverter_model = s.ev_inverter_model
+    o.ev_inverter_serial_number = s.ev_inverter_serial_number
+    o.ev_inverter_sw_version = s.ev_inverter_sw_version
+    o.ev_inverter_hw_version = s.ev_inverter_hw_version
+    o.ev_islanding_detection_method = s.ev_islanding_detection_method
+    o.ev_islanding_trip_time = s.ev_islanding_trip_time
+    o.ev_maximum_level1dc_injection = s.ev_maximum_level1dc_injection
+    o.ev_duration_level1dc_injection = s.ev_duration_level1dc_injection
+    o.ev_maximum_level2dc_injection = s.ev_maximum_level2dc_injection
+    o.ev_duration_level2dc_injection = s.ev_duration_level2dc_injection
+    o.ev_reactive_susceptance = s.ev_reactive_susceptance
+    o.ev_session_total_discharge_energy_available = s.ev_session_total_discharge_energy_available
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DERChargingParametersType: Any = _W_DERChargingParametersType
+
+
+def _w_DERChargingParametersType(o: Any) -> Any:
+    return _MK_DERChargingParametersType(
+        o.ev_supported_der_control,
+        o.ev_over_excited_max_discharge_power,
+        o.ev_over_excited_power_factor,
+        o.ev_under_excited_max_discharge_power,
+        o.ev_under_excited_power_factor,
+        o.max_apparent_power,
+        o.max_charge_apparent_power,
+        o.max_charge_apparent_power_l2,
+        o.max_charge_apparent_power_l3,
+        o.max_discharge_apparent_power,
+        o.max_discharge_apparent_power_l2,
+        o.max_discharge_apparent_power_l3,
+        o.max_charge_reactive_power,
+        o.max_charge_reactive_power_l2,
+        o.max_charge_reactive_power_l3,
+        o.min_charge_reactive_power,
+        o.min_charge_reactive_power_l2,
+        o.min_charge_reactive_power_l3,
+        o.max_discharge_reactive_power,
+        o.max_discharge_reactive_power_l2,
+        o.max_discharge_reactive_power_l3,
+        o.min_discharge_reactive_power,
+        o.min_discharge_reactive_power_l2,
+        o.min_discharge_reactive_power_l3,
+        o.nominal_voltage,
+        o.nominal_voltage_offset,
+        o.max_nominal_voltage,
+        o.min_nominal_voltage,
+        o.ev_inverter_manufacturer,
+        o.ev_inverter_model,
+        o.ev_inverter_serial_number,
+        o.ev_inverter_sw_version,
+        o.ev_inverter_hw_version,
+        o.ev_islanding_detection_method,
+        o.ev_islanding_trip_time,
+        o.ev_maximum_level1dc_injection,
+        o.ev_duration_level1dc_injection,
+        o.ev_maximum_level2dc_injection,
+        o.ev_duration_level2dc_injection,
+        o.ev_reactive_susceptance,
+        o.ev_session_total_discharge_energy_available,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DERCurveGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    curve: _W_DERCurveType = msgspec.field(name="curve")
+    id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="id")
+    curve_type: DERControlEnumType = msgspec.field(name="curveType")
+    is_default: bool = msgspec.field(name="isDefault")
+    is_superseded: bool = msgspec.field(name="isSuperseded")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DERCurveGetType(s: Any) -> DERCurveGetType:
+    o = _new(DERCurveGetType)
+    o.curve = _c_DERCurveType(s.curve)
+    o.id = s.id
+
+    o.curve_type = s.curve_type
+
+    o.is_default = s.is_default
+
+    o.is_superseded = s.is_superseded
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DERCurveGetType: Any = _W_DERCurveGetType
+
+
+def _w_DERCurveGetType(o: Any) -> Any:
+    return _MK_DERCurveGetType(
+        _w_DERCurveType(o.curve),
+        o.id,
+        o.curve_type,
+        o.is_default,
+        o.is_superseded,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DERCurvePointsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    x: int | float = msgspec.field(name="x")
+    y: int | float = msgspec.field(name="y")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DERCurvePointsType(s: Any) -> DERCurvePointsType:
+    o = _new(DERCurvePointsType)
+    o.x = s.x
+
+    o.y = s.y
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DERCurvePointsType: Any = _W_DERCurvePointsType
+
+
+def _w_DERCurvePointsType(o: Any) -> Any:
+    return _MK_DERCurvePointsType(
+        o.x,
+        o.y,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DERCurveType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    curve_data: Annotated[list[_W_DERCurvePointsType], Meta(min_length=1, max_length=10)] = msgspec.field(
+        name="curveData"
+    )
+    priority: Annotated[int, Meta(ge=0)] = msgspec.field(name="priority")
+    y_unit: DERUnitEnumType = msgspec.field(name="yUnit")
+    hysteresis: _W_HysteresisType = msgspec.field(default=_ABSENT, name="hysteresis")
+    reactive_power_params: _W_ReactivePowerParamsType = msgspec.field(
+        default=_ABSENT, name="reactivePowerParams"
+    )
+    voltage_params: _W_VoltageParamsType = msgspec.field(default=_ABSENT, name="voltageParams")
+    response_time: int | float = msgspec.field(default=_ABSENT, name="responseTime")
+    start_time: str = msgspec.field(default=_ABSENT, name="startTime")
+    duration: int | float = msgspec.field(default=_ABSENT, name="duration")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DERCurveType(s: Any) -> DERCurveType:
+    o = _new(DERCurveType)
+    o.curve_data = [_c_DERCurvePointsType(x) for x in s.curve_data]
+    v = s.hysteresis
+    o.hysteresis = None if v is None else _c_HysteresisType(v)
+    o.priority = s.priority
+
+    v = s.reactive_power_params
+    o.reactive_power_params = None if v is None else _c_ReactivePowerParamsType(v)
+    v = s.voltage_params
+    o.voltage_params = None if v is None else _c_VoltageParamsType(v)
+    o.y_unit = s.y_unit
+
+    o.response_time = s.response_time
+    v = s.start_time
+    o.start_time = None if v is None else rt.parse_datetime(v)
+    o.duration = s.duration
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DERCurveType: Any = _W_DERCurveType
+
+
+def _w_DERCurveType(o: Any) -> Any:
+    return _MK_DERCurveType(
+        [_w_DERCurvePointsType(x) for x in o.curve_data],
+        o.priority,
+        o.y_unit,
+        None if (v := o.hysteresis) is None else _w_HysteresisType(v),
+        None if (v := o.reactive_power_params) is None else _w_ReactivePowerParamsType(v),
+        None if (v := o.voltage_params) is None else _w_VoltageParamsType(v),
+        o.response_time,
+        None if (v := o.start_time) is None else rt.format_datetime(v),
+        o.duration,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EVAbsolutePriceScheduleEntryType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    duration: int = msgspec.field(name="duration")
+    ev_price_rule: Annotated[list[_W_EVPriceRuleType], Meta(min_length=1, max_length=8)] = msgspec.field(
+        name="evPriceRule"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EVAbsolutePriceScheduleEntryType(s: Any) -> EVAbsolutePriceScheduleEntryType:
+    o = _new(EVAbsolutePriceScheduleEntryType)
+    o.duration = s.duration
+
+    o.ev_price_rule = [_c_EVPriceRuleType(x) for x in s.ev_price_rule]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EVAbsolutePriceScheduleEntryType: Any = _W_EVAbsolutePriceScheduleEntryType
+
+
+def _w_EVAbsolutePriceScheduleEntryType(o: Any) -> Any:
+    return _MK_EVAbsolutePriceScheduleEntryType(
+        o.duration,
+        [_w_EVPriceRuleType(x) for x in o.ev_price_rule],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EVAbsolutePriceScheduleType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    time_anchor: str = msgspec.field(name="timeAnchor")
+    currency: Annotated[str, Meta(max_length=3)] = msgspec.field(name="currency")
+    ev_absolute_price_schedule_entries: Annotated[
+        list[_W_EVAbsolutePriceScheduleEntryType], Meta(min_length=1, max_length=1024)
+    ] = msgspec.field(name="evAbsolutePriceScheduleEntries")
+    price_algorithm: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="priceAlgorithm")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EVAbsolutePriceScheduleType(s: Any) -> EVAbsolutePriceScheduleType:
+    o = _new(EVAbsolutePriceScheduleType)
+    o.time_anchor = rt.parse_datetime(s.time_anchor)
+
+    o.currency = s.currency
+
+    o.ev_absolute_price_schedule_entries = [
+        _c_EVAbsolutePriceScheduleEntryType(x) for x in s.ev_absolute_price_schedule_entries
+    ]
+    o.price_algorithm = s.price_algorithm
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EVAbsolutePriceScheduleType: Any = _W_EVAbsolutePriceScheduleType
+
+
+def _w_EVAbsolutePriceScheduleType(o: Any) -> Any:
+    return _MK_EVAbsolutePriceScheduleType(
+        rt.format_datetime(o.time_anchor),
+        o.currency,
+        [_w_EVAbsolutePriceScheduleEntryType(x) for x in o.ev_absolute_price_schedule_entries],
+        o.price_algorithm,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EVEnergyOfferType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    ev_power_schedule: _W_EVPowerScheduleType = msgspec.field(name="evPowerSchedule")
+    ev_absolute_price_schedule: _W_EVAbsolutePriceScheduleType = msgspec.field(
+        default=_ABSENT, name="evAbsolutePriceSchedule"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EVEnergyOfferType(s: Any) -> EVEnergyOfferType:
+    o = _new(EVEnergyOfferType)
+    v = s.ev_absolute_price_schedule
+    o.ev_absolute_price_schedule = None if v is None else _c_EVAbsolutePriceScheduleType(v)
+    o.ev_power_schedule = _c_EVPowerScheduleType(s.ev_power_schedule)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EVEnergyOfferType: Any = _W_EVEnergyOfferType
+
+
+def _w_EVEnergyOfferType(o: Any) -> Any:
+    return _MK_EVEnergyOfferType(
+        _w_EVPowerScheduleType(o.ev_power_schedule),
+        None if (v := o.ev_absolute_price_schedule) is None else _w_EVAbsolutePriceScheduleType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EVPowerScheduleEntryType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    duration: int = msgspec.field(name="duration")
+    power: int | float = msgspec.field(name="power")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EVPowerScheduleEntryType(s: Any) -> EVPowerScheduleEntryType:
+    o = _new(EVPowerScheduleEntryType)
+    o.duration = s.duration
+
+    o.power = s.power
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EVPowerScheduleEntryType: Any = _W_EVPowerScheduleEntryType
+
+
+def _w_EVPowerScheduleEntryType(o: Any) -> Any:
+    return _MK_EVPowerScheduleEntryType(
+        o.duration,
+        o.power,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EVPowerScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    ev_power_schedule_entries: Annotated[
+        list[_W_EVPowerScheduleEntryType], Meta(min_length=1, max_length=1024)
+    ] = msgspec.field(name="evPowerScheduleEntries")
+    time_anchor: str = msgspec.field(name="timeAnchor")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EVPowerScheduleType(s: Any) -> EVPowerScheduleType:
+    o = _new(EVPowerScheduleType)
+    o.ev_power_schedule_entries = [_c_EVPowerScheduleEntryType(x) for x in s.ev_power_schedule_entries]
+    o.time_anchor = rt.parse_datetime(s.time_anchor)
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EVPowerScheduleType: Any = _W_EVPowerScheduleType
+
+
+def _w_EVPowerScheduleType(o: Any) -> Any:
+    return _MK_EVPowerScheduleType(
+        [_w_EVPowerScheduleEntryType(x) for x in o.ev_power_schedule_entries],
+        rt.format_datetime(o.time_anchor),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EVPriceRuleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    energy_fee: int | float = msgspec.field(name="energyFee")
+    power_range_start: int | float = msgspec.field(name="powerRangeStart")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EVPriceRuleType(s: Any) -> EVPriceRuleType:
+    o = _new(EVPriceRuleType)
+    o.energy_fee = s.energy_fee
+
+    o.power_range_start = s.power_range_start
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EVPriceRuleType: Any = _W_EVPriceRuleType
+
+
+def _w_EVPriceRuleType(o: Any) -> Any:
+    return _MK_EVPriceRuleType(
+        o.energy_fee,
+        o.power_range_start,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EVSEType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    connector_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="connectorId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EVSEType(s: Any) -> EVSEType:
+    o = _new(EVSEType)
+    o.id = s.id
+
+    o.connector_id = s.connector_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EVSEType: Any = _W_EVSEType
+
+
+def _w_EVSEType(o: Any) -> Any:
+    return _MK_EVSEType(
+        o.id,
+        o.connector_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EnterServiceGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    enter_service: _W_EnterServiceType = msgspec.field(name="enterService")
+    id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EnterServiceGetType(s: Any) -> EnterServiceGetType:
+    o = _new(EnterServiceGetType)
+    o.enter_service = _c_EnterServiceType(s.enter_service)
+    o.id = s.id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EnterServiceGetType: Any = _W_EnterServiceGetType
+
+
+def _w_EnterServiceGetType(o: Any) -> Any:
+    return _MK_EnterServiceGetType(
+        _w_EnterServiceType(o.enter_service),
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EnterServiceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    priority: Annotated[int, Meta(ge=0)] = msgspec.field(name="priority")
+    high_voltage: int | float = msgspec.field(name="highVoltage")
+    low_voltage: int | float = msgspec.field(name="lowVoltage")
+    high_freq: int | float = msgspec.field(name="highFreq")
+    low_freq: int | float = msgspec.field(name="lowFreq")
+    delay: int | float = msgspec.field(default=_ABSENT, name="delay")
+    random_delay: int | float = msgspec.field(default=_ABSENT, name="randomDelay")
+    ramp_rate: int | float = msgspec.field(default=_ABSENT, name="rampRate")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EnterServiceType(s: Any) -> EnterServiceType:
+    o = _new(EnterServiceType)
+    o.priority = s.priority
+
+    o.high_voltage = s.high_voltage
+
+    o.low_voltage = s.low_voltage
+
+    o.high_freq = s.high_freq
+
+    o.low_freq = s.low_freq
+
+    o.delay = s.delay
+    o.random_delay = s.random_delay
+    o.ramp_rate = s.ramp_rate
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EnterServiceType: Any = _W_EnterServiceType
+
+
+def _w_EnterServiceType(o: Any) -> Any:
+    return _MK_EnterServiceType(
+        o.priority,
+        o.high_voltage,
+        o.low_voltage,
+        o.high_freq,
+        o.low_freq,
+        o.delay,
+        o.random_delay,
+        o.ramp_rate,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_EventDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    event_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="eventId")
+    timestamp: str = msgspec.field(name="timestamp")
+    trigger: EventTriggerEnumType = msgspec.field(name="trigger")
+    actual_value: Annotated[str, Meta(max_length=2500)] = msgspec.field(name="actualValue")
+    component: _W_ComponentType = msgspec.field(name="component")
+    event_notification_type: EventNotificationEnumType = msgspec.field(name="eventNotificationType")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    cause: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="cause")
+    tech_code: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="techCode")
+    tech_info: Annotated[str, Meta(max_length=500)] = msgspec.field(default=_ABSENT, name="techInfo")
+    cleared: bool = msgspec.field(default=_ABSENT, name="cleared")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+    variable_monitoring_id: Annotated[int, Meta(ge=0)] = msgspec.field(
+        default=_ABSENT, name="variableMonitoringId"
+    )
+    severity: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="severity")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_EventDataType(s: Any) -> EventDataType:
+    o = _new(EventDataType)
+    o.event_id = s.event_id
+
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.trigger = s.trigger
+
+    o.cause = s.cause
+    o.actual_value = s.actual_value
+
+    o.tech_code = s.tech_code
+    o.tech_info = s.tech_info
+    o.cleared = s.cleared
+    o.transaction_id = s.transaction_id
+    o.component = _c_ComponentType(s.component)
+    o.variable_monitoring_id = s.variable_monitoring_id
+    o.event_notification_type = s.event_notification_type
+
+    o.variable = _c_VariableType(s.variable)
+    o.severity = s.severity
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_EventDataType: Any = _W_EventDataType
+
+
+def _w_EventDataType(o: Any) -> Any:
+    return _MK_EventDataType(
+        o.event_id,
+        rt.format_datetime(o.timestamp),
+        o.trigger,
+        o.actual_value,
+        _w_ComponentType(o.component),
+        o.event_notification_type,
+        _w_VariableType(o.variable),
+        o.cause,
+        o.tech_code,
+        o.tech_info,
+        o.cleared,
+        o.transaction_id,
+        o.variable_monitoring_id,
+        o.severity,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FirmwareType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    location: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="location")
+    retrieve_date_time: str = msgspec.field(name="retrieveDateTime")
+    install_date_time: str = msgspec.field(default=_ABSENT, name="installDateTime")
+    signing_certificate: Annotated[str, Meta(max_length=5500)] = msgspec.field(
+        default=_ABSENT, name="signingCertificate"
+    )
+    signature: Annotated[str, Meta(max_length=800)] = msgspec.field(default=_ABSENT, name="signature")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FirmwareType(s: Any) -> FirmwareType:
+    o = _new(FirmwareType)
+    o.location = s.location
+
+    o.retrieve_date_time = rt.parse_datetime(s.retrieve_date_time)
+
+    v = s.install_date_time
+    o.install_date_time = None if v is None else rt.parse_datetime(v)
+    o.signing_certificate = s.signing_certificate
+    o.signature = s.signature
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FirmwareType: Any = _W_FirmwareType
+
+
+def _w_FirmwareType(o: Any) -> Any:
+    return _MK_FirmwareType(
+        o.location,
+        rt.format_datetime(o.retrieve_date_time),
+        None if (v := o.install_date_time) is None else rt.format_datetime(v),
+        o.signing_certificate,
+        o.signature,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FixedPFGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    fixed_pf: _W_FixedPFType = msgspec.field(name="fixedPF")
+    id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="id")
+    is_default: bool = msgspec.field(name="isDefault")
+    is_superseded: bool = msgspec.field(name="isSuperseded")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FixedPFGetType(s: Any) -> FixedPFGetType:
+    o = _new(FixedPFGetType)
+    o.fixed_pf = _c_FixedPFType(s.fixed_pf)
+    o.id = s.id
+
+    o.is_default = s.is_default
+
+    o.is_superseded = s.is_superseded
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FixedPFGetType: Any = _W_FixedPFGetType
+
+
+def _w_FixedPFGetType(o: Any) -> Any:
+    return _MK_FixedPFGetType(
+        _w_FixedPFType(o.fixed_pf),
+        o.id,
+        o.is_default,
+        o.is_superseded,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FixedPFType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    priority: Annotated[int, Meta(ge=0)] = msgspec.field(name="priority")
+    displacement: int | float = msgspec.field(name="displacement")
+    excitation: bool = msgspec.field(name="excitation")
+    start_time: str = msgspec.field(default=_ABSENT, name="startTime")
+    duration: int | float = msgspec.field(default=_ABSENT, name="duration")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FixedPFType(s: Any) -> FixedPFType:
+    o = _new(FixedPFType)
+    o.priority = s.priority
+
+    o.displacement = s.displacement
+
+    o.excitation = s.excitation
+
+    v = s.start_time
+    o.start_time = None if v is None else rt.parse_datetime(v)
+    o.duration = s.duration
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FixedPFType: Any = _W_FixedPFType
+
+
+def _w_FixedPFType(o: Any) -> Any:
+    return _MK_FixedPFType(
+        o.priority,
+        o.displacement,
+        o.excitation,
+        None if (v := o.start_time) is None else rt.format_datetime(v),
+        o.duration,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FixedVarGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    fixed_var: _W_FixedVarType = msgspec.field(name="fixedVar")
+    id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="id")
+    is_default: bool = msgspec.field(name="isDefault")
+    is_superseded: bool = msgspec.field(name="isSuperseded")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FixedVarGetType(s: Any) -> FixedVarGetType:
+    o = _new(FixedVarGetType)
+    o.fixed_var = _c_FixedVarType(s.fixed_var)
+    o.id = s.id
+
+    o.is_default = s.is_default
+
+    o.is_superseded = s.is_superseded
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FixedVarGetType: Any = _W_FixedVarGetType
+
+
+def _w_FixedVarGetType(o: Any) -> Any:
+    return _MK_FixedVarGetType(
+        _w_FixedVarType(o.fixed_var),
+        o.id,
+        o.is_default,
+        o.is_superseded,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FixedVarType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    priority: Annotated[int, Meta(ge=0)] = msgspec.field(name="priority")
+    setpoint: int | float = msgspec.field(name="setpoint")
+    unit: DERUnitEnumType = msgspec.field(name="unit")
+    start_time: str = msgspec.field(default=_ABSENT, name="startTime")
+    duration: int | float = msgspec.field(default=_ABSENT, name="duration")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FixedVarType(s: Any) -> FixedVarType:
+    o = _new(FixedVarType)
+    o.priority = s.priority
+
+    o.setpoint = s.setpoint
+
+    o.unit = s.unit
+
+    v = s.start_time
+    o.start_time = None if v is None else rt.parse_datetime(v)
+    o.duration = s.duration
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FixedVarType: Any = _W_FixedVarType
+
+
+def _w_FixedVarType(o: Any) -> Any:
+    return _MK_FixedVarType(
+        o.priority,
+        o.setpoint,
+        o.unit,
+        None if (v := o.start_time) is None else rt.format_datetime(v),
+        o.duration,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FreqDroopGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    freq_droop: _W_FreqDroopType = msgspec.field(name="freqDroop")
+    id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="id")
+    is_default: bool = msgspec.field(name="isDefault")
+    is_superseded: bool = msgspec.field(name="isSuperseded")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FreqDroopGetType(s: Any) -> FreqDroopGetType:
+    o = _new(FreqDroopGetType)
+    o.freq_droop = _c_FreqDroopType(s.freq_droop)
+    o.id = s.id
+
+    o.is_default = s.is_default
+
+    o.is_superseded = s.is_superseded
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FreqDroopGetType: Any = _W_FreqDroopGetType
+
+
+def _w_FreqDroopGetType(o: Any) -> Any:
+    return _MK_FreqDroopGetType(
+        _w_FreqDroopType(o.freq_droop),
+        o.id,
+        o.is_default,
+        o.is_superseded,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FreqDroopType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    priority: Annotated[int, Meta(ge=0)] = msgspec.field(name="priority")
+    over_freq: int | float = msgspec.field(name="overFreq")
+    under_freq: int | float = msgspec.field(name="underFreq")
+    over_droop: int | float = msgspec.field(name="overDroop")
+    under_droop: int | float = msgspec.field(name="underDroop")
+    response_time: int | float = msgspec.field(name="responseTime")
+    start_time: str = msgspec.field(default=_ABSENT, name="startTime")
+    duration: int | float = msgspec.field(default=_ABSENT, name="duration")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FreqDroopType(s: Any) -> FreqDroopType:
+    o = _new(FreqDroopType)
+    o.priority = s.priority
+
+    o.over_freq = s.over_freq
+
+    o.under_freq = s.under_freq
+
+    o.over_droop = s.over_droop
+
+    o.under_droop = s.under_droop
+
+    o.response_time = s.response_time
+
+    v = s.start_time
+    o.start_time = None if v is None else rt.parse_datetime(v)
+    o.duration = s.duration
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FreqDroopType: Any = _W_FreqDroopType
+
+
+def _w_FreqDroopType(o: Any) -> Any:
+    return _MK_FreqDroopType(
+        o.priority,
+        o.over_freq,
+        o.under_freq,
+        o.over_droop,
+        o.under_droop,
+        o.response_time,
+        None if (v := o.start_time) is None else rt.format_datetime(v),
+        o.duration,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetVariableDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    attribute_type: AttributeEnumType = msgspec.field(default=_ABSENT, name="attributeType")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetVariableDataType(s: Any) -> GetVariableDataType:
+    o = _new(GetVariableDataType)
+    o.attribute_type = s.attribute_type
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetVariableDataType: Any = _W_GetVariableDataType
+
+
+def _w_GetVariableDataType(o: Any) -> Any:
+    return _MK_GetVariableDataType(
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        o.attribute_type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetVariableResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    attribute_status: GetVariableStatusEnumType = msgspec.field(name="attributeStatus")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    attribute_status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="attributeStatusInfo")
+    attribute_type: AttributeEnumType = msgspec.field(default=_ABSENT, name="attributeType")
+    attribute_value: Annotated[str, Meta(max_length=2500)] = msgspec.field(
+        default=_ABSENT, name="attributeValue"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetVariableResultType(s: Any) -> GetVariableResultType:
+    o = _new(GetVariableResultType)
+    o.attribute_status = s.attribute_status
+
+    v = s.attribute_status_info
+    o.attribute_status_info = None if v is None else _c_StatusInfoType(v)
+    o.attribute_type = s.attribute_type
+    o.attribute_value = s.attribute_value
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetVariableResultType: Any = _W_GetVariableResultType
+
+
+def _w_GetVariableResultType(o: Any) -> Any:
+    return _MK_GetVariableResultType(
+        o.attribute_status,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        None if (v := o.attribute_status_info) is None else _w_StatusInfoType(v),
+        o.attribute_type,
+        o.attribute_value,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GradientGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    gradient: _W_GradientType = msgspec.field(name="gradient")
+    id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GradientGetType(s: Any) -> GradientGetType:
+    o = _new(GradientGetType)
+    o.gradient = _c_GradientType(s.gradient)
+    o.id = s.id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GradientGetType: Any = _W_GradientGetType
+
+
+def _w_GradientGetType(o: Any) -> Any:
+    return _MK_GradientGetType(
+        _w_GradientType(o.gradient),
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GradientType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    priority: Annotated[int, Meta(ge=0)] = msgspec.field(name="priority")
+    gradient: int | float = msgspec.field(name="gradient")
+    soft_gradient: int | float = msgspec.field(name="softGradient")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GradientType(s: Any) -> GradientType:
+    o = _new(GradientType)
+    o.priority = s.priority
+
+    o.gradient = s.gradient
+
+    o.soft_gradient = s.soft_gradient
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GradientType: Any = _W_GradientType
+
+
+def _w_GradientType(o: Any) -> Any:
+    return _MK_GradientType(
+        o.priority,
+        o.gradient,
+        o.soft_gradient,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_HysteresisType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    hysteresis_high: int | float = msgspec.field(default=_ABSENT, name="hysteresisHigh")
+    hysteresis_low: int | float = msgspec.field(default=_ABSENT, name="hysteresisLow")
+    hysteresis_delay: int | float = msgspec.field(default=_ABSENT, name="hysteresisDelay")
+    hysteresis_gradient: int | float = msgspec.field(default=_ABSENT, name="hysteresisGradient")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_HysteresisType(s: Any) -> HysteresisType:
+    o = _new(HysteresisType)
+    o.hysteresis_high = s.hysteresis_high
+    o.hysteresis_low = s.hysteresis_low
+    o.hysteresis_delay = s.hysteresis_delay
+    o.hysteresis_gradient = s.hysteresis_gradient
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_HysteresisType: Any = _W_HysteresisType
+
+
+def _w_HysteresisType(o: Any) -> Any:
+    return _MK_HysteresisType(
+        o.hysteresis_high,
+        o.hysteresis_low,
+        o.hysteresis_delay,
+        o.hysteresis_gradient,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_IdTokenInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: AuthorizationStatusEnumType = msgspec.field(name="status")
+    cache_expiry_date_time: str = msgspec.field(default=_ABSENT, name="cacheExpiryDateTime")
+    charging_priority: int = msgspec.field(default=_ABSENT, name="chargingPriority")
+    group_id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="groupIdToken")
+    language1: Annotated[str, Meta(max_length=8)] = msgspec.field(default=_ABSENT, name="language1")
+    language2: Annotated[str, Meta(max_length=8)] = msgspec.field(default=_ABSENT, name="language2")
+    evse_id: Annotated[list[Annotated[int, Meta(ge=0)]], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="evseId"
+    )
+    personal_message: _W_MessageContentType = msgspec.field(default=_ABSENT, name="personalMessage")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_IdTokenInfoType(s: Any) -> IdTokenInfoType:
+    o = _new(IdTokenInfoType)
+    o.status = s.status
+
+    v = s.cache_expiry_date_time
+    o.cache_expiry_date_time = None if v is None else rt.parse_datetime(v)
+    o.charging_priority = s.charging_priority
+    v = s.group_id_token
+    o.group_id_token = None if v is None else _c_IdTokenType(v)
+    o.language1 = s.language1
+    o.language2 = s.language2
+    o.evse_id = s.evse_id
+    v = s.personal_message
+    o.personal_message = None if v is None else _c_MessageContentType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_IdTokenInfoType: Any = _W_IdTokenInfoType
+
+
+def _w_IdTokenInfoType(o: Any) -> Any:
+    return _MK_IdTokenInfoType(
+        o.status,
+        None if (v := o.cache_expiry_date_time) is None else rt.format_datetime(v),
+        o.charging_priority,
+        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
+        o.language1,
+        o.language2,
+        o.evse_id,
+        None if (v := o.personal_message) is None else _w_MessageContentType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_IdTokenType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token: Annotated[str, Meta(max_length=255)] = msgspec.field(name="idToken")
+    type: Annotated[str, Meta(max_length=20)] = msgspec.field(name="type")
+    additional_info: Annotated[list[_W_AdditionalInfoType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="additionalInfo"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_IdTokenType(s: Any) -> IdTokenType:
+    o = _new(IdTokenType)
+    v = s.additional_info
+    o.additional_info = None if v is None else [_c_AdditionalInfoType(x) for x in v]
+    o.id_token = s.id_token
+
+    o.type = s.type
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_IdTokenType: Any = _W_IdTokenType
+
+
+def _w_IdTokenType(o: Any) -> Any:
+    return _MK_IdTokenType(
+        o.id_token,
+        o.type,
+        None if (v := o.additional_info) is None else [_w_AdditionalInfoType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_LimitAtSoCType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    soc: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(name="soc")
+    limit: int | float = msgspec.field(name="limit")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_LimitAtSoCType(s: Any) -> LimitAtSoCType:
+    o = _new(LimitAtSoCType)
+    o.soc = s.soc
+
+    o.limit = s.limit
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_LimitAtSoCType: Any = _W_LimitAtSoCType
+
+
+def _w_LimitAtSoCType(o: Any) -> Any:
+    return _MK_LimitAtSoCType(
+        o.soc,
+        o.limit,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_LimitMaxDischargeGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="id")
+    is_default: bool = msgspec.field(name="isDefault")
+    is_superseded: bool = msgspec.field(name="isSuperseded")
+    limit_max_discharge: _W_LimitMaxDischargeType = msgspec.field(name="limitMaxDischarge")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_LimitMaxDischargeGetType(s: Any) -> LimitMaxDischargeGetType:
+    o = _new(LimitMaxDischargeGetType)
+    o.id = s.id
+
+    o.is_default = s.is_default
+
+    o.is_superseded = s.is_superseded
+
+    o.limit_max_discharge = _c_LimitMaxDischargeType(s.limit_max_discharge)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_LimitMaxDischargeGetType: Any = _W_LimitMaxDischargeGetType
+
+
+def _w_LimitMaxDischargeGetType(o: Any) -> Any:
+    return _MK_LimitMaxDischargeGetType(
+        o.id,
+        o.is_default,
+        o.is_superseded,
+        _w_LimitMaxDischargeType(o.limit_max_discharge),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_LimitMaxDischargeType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    priority: Annotated[int, Meta(ge=0)] = msgspec.field(name="priority")
+    pct_max_discharge_power: int | float = msgspec.field(default=_ABSENT, name="pctMaxDischargePower")
+    power_monitoring_must_trip: _W_DERCurveType = msgspec.field(
+        default=_ABSENT, name="powerMonitoringMustTrip"
+    )
+    start_time: str = msgspec.field(default=_ABSENT, name="startTime")
+    duration: int | float = msgspec.field(default=_ABSENT, name="duration")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_LimitMaxDischargeType(s: Any) -> LimitMaxDischargeType:
+    o = _new(LimitMaxDischargeType)
+    o.priority = s.priority
+
+    o.pct_max_discharge_power = s.pct_max_discharge_power
+    v = s.power_monitoring_must_trip
+    o.power_monitoring_must_trip = None if v is None else _c_DERCurveType(v)
+    v = s.start_time
+    o.start_time = None if v is None else rt.parse_datetime(v)
+    o.duration = s.duration
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_LimitMaxDischargeType: Any = _W_LimitMaxDischargeType
+
+
+def _w_LimitMaxDischargeType(o: Any) -> Any:
+    return _MK_LimitMaxDischargeType(
+        o.priority,
+        o.pct_max_discharge_power,
+        None if (v := o.power_monitoring_must_trip) is None else _w_DERCurveType(v),
+        None if (v := o.start_time) is None else rt.format_datetime(v),
+        o.duration,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_LogParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    remote_location: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="remoteLocation")
+    oldest_timestamp: str = msgspec.field(default=_ABSENT, name="oldestTimestamp")
+    latest_timestamp: str = msgspec.field(default=_ABSENT, name="latestTimestamp")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_LogParametersType(s: Any) -> LogParametersType:
+    o = _new(LogParametersType)
+    o.remote_location = s.remote_location
+
+    v = s.oldest_timestamp
+    o.oldest_timestamp = None if v is None else rt.parse_datetime(v)
+    v = s.latest_timestamp
+    o.latest_timestamp = None if v is None else rt.parse_datetime(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_LogParametersType: Any = _W_LogParametersType
+
+
+def _w_LogParametersType(o: Any) -> Any:
+    return _MK_LogParametersType(
+        o.remote_location,
+        None if (v := o.oldest_timestamp) is None else rt.format_datetime(v),
+        None if (v := o.latest_timestamp) is None else rt.format_datetime(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_MessageContentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    format: MessageFormatEnumType = msgspec.field(name="format")
+    content: Annotated[str, Meta(max_length=1024)] = msgspec.field(name="content")
+    language: Annotated[str, Meta(max_length=8)] = msgspec.field(default=_ABSENT, name="language")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MessageContentType(s: Any) -> MessageContentType:
+    o = _new(MessageContentType)
+    o.format = s.format
+
+    o.language = s.language
+    o.content = s.content
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_MessageContentType: Any = _W_MessageContentType
+
+
+def _w_MessageContentType(o: Any) -> Any:
+    return _MK_MessageContentType(
+        o.format,
+        o.content,
+        o.language,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_MessageInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    priority: MessagePriorityEnumType = msgspec.field(name="priority")
+    message: _W_MessageContentType = msgspec.field(name="message")
+    display: _W_ComponentType = msgspec.field(default=_ABSENT, name="display")
+    state: MessageStateEnumType = msgspec.field(default=_ABSENT, name="state")
+    start_date_time: str = msgspec.field(default=_ABSENT, name="startDateTime")
+    end_date_time: str = msgspec.field(default=_ABSENT, name="endDateTime")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+    message_extra: Annotated[list[_W_MessageContentType], Meta(min_length=1, max_length=4)] = msgspec.field(
+        default=_ABSENT, name="messageExtra"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MessageInfoType(s: Any) -> MessageInfoType:
+    o = _new(MessageInfoType)
+    v = s.display
+    o.display = None if v is None else _c_ComponentType(v)
+    o.id = s.id
+
+    o.priority = s.priority
+
+    o.state = s.state
+    v = s.start_date_time
+    o.start_date_time = None if v is None else rt.parse_datetime(v)
+    v = s.end_date_time
+    o.end_date_time = None if v is None else rt.parse_datetime(v)
+    o.transaction_id = s.transaction_id
+    o.message = _c_MessageContentType(s.message)
+    v = s.message_extra
+    o.message_extra = None if v is None else [_c_MessageContentType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_MessageInfoType: Any = _W_MessageInfoType
+
+
+def _w_MessageInfoType(o: Any) -> Any:
+    return _MK_MessageInfoType(
+        o.id,
+        o.priority,
+        _w_MessageContentType(o.message),
+        None if (v := o.display) is None else _w_ComponentType(v),
+        o.state,
+        None if (v := o.start_date_time) is None else rt.format_datetime(v),
+        None if (v := o.end_date_time) is None else rt.format_datetime(v),
+        o.transaction_id,
+        None if (v := o.message_extra) is None else [_w_MessageContentType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_MeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    sampled_value: Annotated[list[_W_SampledValueType], Meta(min_length=1)] = msgspec.field(
+        name="sampledValue"
+    )
+    timestamp: str = msgspec.field(name="timestamp")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MeterValueType(s: Any) -> MeterValueType:
+    o = _new(MeterValueType)
+    o.sampled_value = [_c_SampledValueType(x) for x in s.sampled_value]
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_MeterValueType: Any = _W_MeterValueType
+
+
+def _w_MeterValueType(o: Any) -> Any:
+    return _MK_MeterValueType(
+        [_w_SampledValueType(x) for x in o.sampled_value],
+        rt.format_datetime(o.timestamp),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ModemType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    iccid: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="iccid")
+    imsi: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="imsi")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ModemType(s: Any) -> ModemType:
+    o = _new(ModemType)
+    o.iccid = s.iccid
+    o.imsi = s.imsi
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ModemType: Any = _W_ModemType
+
+
+def _w_ModemType(o: Any) -> Any:
+    return _MK_ModemType(
+        o.iccid,
+        o.imsi,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_MonitoringDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    variable_monitoring: Annotated[list[_W_VariableMonitoringType], Meta(min_length=1)] = msgspec.field(
+        name="variableMonitoring"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MonitoringDataType(s: Any) -> MonitoringDataType:
+    o = _new(MonitoringDataType)
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    o.variable_monitoring = [_c_VariableMonitoringType(x) for x in s.variable_monitoring]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_MonitoringDataType: Any = _W_MonitoringDataType
+
+
+def _w_MonitoringDataType(o: Any) -> Any:
+    return _MK_MonitoringDataType(
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        [_w_VariableMonitoringType(x) for x in o.variable_monitoring],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NetworkConnectionProfileType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    ocpp_interface: OCPPInterfaceEnumType = msgspec.field(name="ocppInterface")
+    ocpp_transport: OCPPTransportEnumType = msgspec.field(name="ocppTransport")
+    message_timeout: int = msgspec.field(name="messageTimeout")
+    ocpp_csms_url: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="ocppCsmsUrl")
+    security_profile: Annotated[int, Meta(ge=0)] = msgspec.field(name="securityProfile")
+    apn: _W_APNType = msgspec.field(default=_ABSENT, name="apn")
+    ocpp_version: OCPPVersionEnumType = msgspec.field(default=_ABSENT, name="ocppVersion")
+    identity: Annotated[str, Meta(max_length=48)] = msgspec.field(default=_ABSENT, name="identity")
+    basic_auth_password: Annotated[str, Meta(max_length=64)] = msgspec.field(
+        default=_ABSENT, name="basicAuthPassword"
+    )
+    vpn: _W_VPNType = msgspec.field(default=_ABSENT, name="vpn")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NetworkConnectionProfileType(s: Any) -> NetworkConnectionProfileType:
+    o = _new(NetworkConnectionProfileType)
+    v = s.apn
+    o.apn = None if v is None else _c_APNType(v)
+    o.ocpp_version = s.ocpp_version
+    o.ocpp_interface = s.ocpp_interface
+
+    o.ocpp_transport = s.ocpp_transport
+
+    o.message_timeout = s.message_timeout
+
+    o.ocpp_csms_url = s.ocpp_csms_url
+
+    o.security_profile = s.security_profile
+
+    o.identity = s.identity
+    o.basic_auth_password = s.basic_auth_password
+    v = s.vpn
+    o.vpn = None if v is None else _c_VPNType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NetworkConnectionProfileType: Any = _W_NetworkConnectionProfileType
+
+
+def _w_NetworkConnectionProfileType(o: Any) -> Any:
+    return _MK_NetworkConnectionProfileType(
+        o.ocpp_interface,
+        o.ocpp_transport,
+        o.message_timeout,
+        o.ocpp_csms_url,
+        o.security_profile,
+        None if (v := o.apn) is None else _w_APNType(v),
+        o.ocpp_version,
+        o.identity,
+        o.basic_auth_password,
+        None if (v := o.vpn) is None else _w_VPNType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_OCSPRequestDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    hash_algorithm: HashAlgorithmEnumType = msgspec.field(name="hashAlgorithm")
+    issuer_name_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerNameHash")
+    issuer_key_hash: Annotated[str, Meta(max_length=128)] = msgspec.field(name="issuerKeyHash")
+    serial_number: Annotated[str, Meta(max_length=40)] = msgspec.field(name="serialNumber")
+    responder_url: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="responderURL")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_OCSPRequestDataType(s: Any) -> OCSPRequestDataType:
+    o = _new(OCSPRequestDataType)
+    o.hash_algorithm = s.hash_algorithm
+
+    o.issuer_name_hash = s.issuer_name_hash
+
+    o.issuer_key_hash = s.issuer_key_hash
+
+    o.serial_number = s.serial_number
+
+    o.responder_url = s.responder_url
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_OCSPRequestDataType: Any = _W_OCSPRequestDataType
+
+
+def _w_OCSPRequestDataType(o: Any) -> Any:
+    return _MK_OCSPRequestDataType(
+        o.hash_algorithm,
+        o.issuer_name_hash,
+        o.issuer_key_hash,
+        o.serial_number,
+        o.responder_url,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_OverstayRuleListType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    overstay_rule: Annotated[list[_W_OverstayRuleType], Meta(min_length=1, max_length=5)] = msgspec.field(
+        name="overstayRule"
+    )
+    overstay_power_threshold: _W_RationalNumberType = msgspec.field(
+        default=_ABSENT, name="overstayPowerThreshold"
+    )
+    overstay_time_threshold: int = msgspec.field(default=_ABSENT, name="overstayTimeThreshold")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_OverstayRuleListType(s: Any) -> OverstayRuleListType:
+    o = _new(OverstayRuleListType)
+    v = s.overstay_power_threshold
+    o.overstay_power_threshold = None if v is None else _c_RationalNumberType(v)
+    o.overstay_rule = [_c_OverstayRuleType(x) for x in s.overstay_rule]
+    o.overstay_time_threshold = s.overstay_time_threshold
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_OverstayRuleListType: Any = _W_OverstayRuleListType
+
+
+def _w_OverstayRuleListType(o: Any) -> Any:
+    return _MK_OverstayRuleListType(
+        [_w_OverstayRuleType(x) for x in o.overstay_rule],
+        None if (v := o.overstay_power_threshold) is None else _w_RationalNumberType(v),
+        o.overstay_time_threshold,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_OverstayRuleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    overstay_fee: _W_RationalNumberType = msgspec.field(name="overstayFee")
+    start_time: int = msgspec.field(name="startTime")
+    overstay_fee_period: int = msgspec.field(name="overstayFeePeriod")
+    overstay_rule_description: Annotated[str, Meta(max_length=32)] = msgspec.field(
+        default=_ABSENT, name="overstayRuleDescription"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_OverstayRuleType(s: Any) -> OverstayRuleType:
+    o = _new(OverstayRuleType)
+    o.overstay_fee = _c_RationalNumberType(s.overstay_fee)
+    o.overstay_rule_description = s.overstay_rule_description
+    o.start_time = s.start_time
+
+    o.overstay_fee_period = s.overstay_fee_period
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_OverstayRuleType: Any = _W_OverstayRuleType
+
+
+def _w_OverstayRuleType(o: Any) -> Any:
+    return _MK_OverstayRuleType(
+        _w_RationalNumberType(o.overstay_fee),
+        o.start_time,
+        o.overstay_fee_period,
+        o.overstay_rule_description,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PeriodicEventStreamParamsType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    interval: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="interval")
+    values: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="values")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PeriodicEventStreamParamsType(s: Any) -> PeriodicEventStreamParamsType:
+    o = _new(PeriodicEventStreamParamsType)
+    o.interval = s.interval
+    o.values = s.values
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PeriodicEventStreamParamsType: Any = _W_PeriodicEventStreamParamsType
+
+
+def _w_PeriodicEventStreamParamsType(o: Any) -> Any:
+    return _MK_PeriodicEventStreamParamsType(
+        o.interval,
+        o.values,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PriceLevelScheduleEntryType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    duration: int = msgspec.field(name="duration")
+    price_level: Annotated[int, Meta(ge=0)] = msgspec.field(name="priceLevel")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PriceLevelScheduleEntryType(s: Any) -> PriceLevelScheduleEntryType:
+    o = _new(PriceLevelScheduleEntryType)
+    o.duration = s.duration
+
+    o.price_level = s.price_level
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PriceLevelScheduleEntryType: Any = _W_PriceLevelScheduleEntryType
+
+
+def _w_PriceLevelScheduleEntryType(o: Any) -> Any:
+    return _MK_PriceLevelScheduleEntryType(
+        o.duration,
+        o.price_level,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PriceLevelScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    price_level_schedule_entries: Annotated[
+        list[_W_PriceLevelScheduleEntryType], Meta(min_length=1, max_length=100)
+    ] = msgspec.field(name="priceLevelScheduleEntries")
+    time_anchor: str = msgspec.field(name="timeAnchor")
+    price_schedule_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="priceScheduleId")
+    number_of_price_levels: Annotated[int, Meta(ge=0)] = msgspec.field(name="numberOfPriceLevels")
+    price_schedule_description: Annotated[str, Meta(max_length=32)] = msgspec.field(
+        default=_ABSENT, name="priceScheduleDescription"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PriceLevelScheduleType(s: Any) -> PriceLevelScheduleType:
+    o = _new(PriceLevelScheduleType)
+    o.price_level_schedule_entries = [
+        _c_PriceLevelScheduleEntryType(x) for x in s.price_level_schedule_entries
+    ]
+    o.time_anchor = rt.parse_datetime(s.time_anchor)
+
+    o.price_schedule_id = s.price_schedule_id
+
+    o.price_schedule_description = s.price_schedule_description
+    o.number_of_price_levels = s.number_of_price_levels
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PriceLevelScheduleType: Any = _W_PriceLevelScheduleType
+
+
+def _w_PriceLevelScheduleType(o: Any) -> Any:
+    return _MK_PriceLevelScheduleType(
+        [_w_PriceLevelScheduleEntryType(x) for x in o.price_level_schedule_entries],
+        rt.format_datetime(o.time_anchor),
+        o.price_schedule_id,
+        o.number_of_price_levels,
+        o.price_schedule_description,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PriceRuleStackType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    duration: int = msgspec.field(name="duration")
+    price_rule: Annotated[list[_W_PriceRuleType], Meta(min_length=1, max_length=8)] = msgspec.field(
+        name="priceRule"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PriceRuleStackType(s: Any) -> PriceRuleStackType:
+    o = _new(PriceRuleStackType)
+    o.duration = s.duration
+
+    o.price_rule = [_c_PriceRuleType(x) for x in s.price_rule]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PriceRuleStackType: Any = _W_PriceRuleStackType
+
+
+def _w_PriceRuleStackType(o: Any) -> Any:
+    return _MK_PriceRuleStackType(
+        o.duration,
+        [_w_PriceRuleType(x) for x in o.price_rule],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PriceRuleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    energy_fee: _W_RationalNumberType = msgspec.field(name="energyFee")
+    power_range_start: _W_RationalNumberType = msgspec.field(name="powerRangeStart")
+    parking_fee_period: int = msgspec.field(default=_ABSENT, name="parkingFeePeriod")
+    carbon_dioxide_emission: Annotated[int, Meta(ge=0)] = msgspec.field(
+        default=_ABSENT, name="carbonDioxideEmission"
+    )
+    renewable_generation_percentage: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(
+        default=_ABSENT, name="renewableGenerationPercentage"
+    )
+    parking_fee: _W_RationalNumberType = msgspec.field(default=_ABSENT, name="parkingFee")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PriceRuleType(s: Any) -> PriceRuleType:
+    o = _new(PriceRuleType)
+    o.parking_fee_period = s.parking_fee_period
+    o.carbon_dioxide_emission = s.carbon_dioxide_emission
+    o.renewable_generation_percentage = s.renewable_generation_percentage
+    o.energy_fee = _c_RationalNumberType(s.energy_fee)
+    v = s.parking_fee
+    o.parking_fee = None if v is None else _c_RationalNumberType(v)
+    o.power_range_start = _c_RationalNumberType(s.power_range_start)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PriceRuleType: Any = _W_PriceRuleType
+
+
+def _w_PriceRuleType(o: Any) -> Any:
+    return _MK_PriceRuleType(
+        _w_RationalNumberType(o.energy_fee),
+        _w_RationalNumberType(o.power_range_start),
+        o.parking_fee_period,
+        o.carbon_dioxide_emission,
+        o.renewable_generation_percentage,
+        None if (v := o.parking_fee) is None else _w_RationalNumberType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    excl_tax: int | float = msgspec.field(default=_ABSENT, name="exclTax")
+    incl_tax: int | float = msgspec.field(default=_ABSENT, name="inclTax")
+    tax_rates: Annotated[list[_W_TaxRateType], Meta(min_length=1, max_length=5)] = msgspec.field(
+        default=_ABSENT, name="taxRates"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PriceType(s: Any) -> PriceType:
+    o = _new(PriceType)
+    o.excl_tax = s.excl_tax
+    o.incl_tax = s.incl_tax
+    v = s.tax_rates
+    o.tax_rates = None if v is None else [_c_TaxRateType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PriceType: Any = _W_PriceType
+
+
+def _w_PriceType(o: Any) -> Any:
+    return _MK_PriceType(
+        o.excl_tax,
+        o.incl_tax,
+        None if (v := o.tax_rates) is None else [_w_TaxRateType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RationalNumberType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    exponent: int = msgspec.field(name="exponent")
+    value: int = msgspec.field(name="value")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RationalNumberType(s: Any) -> RationalNumberType:
+    o = _new(RationalNumberType)
+    o.exponent = s.exponent
+
+    o.value = s.value
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_RationalNumberType: Any = _W_RationalNumberType
+
+
+def _w_RationalNumberType(o: Any) -> Any:
+    return _MK_RationalNumberType(
+        o.exponent,
+        o.value,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReactivePowerParamsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    v_ref: int | float = msgspec.field(default=_ABSENT, name="vRef")
+    autonomous_v_ref_enable: bool = msgspec.field(default=_ABSENT, name="autonomousVRefEnable")
+    autonomous_v_ref_time_constant: int | float = msgspec.field(
+        default=_ABSENT, name="autonomousVRefTimeConstant"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReactivePowerParamsType(s: Any) -> ReactivePowerParamsType:
+    o = _new(ReactivePowerParamsType)
+    o.v_ref = s.v_ref
+    o.autonomous_v_ref_enable = s.autonomous_v_ref_enable
+    o.autonomous_v_ref_time_constant = s.autonomous_v_ref_time_constant
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReactivePowerParamsType: Any = _W_ReactivePowerParamsType
+
+
+def _w_ReactivePowerParamsType(o: Any) -> Any:
+    return _MK_ReactivePowerParamsType(
+        o.v_ref,
+        o.autonomous_v_ref_enable,
+        o.autonomous_v_ref_time_constant,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RelativeTimeIntervalType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start: int = msgspec.field(name="start")
+    duration: int = msgspec.field(default=_ABSENT, name="duration")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RelativeTimeIntervalType(s: Any) -> RelativeTimeIntervalType:
+    o = _new(RelativeTimeIntervalType)
+    o.start = s.start
+
+    o.duration = s.duration
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_RelativeTimeIntervalType: Any = _W_RelativeTimeIntervalType
+
+
+def _w_RelativeTimeIntervalType(o: Any) -> Any:
+    return _MK_RelativeTimeIntervalType(
+        o.start,
+        o.duration,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReportDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    variable_attribute: Annotated[list[_W_VariableAttributeType], Meta(min_length=1, max_length=4)] = (
+        msgspec.field(name="variableAttribute")
+    )
+    variable_characteristics: _W_VariableCharacteristicsType = msgspec.field(
+        default=_ABSENT, name="variableCharacteristics"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReportDataType(s: Any) -> ReportDataType:
+    o = _new(ReportDataType)
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    o.variable_attribute = [_c_VariableAttributeType(x) for x in s.variable_attribute]
+    v = s.variable_characteristics
+    o.variable_characteristics = None if v is None else _c_VariableCharacteristicsType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReportDataType: Any = _W_ReportDataType
+
+
+def _w_ReportDataType(o: Any) -> Any:
+    return _MK_ReportDataType(
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        [_w_VariableAttributeType(x) for x in o.variable_attribute],
+        None if (v := o.variable_characteristics) is None else _w_VariableCharacteristicsType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SalesTariffEntryType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    relative_time_interval: _W_RelativeTimeIntervalType = msgspec.field(name="relativeTimeInterval")
+    e_price_level: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="ePriceLevel")
+    consumption_cost: Annotated[list[_W_ConsumptionCostType], Meta(min_length=1, max_length=3)] = (
+        msgspec.field(default=_ABSENT, name="consumptionCost")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SalesTariffEntryType(s: Any) -> SalesTariffEntryType:
+    o = _new(SalesTariffEntryType)
+    o.relative_time_interval = _c_RelativeTimeIntervalType(s.relative_time_interval)
+    o.e_price_level = s.e_price_level
+    v = s.consumption_cost
+    o.consumption_cost = None if v is None else [_c_ConsumptionCostType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SalesTariffEntryType: Any = _W_SalesTariffEntryType
+
+
+def _w_SalesTariffEntryType(o: Any) -> Any:
+    return _MK_SalesTariffEntryType(
+        _w_RelativeTimeIntervalType(o.relative_time_interval),
+        o.e_price_level,
+        None if (v := o.consumption_cost) is None else [_w_ConsumptionCostType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SalesTariffType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    sales_tariff_entry: Annotated[list[_W_SalesTariffEntryType], Meta(min_length=1, max_length=1024)] = (
+        msgspec.field(name="salesTariffEntry")
+    )
+    sales_tariff_description: Annotated[str, Meta(max_length=32)] = msgspec.field(
+        default=_ABSENT, name="salesTariffDescription"
+    )
+    num_e_price_levels: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="numEPriceLevels")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SalesTariffType(s: Any) -> SalesTariffType:
+    o = _new(SalesTariffType)
+    o.id = s.id
+
+    o.sales_tariff_description = s.sales_tariff_description
+    o.num_e_price_levels = s.num_e_price_levels
+    o.sales_tariff_entry = [_c_SalesTariffEntryType(x) for x in s.sales_tariff_entry]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SalesTariffType: Any = _W_SalesTariffType
+
+
+def _w_SalesTariffType(o: Any) -> Any:
+    return _MK_SalesTariffType(
+        o.id,
+        [_w_SalesTariffEntryType(x) for x in o.sales_tariff_entry],
+        o.sales_tariff_description,
+        o.num_e_price_levels,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SampledValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    value: int | float = msgspec.field(name="value")
+    measurand: MeasurandEnumType = msgspec.field(default=_ABSENT, name="measurand")
+    context: ReadingContextEnumType = msgspec.field(default=_ABSENT, name="context")
+    phase: PhaseEnumType = msgspec.field(default=_ABSENT, name="phase")
+    location: LocationEnumType = msgspec.field(default=_ABSENT, name="location")
+    signed_meter_value: _W_SignedMeterValueType = msgspec.field(default=_ABSENT, name="signedMeterValue")
+    unit_of_measure: _W_UnitOfMeasureType = msgspec.field(default=_ABSENT, name="unitOfMeasure")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SampledValueType(s: Any) -> SampledValueType:
+    o = _new(SampledValueType)
+    o.value = s.value
+
+    o.measurand = s.measurand
+    o.context = s.context
+    o.phase = s.phase
+    o.location = s.location
+    v = s.signed_meter_value
+    o.signed_meter_value = None if v is None else _c_SignedMeterValueType(v)
+    v = s.unit_of_measure
+    o.unit_of_measure = None if v is None else _c_UnitOfMeasureType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SampledValueType: Any = _W_SampledValueType
+
+
+def _w_SampledValueType(o: Any) -> Any:
+    return _MK_SampledValueType(
+        o.value,
+        o.measurand,
+        o.context,
+        o.phase,
+        o.location,
+        None if (v := o.signed_meter_value) is None else _w_SignedMeterValueType(v),
+        None if (v := o.unit_of_measure) is None else _w_UnitOfMeasureType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetMonitoringDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    value: int | float = msgspec.field(name="value")
+    type: MonitorEnumType = msgspec.field(name="type")
+    severity: Annotated[int, Meta(ge=0)] = msgspec.field(name="severity")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="id")
+    periodic_event_stream: _W_PeriodicEventStreamParamsType = msgspec.field(
+        default=_ABSENT, name="periodicEventStream"
+    )
+    transaction: bool = msgspec.field(default=_ABSENT, name="transaction")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetMonitoringDataType(s: Any) -> SetMonitoringDataType:
+    o = _new(SetMonitoringDataType)
+    o.id = s.id
+    v = s.periodic_event_stream
+    o.periodic_event_stream = None if v is None else _c_PeriodicEventStreamParamsType(v)
+    o.transaction = s.transaction
+    o.value = s.value
+
+    o.type = s.type
+
+    o.severity = s.severity
+
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetMonitoringDataType: Any = _W_SetMonitoringDataType
+
+
+def _w_SetMonitoringDataType(o: Any) -> Any:
+    return _MK_SetMonitoringDataType(
+        o.value,
+        o.type,
+        o.severity,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        o.id,
+        None if (v := o.periodic_event_stream) is None else _w_PeriodicEventStreamParamsType(v),
+        o.transaction,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetMonitoringResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: SetMonitoringStatusEnumType = msgspec.field(name="status")
+    type: MonitorEnumType = msgspec.field(name="type")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    severity: Annotated[int, Meta(ge=0)] = msgspec.field(name="severity")
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="id")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetMonitoringResultType(s: Any) -> SetMonitoringResultType:
+    o = _new(SetMonitoringResultType)
+    o.id = s.id
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.status = s.status
+
+    o.type = s.type
+
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    o.severity = s.severity
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetMonitoringResultType: Any = _W_SetMonitoringResultType
+
+
+def _w_SetMonitoringResultType(o: Any) -> Any:
+    return _MK_SetMonitoringResultType(
+        o.status,
+        o.type,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        o.severity,
+        o.id,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariableDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    attribute_value: Annotated[str, Meta(max_length=2500)] = msgspec.field(name="attributeValue")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    attribute_type: AttributeEnumType = msgspec.field(default=_ABSENT, name="attributeType")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariableDataType(s: Any) -> SetVariableDataType:
+    o = _new(SetVariableDataType)
+    o.attribute_type = s.attribute_type
+    o.attribute_value = s.attribute_value
+
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetVariableDataType: Any = _W_SetVariableDataType
+
+
+def _w_SetVariableDataType(o: Any) -> Any:
+    return _MK_SetVariableDataType(
+        o.attribute_value,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        o.attribute_type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariableResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    attribute_status: SetVariableStatusEnumType = msgspec.field(name="attributeStatus")
+    component: _W_ComponentType = msgspec.field(name="component")
+    variable: _W_VariableType = msgspec.field(name="variable")
+    attribute_type: AttributeEnumType = msgspec.field(default=_ABSENT, name="attributeType")
+    attribute_status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="attributeStatusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariableResultType(s: Any) -> SetVariableResultType:
+    o = _new(SetVariableResultType)
+    o.attribute_type = s.attribute_type
+    o.attribute_status = s.attribute_status
+
+    v = s.attribute_status_info
+    o.attribute_status_info = None if v is None else _c_StatusInfoType(v)
+    o.component = _c_ComponentType(s.component)
+    o.variable = _c_VariableType(s.variable)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetVariableResultType: Any = _W_SetVariableResultType
+
+
+def _w_SetVariableResultType(o: Any) -> Any:
+    return _MK_SetVariableResultType(
+        o.attribute_status,
+        _w_ComponentType(o.component),
+        _w_VariableType(o.variable),
+        o.attribute_type,
+        None if (v := o.attribute_status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SignedMeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    signed_meter_data: Annotated[str, Meta(max_length=32768)] = msgspec.field(name="signedMeterData")
+    encoding_method: Annotated[str, Meta(max_length=50)] = msgspec.field(name="encodingMethod")
+    signing_method: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="signingMethod")
+    public_key: Annotated[str, Meta(max_length=2500)] = msgspec.field(default=_ABSENT, name="publicKey")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SignedMeterValueType(s: Any) -> SignedMeterValueType:
+    o = _new(SignedMeterValueType)
+    o.signed_meter_data = s.signed_meter_data
+
+    o.signing_method = s.signing_method
+    o.encoding_method = s.encoding_method
+
+    o.public_key = s.public_key
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SignedMeterValueType: Any = _W_SignedMeterValueType
+
+
+def _w_SignedMeterValueType(o: Any) -> Any:
+    return _MK_SignedMeterValueType(
+        o.signed_meter_data,
+        o.encoding_method,
+        o.signing_method,
+        o.public_key,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_StatusInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    reason_code: Annotated[str, Meta(max_length=20)] = msgspec.field(name="reasonCode")
+    additional_info: Annotated[str, Meta(max_length=1024)] = msgspec.field(
+        default=_ABSENT, name="additionalInfo"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_StatusInfoType(s: Any) -> StatusInfoType:
+    o = _new(StatusInfoType)
+    o.reason_code = s.reason_code
+
+    o.additional_info = s.additional_info
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_StatusInfoType: Any = _W_StatusInfoType
+
+
+def _w_StatusInfoType(o: Any) -> Any:
+    return _MK_StatusInfoType(
+        o.reason_code,
+        o.additional_info,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_StreamDataElementType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    t: int | float = msgspec.field(name="t")
+    v: Annotated[str, Meta(max_length=2500)] = msgspec.field(name="v")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_StreamDataElementType(s: Any) -> StreamDataElementType:
+    o = _new(StreamDataElementType)
+    o.t = s.t
+
+    o.v = s.v
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_StreamDataElementType: Any = _W_StreamDataElementType
+
+
+def _w_StreamDataElementType(o: Any) -> Any:
+    return _MK_StreamDataElementType(
+        o.t,
+        o.v,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffAssignmentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    tariff_id: Annotated[str, Meta(max_length=60)] = msgspec.field(name="tariffId")
+    tariff_kind: TariffKindEnumType = msgspec.field(name="tariffKind")
+    valid_from: str = msgspec.field(default=_ABSENT, name="validFrom")
+    evse_ids: Annotated[list[Annotated[int, Meta(ge=0)]], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="evseIds"
+    )
+    id_tokens: Annotated[list[Annotated[str, Meta(max_length=255)]], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="idTokens"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffAssignmentType(s: Any) -> TariffAssignmentType:
+    o = _new(TariffAssignmentType)
+    o.tariff_id = s.tariff_id
+
+    o.tariff_kind = s.tariff_kind
+
+    v = s.valid_from
+    o.valid_from = None if v is None else rt.parse_datetime(v)
+    o.evse_ids = s.evse_ids
+    o.id_tokens = s.id_tokens
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffAssignmentType: Any = _W_TariffAssignmentType
+
+
+def _w_TariffAssignmentType(o: Any) -> Any:
+    return _MK_TariffAssignmentType(
+        o.tariff_id,
+        o.tariff_kind,
+        None if (v := o.valid_from) is None else rt.format_datetime(v),
+        o.evse_ids,
+        o.id_tokens,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffConditionsFixedType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start_time_of_day: str = msgspec.field(default=_ABSENT, name="startTimeOfDay")
+    end_time_of_day: str = msgspec.field(default=_ABSENT, name="endTimeOfDay")
+    day_of_week: Annotated[list[DayOfWeekEnumType], Meta(min_length=1, max_length=7)] = msgspec.field(
+        default=_ABSENT, name="dayOfWeek"
+    )
+    valid_from_date: str = msgspec.field(default=_ABSENT, name="validFromDate")
+    valid_to_date: str = msgspec.field(default=_ABSENT, name="validToDate")
+    evse_kind: EvseKindEnumType = msgspec.field(default=_ABSENT, name="evseKind")
+    payment_brand: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="paymentBrand")
+    payment_recognition: Annotated[str, Meta(max_length=20)] = msgspec.field(
+        default=_ABSENT, name="paymentRecognition"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffConditionsFixedType(s: Any) -> TariffConditionsFixedType:
+    o = _new(TariffConditionsFixedType)
+    o.start_time_of_day = s.start_time_of_day
+    o.end_time_of_day = s.end_time_of_day
+    o.day_of_week = s.day_of_week
+    o.valid_from_date = s.valid_from_date
+    o.valid_to_date = s.valid_to_date
+    o.evse_kind = s.evse_kind
+    o.payment_brand = s.payment_brand
+    o.payment_recognition = s.payment_recognition
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffConditionsFixedType: Any = _W_TariffConditionsFixedType
+
+
+def _w_TariffConditionsFixedType(o: Any) -> Any:
+    return _MK_TariffConditionsFixedType(
+        o.start_time_of_day,
+        o.end_time_of_day,
+        o.day_of_week,
+        o.valid_from_date,
+        o.valid_to_date,
+        o.evse_kind,
+        o.payment_brand,
+        o.payment_recognition,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffConditionsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    start_time_of_day: str = msgspec.field(default=_ABSENT, name="startTimeOfDay")
+    end_time_of_day: str = msgspec.field(default=_ABSENT, name="endTimeOfDay")
+    day_of_week: Annotated[list[DayOfWeekEnumType], Meta(min_length=1, max_length=7)] = msgspec.field(
+        default=_ABSENT, name="dayOfWeek"
+    )
+    valid_from_date: str = msgspec.field(default=_ABSENT, name="validFromDate")
+    valid_to_date: str = msgspec.field(default=_ABSENT, name="validToDate")
+    evse_kind: EvseKindEnumType = msgspec.field(default=_ABSENT, name="evseKind")
+    min_energy: int | float = msgspec.field(default=_ABSENT, name="minEnergy")
+    max_energy: int | float = msgspec.field(default=_ABSENT, name="maxEnergy")
+    min_current: int | float = msgspec.field(default=_ABSENT, name="minCurrent")
+    max_current: int | float = msgspec.field(default=_ABSENT, name="maxCurrent")
+    min_power: int | float = msgspec.field(default=_ABSENT, name="minPower")
+    max_power: int | float = msgspec.field(default=_ABSENT, name="maxPower")
+    min_time: int = msgspec.field(default=_ABSENT, name="minTime")
+    max_time: int = msgspec.field(default=_ABSENT, name="maxTime")
+    min_charging_time: int = msgspec.field(default=_ABSENT, name="minChargingTime")
+    max_charging_time: int = msgspec.field(default=_ABSENT, name="maxChargingTime")
+    min_idle_time: int = msgspec.field(default=_ABSENT, name="minIdleTime")
+    max_idle_time: int = msgspec.field(default=_ABSENT, name="maxIdleTime")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffConditionsType(s: Any) -> TariffConditionsType:
+    o = _new(TariffConditionsType)
+    o.start_time_of_day = s.start_time_of_day
+    o.end_time_of_day = s.end_time_of_day
+    o.day_of_week = s.day_of_week
+    o.valid_from_date = s.valid_from_date
+    o.valid_to_date = s.valid_to_date
+    o.evse_kind = s.evse_kind
+    o.min_energy = s.min_energy
+    o.max_energy = s.max_energy
+    o.min_current = s.min_current
+    o.max_current = s.max_current
+    o.min_power = s.min_power
+    o.max_power = s.max_power
+    o.min_time = s.min_time
+    o.max_time = s.max_time
+    o.min_charging_time = s.min_charging_time
+    o.max_charging_time = s.max_charging_time
+    o.min_idle_time = s.min_idle_time
+    o.max_idle_time = s.max_idle_time
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffConditionsType: Any = _W_TariffConditionsType
+
+
+def _w_TariffConditionsType(o: Any) -> Any:
+    return _MK_TariffConditionsType(
+        o.start_time_of_day,
+        o.end_time_of_day,
+        o.day_of_week,
+        o.valid_from_date,
+        o.valid_to_date,
+        o.evse_kind,
+        o.min_energy,
+        o.max_energy,
+        o.min_current,
+        o.max_current,
+        o.min_power,
+        o.max_power,
+        o.min_time,
+        o.max_time,
+        o.min_charging_time,
+        o.max_charging_time,
+        o.min_idle_time,
+        o.max_idle_time,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffEnergyPriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    price_kwh: int | float = msgspec.field(name="priceKwh")
+    conditions: _W_TariffConditionsType = msgspec.field(default=_ABSENT, name="conditions")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffEnergyPriceType(s: Any) -> TariffEnergyPriceType:
+    o = _new(TariffEnergyPriceType)
+    o.price_kwh = s.price_kwh
+
+    v = s.conditions
+    o.conditions = None if v is None else _c_TariffConditionsType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffEnergyPriceType: Any = _W_TariffEnergyPriceType
+
+
+def _w_TariffEnergyPriceType(o: Any) -> Any:
+    return _MK_TariffEnergyPriceType(
+        o.price_kwh,
+        None if (v := o.conditions) is None else _w_TariffConditionsType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffEnergyType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    prices: Annotated[list[_W_TariffEnergyPriceType], Meta(min_length=1)] = msgspec.field(name="prices")
+    tax_rates: Annotated[list[_W_TaxRateType], Meta(min_length=1, max_length=5)] = msgspec.field(
+        default=_ABSENT, name="taxRates"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffEnergyType(s: Any) -> TariffEnergyType:
+    o = _new(TariffEnergyType)
+    o.prices = [_c_TariffEnergyPriceType(x) for x in s.prices]
+    v = s.tax_rates
+    o.tax_rates = None if v is None else [_c_TaxRateType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffEnergyType: Any = _W_TariffEnergyType
+
+
+def _w_TariffEnergyType(o: Any) -> Any:
+    return _MK_TariffEnergyType(
+        [_w_TariffEnergyPriceType(x) for x in o.prices],
+        None if (v := o.tax_rates) is None else [_w_TaxRateType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffFixedPriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    price_fixed: int | float = msgspec.field(name="priceFixed")
+    conditions: _W_TariffConditionsFixedType = msgspec.field(default=_ABSENT, name="conditions")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffFixedPriceType(s: Any) -> TariffFixedPriceType:
+    o = _new(TariffFixedPriceType)
+    v = s.conditions
+    o.conditions = None if v is None else _c_TariffConditionsFixedType(v)
+    o.price_fixed = s.price_fixed
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffFixedPriceType: Any = _W_TariffFixedPriceType
+
+
+def _w_TariffFixedPriceType(o: Any) -> Any:
+    return _MK_TariffFixedPriceType(
+        o.price_fixed,
+        None if (v := o.conditions) is None else _w_TariffConditionsFixedType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffFixedType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    prices: Annotated[list[_W_TariffFixedPriceType], Meta(min_length=1)] = msgspec.field(name="prices")
+    tax_rates: Annotated[list[_W_TaxRateType], Meta(min_length=1, max_length=5)] = msgspec.field(
+        default=_ABSENT, name="taxRates"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffFixedType(s: Any) -> TariffFixedType:
+    o = _new(TariffFixedType)
+    o.prices = [_c_TariffFixedPriceType(x) for x in s.prices]
+    v = s.tax_rates
+    o.tax_rates = None if v is None else [_c_TaxRateType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffFixedType: Any = _W_TariffFixedType
+
+
+def _w_TariffFixedType(o: Any) -> Any:
+    return _MK_TariffFixedType(
+        [_w_TariffFixedPriceType(x) for x in o.prices],
+        None if (v := o.tax_rates) is None else [_w_TaxRateType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffTimePriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    price_minute: int | float = msgspec.field(name="priceMinute")
+    conditions: _W_TariffConditionsType = msgspec.field(default=_ABSENT, name="conditions")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffTimePriceType(s: Any) -> TariffTimePriceType:
+    o = _new(TariffTimePriceType)
+    o.price_minute = s.price_minute
+
+    v = s.conditions
+    o.conditions = None if v is None else _c_TariffConditionsType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffTimePriceType: Any = _W_TariffTimePriceType
+
+
+def _w_TariffTimePriceType(o: Any) -> Any:
+    return _MK_TariffTimePriceType(
+        o.price_minute,
+        None if (v := o.conditions) is None else _w_TariffConditionsType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffTimeType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    prices: Annotated[list[_W_TariffTimePriceType], Meta(min_length=1)] = msgspec.field(name="prices")
+    tax_rates: Annotated[list[_W_TaxRateType], Meta(min_length=1, max_length=5)] = msgspec.field(
+        default=_ABSENT, name="taxRates"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffTimeType(s: Any) -> TariffTimeType:
+    o = _new(TariffTimeType)
+    o.prices = [_c_TariffTimePriceType(x) for x in s.prices]
+    v = s.tax_rates
+    o.tax_rates = None if v is None else [_c_TaxRateType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffTimeType: Any = _W_TariffTimeType
+
+
+def _w_TariffTimeType(o: Any) -> Any:
+    return _MK_TariffTimeType(
+        [_w_TariffTimePriceType(x) for x in o.prices],
+        None if (v := o.tax_rates) is None else [_w_TaxRateType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TariffType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    tariff_id: Annotated[str, Meta(max_length=60)] = msgspec.field(name="tariffId")
+    currency: Annotated[str, Meta(max_length=3)] = msgspec.field(name="currency")
+    description: Annotated[list[_W_MessageContentType], Meta(min_length=1, max_length=10)] = msgspec.field(
+        default=_ABSENT, name="description"
+    )
+    energy: _W_TariffEnergyType = msgspec.field(default=_ABSENT, name="energy")
+    valid_from: str = msgspec.field(default=_ABSENT, name="validFrom")
+    charging_time: _W_TariffTimeType = msgspec.field(default=_ABSENT, name="chargingTime")
+    idle_time: _W_TariffTimeType = msgspec.field(default=_ABSENT, name="idleTime")
+    fixed_fee: _W_TariffFixedType = msgspec.field(default=_ABSENT, name="fixedFee")
+    reservation_time: _W_TariffTimeType = msgspec.field(default=_ABSENT, name="reservationTime")
+    reservation_fixed: _W_TariffFixedType = msgspec.field(default=_ABSENT, name="reservationFixed")
+    min_cost: _W_PriceType = msgspec.field(default=_ABSENT, name="minCost")
+    max_cost: _W_PriceType = msgspec.field(default=_ABSENT, name="maxCost")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TariffType(s: Any) -> TariffType:
+    o = _new(TariffType)
+    o.tariff_id = s.tariff_id
+
+    v = s.description
+    o.description = None if v is None else [_c_MessageContentType(x) for x in v]
+    o.currency = s.currency
+
+    v = s.energy
+    o.energy = None if v is None else _c_TariffEnergyType(v)
+    v = s.valid_from
+    o.valid_from = None if v is None else rt.parse_datetime(v)
+    v = s.charging_time
+    o.charging_time = None if v is None else _c_TariffTimeType(v)
+    v = s.idle_time
+    o.idle_time = None if v is None else _c_TariffTimeType(v)
+    v = s.fixed_fee
+    o.fixed_fee = None if v is None else _c_TariffFixedType(v)
+    v = s.reservation_time
+    o.reservation_time = None if v is None else _c_TariffTimeType(v)
+    v = s.reservation_fixed
+    o.reservation_fixed = None if v is None else _c_TariffFixedType(v)
+    v = s.min_cost
+    o.min_cost = None if v is None else _c_PriceType(v)
+    v = s.max_cost
+    o.max_cost = None if v is None else _c_PriceType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TariffType: Any = _W_TariffType
+
+
+def _w_TariffType(o: Any) -> Any:
+    return _MK_TariffType(
+        o.tariff_id,
+        o.currency,
+        None if (v := o.description) is None else [_w_MessageContentType(x) for x in v],
+        None if (v := o.energy) is None else _w_TariffEnergyType(v),
+        None if (v := o.valid_from) is None else rt.format_datetime(v),
+        None if (v := o.charging_time) is None else _w_TariffTimeType(v),
+        None if (v := o.idle_time) is None else _w_TariffTimeType(v),
+        None if (v := o.fixed_fee) is None else _w_TariffFixedType(v),
+        None if (v := o.reservation_time) is None else _w_TariffTimeType(v),
+        None if (v := o.reservation_fixed) is None else _w_TariffFixedType(v),
+        None if (v := o.min_cost) is None else _w_PriceType(v),
+        None if (v := o.max_cost) is None else _w_PriceType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TaxRateType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    type: Annotated[str, Meta(max_length=20)] = msgspec.field(name="type")
+    tax: int | float = msgspec.field(name="tax")
+    stack: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="stack")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TaxRateType(s: Any) -> TaxRateType:
+    o = _new(TaxRateType)
+    o.type = s.type
+
+    o.tax = s.tax
+
+    o.stack = s.stack
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TaxRateType: Any = _W_TaxRateType
+
+
+def _w_TaxRateType(o: Any) -> Any:
+    return _MK_TaxRateType(
+        o.type,
+        o.tax,
+        o.stack,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TaxRuleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    tax_rule_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="taxRuleID")
+    applies_to_energy_fee: bool = msgspec.field(name="appliesToEnergyFee")
+    applies_to_parking_fee: bool = msgspec.field(name="appliesToParkingFee")
+    applies_to_overstay_fee: bool = msgspec.field(name="appliesToOverstayFee")
+    applies_to_minimum_maximum_cost: bool = msgspec.field(name="appliesToMinimumMaximumCost")
+    tax_rate: _W_RationalNumberType = msgspec.field(name="taxRate")
+    tax_rule_name: Annotated[str, Meta(max_length=100)] = msgspec.field(default=_ABSENT, name="taxRuleName")
+    tax_included_in_price: bool = msgspec.field(default=_ABSENT, name="taxIncludedInPrice")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TaxRuleType(s: Any) -> TaxRuleType:
+    o = _new(TaxRuleType)
+    o.tax_rule_id = s.tax_rule_id
+
+    o.tax_rule_name = s.tax_rule_name
+    o.tax_included_in_price = s.tax_included_in_price
+    o.applies_to_energy_fee = s.applies_to_energy_fee
+
+    o.applies_to_parking_fee = s.applies_to_parking_fee
+
+    o.applies_to_overstay_fee = s.applies_to_overstay_fee
+
+    o.applies_to_minimum_maximum_cost = s.applies_to_minimum_maximum_cost
+
+    o.tax_rate = _c_RationalNumberType(s.tax_rate)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TaxRuleType: Any = _W_TaxRuleType
+
+
+def _w_TaxRuleType(o: Any) -> Any:
+    return _MK_TaxRuleType(
+        o.tax_rule_id,
+        o.applies_to_energy_fee,
+        o.applies_to_parking_fee,
+        o.applies_to_overstay_fee,
+        o.applies_to_minimum_maximum_cost,
+        _w_RationalNumberType(o.tax_rate),
+        o.tax_rule_name,
+        o.tax_included_in_price,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TotalCostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    currency: Annotated[str, Meta(max_length=3)] = msgspec.field(name="currency")
+    type_of_cost: TariffCostEnumType = msgspec.field(name="typeOfCost")
+    total: _W_TotalPriceType = msgspec.field(name="total")
+    fixed: _W_PriceType = msgspec.field(default=_ABSENT, name="fixed")
+    energy: _W_PriceType = msgspec.field(default=_ABSENT, name="energy")
+    charging_time: _W_PriceType = msgspec.field(default=_ABSENT, name="chargingTime")
+    idle_time: _W_PriceType = msgspec.field(default=_ABSENT, name="idleTime")
+    reservation_time: _W_PriceType = msgspec.field(default=_ABSENT, name="reservationTime")
+    reservation_fixed: _W_PriceType = msgspec.field(default=_ABSENT, name="reservationFixed")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TotalCostType(s: Any) -> TotalCostType:
+    o = _new(TotalCostType)
+    o.currency = s.currency
+
+    o.type_of_cost = s.type_of_cost
+
+    v = s.fixed
+    o.fixed = None if v is None else _c_PriceType(v)
+    v = s.energy
+    o.energy = None if v is None else _c_PriceType(v)
+    v = s.charging_time
+    o.charging_time = None if v is None else _c_PriceType(v)
+    v = s.idle_time
+    o.idle_time = None if v is None else _c_PriceType(v)
+    v = s.reservation_time
+    o.reservation_time = None if v is None else _c_PriceType(v)
+    v = s.reservation_fixed
+    o.reservation_fixed = None if v is None else _c_PriceType(v)
+    o.total = _c_TotalPriceType(s.total)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TotalCostType: Any = _W_TotalCostType
+
+
+def _w_TotalCostType(o: Any) -> Any:
+    return _MK_TotalCostType(
+        o.currency,
+        o.type_of_cost,
+        _w_TotalPriceType(o.total),
+        None if (v := o.fixed) is None else _w_PriceType(v),
+        None if (v := o.energy) is None else _w_PriceType(v),
+        None if (v := o.charging_time) is None else _w_PriceType(v),
+        None if (v := o.idle_time) is None else _w_PriceType(v),
+        None if (v := o.reservation_time) is None else _w_PriceType(v),
+        None if (v := o.reservation_fixed) is None else _w_PriceType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TotalPriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    excl_tax: int | float = msgspec.field(default=_ABSENT, name="exclTax")
+    incl_tax: int | float = msgspec.field(default=_ABSENT, name="inclTax")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TotalPriceType(s: Any) -> TotalPriceType:
+    o = _new(TotalPriceType)
+    o.excl_tax = s.excl_tax
+    o.incl_tax = s.incl_tax
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TotalPriceType: Any = _W_TotalPriceType
+
+
+def _w_TotalPriceType(o: Any) -> Any:
+    return _MK_TotalPriceType(
+        o.excl_tax,
+        o.incl_tax,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TotalUsageType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    energy: int | float = msgspec.field(name="energy")
+    charging_time: int = msgspec.field(name="chargingTime")
+    idle_time: int = msgspec.field(name="idleTime")
+    reservation_time: int = msgspec.field(default=_ABSENT, name="reservationTime")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TotalUsageType(s: Any) -> TotalUsageType:
+    o = _new(TotalUsageType)
+    o.energy = s.energy
+
+    o.charging_time = s.charging_time
+
+    o.idle_time = s.idle_time
+
+    o.reservation_time = s.reservation_time
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TotalUsageType: Any = _W_TotalUsageType
+
+
+def _w_TotalUsageType(o: Any) -> Any:
+    return _MK_TotalUsageType(
+        o.energy,
+        o.charging_time,
+        o.idle_time,
+        o.reservation_time,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TransactionLimitType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    max_cost: int | float = msgspec.field(default=_ABSENT, name="maxCost")
+    max_energy: int | float = msgspec.field(default=_ABSENT, name="maxEnergy")
+    max_time: int = msgspec.field(default=_ABSENT, name="maxTime")
+    max_so_c: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(default=_ABSENT, name="maxSoC")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TransactionLimitType(s: Any) -> TransactionLimitType:
+    o = _new(TransactionLimitType)
+    o.max_cost = s.max_cost
+    o.max_energy = s.max_energy
+    o.max_time = s.max_time
+    o.max_so_c = s.max_so_c
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TransactionLimitType: Any = _W_TransactionLimitType
+
+
+def _w_TransactionLimitType(o: Any) -> Any:
+    return _MK_TransactionLimitType(
+        o.max_cost,
+        o.max_energy,
+        o.max_time,
+        o.max_so_c,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TransactionType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    charging_state: ChargingStateEnumType = msgspec.field(default=_ABSENT, name="chargingState")
+    time_spent_charging: int = msgspec.field(default=_ABSENT, name="timeSpentCharging")
+    stopped_reason: ReasonEnumType = msgspec.field(default=_ABSENT, name="stoppedReason")
+    remote_start_id: int = msgspec.field(default=_ABSENT, name="remoteStartId")
+    operation_mode: OperationModeEnumType = msgspec.field(default=_ABSENT, name="operationMode")
+    tariff_id: Annotated[str, Meta(max_length=60)] = msgspec.field(default=_ABSENT, name="tariffId")
+    transaction_limit: _W_TransactionLimitType = msgspec.field(default=_ABSENT, name="transactionLimit")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TransactionType(s: Any) -> TransactionType:
+    o = _new(TransactionType)
+    o.transaction_id = s.transaction_id
+
+    o.charging_state = s.charging_state
+    o.time_spent_charging = s.time_spent_charging
+    o.stopped_reason = s.stopped_reason
+    o.remote_start_id = s.remote_start_id
+    o.operation_mode = s.operation_mode
+    o.tariff_id = s.tariff_id
+    v = s.transaction_limit
+    o.transaction_limit = None if v is None else _c_TransactionLimitType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TransactionType: Any = _W_TransactionType
+
+
+def _w_TransactionType(o: Any) -> Any:
+    return _MK_TransactionType(
+        o.transaction_id,
+        o.charging_state,
+        o.time_spent_charging,
+        o.stopped_reason,
+        o.remote_start_id,
+        o.operation_mode,
+        o.tariff_id,
+        None if (v := o.transaction_limit) is None else _w_TransactionLimitType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UnitOfMeasureType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    unit: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="unit")
+    multiplier: int = msgspec.field(default=_ABSENT, name="multiplier")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UnitOfMeasureType(s: Any) -> UnitOfMeasureType:
+    o = _new(UnitOfMeasureType)
+    o.unit = s.unit
+    o.multiplier = s.multiplier
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UnitOfMeasureType: Any = _W_UnitOfMeasureType
+
+
+def _w_UnitOfMeasureType(o: Any) -> Any:
+    return _MK_UnitOfMeasureType(
+        o.unit,
+        o.multiplier,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_V2XChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    min_charge_power: int | float = msgspec.field(default=_ABSENT, name="minChargePower")
+    min_charge_power_l2: int | float = msgspec.field(default=_ABSENT, name="minChargePower_L2")
+    min_charge_power_l3: int | float = msgspec.field(default=_ABSENT, name="minChargePower_L3")
+    max_charge_power: int | float = msgspec.field(default=_ABSENT, name="maxChargePower")
+    max_charge_power_l2: int | float = msgspec.field(default=_ABSENT, name="maxChargePower_L2")
+    max_charge_power_l3: int | float = msgspec.field(default=_ABSENT, name="maxChargePower_L3")
+    min_discharge_power: int | float = msgspec.field(default=_ABSENT, name="minDischargePower")
+    min_discharge_power_l2: int | float = msgspec.field(default=_ABSENT, name="minDischargePower_L2")
+    min_discharge_power_l3: int | float = msgspec.field(default=_ABSENT, name="minDischargePower_L3")
+    max_discharge_power: int | float = msgspec.field(default=_ABSENT, name="maxDischargePower")
+    max_discharge_power_l2: int | float = msgspec.field(default=_ABSENT, name="maxDischargePower_L2")
+    max_discharge_power_l3: int | float = msgspec.field(default=_ABSENT, name="maxDischargePower_L3")
+    min_charge_current: int | float = msgspec.field(default=_ABSENT, name="minChargeCurrent")
+    max_charge_current: int | float = msgspec.field(default=_ABSENT, name="maxChargeCurrent")
+    min_discharge_current: int | float = msgspec.field(default=_ABSENT, name="minDischargeCurrent")
+    max_discharge_current: int | float = msgspec.field(default=_ABSENT, name="maxDischargeCurrent")
+    min_voltage: int | float = msgspec.field(default=_ABSENT, name="minVoltage")
+    max_voltage: int | float = msgspec.field(default=_ABSENT, name="maxVoltage")
+    ev_target_energy_request: int | float = msgspec.field(default=_ABSENT, name="evTargetEnergyRequest")
+    ev_min_energy_request: int | float = msgspec.field(default=_ABSENT, name="evMinEnergyRequest")
+    ev_max_energy_request: int | float = msgspec.field(default=_ABSENT, name="evMaxEnergyRequest")
+    ev_min_v2x_energy_request: int | float = msgspec.field(default=_ABSENT, name="evMinV2XEnergyRequest")
+    ev_max_v2x_energy_request: int | float = msgspec.field(default=_ABSENT, name="evMaxV2XEnergyRequest")
+    target_so_c: Annotated[int, Meta(ge=0, le=100)] = msgspec.field(default=_ABSENT, name="targetSoC")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_V2XChargingParametersType(s: Any) -> V2XChargingParametersType:
+    o = _new(V2XChargingParametersType)
+    o.min_charge_power = s.min_charge_power
+    o.min_charge_power_l2 = s.min_charge_power_l2
+    o.min_charge_power_l3 = s.min_charge_power_l3
+    o.max_charge_power = s.max_charge_power
+    o.max_charge_power_l2 = s.max_charge_power_l2
+    o.max_charge_power_l3 = s.max_charge_power_l3
+    o.min_discharge_power = s.min_discharge_power
+    o.min_discharge_power_l2 = s.min_discharge_power_l2
+    o.min_discharge_power_l3 = s.min_discharge_power_l3
+    o.max_discharge_power = s.max_discharge_power
+    o.max_discharge_power_l2 = s.max_discharge_power_l2
+    o.max_discharge_power_l3 = s.max_discharge_power_l3
+    o.min_charge_current = s.min_charge_current
+    o.max_charge_current = s.max_charge_current
+    o.min_discharge_current = s.min_discharge_current
+    o.max_discharge_current = s.max_discharge_current
+    o.min_voltage = s.min_voltage
+    o.max_voltage = s.max_voltage
+    o.ev_target_energy_request = s.ev_target_energy_request
+    o.ev_min_energy_request = s.ev_min_energy_request
+    o.ev_max_energy_request = s.ev_max_energy_request
+    o.ev_min_v2x_energy_request = s.ev_min_v2x_energy_request
+    o.ev_max_v2x_energy_request = s.ev_max_v2x_energy_request
+    o.target_so_c = s.target_so_c
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_V2XChargingParametersType: Any = _W_V2XChargingParametersType
+
+
+def _w_V2XChargingParametersType(o: Any) -> Any:
+    return _MK_V2XChargingParametersType(
+        o.min_charge_power,
+        o.min_charge_power_l2,
+        o.min_charge_power_l3,
+        o.max_charge_power,
+        o.max_charge_power_l2,
+        o.max_charge_power_l3,
+        o.min_discharge_power,
+        o.min_discharge_power_l2,
+        o.min_discharge_power_l3,
+        o.max_discharge_power,
+        o.max_discharge_power_l2,
+        o.max_discharge_power_l3,
+        o.min_charge_current,
+        o.max_charge_current,
+        o.min_discharge_current,
+        o.max_discharge_current,
+        o.min_voltage,
+        o.max_voltage,
+        o.ev_target_energy_request,
+        o.ev_min_energy_request,
+        o.ev_max_energy_request,
+        o.ev_min_v2x_energy_request,
+        o.ev_max_v2x_energy_request,
+        o.target_so_c,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_V2XFreqWattPointType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    frequency: int | float = msgspec.field(name="frequency")
+    power: int | float = msgspec.field(name="power")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_V2XFreqWattPointType(s: Any) -> V2XFreqWattPointType:
+    o = _new(V2XFreqWattPointType)
+    o.frequency = s.frequency
+
+    o.power = s.power
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_V2XFreqWattPointType: Any = _W_V2XFreqWattPointType
+
+
+def _w_V2XFreqWattPointType(o: Any) -> Any:
+    return _MK_V2XFreqWattPointType(
+        o.frequency,
+        o.power,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_V2XSignalWattPointType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    signal: int = msgspec.field(name="signal")
+    power: int | float = msgspec.field(name="power")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_V2XSignalWattPointType(s: Any) -> V2XSignalWattPointType:
+    o = _new(V2XSignalWattPointType)
+    o.signal = s.signal
+
+    o.power = s.power
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_V2XSignalWattPointType: Any = _W_V2XSignalWattPointType
+
+
+def _w_V2XSignalWattPointType(o: Any) -> Any:
+    return _MK_V2XSignalWattPointType(
+        o.signal,
+        o.power,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VPNType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    server: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="server")
+    user: Annotated[str, Meta(max_length=50)] = msgspec.field(name="user")
+    password: Annotated[str, Meta(max_length=64)] = msgspec.field(name="password")
+    key: Annotated[str, Meta(max_length=255)] = msgspec.field(name="key")
+    type: VPNEnumType = msgspec.field(name="type")
+    group: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="group")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VPNType(s: Any) -> VPNType:
+    o = _new(VPNType)
+    o.server = s.server
+
+    o.user = s.user
+
+    o.group = s.group
+    o.password = s.password
+
+    o.key = s.key
+
+    o.type = s.type
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_VPNType: Any = _W_VPNType
+
+
+def _w_VPNType(o: Any) -> Any:
+    return _MK_VPNType(
+        o.server,
+        o.user,
+        o.password,
+        o.key,
+        o.type,
+        o.group,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VariableAttributeType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    type: AttributeEnumType = msgspec.field(default=_ABSENT, name="type")
+    value: Annotated[str, Meta(max_length=2500)] = msgspec.field(default=_ABSENT, name="value")
+    mutability: MutabilityEnumType = msgspec.field(default=_ABSENT, name="mutability")
+    persistent: bool = msgspec.field(default=_ABSENT, name="persistent")
+    constant: bool = msgspec.field(default=_ABSENT, name="constant")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VariableAttributeType(s: Any) -> VariableAttributeType:
+    o = _new(VariableAttributeType)
+    o.type = s.type
+    o.value = s.value
+    o.mutability = s.mutability
+    o.persistent = s.persistent
+    o.constant = s.constant
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_VariableAttributeType: Any = _W_VariableAttributeType
+
+
+def _w_VariableAttributeType(o: Any) -> Any:
+    return _MK_VariableAttributeType(
+        o.type,
+        o.value,
+        o.mutability,
+        o.persistent,
+        o.constant,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VariableCharacteristicsType(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    data_type: DataEnumType = msgspec.field(name="dataType")
+    supports_monitoring: bool = msgspec.field(name="supportsMonitoring")
+    unit: Annotated[str, Meta(max_length=16)] = msgspec.field(default=_ABSENT, name="unit")
+    min_limit: int | float = msgspec.field(default=_ABSENT, name="minLimit")
+    max_limit: int | float = msgspec.field(default=_ABSENT, name="maxLimit")
+    max_elements: Annotated[int, Meta(ge=1)] = msgspec.field(default=_ABSENT, name="maxElements")
+    values_list: Annotated[str, Meta(max_length=1000)] = msgspec.field(default=_ABSENT, name="valuesList")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VariableCharacteristicsType(s: Any) -> VariableCharacteristicsType:
+    o = _new(VariableCharacteristicsType)
+    o.unit = s.unit
+    o.data_type = s.data_type
+
+    o.min_limit = s.min_limit
+    o.max_limit = s.max_limit
+    o.max_elements = s.max_elements
+    o.values_list = s.values_list
+    o.supports_monitoring = s.supports_monitoring
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_VariableCharacteristicsType: Any = _W_VariableCharacteristicsType
+
+
+def _w_VariableCharacteristicsType(o: Any) -> Any:
+    return _MK_VariableCharacteristicsType(
+        o.data_type,
+        o.supports_monitoring,
+        o.unit,
+        o.min_limit,
+        o.max_limit,
+        o.max_elements,
+        o.values_list,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VariableMonitoringType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    transaction: bool = msgspec.field(name="transaction")
+    value: int | float = msgspec.field(name="value")
+    type: MonitorEnumType = msgspec.field(name="type")
+    severity: Annotated[int, Meta(ge=0)] = msgspec.field(name="severity")
+    event_notification_type: EventNotificationEnumType = msgspec.field(name="eventNotificationType")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VariableMonitoringType(s: Any) -> VariableMonitoringType:
+    o = _new(VariableMonitoringType)
+    o.id = s.id
+
+    o.transaction = s.transaction
+
+    o.value = s.value
+
+    o.type = s.type
+
+    o.severity = s.severity
+
+    o.event_notification_type = s.event_notification_type
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_VariableMonitoringType: Any = _W_VariableMonitoringType
+
+
+def _w_VariableMonitoringType(o: Any) -> Any:
+    return _MK_VariableMonitoringType(
+        o.id,
+        o.transaction,
+        o.value,
+        o.type,
+        o.severity,
+        o.event_notification_type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VariableType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    name: Annotated[str, Meta(max_length=50)] = msgspec.field(name="name")
+    instance: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="instance")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VariableType(s: Any) -> VariableType:
+    o = _new(VariableType)
+    o.name = s.name
+
+    o.instance = s.instance
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_VariableType: Any = _W_VariableType
+
+
+def _w_VariableType(o: Any) -> Any:
+    return _MK_VariableType(
+        o.name,
+        o.instance,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VoltageParamsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    hv10_min_mean_value: int | float = msgspec.field(default=_ABSENT, name="hv10MinMeanValue")
+    hv10_min_mean_trip_delay: int | float = msgspec.field(default=_ABSENT, name="hv10MinMeanTripDelay")
+    power_during_cessation: PowerDuringCessationEnumType = msgspec.field(
+        default=_ABSENT, name="powerDuringCessation"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VoltageParamsType(s: Any) -> VoltageParamsType:
+    o = _new(VoltageParamsType)
+    o.hv10_min_mean_value = s.hv10_min_mean_value
+    o.hv10_min_mean_trip_delay = s.hv10_min_mean_trip_delay
+    o.power_during_cessation = s.power_during_cessation
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_VoltageParamsType: Any = _W_VoltageParamsType
+
+
+def _w_VoltageParamsType(o: Any) -> Any:
+    return _MK_VoltageParamsType(
+        o.hv10_min_mean_value,
+        o.hv10_min_mean_trip_delay,
+        o.power_during_cessation,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AFRRSignalRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    timestamp: str = msgspec.field(name="timestamp")
+    signal: int = msgspec.field(name="signal")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AFRRSignalRequest(s: Any) -> AFRRSignalRequest:
+    o = _new(AFRRSignalRequest)
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.signal = s.signal
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AFRRSignalRequest: Any = _W_AFRRSignalRequest
+
+
+def _w_AFRRSignalRequest(o: Any) -> Any:
+    return _MK_AFRRSignalRequest(
+        rt.format_datetime(o.timestamp),
+        o.signal,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AFRRSignalResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AFRRSignalResponse(s: Any) -> AFRRSignalResponse:
+    o = _new(AFRRSignalResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AFRRSignalResponse: Any = _W_AFRRSignalResponse
+
+
+def _w_AFRRSignalResponse(o: Any) -> Any:
+    return _MK_AFRRSignalResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AdjustPeriodicEventStreamRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    params: _W_PeriodicEventStreamParamsType = msgspec.field(name="params")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AdjustPeriodicEventStreamRequest(s: Any) -> AdjustPeriodicEventStreamRequest:
+    o = _new(AdjustPeriodicEventStreamRequest)
+    o.id = s.id
+
+    o.params = _c_PeriodicEventStreamParamsType(s.params)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AdjustPeriodicEventStreamRequest: Any = _W_AdjustPeriodicEventStreamRequest
+
+
+def _w_AdjustPeriodicEventStreamRequest(o: Any) -> Any:
+    return _MK_AdjustPeriodicEventStreamRequest(
+        o.id,
+        _w_PeriodicEventStreamParamsType(o.params),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AdjustPeriodicEventStreamResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AdjustPeriodicEventStreamResponse(s: Any) -> AdjustPeriodicEventStreamResponse:
+    o = _new(AdjustPeriodicEventStreamResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AdjustPeriodicEventStreamResponse: Any = _W_AdjustPeriodicEventStreamResponse
+
+
+def _w_AdjustPeriodicEventStreamResponse(o: Any) -> Any:
+    return _MK_AdjustPeriodicEventStreamResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AuthorizeRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    certificate: Annotated[str, Meta(max_length=10000)] = msgspec.field(default=_ABSENT, name="certificate")
+    iso15118_certificate_hash_data: Annotated[
+        list[_W_OCSPRequestDataType], Meta(min_length=1, max_length=4)
+    ] = msgspec.field(default=_ABSENT, name="iso15118CertificateHashData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
+    o = _new(AuthorizeRequest)
+    o.id_token = _c_IdTokenType(s.id_token)
+    o.certificate = s.certificate
+    v = s.iso15118_certificate_hash_data
+    o.iso15118_certificate_hash_data = None if v is None else [_c_OCSPRequestDataType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AuthorizeRequest: Any = _W_AuthorizeRequest
+
+
+def _w_AuthorizeRequest(o: Any) -> Any:
+    return _MK_AuthorizeRequest(
+        _w_IdTokenType(o.id_token),
+        o.certificate,
+        None if (v := o.iso15118_certificate_hash_data) is None else [_w_OCSPRequestDataType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_AuthorizeResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token_info: _W_IdTokenInfoType = msgspec.field(name="idTokenInfo")
+    certificate_status: AuthorizeCertificateStatusEnumType = msgspec.field(
+        default=_ABSENT, name="certificateStatus"
+    )
+    allowed_energy_transfer: Annotated[list[EnergyTransferModeEnumType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="allowedEnergyTransfer"
+    )
+    tariff: _W_TariffType = msgspec.field(default=_ABSENT, name="tariff")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_AuthorizeResponse(s: Any) -> AuthorizeResponse:
+    o = _new(AuthorizeResponse)
+    o.id_token_info = _c_IdTokenInfoType(s.id_token_info)
+    o.certificate_status = s.certificate_status
+    o.allowed_energy_transfer = s.allowed_energy_transfer
+    v = s.tariff
+    o.tariff = None if v is None else _c_TariffType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_AuthorizeResponse: Any = _W_AuthorizeResponse
+
+
+def _w_AuthorizeResponse(o: Any) -> Any:
+    return _MK_AuthorizeResponse(
+        _w_IdTokenInfoType(o.id_token_info),
+        o.certificate_status,
+        o.allowed_energy_transfer,
+        None if (v := o.tariff) is None else _w_TariffType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_BatterySwapRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    battery_data: Annotated[list[_W_BatteryDataType], Meta(min_length=1)] = msgspec.field(name="batteryData")
+    event_type: BatterySwapEventEnumType = msgspec.field(name="eventType")
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_BatterySwapRequest(s: Any) -> BatterySwapRequest:
+    o = _new(BatterySwapRequest)
+    o.battery_data = [_c_BatteryDataType(x) for x in s.battery_data]
+    o.event_type = s.event_type
+
+    o.id_token = _c_IdTokenType(s.id_token)
+    o.request_id = s.request_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_BatterySwapRequest: Any = _W_BatterySwapRequest
+
+
+def _w_BatterySwapRequest(o: Any) -> Any:
+    return _MK_BatterySwapRequest(
+        [_w_BatteryDataType(x) for x in o.battery_data],
+        o.event_type,
+        _w_IdTokenType(o.id_token),
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_BatterySwapResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_BatterySwapResponse(s: Any) -> BatterySwapResponse:
+    o = _new(BatterySwapResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_BatterySwapResponse: Any = _W_BatterySwapResponse
+
+
+def _w_BatterySwapResponse(o: Any) -> Any:
+    return _MK_BatterySwapResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_BootNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_station: _W_ChargingStationType = msgspec.field(name="chargingStation")
+    reason: BootReasonEnumType = msgspec.field(name="reason")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_BootNotificationRequest(s: Any) -> BootNotificationRequest:
+    o = _new(BootNotificationRequest)
+    o.charging_station = _c_ChargingStationType(s.charging_station)
+    o.reason = s.reason
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_BootNotificationRequest: Any = _W_BootNotificationRequest
+
+
+def _w_BootNotificationRequest(o: Any) -> Any:
+    return _MK_BootNotificationRequest(
+        _w_ChargingStationType(o.charging_station),
+        o.reason,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_BootNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    current_time: str = msgspec.field(name="currentTime")
+    interval: int = msgspec.field(name="interval")
+    status: RegistrationStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_BootNotificationResponse(s: Any) -> BootNotificationResponse:
+    o = _new(BootNotificationResponse)
+    o.current_time = rt.parse_datetime(s.current_time)
+
+    o.interval = s.interval
+
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_BootNotificationResponse: Any = _W_BootNotificationResponse
+
+
+def _w_BootNotificationResponse(o: Any) -> Any:
+    return _MK_BootNotificationResponse(
+        rt.format_datetime(o.current_time),
+        o.interval,
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CancelReservationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    reservation_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="reservationId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CancelReservationRequest(s: Any) -> CancelReservationRequest:
+    o = _new(CancelReservationRequest)
+    o.reservation_id = s.reservation_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CancelReservationRequest: Any = _W_CancelReservationRequest
+
+
+def _w_CancelReservationRequest(o: Any) -> Any:
+    return _MK_CancelReservationRequest(
+        o.reservation_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CancelReservationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: CancelReservationStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CancelReservationResponse(s: Any) -> CancelReservationResponse:
+    o = _new(CancelReservationResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CancelReservationResponse: Any = _W_CancelReservationResponse
+
+
+def _w_CancelReservationResponse(o: Any) -> Any:
+    return _MK_CancelReservationResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CertificateSignedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_chain: Annotated[str, Meta(max_length=10000)] = msgspec.field(name="certificateChain")
+    certificate_type: CertificateSigningUseEnumType = msgspec.field(default=_ABSENT, name="certificateType")
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CertificateSignedRequest(s: Any) -> CertificateSignedRequest:
+    o = _new(CertificateSignedRequest)
+    o.certificate_chain = s.certificate_chain
+
+    o.certificate_type = s.certificate_type
+    o.request_id = s.request_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CertificateSignedRequest: Any = _W_CertificateSignedRequest
+
+
+def _w_CertificateSignedRequest(o: Any) -> Any:
+    return _MK_CertificateSignedRequest(
+        o.certificate_chain,
+        o.certificate_type,
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CertificateSignedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: CertificateSignedStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CertificateSignedResponse(s: Any) -> CertificateSignedResponse:
+    o = _new(CertificateSignedResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CertificateSignedResponse: Any = _W_CertificateSignedResponse
+
+
+def _w_CertificateSignedResponse(o: Any) -> Any:
+    return _MK_CertificateSignedResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChangeAvailabilityRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    operational_status: OperationalStatusEnumType = msgspec.field(name="operationalStatus")
+    evse: _W_EVSEType = msgspec.field(default=_ABSENT, name="evse")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChangeAvailabilityRequest(s: Any) -> ChangeAvailabilityRequest:
+    o = _new(ChangeAvailabilityRequest)
+    v = s.evse
+    o.evse = None if v is None else _c_EVSEType(v)
+    o.operational_status = s.operational_status
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChangeAvailabilityRequest: Any = _W_ChangeAvailabilityRequest
+
+
+def _w_ChangeAvailabilityRequest(o: Any) -> Any:
+    return _MK_ChangeAvailabilityRequest(
+        o.operational_status,
+        None if (v := o.evse) is None else _w_EVSEType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChangeAvailabilityResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ChangeAvailabilityStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChangeAvailabilityResponse(s: Any) -> ChangeAvailabilityResponse:
+    o = _new(ChangeAvailabilityResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChangeAvailabilityResponse: Any = _W_ChangeAvailabilityResponse
+
+
+def _w_ChangeAvailabilityResponse(o: Any) -> Any:
+    return _MK_ChangeAvailabilityResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChangeTransactionTariffRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    tariff: _W_TariffType = msgspec.field(name="tariff")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChangeTransactionTariffRequest(s: Any) -> ChangeTransactionTariffRequest:
+    o = _new(ChangeTransactionTariffRequest)
+    o.tariff = _c_TariffType(s.tariff)
+    o.transaction_id = s.transaction_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChangeTransactionTariffRequest: Any = _W_ChangeTransactionTariffRequest
+
+
+def _w_ChangeTransactionTariffRequest(o: Any) -> Any:
+    return _MK_ChangeTransactionTariffRequest(
+        _w_TariffType(o.tariff),
+        o.transaction_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ChangeTransactionTariffResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: TariffChangeStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ChangeTransactionTariffResponse(s: Any) -> ChangeTransactionTariffResponse:
+    o = _new(ChangeTransactionTariffResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ChangeTransactionTariffResponse: Any = _W_ChangeTransactionTariffResponse
+
+
+def _w_ChangeTransactionTariffResponse(o: Any) -> Any:
+    return _MK_ChangeTransactionTariffResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearCacheRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearCacheRequest(s: Any) -> ClearCacheRequest:
+    o = _new(ClearCacheRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearCacheRequest: Any = _W_ClearCacheRequest
+
+
+def _w_ClearCacheRequest(o: Any) -> Any:
+    return _MK_ClearCacheRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearCacheResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ClearCacheStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearCacheResponse(s: Any) -> ClearCacheResponse:
+    o = _new(ClearCacheResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearCacheResponse: Any = _W_ClearCacheResponse
+
+
+def _w_ClearCacheResponse(o: Any) -> Any:
+    return _MK_ClearCacheResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearChargingProfileRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    charging_profile_id: int = msgspec.field(default=_ABSENT, name="chargingProfileId")
+    charging_profile_criteria: _W_ClearChargingProfileType = msgspec.field(
+        default=_ABSENT, name="chargingProfileCriteria"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearChargingProfileRequest(s: Any) -> ClearChargingProfileRequest:
+    o = _new(ClearChargingProfileRequest)
+    o.charging_profile_id = s.charging_profile_id
+    v = s.charging_profile_criteria
+    o.charging_profile_criteria = None if v is None else _c_ClearChargingProfileType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearChargingProfileRequest: Any = _W_ClearChargingProfileRequest
+
+
+def _w_ClearChargingProfileRequest(o: Any) -> Any:
+    return _MK_ClearChargingProfileRequest(
+        o.charging_profile_id,
+        None if (v := o.charging_profile_criteria) is None else _w_ClearChargingProfileType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearChargingProfileResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: ClearChargingProfileStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearChargingProfileResponse(s: Any) -> ClearChargingProfileResponse:
+    o = _new(ClearChargingProfileResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearChargingProfileResponse: Any = _W_ClearChargingProfileResponse
+
+
+def _w_ClearChargingProfileResponse(o: Any) -> Any:
+    return _MK_ClearChargingProfileResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    is_default: bool = msgspec.field(name="isDefault")
+    control_type: DERControlEnumType = msgspec.field(default=_ABSENT, name="controlType")
+    control_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="controlId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearDERControlRequest(s: Any) -> ClearDERControlRequest:
+    o = _new(ClearDERControlRequest)
+    o.is_default = s.is_default
+
+    o.control_type = s.control_type
+    o.control_id = s.control_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearDERControlRequest: Any = _W_ClearDERControlRequest
+
+
+def _w_ClearDERControlRequest(o: Any) -> Any:
+    return _MK_ClearDERControlRequest(
+        o.is_default,
+        o.control_type,
+        o.control_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearDERControlResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DERControlStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearDERControlResponse(s: Any) -> ClearDERControlResponse:
+    o = _new(ClearDERControlResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearDERControlResponse: Any = _W_ClearDERControlResponse
+
+
+def _w_ClearDERControlResponse(o: Any) -> Any:
+    return _MK_ClearDERControlResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearDisplayMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearDisplayMessageRequest(s: Any) -> ClearDisplayMessageRequest:
+    o = _new(ClearDisplayMessageRequest)
+    o.id = s.id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearDisplayMessageRequest: Any = _W_ClearDisplayMessageRequest
+
+
+def _w_ClearDisplayMessageRequest(o: Any) -> Any:
+    return _MK_ClearDisplayMessageRequest(
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearDisplayMessageResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: ClearMessageStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearDisplayMessageResponse(s: Any) -> ClearDisplayMessageResponse:
+    o = _new(ClearDisplayMessageResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearDisplayMessageResponse: Any = _W_ClearDisplayMessageResponse
+
+
+def _w_ClearDisplayMessageResponse(o: Any) -> Any:
+    return _MK_ClearDisplayMessageResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearTariffsRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    tariff_ids: Annotated[list[Annotated[str, Meta(max_length=60)]], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="tariffIds"
+    )
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearTariffsRequest(s: Any) -> ClearTariffsRequest:
+    o = _new(ClearTariffsRequest)
+    o.tariff_ids = s.tariff_ids
+    o.evse_id = s.evse_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearTariffsRequest: Any = _W_ClearTariffsRequest
+
+
+def _w_ClearTariffsRequest(o: Any) -> Any:
+    return _MK_ClearTariffsRequest(
+        o.tariff_ids,
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearTariffsResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    clear_tariffs_result: Annotated[list[_W_ClearTariffsResultType], Meta(min_length=1)] = msgspec.field(
+        name="clearTariffsResult"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearTariffsResponse(s: Any) -> ClearTariffsResponse:
+    o = _new(ClearTariffsResponse)
+    o.clear_tariffs_result = [_c_ClearTariffsResultType(x) for x in s.clear_tariffs_result]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearTariffsResponse: Any = _W_ClearTariffsResponse
+
+
+def _w_ClearTariffsResponse(o: Any) -> Any:
+    return _MK_ClearTariffsResponse(
+        [_w_ClearTariffsResultType(x) for x in o.clear_tariffs_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearVariableMonitoringRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    id: Annotated[list[Annotated[int, Meta(ge=0)]], Meta(min_length=1)] = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearVariableMonitoringRequest(s: Any) -> ClearVariableMonitoringRequest:
+    o = _new(ClearVariableMonitoringRequest)
+    o.id = s.id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearVariableMonitoringRequest: Any = _W_ClearVariableMonitoringRequest
+
+
+def _w_ClearVariableMonitoringRequest(o: Any) -> Any:
+    return _MK_ClearVariableMonitoringRequest(
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearVariableMonitoringResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    clear_monitoring_result: Annotated[list[_W_ClearMonitoringResultType], Meta(min_length=1)] = (
+        msgspec.field(name="clearMonitoringResult")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearVariableMonitoringResponse(s: Any) -> ClearVariableMonitoringResponse:
+    o = _new(ClearVariableMonitoringResponse)
+    o.clear_monitoring_result = [_c_ClearMonitoringResultType(x) for x in s.clear_monitoring_result]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearVariableMonitoringResponse: Any = _W_ClearVariableMonitoringResponse
+
+
+def _w_ClearVariableMonitoringResponse(o: Any) -> Any:
+    return _MK_ClearVariableMonitoringResponse(
+        [_w_ClearMonitoringResultType(x) for x in o.clear_monitoring_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearedChargingLimitRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    charging_limit_source: Annotated[str, Meta(max_length=20)] = msgspec.field(name="chargingLimitSource")
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearedChargingLimitRequest(s: Any) -> ClearedChargingLimitRequest:
+    o = _new(ClearedChargingLimitRequest)
+    o.charging_limit_source = s.charging_limit_source
+
+    o.evse_id = s.evse_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearedChargingLimitRequest: Any = _W_ClearedChargingLimitRequest
+
+
+def _w_ClearedChargingLimitRequest(o: Any) -> Any:
+    return _MK_ClearedChargingLimitRequest(
+        o.charging_limit_source,
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClearedChargingLimitResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClearedChargingLimitResponse(s: Any) -> ClearedChargingLimitResponse:
+    o = _new(ClearedChargingLimitResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClearedChargingLimitResponse: Any = _W_ClearedChargingLimitResponse
+
+
+def _w_ClearedChargingLimitResponse(o: Any) -> Any:
+    return _MK_ClearedChargingLimitResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClosePeriodicEventStreamRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClosePeriodicEventStreamRequest(s: Any) -> ClosePeriodicEventStreamRequest:
+    o = _new(ClosePeriodicEventStreamRequest)
+    o.id = s.id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClosePeriodicEventStreamRequest: Any = _W_ClosePeriodicEventStreamRequest
+
+
+def _w_ClosePeriodicEventStreamRequest(o: Any) -> Any:
+    return _MK_ClosePeriodicEventStreamRequest(
+        o.id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ClosePeriodicEventStreamResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ClosePeriodicEventStreamResponse(s: Any) -> ClosePeriodicEventStreamResponse:
+    o = _new(ClosePeriodicEventStreamResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ClosePeriodicEventStreamResponse: Any = _W_ClosePeriodicEventStreamResponse
+
+
+def _w_ClosePeriodicEventStreamResponse(o: Any) -> Any:
+    return _MK_ClosePeriodicEventStreamResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CostUpdatedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    total_cost: int | float = msgspec.field(name="totalCost")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CostUpdatedRequest(s: Any) -> CostUpdatedRequest:
+    o = _new(CostUpdatedRequest)
+    o.total_cost = s.total_cost
+
+    o.transaction_id = s.transaction_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CostUpdatedRequest: Any = _W_CostUpdatedRequest
+
+
+def _w_CostUpdatedRequest(o: Any) -> Any:
+    return _MK_CostUpdatedRequest(
+        o.total_cost,
+        o.transaction_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CostUpdatedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CostUpdatedResponse(s: Any) -> CostUpdatedResponse:
+    o = _new(CostUpdatedResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CostUpdatedResponse: Any = _W_CostUpdatedResponse
+
+
+def _w_CostUpdatedResponse(o: Any) -> Any:
+    return _MK_CostUpdatedResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CustomerInformationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="requestId")
+    report: bool = msgspec.field(name="report")
+    clear: bool = msgspec.field(name="clear")
+    customer_certificate: _W_CertificateHashDataType = msgspec.field(
+        default=_ABSENT, name="customerCertificate"
+    )
+    id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="idToken")
+    customer_identifier: Annotated[str, Meta(max_length=64)] = msgspec.field(
+        default=_ABSENT, name="customerIdentifier"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CustomerInformationRequest(s: Any) -> CustomerInformationRequest:
+    o = _new(CustomerInformationRequest)
+    v = s.customer_certificate
+    o.customer_certificate = None if v is None else _c_CertificateHashDataType(v)
+    v = s.id_token
+    o.id_token = None if v is None else _c_IdTokenType(v)
+    o.request_id = s.request_id
+
+    o.report = s.report
+
+    o.clear = s.clear
+
+    o.customer_identifier = s.customer_identifier
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CustomerInformationRequest: Any = _W_CustomerInformationRequest
+
+
+def _w_CustomerInformationRequest(o: Any) -> Any:
+    return _MK_CustomerInformationRequest(
+        o.request_id,
+        o.report,
+        o.clear,
+        None if (v := o.customer_certificate) is None else _w_CertificateHashDataType(v),
+        None if (v := o.id_token) is None else _w_IdTokenType(v),
+        o.customer_identifier,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_CustomerInformationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: CustomerInformationStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_CustomerInformationResponse(s: Any) -> CustomerInformationResponse:
+    o = _new(CustomerInformationResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_CustomerInformationResponse: Any = _W_CustomerInformationResponse
+
+
+def _w_CustomerInformationResponse(o: Any) -> Any:
+    return _MK_CustomerInformationResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DataTransferRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    vendor_id: Annotated[str, Meta(max_length=255)] = msgspec.field(name="vendorId")
+    message_id: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="messageId")
+    data: Any = msgspec.field(default=UNSET, name="data")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DataTransferRequest(s: Any) -> DataTransferRequest:
+    o = _new(DataTransferRequest)
+    o.message_id = s.message_id
+    v = s.data
+    o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
+
+    o.vendor_id = s.vendor_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DataTransferRequest: Any = _W_DataTransferRequest
+
+
+def _w_DataTransferRequest(o: Any) -> Any:
+    return _MK_DataTransferRequest(
+        o.vendor_id,
+        o.message_id,
+        UNSET if (v := o.data) is None else None if v is rt.JSON_NULL else v,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DataTransferResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DataTransferStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    data: Any = msgspec.field(default=UNSET, name="data")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DataTransferResponse(s: Any) -> DataTransferResponse:
+    o = _new(DataTransferResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.data
+    o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DataTransferResponse: Any = _W_DataTransferResponse
+
+
+def _w_DataTransferResponse(o: Any) -> Any:
+    return _MK_DataTransferResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        UNSET if (v := o.data) is None else None if v is rt.JSON_NULL else v,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DeleteCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_hash_data: _W_CertificateHashDataType = msgspec.field(name="certificateHashData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DeleteCertificateRequest(s: Any) -> DeleteCertificateRequest:
+    o = _new(DeleteCertificateRequest)
+    o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DeleteCertificateRequest: Any = _W_DeleteCertificateRequest
+
+
+def _w_DeleteCertificateRequest(o: Any) -> Any:
+    return _MK_DeleteCertificateRequest(
+        _w_CertificateHashDataType(o.certificate_hash_data),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_DeleteCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DeleteCertificateStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_DeleteCertificateResponse(s: Any) -> DeleteCertificateResponse:
+    o = _new(DeleteCertificateResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_DeleteCertificateResponse: Any = _W_DeleteCertificateResponse
+
+
+def _w_DeleteCertificateResponse(o: Any) -> Any:
+    return _MK_DeleteCertificateResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FirmwareStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: FirmwareStatusEnumType = msgspec.field(name="status")
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FirmwareStatusNotificationRequest(s: Any) -> FirmwareStatusNotificationRequest:
+    o = _new(FirmwareStatusNotificationRequest)
+    o.status = s.status
+
+    o.request_id = s.request_id
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FirmwareStatusNotificationRequest: Any = _W_FirmwareStatusNotificationRequest
+
+
+def _w_FirmwareStatusNotificationRequest(o: Any) -> Any:
+    return _MK_FirmwareStatusNotificationRequest(
+        o.status,
+        o.request_id,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_FirmwareStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_FirmwareStatusNotificationResponse(s: Any) -> FirmwareStatusNotificationResponse:
+    o = _new(FirmwareStatusNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_FirmwareStatusNotificationResponse: Any = _W_FirmwareStatusNotificationResponse
+
+
+def _w_FirmwareStatusNotificationResponse(o: Any) -> Any:
+    return _MK_FirmwareStatusNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_Get15118EVCertificateRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    iso15118_schema_version: Annotated[str, Meta(max_length=50)] = msgspec.field(name="iso15118SchemaVersion")
+    action: CertificateActionEnumType = msgspec.field(name="action")
+    exi_request: Annotated[str, Meta(max_length=11000)] = msgspec.field(name="exiRequest")
+    maximum_contract_certificate_chains: Annotated[int, Meta(ge=0)] = msgspec.field(
+        default=_ABSENT, name="maximumContractCertificateChains"
+    )
+    prioritized_emaids: Annotated[
+        list[Annotated[str, Meta(max_length=255)]], Meta(min_length=1, max_length=8)
+    ] = msgspec.field(default=_ABSENT, name="prioritizedEMAIDs")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_Get15118EVCertificateRequest(s: Any) -> Get15118EVCertificateRequest:
+    o = _new(Get15118EVCertificateRequest)
+    o.iso15118_schema_version = s.iso15118_schema_version
+
+    o.action = s.action
+
+    o.exi_request = s.exi_request
+
+    o.maximum_contract_certificate_chains = s.maximum_contract_certificate_chains
+    o.prioritized_emaids = s.prioritized_emaids
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_Get15118EVCertificateRequest: Any = _W_Get15118EVCertificateRequest
+
+
+def _w_Get15118EVCertificateRequest(o: Any) -> Any:
+    return _MK_Get15118EVCertificateRequest(
+        o.iso15118_schema_version,
+        o.action,
+        o.exi_request,
+        o.maximum_contract_certificate_chains,
+        o.prioritized_emaids,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_Get15118EVCertificateResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: Iso15118EVCertificateStatusEnumType = msgspec.field(name="status")
+    exi_response: Annotated[str, Meta(max_length=17000)] = msgspec.field(name="exiResponse")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    remaining_contracts: Annotated[int, Meta(ge=0)] = msgspec.field(
+        default=_ABSENT, name="remainingContracts"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_Get15118EVCertificateResponse(s: Any) -> Get15118EVCertificateResponse:
+    o = _new(Get15118EVCertificateResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.exi_response = s.exi_response
+
+    o.remaining_contracts = s.remaining_contracts
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_Get15118EVCertificateResponse: Any = _W_Get15118EVCertificateResponse
+
+
+def _w_Get15118EVCertificateResponse(o: Any) -> Any:
+    return _MK_Get15118EVCertificateResponse(
+        o.status,
+        o.exi_response,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.remaining_contracts,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetBaseReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    report_base: ReportBaseEnumType = msgspec.field(name="reportBase")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetBaseReportRequest(s: Any) -> GetBaseReportRequest:
+    o = _new(GetBaseReportRequest)
+    o.request_id = s.request_id
+
+    o.report_base = s.report_base
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetBaseReportRequest: Any = _W_GetBaseReportRequest
+
+
+def _w_GetBaseReportRequest(o: Any) -> Any:
+    return _MK_GetBaseReportRequest(
+        o.request_id,
+        o.report_base,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetBaseReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericDeviceModelStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetBaseReportResponse(s: Any) -> GetBaseReportResponse:
+    o = _new(GetBaseReportResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetBaseReportResponse: Any = _W_GetBaseReportResponse
+
+
+def _w_GetBaseReportResponse(o: Any) -> Any:
+    return _MK_GetBaseReportResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetCertificateChainStatusRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    certificate_status_requests: Annotated[
+        list[_W_CertificateStatusRequestInfoType], Meta(min_length=1, max_length=4)
+    ] = msgspec.field(name="certificateStatusRequests")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetCertificateChainStatusRequest(s: Any) -> GetCertificateChainStatusRequest:
+    o = _new(GetCertificateChainStatusRequest)
+    o.certificate_status_requests = [
+        _c_CertificateStatusRequestInfoType(x) for x in s.certificate_status_requests
+    ]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetCertificateChainStatusRequest: Any = _W_GetCertificateChainStatusRequest
+
+
+def _w_GetCertificateChainStatusRequest(o: Any) -> Any:
+    return _MK_GetCertificateChainStatusRequest(
+        [_w_CertificateStatusRequestInfoType(x) for x in o.certificate_status_requests],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetCertificateChainStatusResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    certificate_status: Annotated[list[_W_CertificateStatusType], Meta(min_length=1, max_length=4)] = (
+        msgspec.field(name="certificateStatus")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetCertificateChainStatusResponse(s: Any) -> GetCertificateChainStatusResponse:
+    o = _new(GetCertificateChainStatusResponse)
+    o.certificate_status = [_c_CertificateStatusType(x) for x in s.certificate_status]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetCertificateChainStatusResponse: Any = _W_GetCertificateChainStatusResponse
+
+
+def _w_GetCertificateChainStatusResponse(o: Any) -> Any:
+    return _MK_GetCertificateChainStatusResponse(
+        [_w_CertificateStatusType(x) for x in o.certificate_status],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetCertificateStatusRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    ocsp_request_data: _W_OCSPRequestDataType = msgspec.field(name="ocspRequestData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetCertificateStatusRequest(s: Any) -> GetCertificateStatusRequest:
+    o = _new(GetCertificateStatusRequest)
+    o.ocsp_request_data = _c_OCSPRequestDataType(s.ocsp_request_data)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetCertificateStatusRequest: Any = _W_GetCertificateStatusRequest
+
+
+def _w_GetCertificateStatusRequest(o: Any) -> Any:
+    return _MK_GetCertificateStatusRequest(
+        _w_OCSPRequestDataType(o.ocsp_request_data),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetCertificateStatusResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GetCertificateStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    ocsp_result: Annotated[str, Meta(max_length=18000)] = msgspec.field(default=_ABSENT, name="ocspResult")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetCertificateStatusResponse(s: Any) -> GetCertificateStatusResponse:
+    o = _new(GetCertificateStatusResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.ocsp_result = s.ocsp_result
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetCertificateStatusResponse: Any = _W_GetCertificateStatusResponse
+
+
+def _w_GetCertificateStatusResponse(o: Any) -> Any:
+    return _MK_GetCertificateStatusResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.ocsp_result,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetChargingProfilesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    charging_profile: _W_ChargingProfileCriterionType = msgspec.field(name="chargingProfile")
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetChargingProfilesRequest(s: Any) -> GetChargingProfilesRequest:
+    o = _new(GetChargingProfilesRequest)
+    o.request_id = s.request_id
+
+    o.evse_id = s.evse_id
+    o.charging_profile = _c_ChargingProfileCriterionType(s.charging_profile)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetChargingProfilesRequest: Any = _W_GetChargingProfilesRequest
+
+
+def _w_GetChargingProfilesRequest(o: Any) -> Any:
+    return _MK_GetChargingProfilesRequest(
+        o.request_id,
+        _w_ChargingProfileCriterionType(o.charging_profile),
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetChargingProfilesResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GetChargingProfileStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetChargingProfilesResponse(s: Any) -> GetChargingProfilesResponse:
+    o = _new(GetChargingProfilesResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetChargingProfilesResponse: Any = _W_GetChargingProfilesResponse
+
+
+def _w_GetChargingProfilesResponse(o: Any) -> Any:
+    return _MK_GetChargingProfilesResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetCompositeScheduleRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    duration: int = msgspec.field(name="duration")
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    charging_rate_unit: ChargingRateUnitEnumType = msgspec.field(default=_ABSENT, name="chargingRateUnit")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetCompositeScheduleRequest(s: Any) -> GetCompositeScheduleRequest:
+    o = _new(GetCompositeScheduleRequest)
+    o.duration = s.duration
+
+    o.charging_rate_unit = s.charging_rate_unit
+    o.evse_id = s.evse_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetCompositeScheduleRequest: Any = _W_GetCompositeScheduleRequest
+
+
+def _w_GetCompositeScheduleRequest(o: Any) -> Any:
+    return _MK_GetCompositeScheduleRequest(
+        o.duration,
+        o.evse_id,
+        o.charging_rate_unit,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetCompositeScheduleResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    schedule: _W_CompositeScheduleType = msgspec.field(default=_ABSENT, name="schedule")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetCompositeScheduleResponse(s: Any) -> GetCompositeScheduleResponse:
+    o = _new(GetCompositeScheduleResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.schedule
+    o.schedule = None if v is None else _c_CompositeScheduleType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetCompositeScheduleResponse: Any = _W_GetCompositeScheduleResponse
+
+
+def _w_GetCompositeScheduleResponse(o: Any) -> Any:
+    return _MK_GetCompositeScheduleResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.schedule) is None else _w_CompositeScheduleType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    is_default: bool = msgspec.field(default=_ABSENT, name="isDefault")
+    control_type: DERControlEnumType = msgspec.field(default=_ABSENT, name="controlType")
+    control_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="controlId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetDERControlRequest(s: Any) -> GetDERControlRequest:
+    o = _new(GetDERControlRequest)
+    o.request_id = s.request_id
+
+    o.is_default = s.is_default
+    o.control_type = s.control_type
+    o.control_id = s.control_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetDERControlRequest: Any = _W_GetDERControlRequest
+
+
+def _w_GetDERControlRequest(o: Any) -> Any:
+    return _MK_GetDERControlRequest(
+        o.request_id,
+        o.is_default,
+        o.control_type,
+        o.control_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetDERControlResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DERControlStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetDERControlResponse(s: Any) -> GetDERControlResponse:
+    o = _new(GetDERControlResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetDERControlResponse: Any = _W_GetDERControlResponse
+
+
+def _w_GetDERControlResponse(o: Any) -> Any:
+    return _MK_GetDERControlResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetDisplayMessagesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    id: Annotated[list[Annotated[int, Meta(ge=0)]], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="id"
+    )
+    priority: MessagePriorityEnumType = msgspec.field(default=_ABSENT, name="priority")
+    state: MessageStateEnumType = msgspec.field(default=_ABSENT, name="state")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetDisplayMessagesRequest(s: Any) -> GetDisplayMessagesRequest:
+    o = _new(GetDisplayMessagesRequest)
+    o.id = s.id
+    o.request_id = s.request_id
+
+    o.priority = s.priority
+    o.state = s.state
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetDisplayMessagesRequest: Any = _W_GetDisplayMessagesRequest
+
+
+def _w_GetDisplayMessagesRequest(o: Any) -> Any:
+    return _MK_GetDisplayMessagesRequest(
+        o.request_id,
+        o.id,
+        o.priority,
+        o.state,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetDisplayMessagesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GetDisplayMessagesStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetDisplayMessagesResponse(s: Any) -> GetDisplayMessagesResponse:
+    o = _new(GetDisplayMessagesResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetDisplayMessagesResponse: Any = _W_GetDisplayMessagesResponse
+
+
+def _w_GetDisplayMessagesResponse(o: Any) -> Any:
+    return _MK_GetDisplayMessagesResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetInstalledCertificateIdsRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    certificate_type: Annotated[list[GetCertificateIdUseEnumType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="certificateType"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetInstalledCertificateIdsRequest(s: Any) -> GetInstalledCertificateIdsRequest:
+    o = _new(GetInstalledCertificateIdsRequest)
+    o.certificate_type = s.certificate_type
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetInstalledCertificateIdsRequest: Any = _W_GetInstalledCertificateIdsRequest
+
+
+def _w_GetInstalledCertificateIdsRequest(o: Any) -> Any:
+    return _MK_GetInstalledCertificateIdsRequest(
+        o.certificate_type,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetInstalledCertificateIdsResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GetInstalledCertificateStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    certificate_hash_data_chain: Annotated[list[_W_CertificateHashDataChainType], Meta(min_length=1)] = (
+        msgspec.field(default=_ABSENT, name="certificateHashDataChain")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsResponse:
+    o = _new(GetInstalledCertificateIdsResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.certificate_hash_data_chain
+    o.certificate_hash_data_chain = None if v is None else [_c_CertificateHashDataChainType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetInstalledCertificateIdsResponse: Any = _W_GetInstalledCertificateIdsResponse
+
+
+def _w_GetInstalledCertificateIdsResponse(o: Any) -> Any:
+    return _MK_GetInstalledCertificateIdsResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None
+        if (v := o.certificate_hash_data_chain) is None
+        else [_w_CertificateHashDataChainType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetLocalListVersionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetLocalListVersionRequest(s: Any) -> GetLocalListVersionRequest:
+    o = _new(GetLocalListVersionRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetLocalListVersionRequest: Any = _W_GetLocalListVersionRequest
+
+
+def _w_GetLocalListVersionRequest(o: Any) -> Any:
+    return _MK_GetLocalListVersionRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetLocalListVersionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    version_number: int = msgspec.field(name="versionNumber")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetLocalListVersionResponse(s: Any) -> GetLocalListVersionResponse:
+    o = _new(GetLocalListVersionResponse)
+    o.version_number = s.version_number
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetLocalListVersionResponse: Any = _W_GetLocalListVersionResponse
+
+
+def _w_GetLocalListVersionResponse(o: Any) -> Any:
+    return _MK_GetLocalListVersionResponse(
+        o.version_number,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetLogRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    log: _W_LogParametersType = msgspec.field(name="log")
+    log_type: LogEnumType = msgspec.field(name="logType")
+    request_id: int = msgspec.field(name="requestId")
+    retries: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetLogRequest(s: Any) -> GetLogRequest:
+    o = _new(GetLogRequest)
+    o.log = _c_LogParametersType(s.log)
+    o.log_type = s.log_type
+
+    o.request_id = s.request_id
+
+    o.retries = s.retries
+    o.retry_interval = s.retry_interval
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetLogRequest: Any = _W_GetLogRequest
+
+
+def _w_GetLogRequest(o: Any) -> Any:
+    return _MK_GetLogRequest(
+        _w_LogParametersType(o.log),
+        o.log_type,
+        o.request_id,
+        o.retries,
+        o.retry_interval,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetLogResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: LogStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    filename: Annotated[str, Meta(max_length=255)] = msgspec.field(default=_ABSENT, name="filename")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetLogResponse(s: Any) -> GetLogResponse:
+    o = _new(GetLogResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.filename = s.filename
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetLogResponse: Any = _W_GetLogResponse
+
+
+def _w_GetLogResponse(o: Any) -> Any:
+    return _MK_GetLogResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.filename,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetMonitoringReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    component_variable: Annotated[list[_W_ComponentVariableType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="componentVariable"
+    )
+    monitoring_criteria: Annotated[list[MonitoringCriterionEnumType], Meta(min_length=1, max_length=3)] = (
+        msgspec.field(default=_ABSENT, name="monitoringCriteria")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetMonitoringReportRequest(s: Any) -> GetMonitoringReportRequest:
+    o = _new(GetMonitoringReportRequest)
+    v = s.component_variable
+    o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.monitoring_criteria = s.monitoring_criteria
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetMonitoringReportRequest: Any = _W_GetMonitoringReportRequest
+
+
+def _w_GetMonitoringReportRequest(o: Any) -> Any:
+    return _MK_GetMonitoringReportRequest(
+        o.request_id,
+        None if (v := o.component_variable) is None else [_w_ComponentVariableType(x) for x in v],
+        o.monitoring_criteria,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetMonitoringReportResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GenericDeviceModelStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetMonitoringReportResponse(s: Any) -> GetMonitoringReportResponse:
+    o = _new(GetMonitoringReportResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetMonitoringReportResponse: Any = _W_GetMonitoringReportResponse
+
+
+def _w_GetMonitoringReportResponse(o: Any) -> Any:
+    return _MK_GetMonitoringReportResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetPeriodicEventStreamRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetPeriodicEventStreamRequest(s: Any) -> GetPeriodicEventStreamRequest:
+    o = _new(GetPeriodicEventStreamRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetPeriodicEventStreamRequest: Any = _W_GetPeriodicEventStreamRequest
+
+
+def _w_GetPeriodicEventStreamRequest(o: Any) -> Any:
+    return _MK_GetPeriodicEventStreamRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetPeriodicEventStreamResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    constant_stream_data: Annotated[list[_W_ConstantStreamDataType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="constantStreamData"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetPeriodicEventStreamResponse(s: Any) -> GetPeriodicEventStreamResponse:
+    o = _new(GetPeriodicEventStreamResponse)
+    v = s.constant_stream_data
+    o.constant_stream_data = None if v is None else [_c_ConstantStreamDataType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetPeriodicEventStreamResponse: Any = _W_GetPeriodicEventStreamResponse
+
+
+def _w_GetPeriodicEventStreamResponse(o: Any) -> Any:
+    return _MK_GetPeriodicEventStreamResponse(
+        None if (v := o.constant_stream_data) is None else [_w_ConstantStreamDataType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    component_variable: Annotated[list[_W_ComponentVariableType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="componentVariable"
+    )
+    component_criteria: Annotated[list[ComponentCriterionEnumType], Meta(min_length=1, max_length=4)] = (
+        msgspec.field(default=_ABSENT, name="componentCriteria")
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetReportRequest(s: Any) -> GetReportRequest:
+    o = _new(GetReportRequest)
+    v = s.component_variable
+    o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.component_criteria = s.component_criteria
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetReportRequest: Any = _W_GetReportRequest
+
+
+def _w_GetReportRequest(o: Any) -> Any:
+    return _MK_GetReportRequest(
+        o.request_id,
+        None if (v := o.component_variable) is None else [_w_ComponentVariableType(x) for x in v],
+        o.component_criteria,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericDeviceModelStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetReportResponse(s: Any) -> GetReportResponse:
+    o = _new(GetReportResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetReportResponse: Any = _W_GetReportResponse
+
+
+def _w_GetReportResponse(o: Any) -> Any:
+    return _MK_GetReportResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetTariffsRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetTariffsRequest(s: Any) -> GetTariffsRequest:
+    o = _new(GetTariffsRequest)
+    o.evse_id = s.evse_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetTariffsRequest: Any = _W_GetTariffsRequest
+
+
+def _w_GetTariffsRequest(o: Any) -> Any:
+    return _MK_GetTariffsRequest(
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetTariffsResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: TariffGetStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    tariff_assignments: Annotated[list[_W_TariffAssignmentType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="tariffAssignments"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetTariffsResponse(s: Any) -> GetTariffsResponse:
+    o = _new(GetTariffsResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.tariff_assignments
+    o.tariff_assignments = None if v is None else [_c_TariffAssignmentType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetTariffsResponse: Any = _W_GetTariffsResponse
+
+
+def _w_GetTariffsResponse(o: Any) -> Any:
+    return _MK_GetTariffsResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.tariff_assignments) is None else [_w_TariffAssignmentType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetTransactionStatusRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetTransactionStatusRequest(s: Any) -> GetTransactionStatusRequest:
+    o = _new(GetTransactionStatusRequest)
+    o.transaction_id = s.transaction_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetTransactionStatusRequest: Any = _W_GetTransactionStatusRequest
+
+
+def _w_GetTransactionStatusRequest(o: Any) -> Any:
+    return _MK_GetTransactionStatusRequest(
+        o.transaction_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetTransactionStatusResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    messages_in_queue: bool = msgspec.field(name="messagesInQueue")
+    ongoing_indicator: bool = msgspec.field(default=_ABSENT, name="ongoingIndicator")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetTransactionStatusResponse(s: Any) -> GetTransactionStatusResponse:
+    o = _new(GetTransactionStatusResponse)
+    o.ongoing_indicator = s.ongoing_indicator
+    o.messages_in_queue = s.messages_in_queue
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetTransactionStatusResponse: Any = _W_GetTransactionStatusResponse
+
+
+def _w_GetTransactionStatusResponse(o: Any) -> Any:
+    return _MK_GetTransactionStatusResponse(
+        o.messages_in_queue,
+        o.ongoing_indicator,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    get_variable_data: Annotated[list[_W_GetVariableDataType], Meta(min_length=1)] = msgspec.field(
+        name="getVariableData"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetVariablesRequest(s: Any) -> GetVariablesRequest:
+    o = _new(GetVariablesRequest)
+    o.get_variable_data = [_c_GetVariableDataType(x) for x in s.get_variable_data]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetVariablesRequest: Any = _W_GetVariablesRequest
+
+
+def _w_GetVariablesRequest(o: Any) -> Any:
+    return _MK_GetVariablesRequest(
+        [_w_GetVariableDataType(x) for x in o.get_variable_data],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_GetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    get_variable_result: Annotated[list[_W_GetVariableResultType], Meta(min_length=1)] = msgspec.field(
+        name="getVariableResult"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_GetVariablesResponse(s: Any) -> GetVariablesResponse:
+    o = _new(GetVariablesResponse)
+    o.get_variable_result = [_c_GetVariableResultType(x) for x in s.get_variable_result]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_GetVariablesResponse: Any = _W_GetVariablesResponse
+
+
+def _w_GetVariablesResponse(o: Any) -> Any:
+    return _MK_GetVariablesResponse(
+        [_w_GetVariableResultType(x) for x in o.get_variable_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_HeartbeatRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_HeartbeatRequest(s: Any) -> HeartbeatRequest:
+    o = _new(HeartbeatRequest)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_HeartbeatRequest: Any = _W_HeartbeatRequest
+
+
+def _w_HeartbeatRequest(o: Any) -> Any:
+    return _MK_HeartbeatRequest(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_HeartbeatResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    current_time: str = msgspec.field(name="currentTime")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_HeartbeatResponse(s: Any) -> HeartbeatResponse:
+    o = _new(HeartbeatResponse)
+    o.current_time = rt.parse_datetime(s.current_time)
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_HeartbeatResponse: Any = _W_HeartbeatResponse
+
+
+def _w_HeartbeatResponse(o: Any) -> Any:
+    return _MK_HeartbeatResponse(
+        rt.format_datetime(o.current_time),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_InstallCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    certificate_type: InstallCertificateUseEnumType = msgspec.field(name="certificateType")
+    certificate: Annotated[str, Meta(max_length=10000)] = msgspec.field(name="certificate")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_InstallCertificateRequest(s: Any) -> InstallCertificateRequest:
+    o = _new(InstallCertificateRequest)
+    o.certificate_type = s.certificate_type
+
+    o.certificate = s.certificate
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_InstallCertificateRequest: Any = _W_InstallCertificateRequest
+
+
+def _w_InstallCertificateRequest(o: Any) -> Any:
+    return _MK_InstallCertificateRequest(
+        o.certificate_type,
+        o.certificate,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_InstallCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: InstallCertificateStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_InstallCertificateResponse(s: Any) -> InstallCertificateResponse:
+    o = _new(InstallCertificateResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_InstallCertificateResponse: Any = _W_InstallCertificateResponse
+
+
+def _w_InstallCertificateResponse(o: Any) -> Any:
+    return _MK_InstallCertificateResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_LogStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: UploadLogStatusEnumType = msgspec.field(name="status")
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_LogStatusNotificationRequest(s: Any) -> LogStatusNotificationRequest:
+    o = _new(LogStatusNotificationRequest)
+    o.status = s.status
+
+    o.request_id = s.request_id
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_LogStatusNotificationRequest: Any = _W_LogStatusNotificationRequest
+
+
+def _w_LogStatusNotificationRequest(o: Any) -> Any:
+    return _MK_LogStatusNotificationRequest(
+        o.status,
+        o.request_id,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_LogStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_LogStatusNotificationResponse(s: Any) -> LogStatusNotificationResponse:
+    o = _new(LogStatusNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_LogStatusNotificationResponse: Any = _W_LogStatusNotificationResponse
+
+
+def _w_LogStatusNotificationResponse(o: Any) -> Any:
+    return _MK_LogStatusNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_MeterValuesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    meter_value: Annotated[list[_W_MeterValueType], Meta(min_length=1)] = msgspec.field(name="meterValue")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
+    o = _new(MeterValuesRequest)
+    o.evse_id = s.evse_id
+
+    o.meter_value = [_c_MeterValueType(x) for x in s.meter_value]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_MeterValuesRequest: Any = _W_MeterValuesRequest
+
+
+def _w_MeterValuesRequest(o: Any) -> Any:
+    return _MK_MeterValuesRequest(
+        o.evse_id,
+        [_w_MeterValueType(x) for x in o.meter_value],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_MeterValuesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_MeterValuesResponse(s: Any) -> MeterValuesResponse:
+    o = _new(MeterValuesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_MeterValuesResponse: Any = _W_MeterValuesResponse
+
+
+def _w_MeterValuesResponse(o: Any) -> Any:
+    return _MK_MeterValuesResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyAllowedEnergyTransferRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    allowed_energy_transfer: Annotated[list[EnergyTransferModeEnumType], Meta(min_length=1)] = msgspec.field(
+        name="allowedEnergyTransfer"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyAllowedEnergyTransferRequest(s: Any) -> NotifyAllowedEnergyTransferRequest:
+    o = _new(NotifyAllowedEnergyTransferRequest)
+    o.transaction_id = s.transaction_id
+
+    o.allowed_energy_transfer = s.allowed_energy_transfer
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyAllowedEnergyTransferRequest: Any = _W_NotifyAllowedEnergyTransferRequest
+
+
+def _w_NotifyAllowedEnergyTransferRequest(o: Any) -> Any:
+    return _MK_NotifyAllowedEnergyTransferRequest(
+        o.transaction_id,
+        o.allowed_energy_transfer,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyAllowedEnergyTransferResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: NotifyAllowedEnergyTransferStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyAllowedEnergyTransferResponse(s: Any) -> NotifyAllowedEnergyTransferResponse:
+    o = _new(NotifyAllowedEnergyTransferResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyAllowedEnergyTransferResponse: Any = _W_NotifyAllowedEnergyTransferResponse
+
+
+def _w_NotifyAllowedEnergyTransferResponse(o: Any) -> Any:
+    return _MK_NotifyAllowedEnergyTransferResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyChargingLimitRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    charging_limit: _W_ChargingLimitType = msgspec.field(name="chargingLimit")
+    charging_schedule: Annotated[list[_W_ChargingScheduleType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="chargingSchedule"
+    )
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyChargingLimitRequest(s: Any) -> NotifyChargingLimitRequest:
+    o = _new(NotifyChargingLimitRequest)
+    v = s.charging_schedule
+    o.charging_schedule = None if v is None else [_c_ChargingScheduleType(x) for x in v]
+    o.evse_id = s.evse_id
+    o.charging_limit = _c_ChargingLimitType(s.charging_limit)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyChargingLimitRequest: Any = _W_NotifyChargingLimitRequest
+
+
+def _w_NotifyChargingLimitRequest(o: Any) -> Any:
+    return _MK_NotifyChargingLimitRequest(
+        _w_ChargingLimitType(o.charging_limit),
+        None if (v := o.charging_schedule) is None else [_w_ChargingScheduleType(x) for x in v],
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyChargingLimitResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyChargingLimitResponse(s: Any) -> NotifyChargingLimitResponse:
+    o = _new(NotifyChargingLimitResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyChargingLimitResponse: Any = _W_NotifyChargingLimitResponse
+
+
+def _w_NotifyChargingLimitResponse(o: Any) -> Any:
+    return _MK_NotifyChargingLimitResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyCustomerInformationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    data: Annotated[str, Meta(max_length=512)] = msgspec.field(name="data")
+    seq_no: Annotated[int, Meta(ge=0)] = msgspec.field(name="seqNo")
+    generated_at: str = msgspec.field(name="generatedAt")
+    request_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="requestId")
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyCustomerInformationRequest(s: Any) -> NotifyCustomerInformationRequest:
+    o = _new(NotifyCustomerInformationRequest)
+    o.data = s.data
+
+    o.tbc = s.tbc
+    o.seq_no = s.seq_no
+
+    o.generated_at = rt.parse_datetime(s.generated_at)
+
+    o.request_id = s.request_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyCustomerInformationRequest: Any = _W_NotifyCustomerInformationRequest
+
+
+def _w_NotifyCustomerInformationRequest(o: Any) -> Any:
+    return _MK_NotifyCustomerInformationRequest(
+        o.data,
+        o.seq_no,
+        rt.format_datetime(o.generated_at),
+        o.request_id,
+        o.tbc,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyCustomerInformationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyCustomerInformationResponse(s: Any) -> NotifyCustomerInformationResponse:
+    o = _new(NotifyCustomerInformationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyCustomerInformationResponse: Any = _W_NotifyCustomerInformationResponse
+
+
+def _w_NotifyCustomerInformationResponse(o: Any) -> Any:
+    return _MK_NotifyCustomerInformationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyDERAlarmRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    control_type: DERControlEnumType = msgspec.field(name="controlType")
+    timestamp: str = msgspec.field(name="timestamp")
+    grid_event_fault: GridEventFaultEnumType = msgspec.field(default=_ABSENT, name="gridEventFault")
+    alarm_ended: bool = msgspec.field(default=_ABSENT, name="alarmEnded")
+    extra_info: Annotated[str, Meta(max_length=200)] = msgspec.field(default=_ABSENT, name="extraInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyDERAlarmRequest(s: Any) -> NotifyDERAlarmRequest:
+    o = _new(NotifyDERAlarmRequest)
+    o.control_type = s.control_type
+
+    o.grid_event_fault = s.grid_event_fault
+    o.alarm_ended = s.alarm_ended
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.extra_info = s.extra_info
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyDERAlarmRequest: Any = _W_NotifyDERAlarmRequest
+
+
+def _w_NotifyDERAlarmRequest(o: Any) -> Any:
+    return _MK_NotifyDERAlarmRequest(
+        o.control_type,
+        rt.format_datetime(o.timestamp),
+        o.grid_event_fault,
+        o.alarm_ended,
+        o.extra_info,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyDERAlarmResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyDERAlarmResponse(s: Any) -> NotifyDERAlarmResponse:
+    o = _new(NotifyDERAlarmResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyDERAlarmResponse: Any = _W_NotifyDERAlarmResponse
+
+
+def _w_NotifyDERAlarmResponse(o: Any) -> Any:
+    return _MK_NotifyDERAlarmResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyDERStartStopRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    control_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="controlId")
+    started: bool = msgspec.field(name="started")
+    timestamp: str = msgspec.field(name="timestamp")
+    superseded_ids: Annotated[
+        list[Annotated[str, Meta(max_length=36)]], Meta(min_length=1, max_length=24)
+    ] = msgspec.field(default=_ABSENT, name="supersededIds")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyDERStartStopRequest(s: Any) -> NotifyDERStartStopRequest:
+    o = _new(NotifyDERStartStopRequest)
+    o.control_id = s.control_id
+
+    o.started = s.started
+
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.superseded_ids = s.superseded_ids
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyDERStartStopRequest: Any = _W_NotifyDERStartStopRequest
+
+
+def _w_NotifyDERStartStopRequest(o: Any) -> Any:
+    return _MK_NotifyDERStartStopRequest(
+        o.control_id,
+        o.started,
+        rt.format_datetime(o.timestamp),
+        o.superseded_ids,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyDERStartStopResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyDERStartStopResponse(s: Any) -> NotifyDERStartStopResponse:
+    o = _new(NotifyDERStartStopResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyDERStartStopResponse: Any = _W_NotifyDERStartStopResponse
+
+
+def _w_NotifyDERStartStopResponse(o: Any) -> Any:
+    return _MK_NotifyDERStartStopResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyDisplayMessagesRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    request_id: int = msgspec.field(name="requestId")
+    message_info: Annotated[list[_W_MessageInfoType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="messageInfo"
+    )
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyDisplayMessagesRequest(s: Any) -> NotifyDisplayMessagesRequest:
+    o = _new(NotifyDisplayMessagesRequest)
+    v = s.message_info
+    o.message_info = None if v is None else [_c_MessageInfoType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.tbc = s.tbc
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyDisplayMessagesRequest: Any = _W_NotifyDisplayMessagesRequest
+
+
+def _w_NotifyDisplayMessagesRequest(o: Any) -> Any:
+    return _MK_NotifyDisplayMessagesRequest(
+        o.request_id,
+        None if (v := o.message_info) is None else [_w_MessageInfoType(x) for x in v],
+        o.tbc,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyDisplayMessagesResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyDisplayMessagesResponse(s: Any) -> NotifyDisplayMessagesResponse:
+    o = _new(NotifyDisplayMessagesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyDisplayMessagesResponse: Any = _W_NotifyDisplayMessagesResponse
+
+
+def _w_NotifyDisplayMessagesResponse(o: Any) -> Any:
+    return _MK_NotifyDisplayMessagesResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyEVChargingNeedsRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    evse_id: Annotated[int, Meta(ge=1)] = msgspec.field(name="evseId")
+    charging_needs: _W_ChargingNeedsType = msgspec.field(name="chargingNeeds")
+    max_schedule_tuples: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="maxScheduleTuples")
+    timestamp: str = msgspec.field(default=_ABSENT, name="timestamp")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyEVChargingNeedsRequest(s: Any) -> NotifyEVChargingNeedsRequest:
+    o = _new(NotifyEVChargingNeedsRequest)
+    o.evse_id = s.evse_id
+
+    o.max_schedule_tuples = s.max_schedule_tuples
+    o.charging_needs = _c_ChargingNeedsType(s.charging_needs)
+    v = s.timestamp
+    o.timestamp = None if v is None else rt.parse_datetime(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyEVChargingNeedsRequest: Any = _W_NotifyEVChargingNeedsRequest
+
+
+def _w_NotifyEVChargingNeedsRequest(o: Any) -> Any:
+    return _MK_NotifyEVChargingNeedsRequest(
+        o.evse_id,
+        _w_ChargingNeedsType(o.charging_needs),
+        o.max_schedule_tuples,
+        None if (v := o.timestamp) is None else rt.format_datetime(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyEVChargingNeedsResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: NotifyEVChargingNeedsStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyEVChargingNeedsResponse(s: Any) -> NotifyEVChargingNeedsResponse:
+    o = _new(NotifyEVChargingNeedsResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyEVChargingNeedsResponse: Any = _W_NotifyEVChargingNeedsResponse
+
+
+def _w_NotifyEVChargingNeedsResponse(o: Any) -> Any:
+    return _MK_NotifyEVChargingNeedsResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyEVChargingScheduleRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    time_base: str = msgspec.field(name="timeBase")
+    charging_schedule: _W_ChargingScheduleType = msgspec.field(name="chargingSchedule")
+    evse_id: Annotated[int, Meta(ge=1)] = msgspec.field(name="evseId")
+    selected_charging_schedule_id: Annotated[int, Meta(ge=0)] = msgspec.field(
+        default=_ABSENT, name="selectedChargingScheduleId"
+    )
+    power_tolerance_acceptance: bool = msgspec.field(default=_ABSENT, name="powerToleranceAcceptance")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyEVChargingScheduleRequest(s: Any) -> NotifyEVChargingScheduleRequest:
+    o = _new(NotifyEVChargingScheduleRequest)
+    o.time_base = rt.parse_datetime(s.time_base)
+
+    o.charging_schedule = _c_ChargingScheduleType(s.charging_schedule)
+    o.evse_id = s.evse_id
+
+    o.selected_charging_schedule_id = s.selected_charging_schedule_id
+    o.power_tolerance_acceptance = s.power_tolerance_acceptance
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyEVChargingScheduleRequest: Any = _W_NotifyEVChargingScheduleRequest
+
+
+def _w_NotifyEVChargingScheduleRequest(o: Any) -> Any:
+    return _MK_NotifyEVChargingScheduleRequest(
+        rt.format_datetime(o.time_base),
+        _w_ChargingScheduleType(o.charging_schedule),
+        o.evse_id,
+        o.selected_charging_schedule_id,
+        o.power_tolerance_acceptance,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyEVChargingScheduleResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyEVChargingScheduleResponse(s: Any) -> NotifyEVChargingScheduleResponse:
+    o = _new(NotifyEVChargingScheduleResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyEVChargingScheduleResponse: Any = _W_NotifyEVChargingScheduleResponse
+
+
+def _w_NotifyEVChargingScheduleResponse(o: Any) -> Any:
+    return _MK_NotifyEVChargingScheduleResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyEventRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    generated_at: str = msgspec.field(name="generatedAt")
+    seq_no: Annotated[int, Meta(ge=0)] = msgspec.field(name="seqNo")
+    event_data: Annotated[list[_W_EventDataType], Meta(min_length=1)] = msgspec.field(name="eventData")
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyEventRequest(s: Any) -> NotifyEventRequest:
+    o = _new(NotifyEventRequest)
+    o.generated_at = rt.parse_datetime(s.generated_at)
+
+    o.tbc = s.tbc
+    o.seq_no = s.seq_no
+
+    o.event_data = [_c_EventDataType(x) for x in s.event_data]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyEventRequest: Any = _W_NotifyEventRequest
+
+
+def _w_NotifyEventRequest(o: Any) -> Any:
+    return _MK_NotifyEventRequest(
+        rt.format_datetime(o.generated_at),
+        o.seq_no,
+        [_w_EventDataType(x) for x in o.event_data],
+        o.tbc,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyEventResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyEventResponse(s: Any) -> NotifyEventResponse:
+    o = _new(NotifyEventResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyEventResponse: Any = _W_NotifyEventResponse
+
+
+def _w_NotifyEventResponse(o: Any) -> Any:
+    return _MK_NotifyEventResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyMonitoringReportRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    request_id: int = msgspec.field(name="requestId")
+    seq_no: Annotated[int, Meta(ge=0)] = msgspec.field(name="seqNo")
+    generated_at: str = msgspec.field(name="generatedAt")
+    monitor: Annotated[list[_W_MonitoringDataType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="monitor"
+    )
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyMonitoringReportRequest(s: Any) -> NotifyMonitoringReportRequest:
+    o = _new(NotifyMonitoringReportRequest)
+    v = s.monitor
+    o.monitor = None if v is None else [_c_MonitoringDataType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.tbc = s.tbc
+    o.seq_no = s.seq_no
+
+    o.generated_at = rt.parse_datetime(s.generated_at)
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyMonitoringReportRequest: Any = _W_NotifyMonitoringReportRequest
+
+
+def _w_NotifyMonitoringReportRequest(o: Any) -> Any:
+    return _MK_NotifyMonitoringReportRequest(
+        o.request_id,
+        o.seq_no,
+        rt.format_datetime(o.generated_at),
+        None if (v := o.monitor) is None else [_w_MonitoringDataType(x) for x in v],
+        o.tbc,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyMonitoringReportResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyMonitoringReportResponse(s: Any) -> NotifyMonitoringReportResponse:
+    o = _new(NotifyMonitoringReportResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyMonitoringReportResponse: Any = _W_NotifyMonitoringReportResponse
+
+
+def _w_NotifyMonitoringReportResponse(o: Any) -> Any:
+    return _MK_NotifyMonitoringReportResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyPeriodicEventStreamRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    data: Annotated[list[_W_StreamDataElementType], Meta(min_length=1)] = msgspec.field(name="data")
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    pending: Annotated[int, Meta(ge=0)] = msgspec.field(name="pending")
+    basetime: str = msgspec.field(name="basetime")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyPeriodicEventStreamRequest(s: Any) -> NotifyPeriodicEventStreamRequest:
+    o = _new(NotifyPeriodicEventStreamRequest)
+    o.data = [_c_StreamDataElementType(x) for x in s.data]
+    o.id = s.id
+
+    o.pending = s.pending
+
+    o.basetime = rt.parse_datetime(s.basetime)
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyPeriodicEventStreamRequest: Any = _W_NotifyPeriodicEventStreamRequest
+
+
+def _w_NotifyPeriodicEventStreamRequest(o: Any) -> Any:
+    return _MK_NotifyPeriodicEventStreamRequest(
+        [_w_StreamDataElementType(x) for x in o.data],
+        o.id,
+        o.pending,
+        rt.format_datetime(o.basetime),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyPriorityChargingRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    activated: bool = msgspec.field(name="activated")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyPriorityChargingRequest(s: Any) -> NotifyPriorityChargingRequest:
+    o = _new(NotifyPriorityChargingRequest)
+    o.transaction_id = s.transaction_id
+
+    o.activated = s.activated
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyPriorityChargingRequest: Any = _W_NotifyPriorityChargingRequest
+
+
+def _w_NotifyPriorityChargingRequest(o: Any) -> Any:
+    return _MK_NotifyPriorityChargingRequest(
+        o.transaction_id,
+        o.activated,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyPriorityChargingResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyPriorityChargingResponse(s: Any) -> NotifyPriorityChargingResponse:
+    o = _new(NotifyPriorityChargingResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyPriorityChargingResponse: Any = _W_NotifyPriorityChargingResponse
+
+
+def _w_NotifyPriorityChargingResponse(o: Any) -> Any:
+    return _MK_NotifyPriorityChargingResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    generated_at: str = msgspec.field(name="generatedAt")
+    seq_no: Annotated[int, Meta(ge=0)] = msgspec.field(name="seqNo")
+    report_data: Annotated[list[_W_ReportDataType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="reportData"
+    )
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyReportRequest(s: Any) -> NotifyReportRequest:
+    o = _new(NotifyReportRequest)
+    o.request_id = s.request_id
+
+    o.generated_at = rt.parse_datetime(s.generated_at)
+
+    v = s.report_data
+    o.report_data = None if v is None else [_c_ReportDataType(x) for x in v]
+    o.tbc = s.tbc
+    o.seq_no = s.seq_no
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyReportRequest: Any = _W_NotifyReportRequest
+
+
+def _w_NotifyReportRequest(o: Any) -> Any:
+    return _MK_NotifyReportRequest(
+        o.request_id,
+        rt.format_datetime(o.generated_at),
+        o.seq_no,
+        None if (v := o.report_data) is None else [_w_ReportDataType(x) for x in v],
+        o.tbc,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyReportResponse(s: Any) -> NotifyReportResponse:
+    o = _new(NotifyReportResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyReportResponse: Any = _W_NotifyReportResponse
+
+
+def _w_NotifyReportResponse(o: Any) -> Any:
+    return _MK_NotifyReportResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifySettlementRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    psp_ref: Annotated[str, Meta(max_length=255)] = msgspec.field(name="pspRef")
+    status: PaymentStatusEnumType = msgspec.field(name="status")
+    settlement_amount: int | float = msgspec.field(name="settlementAmount")
+    settlement_time: str = msgspec.field(name="settlementTime")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+    status_info: Annotated[str, Meta(max_length=500)] = msgspec.field(default=_ABSENT, name="statusInfo")
+    receipt_id: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="receiptId")
+    receipt_url: Annotated[str, Meta(max_length=2000)] = msgspec.field(default=_ABSENT, name="receiptUrl")
+    vat_company: _W_AddressType = msgspec.field(default=_ABSENT, name="vatCompany")
+    vat_number: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="vatNumber")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifySettlementRequest(s: Any) -> NotifySettlementRequest:
+    o = _new(NotifySettlementRequest)
+    o.transaction_id = s.transaction_id
+    o.psp_ref = s.psp_ref
+
+    o.status = s.status
+
+    o.status_info = s.status_info
+    o.settlement_amount = s.settlement_amount
+
+    o.settlement_time = rt.parse_datetime(s.settlement_time)
+
+    o.receipt_id = s.receipt_id
+    o.receipt_url = s.receipt_url
+    v = s.vat_company
+    o.vat_company = None if v is None else _c_AddressType(v)
+    o.vat_number = s.vat_number
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifySettlementRequest: Any = _W_NotifySettlementRequest
+
+
+def _w_NotifySettlementRequest(o: Any) -> Any:
+    return _MK_NotifySettlementRequest(
+        o.psp_ref,
+        o.status,
+        o.settlement_amount,
+        rt.format_datetime(o.settlement_time),
+        o.transaction_id,
+        o.status_info,
+        o.receipt_id,
+        o.receipt_url,
+        None if (v := o.vat_company) is None else _w_AddressType(v),
+        o.vat_number,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifySettlementResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    receipt_url: Annotated[str, Meta(max_length=2000)] = msgspec.field(default=_ABSENT, name="receiptUrl")
+    receipt_id: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="receiptId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifySettlementResponse(s: Any) -> NotifySettlementResponse:
+    o = _new(NotifySettlementResponse)
+    o.receipt_url = s.receipt_url
+    o.receipt_id = s.receipt_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifySettlementResponse: Any = _W_NotifySettlementResponse
+
+
+def _w_NotifySettlementResponse(o: Any) -> Any:
+    return _MK_NotifySettlementResponse(
+        o.receipt_url,
+        o.receipt_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyWebPaymentStartedRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    timeout: int = msgspec.field(name="timeout")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyWebPaymentStartedRequest(s: Any) -> NotifyWebPaymentStartedRequest:
+    o = _new(NotifyWebPaymentStartedRequest)
+    o.evse_id = s.evse_id
+
+    o.timeout = s.timeout
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyWebPaymentStartedRequest: Any = _W_NotifyWebPaymentStartedRequest
+
+
+def _w_NotifyWebPaymentStartedRequest(o: Any) -> Any:
+    return _MK_NotifyWebPaymentStartedRequest(
+        o.evse_id,
+        o.timeout,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_NotifyWebPaymentStartedResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_NotifyWebPaymentStartedResponse(s: Any) -> NotifyWebPaymentStartedResponse:
+    o = _new(NotifyWebPaymentStartedResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_NotifyWebPaymentStartedResponse: Any = _W_NotifyWebPaymentStartedResponse
+
+
+def _w_NotifyWebPaymentStartedResponse(o: Any) -> Any:
+    return _MK_NotifyWebPaymentStartedResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_OpenPeriodicEventStreamRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    constant_stream_data: _W_ConstantStreamDataType = msgspec.field(name="constantStreamData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_OpenPeriodicEventStreamRequest(s: Any) -> OpenPeriodicEventStreamRequest:
+    o = _new(OpenPeriodicEventStreamRequest)
+    o.constant_stream_data = _c_ConstantStreamDataType(s.constant_stream_data)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_OpenPeriodicEventStreamRequest: Any = _W_OpenPeriodicEventStreamRequest
+
+
+def _w_OpenPeriodicEventStreamRequest(o: Any) -> Any:
+    return _MK_OpenPeriodicEventStreamRequest(
+        _w_ConstantStreamDataType(o.constant_stream_data),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_OpenPeriodicEventStreamResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_OpenPeriodicEventStreamResponse(s: Any) -> OpenPeriodicEventStreamResponse:
+    o = _new(OpenPeriodicEventStreamResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_OpenPeriodicEventStreamResponse: Any = _W_OpenPeriodicEventStreamResponse
+
+
+def _w_OpenPeriodicEventStreamResponse(o: Any) -> Any:
+    return _MK_OpenPeriodicEventStreamResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PublishFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    location: Annotated[str, Meta(max_length=2000)] = msgspec.field(name="location")
+    checksum: Annotated[str, Meta(max_length=32)] = msgspec.field(name="checksum")
+    request_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="requestId")
+    retries: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="retryInterval")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PublishFirmwareRequest(s: Any) -> PublishFirmwareRequest:
+    o = _new(PublishFirmwareRequest)
+    o.location = s.location
+
+    o.retries = s.retries
+    o.checksum = s.checksum
+
+    o.request_id = s.request_id
+
+    o.retry_interval = s.retry_interval
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PublishFirmwareRequest: Any = _W_PublishFirmwareRequest
+
+
+def _w_PublishFirmwareRequest(o: Any) -> Any:
+    return _MK_PublishFirmwareRequest(
+        o.location,
+        o.checksum,
+        o.request_id,
+        o.retries,
+        o.retry_interval,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PublishFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PublishFirmwareResponse(s: Any) -> PublishFirmwareResponse:
+    o = _new(PublishFirmwareResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PublishFirmwareResponse: Any = _W_PublishFirmwareResponse
+
+
+def _w_PublishFirmwareResponse(o: Any) -> Any:
+    return _MK_PublishFirmwareResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PublishFirmwareStatusNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: PublishFirmwareStatusEnumType = msgspec.field(name="status")
+    location: Annotated[list[Annotated[str, Meta(max_length=2000)]], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="location"
+    )
+    request_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="requestId")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PublishFirmwareStatusNotificationRequest(s: Any) -> PublishFirmwareStatusNotificationRequest:
+    o = _new(PublishFirmwareStatusNotificationRequest)
+    o.status = s.status
+
+    o.location = s.location
+    o.request_id = s.request_id
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PublishFirmwareStatusNotificationRequest: Any = _W_PublishFirmwareStatusNotificationRequest
+
+
+def _w_PublishFirmwareStatusNotificationRequest(o: Any) -> Any:
+    return _MK_PublishFirmwareStatusNotificationRequest(
+        o.status,
+        o.location,
+        o.request_id,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PublishFirmwareStatusNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PublishFirmwareStatusNotificationResponse(s: Any) -> PublishFirmwareStatusNotificationResponse:
+    o = _new(PublishFirmwareStatusNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PublishFirmwareStatusNotificationResponse: Any = _W_PublishFirmwareStatusNotificationResponse
+
+
+def _w_PublishFirmwareStatusNotificationResponse(o: Any) -> Any:
+    return _MK_PublishFirmwareStatusNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PullDynamicScheduleUpdateRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    charging_profile_id: int = msgspec.field(name="chargingProfileId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PullDynamicScheduleUpdateRequest(s: Any) -> PullDynamicScheduleUpdateRequest:
+    o = _new(PullDynamicScheduleUpdateRequest)
+    o.charging_profile_id = s.charging_profile_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PullDynamicScheduleUpdateRequest: Any = _W_PullDynamicScheduleUpdateRequest
+
+
+def _w_PullDynamicScheduleUpdateRequest(o: Any) -> Any:
+    return _MK_PullDynamicScheduleUpdateRequest(
+        o.charging_profile_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_PullDynamicScheduleUpdateResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: ChargingProfileStatusEnumType = msgspec.field(name="status")
+    schedule_update: _W_ChargingScheduleUpdateType = msgspec.field(default=_ABSENT, name="scheduleUpdate")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_PullDynamicScheduleUpdateResponse(s: Any) -> PullDynamicScheduleUpdateResponse:
+    o = _new(PullDynamicScheduleUpdateResponse)
+    v = s.schedule_update
+    o.schedule_update = None if v is None else _c_ChargingScheduleUpdateType(v)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_PullDynamicScheduleUpdateResponse: Any = _W_PullDynamicScheduleUpdateResponse
+
+
+def _w_PullDynamicScheduleUpdateResponse(o: Any) -> Any:
+    return _MK_PullDynamicScheduleUpdateResponse(
+        o.status,
+        None if (v := o.schedule_update) is None else _w_ChargingScheduleUpdateType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReportChargingProfilesRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    request_id: int = msgspec.field(name="requestId")
+    charging_limit_source: Annotated[str, Meta(max_length=20)] = msgspec.field(name="chargingLimitSource")
+    charging_profile: Annotated[list[_W_ChargingProfileType], Meta(min_length=1)] = msgspec.field(
+        name="chargingProfile"
+    )
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReportChargingProfilesRequest(s: Any) -> ReportChargingProfilesRequest:
+    o = _new(ReportChargingProfilesRequest)
+    o.request_id = s.request_id
+
+    o.charging_limit_source = s.charging_limit_source
+
+    o.charging_profile = [_c_ChargingProfileType(x) for x in s.charging_profile]
+    o.tbc = s.tbc
+    o.evse_id = s.evse_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReportChargingProfilesRequest: Any = _W_ReportChargingProfilesRequest
+
+
+def _w_ReportChargingProfilesRequest(o: Any) -> Any:
+    return _MK_ReportChargingProfilesRequest(
+        o.request_id,
+        o.charging_limit_source,
+        [_w_ChargingProfileType(x) for x in o.charging_profile],
+        o.evse_id,
+        o.tbc,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReportChargingProfilesResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReportChargingProfilesResponse(s: Any) -> ReportChargingProfilesResponse:
+    o = _new(ReportChargingProfilesResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReportChargingProfilesResponse: Any = _W_ReportChargingProfilesResponse
+
+
+def _w_ReportChargingProfilesResponse(o: Any) -> Any:
+    return _MK_ReportChargingProfilesResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReportDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    curve: Annotated[list[_W_DERCurveGetType], Meta(min_length=1, max_length=24)] = msgspec.field(
+        default=_ABSENT, name="curve"
+    )
+    enter_service: Annotated[list[_W_EnterServiceGetType], Meta(min_length=1, max_length=24)] = msgspec.field(
+        default=_ABSENT, name="enterService"
+    )
+    fixed_pf_absorb: Annotated[list[_W_FixedPFGetType], Meta(min_length=1, max_length=24)] = msgspec.field(
+        default=_ABSENT, name="fixedPFAbsorb"
+    )
+    fixed_pf_inject: Annotated[list[_W_FixedPFGetType], Meta(min_length=1, max_length=24)] = msgspec.field(
+        default=_ABSENT, name="fixedPFInject"
+    )
+    fixed_var: Annotated[list[_W_FixedVarGetType], Meta(min_length=1, max_length=24)] = msgspec.field(
+        default=_ABSENT, name="fixedVar"
+    )
+    freq_droop: Annotated[list[_W_FreqDroopGetType], Meta(min_length=1, max_length=24)] = msgspec.field(
+        default=_ABSENT, name="freqDroop"
+    )
+    gradient: Annotated[list[_W_GradientGetType], Meta(min_length=1, max_length=24)] = msgspec.field(
+        default=_ABSENT, name="gradient"
+    )
+    limit_max_discharge: Annotated[list[_W_LimitMaxDischargeGetType], Meta(min_length=1, max_length=24)] = (
+        msgspec.field(default=_ABSENT, name="limitMaxDischarge")
+    )
+    tbc: bool = msgspec.field(default=_ABSENT, name="tbc")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReportDERControlRequest(s: Any) -> ReportDERControlRequest:
+    o = _new(ReportDERControlRequest)
+    v = s.curve
+    o.curve = None if v is None else [_c_DERCurveGetType(x) for x in v]
+    v = s.enter_service
+    o.enter_service = None if v is None else [_c_EnterServiceGetType(x) for x in v]
+    v = s.fixed_pf_absorb
+    o.fixed_pf_absorb = None if v is None else [_c_FixedPFGetType(x) for x in v]
+    v = s.fixed_pf_inject
+    o.fixed_pf_inject = None if v is None else [_c_FixedPFGetType(x) for x in v]
+    v = s.fixed_var
+    o.fixed_var = None if v is None else [_c_FixedVarGetType(x) for x in v]
+    v = s.freq_droop
+    o.freq_droop = None if v is None else [_c_FreqDroopGetType(x) for x in v]
+    v = s.gradient
+    o.gradient = None if v is None else [_c_GradientGetType(x) for x in v]
+    v = s.limit_max_discharge
+    o.limit_max_discharge = None if v is None else [_c_LimitMaxDischargeGetType(x) for x in v]
+    o.request_id = s.request_id
+
+    o.tbc = s.tbc
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReportDERControlRequest: Any = _W_ReportDERControlRequest
+
+
+def _w_ReportDERControlRequest(o: Any) -> Any:
+    return _MK_ReportDERControlRequest(
+        o.request_id,
+        None if (v := o.curve) is None else [_w_DERCurveGetType(x) for x in v],
+        None if (v := o.enter_service) is None else [_w_EnterServiceGetType(x) for x in v],
+        None if (v := o.fixed_pf_absorb) is None else [_w_FixedPFGetType(x) for x in v],
+        None if (v := o.fixed_pf_inject) is None else [_w_FixedPFGetType(x) for x in v],
+        None if (v := o.fixed_var) is None else [_w_FixedVarGetType(x) for x in v],
+        None if (v := o.freq_droop) is None else [_w_FreqDroopGetType(x) for x in v],
+        None if (v := o.gradient) is None else [_w_GradientGetType(x) for x in v],
+        None if (v := o.limit_max_discharge) is None else [_w_LimitMaxDischargeGetType(x) for x in v],
+        o.tbc,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReportDERControlResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReportDERControlResponse(s: Any) -> ReportDERControlResponse:
+    o = _new(ReportDERControlResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReportDERControlResponse: Any = _W_ReportDERControlResponse
+
+
+def _w_ReportDERControlResponse(o: Any) -> Any:
+    return _MK_ReportDERControlResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RequestBatterySwapRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    request_id: int = msgspec.field(name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RequestBatterySwapRequest(s: Any) -> RequestBatterySwapRequest:
+    o = _new(RequestBatterySwapRequest)
+    o.id_token = _c_IdTokenType(s.id_token)
+    o.request_id = s.request_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_RequestBatterySwapRequest: Any = _W_RequestBatterySwapRequest
+
+
+def _w_RequestBatterySwapRequest(o: Any) -> Any:
+    return _MK_RequestBatterySwapRequest(
+        _w_IdTokenType(o.id_token),
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RequestBatterySwapResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RequestBatterySwapResponse(s: Any) -> RequestBatterySwapResponse:
+    o = _new(RequestBatterySwapResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_RequestBatterySwapResponse: Any = _W_RequestBatterySwapResponse
+
+
+def _w_RequestBatterySwapResponse(o: Any) -> Any:
+    return _MK_RequestBatterySwapResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RequestStartTransactionRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    remote_start_id: int = msgspec.field(name="remoteStartId")
+    evse_id: Annotated[int, Meta(ge=1)] = msgspec.field(default=_ABSENT, name="evseId")
+    group_id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="groupIdToken")
+    charging_profile: _W_ChargingProfileType = msgspec.field(default=_ABSENT, name="chargingProfile")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RequestStartTransactionRequest(s: Any) -> RequestStartTransactionRequest:
+    o = _new(RequestStartTransactionRequest)
+    o.evse_id = s.evse_id
+    v = s.group_id_token
+    o.group_id_token = None if v is None else _c_IdTokenType(v)
+    o.id_token = _c_IdTokenType(s.id_token)
+    o.remote_start_id = s.remote_start_id
+
+    v = s.charging_profile
+    o.charging_profile = None if v is None else _c_ChargingProfileType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_RequestStartTransactionRequest: Any = _W_RequestStartTransactionRequest
+
+
+def _w_RequestStartTransactionRequest(o: Any) -> Any:
+    return _MK_RequestStartTransactionRequest(
+        _w_IdTokenType(o.id_token),
+        o.remote_start_id,
+        o.evse_id,
+        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
+        None if (v := o.charging_profile) is None else _w_ChargingProfileType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RequestStartTransactionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: RequestStartStopStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(default=_ABSENT, name="transactionId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RequestStartTransactionResponse(s: Any) -> RequestStartTransactionResponse:
+    o = _new(RequestStartTransactionResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.transaction_id = s.transaction_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_RequestStartTransactionResponse: Any = _W_RequestStartTransactionResponse
+
+
+def _w_RequestStartTransactionResponse(o: Any) -> Any:
+    return _MK_RequestStartTransactionResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.transaction_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RequestStopTransactionRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RequestStopTransactionRequest(s: Any) -> RequestStopTransactionRequest:
+    o = _new(RequestStopTransactionRequest)
+    o.transaction_id = s.transaction_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_RequestStopTransactionRequest: Any = _W_RequestStopTransactionRequest
+
+
+def _w_RequestStopTransactionRequest(o: Any) -> Any:
+    return _MK_RequestStopTransactionRequest(
+        o.transaction_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_RequestStopTransactionResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: RequestStartStopStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_RequestStopTransactionResponse(s: Any) -> RequestStopTransactionResponse:
+    o = _new(RequestStopTransactionResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_RequestStopTransactionResponse: Any = _W_RequestStopTransactionResponse
+
+
+def _w_RequestStopTransactionResponse(o: Any) -> Any:
+    return _MK_RequestStopTransactionResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReservationStatusUpdateRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    reservation_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="reservationId")
+    reservation_update_status: ReservationUpdateStatusEnumType = msgspec.field(name="reservationUpdateStatus")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReservationStatusUpdateRequest(s: Any) -> ReservationStatusUpdateRequest:
+    o = _new(ReservationStatusUpdateRequest)
+    o.reservation_id = s.reservation_id
+
+    o.reservation_update_status = s.reservation_update_status
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReservationStatusUpdateRequest: Any = _W_ReservationStatusUpdateRequest
+
+
+def _w_ReservationStatusUpdateRequest(o: Any) -> Any:
+    return _MK_ReservationStatusUpdateRequest(
+        o.reservation_id,
+        o.reservation_update_status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReservationStatusUpdateResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReservationStatusUpdateResponse(s: Any) -> ReservationStatusUpdateResponse:
+    o = _new(ReservationStatusUpdateResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReservationStatusUpdateResponse: Any = _W_ReservationStatusUpdateResponse
+
+
+def _w_ReservationStatusUpdateResponse(o: Any) -> Any:
+    return _MK_ReservationStatusUpdateResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReserveNowRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: Annotated[int, Meta(ge=0)] = msgspec.field(name="id")
+    expiry_date_time: str = msgspec.field(name="expiryDateTime")
+    id_token: _W_IdTokenType = msgspec.field(name="idToken")
+    connector_type: Annotated[str, Meta(max_length=20)] = msgspec.field(default=_ABSENT, name="connectorType")
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    group_id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="groupIdToken")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReserveNowRequest(s: Any) -> ReserveNowRequest:
+    o = _new(ReserveNowRequest)
+    o.id = s.id
+
+    o.expiry_date_time = rt.parse_datetime(s.expiry_date_time)
+
+    o.connector_type = s.connector_type
+    o.id_token = _c_IdTokenType(s.id_token)
+    o.evse_id = s.evse_id
+    v = s.group_id_token
+    o.group_id_token = None if v is None else _c_IdTokenType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReserveNowRequest: Any = _W_ReserveNowRequest
+
+
+def _w_ReserveNowRequest(o: Any) -> Any:
+    return _MK_ReserveNowRequest(
+        o.id,
+        rt.format_datetime(o.expiry_date_time),
+        _w_IdTokenType(o.id_token),
+        o.connector_type,
+        o.evse_id,
+        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ReserveNowResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ReserveNowStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ReserveNowResponse(s: Any) -> ReserveNowResponse:
+    o = _new(ReserveNowResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ReserveNowResponse: Any = _W_ReserveNowResponse
+
+
+def _w_ReserveNowResponse(o: Any) -> Any:
+    return _MK_ReserveNowResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ResetRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    type: ResetEnumType = msgspec.field(name="type")
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ResetRequest(s: Any) -> ResetRequest:
+    o = _new(ResetRequest)
+    o.type = s.type
+
+    o.evse_id = s.evse_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ResetRequest: Any = _W_ResetRequest
+
+
+def _w_ResetRequest(o: Any) -> Any:
+    return _MK_ResetRequest(
+        o.type,
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_ResetResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ResetStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_ResetResponse(s: Any) -> ResetResponse:
+    o = _new(ResetResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_ResetResponse: Any = _W_ResetResponse
+
+
+def _w_ResetResponse(o: Any) -> Any:
+    return _MK_ResetResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SecurityEventNotificationRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    type: Annotated[str, Meta(max_length=50)] = msgspec.field(name="type")
+    timestamp: str = msgspec.field(name="timestamp")
+    tech_info: Annotated[str, Meta(max_length=255)] = msgspec.field(default=_ABSENT, name="techInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SecurityEventNotificationRequest(s: Any) -> SecurityEventNotificationRequest:
+    o = _new(SecurityEventNotificationRequest)
+    o.type = s.type
+
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.tech_info = s.tech_info
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SecurityEventNotificationRequest: Any = _W_SecurityEventNotificationRequest
+
+
+def _w_SecurityEventNotificationRequest(o: Any) -> Any:
+    return _MK_SecurityEventNotificationRequest(
+        o.type,
+        rt.format_datetime(o.timestamp),
+        o.tech_info,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SecurityEventNotificationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SecurityEventNotificationResponse(s: Any) -> SecurityEventNotificationResponse:
+    o = _new(SecurityEventNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SecurityEventNotificationResponse: Any = _W_SecurityEventNotificationResponse
+
+
+def _w_SecurityEventNotificationResponse(o: Any) -> Any:
+    return _MK_SecurityEventNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SendLocalListRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    version_number: int = msgspec.field(name="versionNumber")
+    update_type: UpdateEnumType = msgspec.field(name="updateType")
+    local_authorization_list: Annotated[list[_W_AuthorizationData], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="localAuthorizationList"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
+    o = _new(SendLocalListRequest)
+    v = s.local_authorization_list
+    o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+    o.version_number = s.version_number
+
+    o.update_type = s.update_type
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SendLocalListRequest: Any = _W_SendLocalListRequest
+
+
+def _w_SendLocalListRequest(o: Any) -> Any:
+    return _MK_SendLocalListRequest(
+        o.version_number,
+        o.update_type,
+        None if (v := o.local_authorization_list) is None else [_w_AuthorizationData(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SendLocalListResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: SendLocalListStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SendLocalListResponse(s: Any) -> SendLocalListResponse:
+    o = _new(SendLocalListResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SendLocalListResponse: Any = _W_SendLocalListResponse
+
+
+def _w_SendLocalListResponse(o: Any) -> Any:
+    return _MK_SendLocalListResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetChargingProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    charging_profile: _W_ChargingProfileType = msgspec.field(name="chargingProfile")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetChargingProfileRequest(s: Any) -> SetChargingProfileRequest:
+    o = _new(SetChargingProfileRequest)
+    o.evse_id = s.evse_id
+
+    o.charging_profile = _c_ChargingProfileType(s.charging_profile)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetChargingProfileRequest: Any = _W_SetChargingProfileRequest
+
+
+def _w_SetChargingProfileRequest(o: Any) -> Any:
+    return _MK_SetChargingProfileRequest(
+        o.evse_id,
+        _w_ChargingProfileType(o.charging_profile),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetChargingProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: ChargingProfileStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetChargingProfileResponse(s: Any) -> SetChargingProfileResponse:
+    o = _new(SetChargingProfileResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetChargingProfileResponse: Any = _W_SetChargingProfileResponse
+
+
+def _w_SetChargingProfileResponse(o: Any) -> Any:
+    return _MK_SetChargingProfileResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    is_default: bool = msgspec.field(name="isDefault")
+    control_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="controlId")
+    control_type: DERControlEnumType = msgspec.field(name="controlType")
+    curve: _W_DERCurveType = msgspec.field(default=_ABSENT, name="curve")
+    enter_service: _W_EnterServiceType = msgspec.field(default=_ABSENT, name="enterService")
+    fixed_pf_absorb: _W_FixedPFType = msgspec.field(default=_ABSENT, name="fixedPFAbsorb")
+    fixed_pf_inject: _W_FixedPFType = msgspec.field(default=_ABSENT, name="fixedPFInject")
+    fixed_var: _W_FixedVarType = msgspec.field(default=_ABSENT, name="fixedVar")
+    freq_droop: _W_FreqDroopType = msgspec.field(default=_ABSENT, name="freqDroop")
+    gradient: _W_GradientType = msgspec.field(default=_ABSENT, name="gradient")
+    limit_max_discharge: _W_LimitMaxDischargeType = msgspec.field(default=_ABSENT, name="limitMaxDischarge")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetDERControlRequest(s: Any) -> SetDERControlRequest:
+    o = _new(SetDERControlRequest)
+    o.is_default = s.is_default
+
+    o.control_id = s.control_id
+
+    o.control_type = s.control_type
+
+    v = s.curve
+    o.curve = None if v is None else _c_DERCurveType(v)
+    v = s.enter_service
+    o.enter_service = None if v is None else _c_EnterServiceType(v)
+    v = s.fixed_pf_absorb
+    o.fixed_pf_absorb = None if v is None else _c_FixedPFType(v)
+    v = s.fixed_pf_inject
+    o.fixed_pf_inject = None if v is None else _c_FixedPFType(v)
+    v = s.fixed_var
+    o.fixed_var = None if v is None else _c_FixedVarType(v)
+    v = s.freq_droop
+    o.freq_droop = None if v is None else _c_FreqDroopType(v)
+    v = s.gradient
+    o.gradient = None if v is None else _c_GradientType(v)
+    v = s.limit_max_discharge
+    o.limit_max_discharge = None if v is None else _c_LimitMaxDischargeType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetDERControlRequest: Any = _W_SetDERControlRequest
+
+
+def _w_SetDERControlRequest(o: Any) -> Any:
+    return _MK_SetDERControlRequest(
+        o.is_default,
+        o.control_id,
+        o.control_type,
+        None if (v := o.curve) is None else _w_DERCurveType(v),
+        None if (v := o.enter_service) is None else _w_EnterServiceType(v),
+        None if (v := o.fixed_pf_absorb) is None else _w_FixedPFType(v),
+        None if (v := o.fixed_pf_inject) is None else _w_FixedPFType(v),
+        None if (v := o.fixed_var) is None else _w_FixedVarType(v),
+        None if (v := o.freq_droop) is None else _w_FreqDroopType(v),
+        None if (v := o.gradient) is None else _w_GradientType(v),
+        None if (v := o.limit_max_discharge) is None else _w_LimitMaxDischargeType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetDERControlResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DERControlStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    superseded_ids: Annotated[
+        list[Annotated[str, Meta(max_length=36)]], Meta(min_length=1, max_length=24)
+    ] = msgspec.field(default=_ABSENT, name="supersededIds")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetDERControlResponse(s: Any) -> SetDERControlResponse:
+    o = _new(SetDERControlResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.superseded_ids = s.superseded_ids
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetDERControlResponse: Any = _W_SetDERControlResponse
+
+
+def _w_SetDERControlResponse(o: Any) -> Any:
+    return _MK_SetDERControlResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.superseded_ids,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetDefaultTariffRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    tariff: _W_TariffType = msgspec.field(name="tariff")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetDefaultTariffRequest(s: Any) -> SetDefaultTariffRequest:
+    o = _new(SetDefaultTariffRequest)
+    o.evse_id = s.evse_id
+
+    o.tariff = _c_TariffType(s.tariff)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetDefaultTariffRequest: Any = _W_SetDefaultTariffRequest
+
+
+def _w_SetDefaultTariffRequest(o: Any) -> Any:
+    return _MK_SetDefaultTariffRequest(
+        o.evse_id,
+        _w_TariffType(o.tariff),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetDefaultTariffResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: TariffSetStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetDefaultTariffResponse(s: Any) -> SetDefaultTariffResponse:
+    o = _new(SetDefaultTariffResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetDefaultTariffResponse: Any = _W_SetDefaultTariffResponse
+
+
+def _w_SetDefaultTariffResponse(o: Any) -> Any:
+    return _MK_SetDefaultTariffResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetDisplayMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    message: _W_MessageInfoType = msgspec.field(name="message")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetDisplayMessageRequest(s: Any) -> SetDisplayMessageRequest:
+    o = _new(SetDisplayMessageRequest)
+    o.message = _c_MessageInfoType(s.message)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetDisplayMessageRequest: Any = _W_SetDisplayMessageRequest
+
+
+def _w_SetDisplayMessageRequest(o: Any) -> Any:
+    return _MK_SetDisplayMessageRequest(
+        _w_MessageInfoType(o.message),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetDisplayMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: DisplayMessageStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetDisplayMessageResponse(s: Any) -> SetDisplayMessageResponse:
+    o = _new(SetDisplayMessageResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetDisplayMessageResponse: Any = _W_SetDisplayMessageResponse
+
+
+def _w_SetDisplayMessageResponse(o: Any) -> Any:
+    return _MK_SetDisplayMessageResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetMonitoringBaseRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    monitoring_base: MonitoringBaseEnumType = msgspec.field(name="monitoringBase")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetMonitoringBaseRequest(s: Any) -> SetMonitoringBaseRequest:
+    o = _new(SetMonitoringBaseRequest)
+    o.monitoring_base = s.monitoring_base
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetMonitoringBaseRequest: Any = _W_SetMonitoringBaseRequest
+
+
+def _w_SetMonitoringBaseRequest(o: Any) -> Any:
+    return _MK_SetMonitoringBaseRequest(
+        o.monitoring_base,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetMonitoringBaseResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericDeviceModelStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetMonitoringBaseResponse(s: Any) -> SetMonitoringBaseResponse:
+    o = _new(SetMonitoringBaseResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetMonitoringBaseResponse: Any = _W_SetMonitoringBaseResponse
+
+
+def _w_SetMonitoringBaseResponse(o: Any) -> Any:
+    return _MK_SetMonitoringBaseResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetMonitoringLevelRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    severity: Annotated[int, Meta(ge=0)] = msgspec.field(name="severity")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetMonitoringLevelRequest(s: Any) -> SetMonitoringLevelRequest:
+    o = _new(SetMonitoringLevelRequest)
+    o.severity = s.severity
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetMonitoringLevelRequest: Any = _W_SetMonitoringLevelRequest
+
+
+def _w_SetMonitoringLevelRequest(o: Any) -> Any:
+    return _MK_SetMonitoringLevelRequest(
+        o.severity,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetMonitoringLevelResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetMonitoringLevelResponse(s: Any) -> SetMonitoringLevelResponse:
+    o = _new(SetMonitoringLevelResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetMonitoringLevelResponse: Any = _W_SetMonitoringLevelResponse
+
+
+def _w_SetMonitoringLevelResponse(o: Any) -> Any:
+    return _MK_SetMonitoringLevelResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetNetworkProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    configuration_slot: int = msgspec.field(name="configurationSlot")
+    connection_data: _W_NetworkConnectionProfileType = msgspec.field(name="connectionData")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetNetworkProfileRequest(s: Any) -> SetNetworkProfileRequest:
+    o = _new(SetNetworkProfileRequest)
+    o.configuration_slot = s.configuration_slot
+
+    o.connection_data = _c_NetworkConnectionProfileType(s.connection_data)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetNetworkProfileRequest: Any = _W_SetNetworkProfileRequest
+
+
+def _w_SetNetworkProfileRequest(o: Any) -> Any:
+    return _MK_SetNetworkProfileRequest(
+        o.configuration_slot,
+        _w_NetworkConnectionProfileType(o.connection_data),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetNetworkProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: SetNetworkProfileStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetNetworkProfileResponse(s: Any) -> SetNetworkProfileResponse:
+    o = _new(SetNetworkProfileResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetNetworkProfileResponse: Any = _W_SetNetworkProfileResponse
+
+
+def _w_SetNetworkProfileResponse(o: Any) -> Any:
+    return _MK_SetNetworkProfileResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariableMonitoringRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    set_monitoring_data: Annotated[list[_W_SetMonitoringDataType], Meta(min_length=1)] = msgspec.field(
+        name="setMonitoringData"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariableMonitoringRequest(s: Any) -> SetVariableMonitoringRequest:
+    o = _new(SetVariableMonitoringRequest)
+    o.set_monitoring_data = [_c_SetMonitoringDataType(x) for x in s.set_monitoring_data]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetVariableMonitoringRequest: Any = _W_SetVariableMonitoringRequest
+
+
+def _w_SetVariableMonitoringRequest(o: Any) -> Any:
+    return _MK_SetVariableMonitoringRequest(
+        [_w_SetMonitoringDataType(x) for x in o.set_monitoring_data],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariableMonitoringResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    set_monitoring_result: Annotated[list[_W_SetMonitoringResultType], Meta(min_length=1)] = msgspec.field(
+        name="setMonitoringResult"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariableMonitoringResponse(s: Any) -> SetVariableMonitoringResponse:
+    o = _new(SetVariableMonitoringResponse)
+    o.set_monitoring_result = [_c_SetMonitoringResultType(x) for x in s.set_monitoring_result]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetVariableMonitoringResponse: Any = _W_SetVariableMonitoringResponse
+
+
+def _w_SetVariableMonitoringResponse(o: Any) -> Any:
+    return _MK_SetVariableMonitoringResponse(
+        [_w_SetMonitoringResultType(x) for x in o.set_monitoring_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    set_variable_data: Annotated[list[_W_SetVariableDataType], Meta(min_length=1)] = msgspec.field(
+        name="setVariableData"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariablesRequest(s: Any) -> SetVariablesRequest:
+    o = _new(SetVariablesRequest)
+    o.set_variable_data = [_c_SetVariableDataType(x) for x in s.set_variable_data]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetVariablesRequest: Any = _W_SetVariablesRequest
+
+
+def _w_SetVariablesRequest(o: Any) -> Any:
+    return _MK_SetVariablesRequest(
+        [_w_SetVariableDataType(x) for x in o.set_variable_data],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    set_variable_result: Annotated[list[_W_SetVariableResultType], Meta(min_length=1)] = msgspec.field(
+        name="setVariableResult"
+    )
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SetVariablesResponse(s: Any) -> SetVariablesResponse:
+    o = _new(SetVariablesResponse)
+    o.set_variable_result = [_c_SetVariableResultType(x) for x in s.set_variable_result]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SetVariablesResponse: Any = _W_SetVariablesResponse
+
+
+def _w_SetVariablesResponse(o: Any) -> Any:
+    return _MK_SetVariablesResponse(
+        [_w_SetVariableResultType(x) for x in o.set_variable_result],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SignCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    csr: Annotated[str, Meta(max_length=5500)] = msgspec.field(name="csr")
+    certificate_type: CertificateSigningUseEnumType = msgspec.field(default=_ABSENT, name="certificateType")
+    hash_root_certificate: _W_CertificateHashDataType = msgspec.field(
+        default=_ABSENT, name="hashRootCertificate"
+    )
+    request_id: int = msgspec.field(default=_ABSENT, name="requestId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SignCertificateRequest(s: Any) -> SignCertificateRequest:
+    o = _new(SignCertificateRequest)
+    o.csr = s.csr
+
+    o.certificate_type = s.certificate_type
+    v = s.hash_root_certificate
+    o.hash_root_certificate = None if v is None else _c_CertificateHashDataType(v)
+    o.request_id = s.request_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SignCertificateRequest: Any = _W_SignCertificateRequest
+
+
+def _w_SignCertificateRequest(o: Any) -> Any:
+    return _MK_SignCertificateRequest(
+        o.csr,
+        o.certificate_type,
+        None if (v := o.hash_root_certificate) is None else _w_CertificateHashDataType(v),
+        o.request_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_SignCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_SignCertificateResponse(s: Any) -> SignCertificateResponse:
+    o = _new(SignCertificateResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_SignCertificateResponse: Any = _W_SignCertificateResponse
+
+
+def _w_SignCertificateResponse(o: Any) -> Any:
+    return _MK_SignCertificateResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_StatusNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    timestamp: str = msgspec.field(name="timestamp")
+    connector_status: ConnectorStatusEnumType = msgspec.field(name="connectorStatus")
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    connector_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="connectorId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_StatusNotificationRequest(s: Any) -> StatusNotificationRequest:
+    o = _new(StatusNotificationRequest)
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.connector_status = s.connector_status
+
+    o.evse_id = s.evse_id
+
+    o.connector_id = s.connector_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_StatusNotificationRequest: Any = _W_StatusNotificationRequest
+
+
+def _w_StatusNotificationRequest(o: Any) -> Any:
+    return _MK_StatusNotificationRequest(
+        rt.format_datetime(o.timestamp),
+        o.connector_status,
+        o.evse_id,
+        o.connector_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_StatusNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_StatusNotificationResponse(s: Any) -> StatusNotificationResponse:
+    o = _new(StatusNotificationResponse)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_StatusNotificationResponse: Any = _W_StatusNotificationResponse
+
+
+def _w_StatusNotificationResponse(o: Any) -> Any:
+    return _MK_StatusNotificationResponse(
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TransactionEventRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    event_type: TransactionEventEnumType = msgspec.field(name="eventType")
+    timestamp: str = msgspec.field(name="timestamp")
+    trigger_reason: TriggerReasonEnumType = msgspec.field(name="triggerReason")
+    seq_no: Annotated[int, Meta(ge=0)] = msgspec.field(name="seqNo")
+    transaction_info: _W_TransactionType = msgspec.field(name="transactionInfo")
+    cost_details: _W_CostDetailsType = msgspec.field(default=_ABSENT, name="costDetails")
+    meter_value: Annotated[list[_W_MeterValueType], Meta(min_length=1)] = msgspec.field(
+        default=_ABSENT, name="meterValue"
+    )
+    offline: bool = msgspec.field(default=_ABSENT, name="offline")
+    number_of_phases_used: Annotated[int, Meta(ge=0, le=3)] = msgspec.field(
+        default=_ABSENT, name="numberOfPhasesUsed"
+    )
+    cable_max_current: int = msgspec.field(default=_ABSENT, name="cableMaxCurrent")
+    reservation_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="reservationId")
+    preconditioning_status: PreconditioningStatusEnumType = msgspec.field(
+        default=_ABSENT, name="preconditioningStatus"
+    )
+    evse_sleep: bool = msgspec.field(default=_ABSENT, name="evseSleep")
+    evse: _W_EVSEType = msgspec.field(default=_ABSENT, name="evse")
+    id_token: _W_IdTokenType = msgspec.field(default=_ABSENT, name="idToken")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TransactionEventRequest(s: Any) -> TransactionEventRequest:
+    o = _new(TransactionEventRequest)
+    v = s.cost_details
+    o.cost_details = None if v is None else _c_CostDetailsType(v)
+    o.event_type = s.event_type
+
+    v = s.meter_value
+    o.meter_value = None if v is None else [_c_MeterValueType(x) for x in v]
+    o.timestamp = rt.parse_datetime(s.timestamp)
+
+    o.trigger_reason = s.trigger_reason
+
+    o.seq_no = s.seq_no
+
+    o.offline = s.offline
+    o.number_of_phases_used = s.number_of_phases_used
+    o.cable_max_current = s.cable_max_current
+    o.reservation_id = s.reservation_id
+    o.preconditioning_status = s.preconditioning_status
+    o.evse_sleep = s.evse_sleep
+    o.transaction_info = _c_TransactionType(s.transaction_info)
+    v = s.evse
+    o.evse = None if v is None else _c_EVSEType(v)
+    v = s.id_token
+    o.id_token = None if v is None else _c_IdTokenType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TransactionEventRequest: Any = _W_TransactionEventRequest
+
+
+def _w_TransactionEventRequest(o: Any) -> Any:
+    return _MK_TransactionEventRequest(
+        o.event_type,
+        rt.format_datetime(o.timestamp),
+        o.trigger_reason,
+        o.seq_no,
+        _w_TransactionType(o.transaction_info),
+        None if (v := o.cost_details) is None else _w_CostDetailsType(v),
+        None if (v := o.meter_value) is None else [_w_MeterValueType(x) for x in v],
+        o.offline,
+        o.number_of_phases_used,
+        o.cable_max_current,
+        o.reservation_id,
+        o.preconditioning_status,
+        o.evse_sleep,
+        None if (v := o.evse) is None else _w_EVSEType(v),
+        None if (v := o.id_token) is None else _w_IdTokenType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TransactionEventResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    total_cost: int | float = msgspec.field(default=_ABSENT, name="totalCost")
+    charging_priority: int = msgspec.field(default=_ABSENT, name="chargingPriority")
+    id_token_info: _W_IdTokenInfoType = msgspec.field(default=_ABSENT, name="idTokenInfo")
+    transaction_limit: _W_TransactionLimitType = msgspec.field(default=_ABSENT, name="transactionLimit")
+    updated_personal_message: _W_MessageContentType = msgspec.field(
+        default=_ABSENT, name="updatedPersonalMessage"
+    )
+    updated_personal_message_extra: Annotated[
+        list[_W_MessageContentType], Meta(min_length=1, max_length=4)
+    ] = msgspec.field(default=_ABSENT, name="updatedPersonalMessageExtra")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TransactionEventResponse(s: Any) -> TransactionEventResponse:
+    o = _new(TransactionEventResponse)
+    o.total_cost = s.total_cost
+    o.charging_priority = s.charging_priority
+    v = s.id_token_info
+    o.id_token_info = None if v is None else _c_IdTokenInfoType(v)
+    v = s.transaction_limit
+    o.transaction_limit = None if v is None else _c_TransactionLimitType(v)
+    v = s.updated_personal_message
+    o.updated_personal_message = None if v is None else _c_MessageContentType(v)
+    v = s.updated_personal_message_extra
+    o.updated_personal_message_extra = None if v is None else [_c_MessageContentType(x) for x in v]
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TransactionEventResponse: Any = _W_TransactionEventResponse
+
+
+def _w_TransactionEventResponse(o: Any) -> Any:
+    return _MK_TransactionEventResponse(
+        o.total_cost,
+        o.charging_priority,
+        None if (v := o.id_token_info) is None else _w_IdTokenInfoType(v),
+        None if (v := o.transaction_limit) is None else _w_TransactionLimitType(v),
+        None if (v := o.updated_personal_message) is None else _w_MessageContentType(v),
+        None if (v := o.updated_personal_message_extra) is None else [_w_MessageContentType(x) for x in v],
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TriggerMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    requested_message: MessageTriggerEnumType = msgspec.field(name="requestedMessage")
+    evse: _W_EVSEType = msgspec.field(default=_ABSENT, name="evse")
+    custom_trigger: Annotated[str, Meta(max_length=50)] = msgspec.field(default=_ABSENT, name="customTrigger")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TriggerMessageRequest(s: Any) -> TriggerMessageRequest:
+    o = _new(TriggerMessageRequest)
+    v = s.evse
+    o.evse = None if v is None else _c_EVSEType(v)
+    o.requested_message = s.requested_message
+
+    o.custom_trigger = s.custom_trigger
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TriggerMessageRequest: Any = _W_TriggerMessageRequest
+
+
+def _w_TriggerMessageRequest(o: Any) -> Any:
+    return _MK_TriggerMessageRequest(
+        o.requested_message,
+        None if (v := o.evse) is None else _w_EVSEType(v),
+        o.custom_trigger,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_TriggerMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: TriggerMessageStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_TriggerMessageResponse(s: Any) -> TriggerMessageResponse:
+    o = _new(TriggerMessageResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_TriggerMessageResponse: Any = _W_TriggerMessageResponse
+
+
+def _w_TriggerMessageResponse(o: Any) -> Any:
+    return _MK_TriggerMessageResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UnlockConnectorRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
+    connector_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="connectorId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UnlockConnectorRequest(s: Any) -> UnlockConnectorRequest:
+    o = _new(UnlockConnectorRequest)
+    o.evse_id = s.evse_id
+
+    o.connector_id = s.connector_id
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UnlockConnectorRequest: Any = _W_UnlockConnectorRequest
+
+
+def _w_UnlockConnectorRequest(o: Any) -> Any:
+    return _MK_UnlockConnectorRequest(
+        o.evse_id,
+        o.connector_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UnlockConnectorResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: UnlockStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UnlockConnectorResponse(s: Any) -> UnlockConnectorResponse:
+    o = _new(UnlockConnectorResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UnlockConnectorResponse: Any = _W_UnlockConnectorResponse
+
+
+def _w_UnlockConnectorResponse(o: Any) -> Any:
+    return _MK_UnlockConnectorResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UnpublishFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    checksum: Annotated[str, Meta(max_length=32)] = msgspec.field(name="checksum")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UnpublishFirmwareRequest(s: Any) -> UnpublishFirmwareRequest:
+    o = _new(UnpublishFirmwareRequest)
+    o.checksum = s.checksum
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UnpublishFirmwareRequest: Any = _W_UnpublishFirmwareRequest
+
+
+def _w_UnpublishFirmwareRequest(o: Any) -> Any:
+    return _MK_UnpublishFirmwareRequest(
+        o.checksum,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UnpublishFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: UnpublishFirmwareStatusEnumType = msgspec.field(name="status")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UnpublishFirmwareResponse(s: Any) -> UnpublishFirmwareResponse:
+    o = _new(UnpublishFirmwareResponse)
+    o.status = s.status
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UnpublishFirmwareResponse: Any = _W_UnpublishFirmwareResponse
+
+
+def _w_UnpublishFirmwareResponse(o: Any) -> Any:
+    return _MK_UnpublishFirmwareResponse(
+        o.status,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UpdateDynamicScheduleRequest(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    charging_profile_id: int = msgspec.field(name="chargingProfileId")
+    schedule_update: _W_ChargingScheduleUpdateType = msgspec.field(name="scheduleUpdate")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UpdateDynamicScheduleRequest(s: Any) -> UpdateDynamicScheduleRequest:
+    o = _new(UpdateDynamicScheduleRequest)
+    o.charging_profile_id = s.charging_profile_id
+
+    o.schedule_update = _c_ChargingScheduleUpdateType(s.schedule_update)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UpdateDynamicScheduleRequest: Any = _W_UpdateDynamicScheduleRequest
+
+
+def _w_UpdateDynamicScheduleRequest(o: Any) -> Any:
+    return _MK_UpdateDynamicScheduleRequest(
+        o.charging_profile_id,
+        _w_ChargingScheduleUpdateType(o.schedule_update),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UpdateDynamicScheduleResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: ChargingProfileStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UpdateDynamicScheduleResponse(s: Any) -> UpdateDynamicScheduleResponse:
+    o = _new(UpdateDynamicScheduleResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UpdateDynamicScheduleResponse: Any = _W_UpdateDynamicScheduleResponse
+
+
+def _w_UpdateDynamicScheduleResponse(o: Any) -> Any:
+    return _MK_UpdateDynamicScheduleResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UpdateFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    request_id: int = msgspec.field(name="requestId")
+    firmware: _W_FirmwareType = msgspec.field(name="firmware")
+    retries: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="retries")
+    retry_interval: int = msgspec.field(default=_ABSENT, name="retryInterval")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UpdateFirmwareRequest(s: Any) -> UpdateFirmwareRequest:
+    o = _new(UpdateFirmwareRequest)
+    o.retries = s.retries
+    o.retry_interval = s.retry_interval
+    o.request_id = s.request_id
+
+    o.firmware = _c_FirmwareType(s.firmware)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UpdateFirmwareRequest: Any = _W_UpdateFirmwareRequest
+
+
+def _w_UpdateFirmwareRequest(o: Any) -> Any:
+    return _MK_UpdateFirmwareRequest(
+        o.request_id,
+        _w_FirmwareType(o.firmware),
+        o.retries,
+        o.retry_interval,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UpdateFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    status: UpdateFirmwareStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UpdateFirmwareResponse(s: Any) -> UpdateFirmwareResponse:
+    o = _new(UpdateFirmwareResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UpdateFirmwareResponse: Any = _W_UpdateFirmwareResponse
+
+
+def _w_UpdateFirmwareResponse(o: Any) -> Any:
+    return _MK_UpdateFirmwareResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UsePriorityChargingRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    transaction_id: Annotated[str, Meta(max_length=36)] = msgspec.field(name="transactionId")
+    activate: bool = msgspec.field(name="activate")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UsePriorityChargingRequest(s: Any) -> UsePriorityChargingRequest:
+    o = _new(UsePriorityChargingRequest)
+    o.transaction_id = s.transaction_id
+
+    o.activate = s.activate
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UsePriorityChargingRequest: Any = _W_UsePriorityChargingRequest
+
+
+def _w_UsePriorityChargingRequest(o: Any) -> Any:
+    return _MK_UsePriorityChargingRequest(
+        o.transaction_id,
+        o.activate,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_UsePriorityChargingResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    status: PriorityChargingStatusEnumType = msgspec.field(name="status")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_UsePriorityChargingResponse(s: Any) -> UsePriorityChargingResponse:
+    o = _new(UsePriorityChargingResponse)
+    o.status = s.status
+
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_UsePriorityChargingResponse: Any = _W_UsePriorityChargingResponse
+
+
+def _w_UsePriorityChargingResponse(o: Any) -> Any:
+    return _MK_UsePriorityChargingResponse(
+        o.status,
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VatNumberValidationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    vat_number: Annotated[str, Meta(max_length=20)] = msgspec.field(name="vatNumber")
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VatNumberValidationRequest(s: Any) -> VatNumberValidationRequest:
+    o = _new(VatNumberValidationRequest)
+    o.vat_number = s.vat_number
+
+    o.evse_id = s.evse_id
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_VatNumberValidationRequest: Any = _W_VatNumberValidationRequest
+
+
+def _w_VatNumberValidationRequest(o: Any) -> Any:
+    return _MK_VatNumberValidationRequest(
+        o.vat_number,
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
+class _W_VatNumberValidationResponse(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
+    vat_number: Annotated[str, Meta(max_length=20)] = msgspec.field(name="vatNumber")
+    status: GenericStatusEnumType = msgspec.field(name="status")
+    company: _W_AddressType = msgspec.field(default=_ABSENT, name="company")
+    status_info: _W_StatusInfoType = msgspec.field(default=_ABSENT, name="statusInfo")
+    evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(default=_ABSENT, name="evseId")
+    custom_data: dict[str, Any] = msgspec.field(default=_ABSENT, name="customData")
+
+
+def _c_VatNumberValidationResponse(s: Any) -> VatNumberValidationResponse:
+    o = _new(VatNumberValidationResponse)
+    v = s.company
+    o.company = None if v is None else _c_AddressType(v)
+    v = s.status_info
+    o.status_info = None if v is None else _c_StatusInfoType(v)
+    o.vat_number = s.vat_number
+
+    o.evse_id = s.evse_id
+    o.status = s.status
+
+    v = s.custom_data
+    o.custom_data = None if v is None else _d_CustomDataType(v)
+    return o
+
+
+_MK_VatNumberValidationResponse: Any = _W_VatNumberValidationResponse
+
+
+def _w_VatNumberValidationResponse(o: Any) -> Any:
+    return _MK_VatNumberValidationResponse(
+        o.vat_number,
+        o.status,
+        None if (v := o.company) is None else _w_AddressType(v),
+        None if (v := o.status_info) is None else _w_StatusInfoType(v),
+        o.evse_id,
+        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+    )
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
 AFRRSignalRequest.__ocppkit_codec__ = Codec(
-    "2.1", "AFRRSignal", "request", _d_AFRRSignalRequest, _e_AFRRSignalRequest, _CODES
+    "2.1",
+    "AFRRSignal",
+    "request",
+    _d_AFRRSignalRequest,
+    _e_AFRRSignalRequest,
+    _CODES,
+    _W_AFRRSignalRequest,
+    _c_AFRRSignalRequest,
+    _w_AFRRSignalRequest,
 )
 AFRRSignalResponse.__ocppkit_codec__ = Codec(
-    "2.1", "AFRRSignal", "response", _d_AFRRSignalResponse, _e_AFRRSignalResponse, _CODES
+    "2.1",
+    "AFRRSignal",
+    "response",
+    _d_AFRRSignalResponse,
+    _e_AFRRSignalResponse,
+    _CODES,
+    _W_AFRRSignalResponse,
+    _c_AFRRSignalResponse,
+    _w_AFRRSignalResponse,
 )
 AdjustPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32864,6 +43151,9 @@ AdjustPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     _d_AdjustPeriodicEventStreamRequest,
     _e_AdjustPeriodicEventStreamRequest,
     _CODES,
+    _W_AdjustPeriodicEventStreamRequest,
+    _c_AdjustPeriodicEventStreamRequest,
+    _w_AdjustPeriodicEventStreamRequest,
 )
 AdjustPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32872,39 +43162,130 @@ AdjustPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     _d_AdjustPeriodicEventStreamResponse,
     _e_AdjustPeriodicEventStreamResponse,
     _CODES,
+    _W_AdjustPeriodicEventStreamResponse,
+    _c_AdjustPeriodicEventStreamResponse,
+    _w_AdjustPeriodicEventStreamResponse,
 )
 AuthorizeRequest.__ocppkit_codec__ = Codec(
-    "2.1", "Authorize", "request", _d_AuthorizeRequest, _e_AuthorizeRequest, _CODES
+    "2.1",
+    "Authorize",
+    "request",
+    _d_AuthorizeRequest,
+    _e_AuthorizeRequest,
+    _CODES,
+    _W_AuthorizeRequest,
+    _c_AuthorizeRequest,
+    _w_AuthorizeRequest,
 )
 AuthorizeResponse.__ocppkit_codec__ = Codec(
-    "2.1", "Authorize", "response", _d_AuthorizeResponse, _e_AuthorizeResponse, _CODES
+    "2.1",
+    "Authorize",
+    "response",
+    _d_AuthorizeResponse,
+    _e_AuthorizeResponse,
+    _CODES,
+    _W_AuthorizeResponse,
+    _c_AuthorizeResponse,
+    _w_AuthorizeResponse,
 )
 BatterySwapRequest.__ocppkit_codec__ = Codec(
-    "2.1", "BatterySwap", "request", _d_BatterySwapRequest, _e_BatterySwapRequest, _CODES
+    "2.1",
+    "BatterySwap",
+    "request",
+    _d_BatterySwapRequest,
+    _e_BatterySwapRequest,
+    _CODES,
+    _W_BatterySwapRequest,
+    _c_BatterySwapRequest,
+    _w_BatterySwapRequest,
 )
 BatterySwapResponse.__ocppkit_codec__ = Codec(
-    "2.1", "BatterySwap", "response", _d_BatterySwapResponse, _e_BatterySwapResponse, _CODES
+    "2.1",
+    "BatterySwap",
+    "response",
+    _d_BatterySwapResponse,
+    _e_BatterySwapResponse,
+    _CODES,
+    _W_BatterySwapResponse,
+    _c_BatterySwapResponse,
+    _w_BatterySwapResponse,
 )
 BootNotificationRequest.__ocppkit_codec__ = Codec(
-    "2.1", "BootNotification", "request", _d_BootNotificationRequest, _e_BootNotificationRequest, _CODES
+    "2.1",
+    "BootNotification",
+    "request",
+    _d_BootNotificationRequest,
+    _e_BootNotificationRequest,
+    _CODES,
+    _W_BootNotificationRequest,
+    _c_BootNotificationRequest,
+    _w_BootNotificationRequest,
 )
 BootNotificationResponse.__ocppkit_codec__ = Codec(
-    "2.1", "BootNotification", "response", _d_BootNotificationResponse, _e_BootNotificationResponse, _CODES
+    "2.1",
+    "BootNotification",
+    "response",
+    _d_BootNotificationResponse,
+    _e_BootNotificationResponse,
+    _CODES,
+    _W_BootNotificationResponse,
+    _c_BootNotificationResponse,
+    _w_BootNotificationResponse,
 )
 CancelReservationRequest.__ocppkit_codec__ = Codec(
-    "2.1", "CancelReservation", "request", _d_CancelReservationRequest, _e_CancelReservationRequest, _CODES
+    "2.1",
+    "CancelReservation",
+    "request",
+    _d_CancelReservationRequest,
+    _e_CancelReservationRequest,
+    _CODES,
+    _W_CancelReservationRequest,
+    _c_CancelReservationRequest,
+    _w_CancelReservationRequest,
 )
 CancelReservationResponse.__ocppkit_codec__ = Codec(
-    "2.1", "CancelReservation", "response", _d_CancelReservationResponse, _e_CancelReservationResponse, _CODES
+    "2.1",
+    "CancelReservation",
+    "response",
+    _d_CancelReservationResponse,
+    _e_CancelReservationResponse,
+    _CODES,
+    _W_CancelReservationResponse,
+    _c_CancelReservationResponse,
+    _w_CancelReservationResponse,
 )
 CertificateSignedRequest.__ocppkit_codec__ = Codec(
-    "2.1", "CertificateSigned", "request", _d_CertificateSignedRequest, _e_CertificateSignedRequest, _CODES
+    "2.1",
+    "CertificateSigned",
+    "request",
+    _d_CertificateSignedRequest,
+    _e_CertificateSignedRequest,
+    _CODES,
+    _W_CertificateSignedRequest,
+    _c_CertificateSignedRequest,
+    _w_CertificateSignedRequest,
 )
 CertificateSignedResponse.__ocppkit_codec__ = Codec(
-    "2.1", "CertificateSigned", "response", _d_CertificateSignedResponse, _e_CertificateSignedResponse, _CODES
+    "2.1",
+    "CertificateSigned",
+    "response",
+    _d_CertificateSignedResponse,
+    _e_CertificateSignedResponse,
+    _CODES,
+    _W_CertificateSignedResponse,
+    _c_CertificateSignedResponse,
+    _w_CertificateSignedResponse,
 )
 ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
-    "2.1", "ChangeAvailability", "request", _d_ChangeAvailabilityRequest, _e_ChangeAvailabilityRequest, _CODES
+    "2.1",
+    "ChangeAvailability",
+    "request",
+    _d_ChangeAvailabilityRequest,
+    _e_ChangeAvailabilityRequest,
+    _CODES,
+    _W_ChangeAvailabilityRequest,
+    _c_ChangeAvailabilityRequest,
+    _w_ChangeAvailabilityRequest,
 )
 ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32913,6 +43294,9 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     _d_ChangeAvailabilityResponse,
     _e_ChangeAvailabilityResponse,
     _CODES,
+    _W_ChangeAvailabilityResponse,
+    _c_ChangeAvailabilityResponse,
+    _w_ChangeAvailabilityResponse,
 )
 ChangeTransactionTariffRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32921,6 +43305,9 @@ ChangeTransactionTariffRequest.__ocppkit_codec__ = Codec(
     _d_ChangeTransactionTariffRequest,
     _e_ChangeTransactionTariffRequest,
     _CODES,
+    _W_ChangeTransactionTariffRequest,
+    _c_ChangeTransactionTariffRequest,
+    _w_ChangeTransactionTariffRequest,
 )
 ChangeTransactionTariffResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32929,12 +43316,31 @@ ChangeTransactionTariffResponse.__ocppkit_codec__ = Codec(
     _d_ChangeTransactionTariffResponse,
     _e_ChangeTransactionTariffResponse,
     _CODES,
+    _W_ChangeTransactionTariffResponse,
+    _c_ChangeTransactionTariffResponse,
+    _w_ChangeTransactionTariffResponse,
 )
 ClearCacheRequest.__ocppkit_codec__ = Codec(
-    "2.1", "ClearCache", "request", _d_ClearCacheRequest, _e_ClearCacheRequest, _CODES
+    "2.1",
+    "ClearCache",
+    "request",
+    _d_ClearCacheRequest,
+    _e_ClearCacheRequest,
+    _CODES,
+    _W_ClearCacheRequest,
+    _c_ClearCacheRequest,
+    _w_ClearCacheRequest,
 )
 ClearCacheResponse.__ocppkit_codec__ = Codec(
-    "2.1", "ClearCache", "response", _d_ClearCacheResponse, _e_ClearCacheResponse, _CODES
+    "2.1",
+    "ClearCache",
+    "response",
+    _d_ClearCacheResponse,
+    _e_ClearCacheResponse,
+    _CODES,
+    _W_ClearCacheResponse,
+    _c_ClearCacheResponse,
+    _w_ClearCacheResponse,
 )
 ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32943,6 +43349,9 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     _d_ClearChargingProfileRequest,
     _e_ClearChargingProfileRequest,
     _CODES,
+    _W_ClearChargingProfileRequest,
+    _c_ClearChargingProfileRequest,
+    _w_ClearChargingProfileRequest,
 )
 ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32951,12 +43360,31 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     _d_ClearChargingProfileResponse,
     _e_ClearChargingProfileResponse,
     _CODES,
+    _W_ClearChargingProfileResponse,
+    _c_ClearChargingProfileResponse,
+    _w_ClearChargingProfileResponse,
 )
 ClearDERControlRequest.__ocppkit_codec__ = Codec(
-    "2.1", "ClearDERControl", "request", _d_ClearDERControlRequest, _e_ClearDERControlRequest, _CODES
+    "2.1",
+    "ClearDERControl",
+    "request",
+    _d_ClearDERControlRequest,
+    _e_ClearDERControlRequest,
+    _CODES,
+    _W_ClearDERControlRequest,
+    _c_ClearDERControlRequest,
+    _w_ClearDERControlRequest,
 )
 ClearDERControlResponse.__ocppkit_codec__ = Codec(
-    "2.1", "ClearDERControl", "response", _d_ClearDERControlResponse, _e_ClearDERControlResponse, _CODES
+    "2.1",
+    "ClearDERControl",
+    "response",
+    _d_ClearDERControlResponse,
+    _e_ClearDERControlResponse,
+    _CODES,
+    _W_ClearDERControlResponse,
+    _c_ClearDERControlResponse,
+    _w_ClearDERControlResponse,
 )
 ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32965,6 +43393,9 @@ ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     _d_ClearDisplayMessageRequest,
     _e_ClearDisplayMessageRequest,
     _CODES,
+    _W_ClearDisplayMessageRequest,
+    _c_ClearDisplayMessageRequest,
+    _w_ClearDisplayMessageRequest,
 )
 ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32973,12 +43404,31 @@ ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     _d_ClearDisplayMessageResponse,
     _e_ClearDisplayMessageResponse,
     _CODES,
+    _W_ClearDisplayMessageResponse,
+    _c_ClearDisplayMessageResponse,
+    _w_ClearDisplayMessageResponse,
 )
 ClearTariffsRequest.__ocppkit_codec__ = Codec(
-    "2.1", "ClearTariffs", "request", _d_ClearTariffsRequest, _e_ClearTariffsRequest, _CODES
+    "2.1",
+    "ClearTariffs",
+    "request",
+    _d_ClearTariffsRequest,
+    _e_ClearTariffsRequest,
+    _CODES,
+    _W_ClearTariffsRequest,
+    _c_ClearTariffsRequest,
+    _w_ClearTariffsRequest,
 )
 ClearTariffsResponse.__ocppkit_codec__ = Codec(
-    "2.1", "ClearTariffs", "response", _d_ClearTariffsResponse, _e_ClearTariffsResponse, _CODES
+    "2.1",
+    "ClearTariffs",
+    "response",
+    _d_ClearTariffsResponse,
+    _e_ClearTariffsResponse,
+    _CODES,
+    _W_ClearTariffsResponse,
+    _c_ClearTariffsResponse,
+    _w_ClearTariffsResponse,
 )
 ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32987,6 +43437,9 @@ ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     _d_ClearVariableMonitoringRequest,
     _e_ClearVariableMonitoringRequest,
     _CODES,
+    _W_ClearVariableMonitoringRequest,
+    _c_ClearVariableMonitoringRequest,
+    _w_ClearVariableMonitoringRequest,
 )
 ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -32995,6 +43448,9 @@ ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     _d_ClearVariableMonitoringResponse,
     _e_ClearVariableMonitoringResponse,
     _CODES,
+    _W_ClearVariableMonitoringResponse,
+    _c_ClearVariableMonitoringResponse,
+    _w_ClearVariableMonitoringResponse,
 )
 ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33003,6 +43459,9 @@ ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     _d_ClearedChargingLimitRequest,
     _e_ClearedChargingLimitRequest,
     _CODES,
+    _W_ClearedChargingLimitRequest,
+    _c_ClearedChargingLimitRequest,
+    _w_ClearedChargingLimitRequest,
 )
 ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33011,6 +43470,9 @@ ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     _d_ClearedChargingLimitResponse,
     _e_ClearedChargingLimitResponse,
     _CODES,
+    _W_ClearedChargingLimitResponse,
+    _c_ClearedChargingLimitResponse,
+    _w_ClearedChargingLimitResponse,
 )
 ClosePeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33019,6 +43481,9 @@ ClosePeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     _d_ClosePeriodicEventStreamRequest,
     _e_ClosePeriodicEventStreamRequest,
     _CODES,
+    _W_ClosePeriodicEventStreamRequest,
+    _c_ClosePeriodicEventStreamRequest,
+    _w_ClosePeriodicEventStreamRequest,
 )
 ClosePeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33027,12 +43492,31 @@ ClosePeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     _d_ClosePeriodicEventStreamResponse,
     _e_ClosePeriodicEventStreamResponse,
     _CODES,
+    _W_ClosePeriodicEventStreamResponse,
+    _c_ClosePeriodicEventStreamResponse,
+    _w_ClosePeriodicEventStreamResponse,
 )
 CostUpdatedRequest.__ocppkit_codec__ = Codec(
-    "2.1", "CostUpdated", "request", _d_CostUpdatedRequest, _e_CostUpdatedRequest, _CODES
+    "2.1",
+    "CostUpdated",
+    "request",
+    _d_CostUpdatedRequest,
+    _e_CostUpdatedRequest,
+    _CODES,
+    _W_CostUpdatedRequest,
+    _c_CostUpdatedRequest,
+    _w_CostUpdatedRequest,
 )
 CostUpdatedResponse.__ocppkit_codec__ = Codec(
-    "2.1", "CostUpdated", "response", _d_CostUpdatedResponse, _e_CostUpdatedResponse, _CODES
+    "2.1",
+    "CostUpdated",
+    "response",
+    _d_CostUpdatedResponse,
+    _e_CostUpdatedResponse,
+    _CODES,
+    _W_CostUpdatedResponse,
+    _c_CostUpdatedResponse,
+    _w_CostUpdatedResponse,
 )
 CustomerInformationRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33041,6 +43525,9 @@ CustomerInformationRequest.__ocppkit_codec__ = Codec(
     _d_CustomerInformationRequest,
     _e_CustomerInformationRequest,
     _CODES,
+    _W_CustomerInformationRequest,
+    _c_CustomerInformationRequest,
+    _w_CustomerInformationRequest,
 )
 CustomerInformationResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33049,18 +43536,53 @@ CustomerInformationResponse.__ocppkit_codec__ = Codec(
     _d_CustomerInformationResponse,
     _e_CustomerInformationResponse,
     _CODES,
+    _W_CustomerInformationResponse,
+    _c_CustomerInformationResponse,
+    _w_CustomerInformationResponse,
 )
 DataTransferRequest.__ocppkit_codec__ = Codec(
-    "2.1", "DataTransfer", "request", _d_DataTransferRequest, _e_DataTransferRequest, _CODES
+    "2.1",
+    "DataTransfer",
+    "request",
+    _d_DataTransferRequest,
+    _e_DataTransferRequest,
+    _CODES,
+    _W_DataTransferRequest,
+    _c_DataTransferRequest,
+    _w_DataTransferRequest,
 )
 DataTransferResponse.__ocppkit_codec__ = Codec(
-    "2.1", "DataTransfer", "response", _d_DataTransferResponse, _e_DataTransferResponse, _CODES
+    "2.1",
+    "DataTransfer",
+    "response",
+    _d_DataTransferResponse,
+    _e_DataTransferResponse,
+    _CODES,
+    _W_DataTransferResponse,
+    _c_DataTransferResponse,
+    _w_DataTransferResponse,
 )
 DeleteCertificateRequest.__ocppkit_codec__ = Codec(
-    "2.1", "DeleteCertificate", "request", _d_DeleteCertificateRequest, _e_DeleteCertificateRequest, _CODES
+    "2.1",
+    "DeleteCertificate",
+    "request",
+    _d_DeleteCertificateRequest,
+    _e_DeleteCertificateRequest,
+    _CODES,
+    _W_DeleteCertificateRequest,
+    _c_DeleteCertificateRequest,
+    _w_DeleteCertificateRequest,
 )
 DeleteCertificateResponse.__ocppkit_codec__ = Codec(
-    "2.1", "DeleteCertificate", "response", _d_DeleteCertificateResponse, _e_DeleteCertificateResponse, _CODES
+    "2.1",
+    "DeleteCertificate",
+    "response",
+    _d_DeleteCertificateResponse,
+    _e_DeleteCertificateResponse,
+    _CODES,
+    _W_DeleteCertificateResponse,
+    _c_DeleteCertificateResponse,
+    _w_DeleteCertificateResponse,
 )
 FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33069,6 +43591,9 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_FirmwareStatusNotificationRequest,
     _e_FirmwareStatusNotificationRequest,
     _CODES,
+    _W_FirmwareStatusNotificationRequest,
+    _c_FirmwareStatusNotificationRequest,
+    _w_FirmwareStatusNotificationRequest,
 )
 FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33077,6 +43602,9 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_FirmwareStatusNotificationResponse,
     _e_FirmwareStatusNotificationResponse,
     _CODES,
+    _W_FirmwareStatusNotificationResponse,
+    _c_FirmwareStatusNotificationResponse,
+    _w_FirmwareStatusNotificationResponse,
 )
 Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33085,6 +43613,9 @@ Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     _d_Get15118EVCertificateRequest,
     _e_Get15118EVCertificateRequest,
     _CODES,
+    _W_Get15118EVCertificateRequest,
+    _c_Get15118EVCertificateRequest,
+    _w_Get15118EVCertificateRequest,
 )
 Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33093,12 +43624,31 @@ Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     _d_Get15118EVCertificateResponse,
     _e_Get15118EVCertificateResponse,
     _CODES,
+    _W_Get15118EVCertificateResponse,
+    _c_Get15118EVCertificateResponse,
+    _w_Get15118EVCertificateResponse,
 )
 GetBaseReportRequest.__ocppkit_codec__ = Codec(
-    "2.1", "GetBaseReport", "request", _d_GetBaseReportRequest, _e_GetBaseReportRequest, _CODES
+    "2.1",
+    "GetBaseReport",
+    "request",
+    _d_GetBaseReportRequest,
+    _e_GetBaseReportRequest,
+    _CODES,
+    _W_GetBaseReportRequest,
+    _c_GetBaseReportRequest,
+    _w_GetBaseReportRequest,
 )
 GetBaseReportResponse.__ocppkit_codec__ = Codec(
-    "2.1", "GetBaseReport", "response", _d_GetBaseReportResponse, _e_GetBaseReportResponse, _CODES
+    "2.1",
+    "GetBaseReport",
+    "response",
+    _d_GetBaseReportResponse,
+    _e_GetBaseReportResponse,
+    _CODES,
+    _W_GetBaseReportResponse,
+    _c_GetBaseReportResponse,
+    _w_GetBaseReportResponse,
 )
 GetCertificateChainStatusRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33107,6 +43657,9 @@ GetCertificateChainStatusRequest.__ocppkit_codec__ = Codec(
     _d_GetCertificateChainStatusRequest,
     _e_GetCertificateChainStatusRequest,
     _CODES,
+    _W_GetCertificateChainStatusRequest,
+    _c_GetCertificateChainStatusRequest,
+    _w_GetCertificateChainStatusRequest,
 )
 GetCertificateChainStatusResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33115,6 +43668,9 @@ GetCertificateChainStatusResponse.__ocppkit_codec__ = Codec(
     _d_GetCertificateChainStatusResponse,
     _e_GetCertificateChainStatusResponse,
     _CODES,
+    _W_GetCertificateChainStatusResponse,
+    _c_GetCertificateChainStatusResponse,
+    _w_GetCertificateChainStatusResponse,
 )
 GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33123,6 +43679,9 @@ GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     _d_GetCertificateStatusRequest,
     _e_GetCertificateStatusRequest,
     _CODES,
+    _W_GetCertificateStatusRequest,
+    _c_GetCertificateStatusRequest,
+    _w_GetCertificateStatusRequest,
 )
 GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33131,6 +43690,9 @@ GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     _d_GetCertificateStatusResponse,
     _e_GetCertificateStatusResponse,
     _CODES,
+    _W_GetCertificateStatusResponse,
+    _c_GetCertificateStatusResponse,
+    _w_GetCertificateStatusResponse,
 )
 GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33139,6 +43701,9 @@ GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     _d_GetChargingProfilesRequest,
     _e_GetChargingProfilesRequest,
     _CODES,
+    _W_GetChargingProfilesRequest,
+    _c_GetChargingProfilesRequest,
+    _w_GetChargingProfilesRequest,
 )
 GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33147,6 +43712,9 @@ GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     _d_GetChargingProfilesResponse,
     _e_GetChargingProfilesResponse,
     _CODES,
+    _W_GetChargingProfilesResponse,
+    _c_GetChargingProfilesResponse,
+    _w_GetChargingProfilesResponse,
 )
 GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33155,6 +43723,9 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     _d_GetCompositeScheduleRequest,
     _e_GetCompositeScheduleRequest,
     _CODES,
+    _W_GetCompositeScheduleRequest,
+    _c_GetCompositeScheduleRequest,
+    _w_GetCompositeScheduleRequest,
 )
 GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33163,15 +43734,42 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     _d_GetCompositeScheduleResponse,
     _e_GetCompositeScheduleResponse,
     _CODES,
+    _W_GetCompositeScheduleResponse,
+    _c_GetCompositeScheduleResponse,
+    _w_GetCompositeScheduleResponse,
 )
 GetDERControlRequest.__ocppkit_codec__ = Codec(
-    "2.1", "GetDERControl", "request", _d_GetDERControlRequest, _e_GetDERControlRequest, _CODES
+    "2.1",
+    "GetDERControl",
+    "request",
+    _d_GetDERControlRequest,
+    _e_GetDERControlRequest,
+    _CODES,
+    _W_GetDERControlRequest,
+    _c_GetDERControlRequest,
+    _w_GetDERControlRequest,
 )
 GetDERControlResponse.__ocppkit_codec__ = Codec(
-    "2.1", "GetDERControl", "response", _d_GetDERControlResponse, _e_GetDERControlResponse, _CODES
+    "2.1",
+    "GetDERControl",
+    "response",
+    _d_GetDERControlResponse,
+    _e_GetDERControlResponse,
+    _CODES,
+    _W_GetDERControlResponse,
+    _c_GetDERControlResponse,
+    _w_GetDERControlResponse,
 )
 GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
-    "2.1", "GetDisplayMessages", "request", _d_GetDisplayMessagesRequest, _e_GetDisplayMessagesRequest, _CODES
+    "2.1",
+    "GetDisplayMessages",
+    "request",
+    _d_GetDisplayMessagesRequest,
+    _e_GetDisplayMessagesRequest,
+    _CODES,
+    _W_GetDisplayMessagesRequest,
+    _c_GetDisplayMessagesRequest,
+    _w_GetDisplayMessagesRequest,
 )
 GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33180,6 +43778,9 @@ GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     _d_GetDisplayMessagesResponse,
     _e_GetDisplayMessagesResponse,
     _CODES,
+    _W_GetDisplayMessagesResponse,
+    _c_GetDisplayMessagesResponse,
+    _w_GetDisplayMessagesResponse,
 )
 GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33188,6 +43789,9 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     _d_GetInstalledCertificateIdsRequest,
     _e_GetInstalledCertificateIdsRequest,
     _CODES,
+    _W_GetInstalledCertificateIdsRequest,
+    _c_GetInstalledCertificateIdsRequest,
+    _w_GetInstalledCertificateIdsRequest,
 )
 GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33196,6 +43800,9 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     _d_GetInstalledCertificateIdsResponse,
     _e_GetInstalledCertificateIdsResponse,
     _CODES,
+    _W_GetInstalledCertificateIdsResponse,
+    _c_GetInstalledCertificateIdsResponse,
+    _w_GetInstalledCertificateIdsResponse,
 )
 GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33204,6 +43811,9 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     _d_GetLocalListVersionRequest,
     _e_GetLocalListVersionRequest,
     _CODES,
+    _W_GetLocalListVersionRequest,
+    _c_GetLocalListVersionRequest,
+    _w_GetLocalListVersionRequest,
 )
 GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33212,12 +43822,31 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     _d_GetLocalListVersionResponse,
     _e_GetLocalListVersionResponse,
     _CODES,
+    _W_GetLocalListVersionResponse,
+    _c_GetLocalListVersionResponse,
+    _w_GetLocalListVersionResponse,
 )
 GetLogRequest.__ocppkit_codec__ = Codec(
-    "2.1", "GetLog", "request", _d_GetLogRequest, _e_GetLogRequest, _CODES
+    "2.1",
+    "GetLog",
+    "request",
+    _d_GetLogRequest,
+    _e_GetLogRequest,
+    _CODES,
+    _W_GetLogRequest,
+    _c_GetLogRequest,
+    _w_GetLogRequest,
 )
 GetLogResponse.__ocppkit_codec__ = Codec(
-    "2.1", "GetLog", "response", _d_GetLogResponse, _e_GetLogResponse, _CODES
+    "2.1",
+    "GetLog",
+    "response",
+    _d_GetLogResponse,
+    _e_GetLogResponse,
+    _CODES,
+    _W_GetLogResponse,
+    _c_GetLogResponse,
+    _w_GetLogResponse,
 )
 GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33226,6 +43855,9 @@ GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     _d_GetMonitoringReportRequest,
     _e_GetMonitoringReportRequest,
     _CODES,
+    _W_GetMonitoringReportRequest,
+    _c_GetMonitoringReportRequest,
+    _w_GetMonitoringReportRequest,
 )
 GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33234,6 +43866,9 @@ GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     _d_GetMonitoringReportResponse,
     _e_GetMonitoringReportResponse,
     _CODES,
+    _W_GetMonitoringReportResponse,
+    _c_GetMonitoringReportResponse,
+    _w_GetMonitoringReportResponse,
 )
 GetPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33242,6 +43877,9 @@ GetPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     _d_GetPeriodicEventStreamRequest,
     _e_GetPeriodicEventStreamRequest,
     _CODES,
+    _W_GetPeriodicEventStreamRequest,
+    _c_GetPeriodicEventStreamRequest,
+    _w_GetPeriodicEventStreamRequest,
 )
 GetPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33250,18 +43888,53 @@ GetPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     _d_GetPeriodicEventStreamResponse,
     _e_GetPeriodicEventStreamResponse,
     _CODES,
+    _W_GetPeriodicEventStreamResponse,
+    _c_GetPeriodicEventStreamResponse,
+    _w_GetPeriodicEventStreamResponse,
 )
 GetReportRequest.__ocppkit_codec__ = Codec(
-    "2.1", "GetReport", "request", _d_GetReportRequest, _e_GetReportRequest, _CODES
+    "2.1",
+    "GetReport",
+    "request",
+    _d_GetReportRequest,
+    _e_GetReportRequest,
+    _CODES,
+    _W_GetReportRequest,
+    _c_GetReportRequest,
+    _w_GetReportRequest,
 )
 GetReportResponse.__ocppkit_codec__ = Codec(
-    "2.1", "GetReport", "response", _d_GetReportResponse, _e_GetReportResponse, _CODES
+    "2.1",
+    "GetReport",
+    "response",
+    _d_GetReportResponse,
+    _e_GetReportResponse,
+    _CODES,
+    _W_GetReportResponse,
+    _c_GetReportResponse,
+    _w_GetReportResponse,
 )
 GetTariffsRequest.__ocppkit_codec__ = Codec(
-    "2.1", "GetTariffs", "request", _d_GetTariffsRequest, _e_GetTariffsRequest, _CODES
+    "2.1",
+    "GetTariffs",
+    "request",
+    _d_GetTariffsRequest,
+    _e_GetTariffsRequest,
+    _CODES,
+    _W_GetTariffsRequest,
+    _c_GetTariffsRequest,
+    _w_GetTariffsRequest,
 )
 GetTariffsResponse.__ocppkit_codec__ = Codec(
-    "2.1", "GetTariffs", "response", _d_GetTariffsResponse, _e_GetTariffsResponse, _CODES
+    "2.1",
+    "GetTariffs",
+    "response",
+    _d_GetTariffsResponse,
+    _e_GetTariffsResponse,
+    _CODES,
+    _W_GetTariffsResponse,
+    _c_GetTariffsResponse,
+    _w_GetTariffsResponse,
 )
 GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33270,6 +43943,9 @@ GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     _d_GetTransactionStatusRequest,
     _e_GetTransactionStatusRequest,
     _CODES,
+    _W_GetTransactionStatusRequest,
+    _c_GetTransactionStatusRequest,
+    _w_GetTransactionStatusRequest,
 )
 GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33278,21 +43954,64 @@ GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     _d_GetTransactionStatusResponse,
     _e_GetTransactionStatusResponse,
     _CODES,
+    _W_GetTransactionStatusResponse,
+    _c_GetTransactionStatusResponse,
+    _w_GetTransactionStatusResponse,
 )
 GetVariablesRequest.__ocppkit_codec__ = Codec(
-    "2.1", "GetVariables", "request", _d_GetVariablesRequest, _e_GetVariablesRequest, _CODES
+    "2.1",
+    "GetVariables",
+    "request",
+    _d_GetVariablesRequest,
+    _e_GetVariablesRequest,
+    _CODES,
+    _W_GetVariablesRequest,
+    _c_GetVariablesRequest,
+    _w_GetVariablesRequest,
 )
 GetVariablesResponse.__ocppkit_codec__ = Codec(
-    "2.1", "GetVariables", "response", _d_GetVariablesResponse, _e_GetVariablesResponse, _CODES
+    "2.1",
+    "GetVariables",
+    "response",
+    _d_GetVariablesResponse,
+    _e_GetVariablesResponse,
+    _CODES,
+    _W_GetVariablesResponse,
+    _c_GetVariablesResponse,
+    _w_GetVariablesResponse,
 )
 HeartbeatRequest.__ocppkit_codec__ = Codec(
-    "2.1", "Heartbeat", "request", _d_HeartbeatRequest, _e_HeartbeatRequest, _CODES
+    "2.1",
+    "Heartbeat",
+    "request",
+    _d_HeartbeatRequest,
+    _e_HeartbeatRequest,
+    _CODES,
+    _W_HeartbeatRequest,
+    _c_HeartbeatRequest,
+    _w_HeartbeatRequest,
 )
 HeartbeatResponse.__ocppkit_codec__ = Codec(
-    "2.1", "Heartbeat", "response", _d_HeartbeatResponse, _e_HeartbeatResponse, _CODES
+    "2.1",
+    "Heartbeat",
+    "response",
+    _d_HeartbeatResponse,
+    _e_HeartbeatResponse,
+    _CODES,
+    _W_HeartbeatResponse,
+    _c_HeartbeatResponse,
+    _w_HeartbeatResponse,
 )
 InstallCertificateRequest.__ocppkit_codec__ = Codec(
-    "2.1", "InstallCertificate", "request", _d_InstallCertificateRequest, _e_InstallCertificateRequest, _CODES
+    "2.1",
+    "InstallCertificate",
+    "request",
+    _d_InstallCertificateRequest,
+    _e_InstallCertificateRequest,
+    _CODES,
+    _W_InstallCertificateRequest,
+    _c_InstallCertificateRequest,
+    _w_InstallCertificateRequest,
 )
 InstallCertificateResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33301,6 +44020,9 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     _d_InstallCertificateResponse,
     _e_InstallCertificateResponse,
     _CODES,
+    _W_InstallCertificateResponse,
+    _c_InstallCertificateResponse,
+    _w_InstallCertificateResponse,
 )
 LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33309,6 +44031,9 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_LogStatusNotificationRequest,
     _e_LogStatusNotificationRequest,
     _CODES,
+    _W_LogStatusNotificationRequest,
+    _c_LogStatusNotificationRequest,
+    _w_LogStatusNotificationRequest,
 )
 LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33317,12 +44042,31 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_LogStatusNotificationResponse,
     _e_LogStatusNotificationResponse,
     _CODES,
+    _W_LogStatusNotificationResponse,
+    _c_LogStatusNotificationResponse,
+    _w_LogStatusNotificationResponse,
 )
 MeterValuesRequest.__ocppkit_codec__ = Codec(
-    "2.1", "MeterValues", "request", _d_MeterValuesRequest, _e_MeterValuesRequest, _CODES
+    "2.1",
+    "MeterValues",
+    "request",
+    _d_MeterValuesRequest,
+    _e_MeterValuesRequest,
+    _CODES,
+    _W_MeterValuesRequest,
+    _c_MeterValuesRequest,
+    _w_MeterValuesRequest,
 )
 MeterValuesResponse.__ocppkit_codec__ = Codec(
-    "2.1", "MeterValues", "response", _d_MeterValuesResponse, _e_MeterValuesResponse, _CODES
+    "2.1",
+    "MeterValues",
+    "response",
+    _d_MeterValuesResponse,
+    _e_MeterValuesResponse,
+    _CODES,
+    _W_MeterValuesResponse,
+    _c_MeterValuesResponse,
+    _w_MeterValuesResponse,
 )
 NotifyAllowedEnergyTransferRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33331,6 +44075,9 @@ NotifyAllowedEnergyTransferRequest.__ocppkit_codec__ = Codec(
     _d_NotifyAllowedEnergyTransferRequest,
     _e_NotifyAllowedEnergyTransferRequest,
     _CODES,
+    _W_NotifyAllowedEnergyTransferRequest,
+    _c_NotifyAllowedEnergyTransferRequest,
+    _w_NotifyAllowedEnergyTransferRequest,
 )
 NotifyAllowedEnergyTransferResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33339,6 +44086,9 @@ NotifyAllowedEnergyTransferResponse.__ocppkit_codec__ = Codec(
     _d_NotifyAllowedEnergyTransferResponse,
     _e_NotifyAllowedEnergyTransferResponse,
     _CODES,
+    _W_NotifyAllowedEnergyTransferResponse,
+    _c_NotifyAllowedEnergyTransferResponse,
+    _w_NotifyAllowedEnergyTransferResponse,
 )
 NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33347,6 +44097,9 @@ NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     _d_NotifyChargingLimitRequest,
     _e_NotifyChargingLimitRequest,
     _CODES,
+    _W_NotifyChargingLimitRequest,
+    _c_NotifyChargingLimitRequest,
+    _w_NotifyChargingLimitRequest,
 )
 NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33355,6 +44108,9 @@ NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     _d_NotifyChargingLimitResponse,
     _e_NotifyChargingLimitResponse,
     _CODES,
+    _W_NotifyChargingLimitResponse,
+    _c_NotifyChargingLimitResponse,
+    _w_NotifyChargingLimitResponse,
 )
 NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33363,6 +44119,9 @@ NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     _d_NotifyCustomerInformationRequest,
     _e_NotifyCustomerInformationRequest,
     _CODES,
+    _W_NotifyCustomerInformationRequest,
+    _c_NotifyCustomerInformationRequest,
+    _w_NotifyCustomerInformationRequest,
 )
 NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33371,15 +44130,42 @@ NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     _d_NotifyCustomerInformationResponse,
     _e_NotifyCustomerInformationResponse,
     _CODES,
+    _W_NotifyCustomerInformationResponse,
+    _c_NotifyCustomerInformationResponse,
+    _w_NotifyCustomerInformationResponse,
 )
 NotifyDERAlarmRequest.__ocppkit_codec__ = Codec(
-    "2.1", "NotifyDERAlarm", "request", _d_NotifyDERAlarmRequest, _e_NotifyDERAlarmRequest, _CODES
+    "2.1",
+    "NotifyDERAlarm",
+    "request",
+    _d_NotifyDERAlarmRequest,
+    _e_NotifyDERAlarmRequest,
+    _CODES,
+    _W_NotifyDERAlarmRequest,
+    _c_NotifyDERAlarmRequest,
+    _w_NotifyDERAlarmRequest,
 )
 NotifyDERAlarmResponse.__ocppkit_codec__ = Codec(
-    "2.1", "NotifyDERAlarm", "response", _d_NotifyDERAlarmResponse, _e_NotifyDERAlarmResponse, _CODES
+    "2.1",
+    "NotifyDERAlarm",
+    "response",
+    _d_NotifyDERAlarmResponse,
+    _e_NotifyDERAlarmResponse,
+    _CODES,
+    _W_NotifyDERAlarmResponse,
+    _c_NotifyDERAlarmResponse,
+    _w_NotifyDERAlarmResponse,
 )
 NotifyDERStartStopRequest.__ocppkit_codec__ = Codec(
-    "2.1", "NotifyDERStartStop", "request", _d_NotifyDERStartStopRequest, _e_NotifyDERStartStopRequest, _CODES
+    "2.1",
+    "NotifyDERStartStop",
+    "request",
+    _d_NotifyDERStartStopRequest,
+    _e_NotifyDERStartStopRequest,
+    _CODES,
+    _W_NotifyDERStartStopRequest,
+    _c_NotifyDERStartStopRequest,
+    _w_NotifyDERStartStopRequest,
 )
 NotifyDERStartStopResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33388,6 +44174,9 @@ NotifyDERStartStopResponse.__ocppkit_codec__ = Codec(
     _d_NotifyDERStartStopResponse,
     _e_NotifyDERStartStopResponse,
     _CODES,
+    _W_NotifyDERStartStopResponse,
+    _c_NotifyDERStartStopResponse,
+    _w_NotifyDERStartStopResponse,
 )
 NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33396,6 +44185,9 @@ NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     _d_NotifyDisplayMessagesRequest,
     _e_NotifyDisplayMessagesRequest,
     _CODES,
+    _W_NotifyDisplayMessagesRequest,
+    _c_NotifyDisplayMessagesRequest,
+    _w_NotifyDisplayMessagesRequest,
 )
 NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33404,6 +44196,9 @@ NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     _d_NotifyDisplayMessagesResponse,
     _e_NotifyDisplayMessagesResponse,
     _CODES,
+    _W_NotifyDisplayMessagesResponse,
+    _c_NotifyDisplayMessagesResponse,
+    _w_NotifyDisplayMessagesResponse,
 )
 NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33412,6 +44207,9 @@ NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     _d_NotifyEVChargingNeedsRequest,
     _e_NotifyEVChargingNeedsRequest,
     _CODES,
+    _W_NotifyEVChargingNeedsRequest,
+    _c_NotifyEVChargingNeedsRequest,
+    _w_NotifyEVChargingNeedsRequest,
 )
 NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33420,6 +44218,9 @@ NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     _d_NotifyEVChargingNeedsResponse,
     _e_NotifyEVChargingNeedsResponse,
     _CODES,
+    _W_NotifyEVChargingNeedsResponse,
+    _c_NotifyEVChargingNeedsResponse,
+    _w_NotifyEVChargingNeedsResponse,
 )
 NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33428,6 +44229,9 @@ NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     _d_NotifyEVChargingScheduleRequest,
     _e_NotifyEVChargingScheduleRequest,
     _CODES,
+    _W_NotifyEVChargingScheduleRequest,
+    _c_NotifyEVChargingScheduleRequest,
+    _w_NotifyEVChargingScheduleRequest,
 )
 NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33436,12 +44240,31 @@ NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     _d_NotifyEVChargingScheduleResponse,
     _e_NotifyEVChargingScheduleResponse,
     _CODES,
+    _W_NotifyEVChargingScheduleResponse,
+    _c_NotifyEVChargingScheduleResponse,
+    _w_NotifyEVChargingScheduleResponse,
 )
 NotifyEventRequest.__ocppkit_codec__ = Codec(
-    "2.1", "NotifyEvent", "request", _d_NotifyEventRequest, _e_NotifyEventRequest, _CODES
+    "2.1",
+    "NotifyEvent",
+    "request",
+    _d_NotifyEventRequest,
+    _e_NotifyEventRequest,
+    _CODES,
+    _W_NotifyEventRequest,
+    _c_NotifyEventRequest,
+    _w_NotifyEventRequest,
 )
 NotifyEventResponse.__ocppkit_codec__ = Codec(
-    "2.1", "NotifyEvent", "response", _d_NotifyEventResponse, _e_NotifyEventResponse, _CODES
+    "2.1",
+    "NotifyEvent",
+    "response",
+    _d_NotifyEventResponse,
+    _e_NotifyEventResponse,
+    _CODES,
+    _W_NotifyEventResponse,
+    _c_NotifyEventResponse,
+    _w_NotifyEventResponse,
 )
 NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33450,6 +44273,9 @@ NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     _d_NotifyMonitoringReportRequest,
     _e_NotifyMonitoringReportRequest,
     _CODES,
+    _W_NotifyMonitoringReportRequest,
+    _c_NotifyMonitoringReportRequest,
+    _w_NotifyMonitoringReportRequest,
 )
 NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33458,6 +44284,9 @@ NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     _d_NotifyMonitoringReportResponse,
     _e_NotifyMonitoringReportResponse,
     _CODES,
+    _W_NotifyMonitoringReportResponse,
+    _c_NotifyMonitoringReportResponse,
+    _w_NotifyMonitoringReportResponse,
 )
 NotifyPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33466,6 +44295,9 @@ NotifyPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     _d_NotifyPeriodicEventStreamRequest,
     _e_NotifyPeriodicEventStreamRequest,
     _CODES,
+    _W_NotifyPeriodicEventStreamRequest,
+    _c_NotifyPeriodicEventStreamRequest,
+    _w_NotifyPeriodicEventStreamRequest,
 )
 NotifyPriorityChargingRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33474,6 +44306,9 @@ NotifyPriorityChargingRequest.__ocppkit_codec__ = Codec(
     _d_NotifyPriorityChargingRequest,
     _e_NotifyPriorityChargingRequest,
     _CODES,
+    _W_NotifyPriorityChargingRequest,
+    _c_NotifyPriorityChargingRequest,
+    _w_NotifyPriorityChargingRequest,
 )
 NotifyPriorityChargingResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33482,18 +44317,53 @@ NotifyPriorityChargingResponse.__ocppkit_codec__ = Codec(
     _d_NotifyPriorityChargingResponse,
     _e_NotifyPriorityChargingResponse,
     _CODES,
+    _W_NotifyPriorityChargingResponse,
+    _c_NotifyPriorityChargingResponse,
+    _w_NotifyPriorityChargingResponse,
 )
 NotifyReportRequest.__ocppkit_codec__ = Codec(
-    "2.1", "NotifyReport", "request", _d_NotifyReportRequest, _e_NotifyReportRequest, _CODES
+    "2.1",
+    "NotifyReport",
+    "request",
+    _d_NotifyReportRequest,
+    _e_NotifyReportRequest,
+    _CODES,
+    _W_NotifyReportRequest,
+    _c_NotifyReportRequest,
+    _w_NotifyReportRequest,
 )
 NotifyReportResponse.__ocppkit_codec__ = Codec(
-    "2.1", "NotifyReport", "response", _d_NotifyReportResponse, _e_NotifyReportResponse, _CODES
+    "2.1",
+    "NotifyReport",
+    "response",
+    _d_NotifyReportResponse,
+    _e_NotifyReportResponse,
+    _CODES,
+    _W_NotifyReportResponse,
+    _c_NotifyReportResponse,
+    _w_NotifyReportResponse,
 )
 NotifySettlementRequest.__ocppkit_codec__ = Codec(
-    "2.1", "NotifySettlement", "request", _d_NotifySettlementRequest, _e_NotifySettlementRequest, _CODES
+    "2.1",
+    "NotifySettlement",
+    "request",
+    _d_NotifySettlementRequest,
+    _e_NotifySettlementRequest,
+    _CODES,
+    _W_NotifySettlementRequest,
+    _c_NotifySettlementRequest,
+    _w_NotifySettlementRequest,
 )
 NotifySettlementResponse.__ocppkit_codec__ = Codec(
-    "2.1", "NotifySettlement", "response", _d_NotifySettlementResponse, _e_NotifySettlementResponse, _CODES
+    "2.1",
+    "NotifySettlement",
+    "response",
+    _d_NotifySettlementResponse,
+    _e_NotifySettlementResponse,
+    _CODES,
+    _W_NotifySettlementResponse,
+    _c_NotifySettlementResponse,
+    _w_NotifySettlementResponse,
 )
 NotifyWebPaymentStartedRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33502,6 +44372,9 @@ NotifyWebPaymentStartedRequest.__ocppkit_codec__ = Codec(
     _d_NotifyWebPaymentStartedRequest,
     _e_NotifyWebPaymentStartedRequest,
     _CODES,
+    _W_NotifyWebPaymentStartedRequest,
+    _c_NotifyWebPaymentStartedRequest,
+    _w_NotifyWebPaymentStartedRequest,
 )
 NotifyWebPaymentStartedResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33510,6 +44383,9 @@ NotifyWebPaymentStartedResponse.__ocppkit_codec__ = Codec(
     _d_NotifyWebPaymentStartedResponse,
     _e_NotifyWebPaymentStartedResponse,
     _CODES,
+    _W_NotifyWebPaymentStartedResponse,
+    _c_NotifyWebPaymentStartedResponse,
+    _w_NotifyWebPaymentStartedResponse,
 )
 OpenPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33518,6 +44394,9 @@ OpenPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     _d_OpenPeriodicEventStreamRequest,
     _e_OpenPeriodicEventStreamRequest,
     _CODES,
+    _W_OpenPeriodicEventStreamRequest,
+    _c_OpenPeriodicEventStreamRequest,
+    _w_OpenPeriodicEventStreamRequest,
 )
 OpenPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33526,12 +44405,31 @@ OpenPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     _d_OpenPeriodicEventStreamResponse,
     _e_OpenPeriodicEventStreamResponse,
     _CODES,
+    _W_OpenPeriodicEventStreamResponse,
+    _c_OpenPeriodicEventStreamResponse,
+    _w_OpenPeriodicEventStreamResponse,
 )
 PublishFirmwareRequest.__ocppkit_codec__ = Codec(
-    "2.1", "PublishFirmware", "request", _d_PublishFirmwareRequest, _e_PublishFirmwareRequest, _CODES
+    "2.1",
+    "PublishFirmware",
+    "request",
+    _d_PublishFirmwareRequest,
+    _e_PublishFirmwareRequest,
+    _CODES,
+    _W_PublishFirmwareRequest,
+    _c_PublishFirmwareRequest,
+    _w_PublishFirmwareRequest,
 )
 PublishFirmwareResponse.__ocppkit_codec__ = Codec(
-    "2.1", "PublishFirmware", "response", _d_PublishFirmwareResponse, _e_PublishFirmwareResponse, _CODES
+    "2.1",
+    "PublishFirmware",
+    "response",
+    _d_PublishFirmwareResponse,
+    _e_PublishFirmwareResponse,
+    _CODES,
+    _W_PublishFirmwareResponse,
+    _c_PublishFirmwareResponse,
+    _w_PublishFirmwareResponse,
 )
 PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33540,6 +44438,9 @@ PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     _d_PublishFirmwareStatusNotificationRequest,
     _e_PublishFirmwareStatusNotificationRequest,
     _CODES,
+    _W_PublishFirmwareStatusNotificationRequest,
+    _c_PublishFirmwareStatusNotificationRequest,
+    _w_PublishFirmwareStatusNotificationRequest,
 )
 PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33548,6 +44449,9 @@ PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_PublishFirmwareStatusNotificationResponse,
     _e_PublishFirmwareStatusNotificationResponse,
     _CODES,
+    _W_PublishFirmwareStatusNotificationResponse,
+    _c_PublishFirmwareStatusNotificationResponse,
+    _w_PublishFirmwareStatusNotificationResponse,
 )
 PullDynamicScheduleUpdateRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33556,6 +44460,9 @@ PullDynamicScheduleUpdateRequest.__ocppkit_codec__ = Codec(
     _d_PullDynamicScheduleUpdateRequest,
     _e_PullDynamicScheduleUpdateRequest,
     _CODES,
+    _W_PullDynamicScheduleUpdateRequest,
+    _c_PullDynamicScheduleUpdateRequest,
+    _w_PullDynamicScheduleUpdateRequest,
 )
 PullDynamicScheduleUpdateResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33564,6 +44471,9 @@ PullDynamicScheduleUpdateResponse.__ocppkit_codec__ = Codec(
     _d_PullDynamicScheduleUpdateResponse,
     _e_PullDynamicScheduleUpdateResponse,
     _CODES,
+    _W_PullDynamicScheduleUpdateResponse,
+    _c_PullDynamicScheduleUpdateResponse,
+    _w_PullDynamicScheduleUpdateResponse,
 )
 ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33572,6 +44482,9 @@ ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     _d_ReportChargingProfilesRequest,
     _e_ReportChargingProfilesRequest,
     _CODES,
+    _W_ReportChargingProfilesRequest,
+    _c_ReportChargingProfilesRequest,
+    _w_ReportChargingProfilesRequest,
 )
 ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33580,15 +44493,42 @@ ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     _d_ReportChargingProfilesResponse,
     _e_ReportChargingProfilesResponse,
     _CODES,
+    _W_ReportChargingProfilesResponse,
+    _c_ReportChargingProfilesResponse,
+    _w_ReportChargingProfilesResponse,
 )
 ReportDERControlRequest.__ocppkit_codec__ = Codec(
-    "2.1", "ReportDERControl", "request", _d_ReportDERControlRequest, _e_ReportDERControlRequest, _CODES
+    "2.1",
+    "ReportDERControl",
+    "request",
+    _d_ReportDERControlRequest,
+    _e_ReportDERControlRequest,
+    _CODES,
+    _W_ReportDERControlRequest,
+    _c_ReportDERControlRequest,
+    _w_ReportDERControlRequest,
 )
 ReportDERControlResponse.__ocppkit_codec__ = Codec(
-    "2.1", "ReportDERControl", "response", _d_ReportDERControlResponse, _e_ReportDERControlResponse, _CODES
+    "2.1",
+    "ReportDERControl",
+    "response",
+    _d_ReportDERControlResponse,
+    _e_ReportDERControlResponse,
+    _CODES,
+    _W_ReportDERControlResponse,
+    _c_ReportDERControlResponse,
+    _w_ReportDERControlResponse,
 )
 RequestBatterySwapRequest.__ocppkit_codec__ = Codec(
-    "2.1", "RequestBatterySwap", "request", _d_RequestBatterySwapRequest, _e_RequestBatterySwapRequest, _CODES
+    "2.1",
+    "RequestBatterySwap",
+    "request",
+    _d_RequestBatterySwapRequest,
+    _e_RequestBatterySwapRequest,
+    _CODES,
+    _W_RequestBatterySwapRequest,
+    _c_RequestBatterySwapRequest,
+    _w_RequestBatterySwapRequest,
 )
 RequestBatterySwapResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33597,6 +44537,9 @@ RequestBatterySwapResponse.__ocppkit_codec__ = Codec(
     _d_RequestBatterySwapResponse,
     _e_RequestBatterySwapResponse,
     _CODES,
+    _W_RequestBatterySwapResponse,
+    _c_RequestBatterySwapResponse,
+    _w_RequestBatterySwapResponse,
 )
 RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33605,6 +44548,9 @@ RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     _d_RequestStartTransactionRequest,
     _e_RequestStartTransactionRequest,
     _CODES,
+    _W_RequestStartTransactionRequest,
+    _c_RequestStartTransactionRequest,
+    _w_RequestStartTransactionRequest,
 )
 RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33613,6 +44559,9 @@ RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     _d_RequestStartTransactionResponse,
     _e_RequestStartTransactionResponse,
     _CODES,
+    _W_RequestStartTransactionResponse,
+    _c_RequestStartTransactionResponse,
+    _w_RequestStartTransactionResponse,
 )
 RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33621,6 +44570,9 @@ RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     _d_RequestStopTransactionRequest,
     _e_RequestStopTransactionRequest,
     _CODES,
+    _W_RequestStopTransactionRequest,
+    _c_RequestStopTransactionRequest,
+    _w_RequestStopTransactionRequest,
 )
 RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33629,6 +44581,9 @@ RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     _d_RequestStopTransactionResponse,
     _e_RequestStopTransactionResponse,
     _CODES,
+    _W_RequestStopTransactionResponse,
+    _c_RequestStopTransactionResponse,
+    _w_RequestStopTransactionResponse,
 )
 ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33637,6 +44592,9 @@ ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     _d_ReservationStatusUpdateRequest,
     _e_ReservationStatusUpdateRequest,
     _CODES,
+    _W_ReservationStatusUpdateRequest,
+    _c_ReservationStatusUpdateRequest,
+    _w_ReservationStatusUpdateRequest,
 )
 ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33645,16 +44603,53 @@ ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     _d_ReservationStatusUpdateResponse,
     _e_ReservationStatusUpdateResponse,
     _CODES,
+    _W_ReservationStatusUpdateResponse,
+    _c_ReservationStatusUpdateResponse,
+    _w_ReservationStatusUpdateResponse,
 )
 ReserveNowRequest.__ocppkit_codec__ = Codec(
-    "2.1", "ReserveNow", "request", _d_ReserveNowRequest, _e_ReserveNowRequest, _CODES
+    "2.1",
+    "ReserveNow",
+    "request",
+    _d_ReserveNowRequest,
+    _e_ReserveNowRequest,
+    _CODES,
+    _W_ReserveNowRequest,
+    _c_ReserveNowRequest,
+    _w_ReserveNowRequest,
 )
 ReserveNowResponse.__ocppkit_codec__ = Codec(
-    "2.1", "ReserveNow", "response", _d_ReserveNowResponse, _e_ReserveNowResponse, _CODES
+    "2.1",
+    "ReserveNow",
+    "response",
+    _d_ReserveNowResponse,
+    _e_ReserveNowResponse,
+    _CODES,
+    _W_ReserveNowResponse,
+    _c_ReserveNowResponse,
+    _w_ReserveNowResponse,
 )
-ResetRequest.__ocppkit_codec__ = Codec("2.1", "Reset", "request", _d_ResetRequest, _e_ResetRequest, _CODES)
+ResetRequest.__ocppkit_codec__ = Codec(
+    "2.1",
+    "Reset",
+    "request",
+    _d_ResetRequest,
+    _e_ResetRequest,
+    _CODES,
+    _W_ResetRequest,
+    _c_ResetRequest,
+    _w_ResetRequest,
+)
 ResetResponse.__ocppkit_codec__ = Codec(
-    "2.1", "Reset", "response", _d_ResetResponse, _e_ResetResponse, _CODES
+    "2.1",
+    "Reset",
+    "response",
+    _d_ResetResponse,
+    _e_ResetResponse,
+    _CODES,
+    _W_ResetResponse,
+    _c_ResetResponse,
+    _w_ResetResponse,
 )
 SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33663,6 +44658,9 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     _d_SecurityEventNotificationRequest,
     _e_SecurityEventNotificationRequest,
     _CODES,
+    _W_SecurityEventNotificationRequest,
+    _c_SecurityEventNotificationRequest,
+    _w_SecurityEventNotificationRequest,
 )
 SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33671,15 +44669,42 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     _d_SecurityEventNotificationResponse,
     _e_SecurityEventNotificationResponse,
     _CODES,
+    _W_SecurityEventNotificationResponse,
+    _c_SecurityEventNotificationResponse,
+    _w_SecurityEventNotificationResponse,
 )
 SendLocalListRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SendLocalList", "request", _d_SendLocalListRequest, _e_SendLocalListRequest, _CODES
+    "2.1",
+    "SendLocalList",
+    "request",
+    _d_SendLocalListRequest,
+    _e_SendLocalListRequest,
+    _CODES,
+    _W_SendLocalListRequest,
+    _c_SendLocalListRequest,
+    _w_SendLocalListRequest,
 )
 SendLocalListResponse.__ocppkit_codec__ = Codec(
-    "2.1", "SendLocalList", "response", _d_SendLocalListResponse, _e_SendLocalListResponse, _CODES
+    "2.1",
+    "SendLocalList",
+    "response",
+    _d_SendLocalListResponse,
+    _e_SendLocalListResponse,
+    _CODES,
+    _W_SendLocalListResponse,
+    _c_SendLocalListResponse,
+    _w_SendLocalListResponse,
 )
 SetChargingProfileRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SetChargingProfile", "request", _d_SetChargingProfileRequest, _e_SetChargingProfileRequest, _CODES
+    "2.1",
+    "SetChargingProfile",
+    "request",
+    _d_SetChargingProfileRequest,
+    _e_SetChargingProfileRequest,
+    _CODES,
+    _W_SetChargingProfileRequest,
+    _c_SetChargingProfileRequest,
+    _w_SetChargingProfileRequest,
 )
 SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33688,33 +44713,108 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     _d_SetChargingProfileResponse,
     _e_SetChargingProfileResponse,
     _CODES,
+    _W_SetChargingProfileResponse,
+    _c_SetChargingProfileResponse,
+    _w_SetChargingProfileResponse,
 )
 SetDERControlRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SetDERControl", "request", _d_SetDERControlRequest, _e_SetDERControlRequest, _CODES
+    "2.1",
+    "SetDERControl",
+    "request",
+    _d_SetDERControlRequest,
+    _e_SetDERControlRequest,
+    _CODES,
+    _W_SetDERControlRequest,
+    _c_SetDERControlRequest,
+    _w_SetDERControlRequest,
 )
 SetDERControlResponse.__ocppkit_codec__ = Codec(
-    "2.1", "SetDERControl", "response", _d_SetDERControlResponse, _e_SetDERControlResponse, _CODES
+    "2.1",
+    "SetDERControl",
+    "response",
+    _d_SetDERControlResponse,
+    _e_SetDERControlResponse,
+    _CODES,
+    _W_SetDERControlResponse,
+    _c_SetDERControlResponse,
+    _w_SetDERControlResponse,
 )
 SetDefaultTariffRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SetDefaultTariff", "request", _d_SetDefaultTariffRequest, _e_SetDefaultTariffRequest, _CODES
+    "2.1",
+    "SetDefaultTariff",
+    "request",
+    _d_SetDefaultTariffRequest,
+    _e_SetDefaultTariffRequest,
+    _CODES,
+    _W_SetDefaultTariffRequest,
+    _c_SetDefaultTariffRequest,
+    _w_SetDefaultTariffRequest,
 )
 SetDefaultTariffResponse.__ocppkit_codec__ = Codec(
-    "2.1", "SetDefaultTariff", "response", _d_SetDefaultTariffResponse, _e_SetDefaultTariffResponse, _CODES
+    "2.1",
+    "SetDefaultTariff",
+    "response",
+    _d_SetDefaultTariffResponse,
+    _e_SetDefaultTariffResponse,
+    _CODES,
+    _W_SetDefaultTariffResponse,
+    _c_SetDefaultTariffResponse,
+    _w_SetDefaultTariffResponse,
 )
 SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SetDisplayMessage", "request", _d_SetDisplayMessageRequest, _e_SetDisplayMessageRequest, _CODES
+    "2.1",
+    "SetDisplayMessage",
+    "request",
+    _d_SetDisplayMessageRequest,
+    _e_SetDisplayMessageRequest,
+    _CODES,
+    _W_SetDisplayMessageRequest,
+    _c_SetDisplayMessageRequest,
+    _w_SetDisplayMessageRequest,
 )
 SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
-    "2.1", "SetDisplayMessage", "response", _d_SetDisplayMessageResponse, _e_SetDisplayMessageResponse, _CODES
+    "2.1",
+    "SetDisplayMessage",
+    "response",
+    _d_SetDisplayMessageResponse,
+    _e_SetDisplayMessageResponse,
+    _CODES,
+    _W_SetDisplayMessageResponse,
+    _c_SetDisplayMessageResponse,
+    _w_SetDisplayMessageResponse,
 )
 SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SetMonitoringBase", "request", _d_SetMonitoringBaseRequest, _e_SetMonitoringBaseRequest, _CODES
+    "2.1",
+    "SetMonitoringBase",
+    "request",
+    _d_SetMonitoringBaseRequest,
+    _e_SetMonitoringBaseRequest,
+    _CODES,
+    _W_SetMonitoringBaseRequest,
+    _c_SetMonitoringBaseRequest,
+    _w_SetMonitoringBaseRequest,
 )
 SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
-    "2.1", "SetMonitoringBase", "response", _d_SetMonitoringBaseResponse, _e_SetMonitoringBaseResponse, _CODES
+    "2.1",
+    "SetMonitoringBase",
+    "response",
+    _d_SetMonitoringBaseResponse,
+    _e_SetMonitoringBaseResponse,
+    _CODES,
+    _W_SetMonitoringBaseResponse,
+    _c_SetMonitoringBaseResponse,
+    _w_SetMonitoringBaseResponse,
 )
 SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SetMonitoringLevel", "request", _d_SetMonitoringLevelRequest, _e_SetMonitoringLevelRequest, _CODES
+    "2.1",
+    "SetMonitoringLevel",
+    "request",
+    _d_SetMonitoringLevelRequest,
+    _e_SetMonitoringLevelRequest,
+    _CODES,
+    _W_SetMonitoringLevelRequest,
+    _c_SetMonitoringLevelRequest,
+    _w_SetMonitoringLevelRequest,
 )
 SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33723,12 +44823,31 @@ SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     _d_SetMonitoringLevelResponse,
     _e_SetMonitoringLevelResponse,
     _CODES,
+    _W_SetMonitoringLevelResponse,
+    _c_SetMonitoringLevelResponse,
+    _w_SetMonitoringLevelResponse,
 )
 SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SetNetworkProfile", "request", _d_SetNetworkProfileRequest, _e_SetNetworkProfileRequest, _CODES
+    "2.1",
+    "SetNetworkProfile",
+    "request",
+    _d_SetNetworkProfileRequest,
+    _e_SetNetworkProfileRequest,
+    _CODES,
+    _W_SetNetworkProfileRequest,
+    _c_SetNetworkProfileRequest,
+    _w_SetNetworkProfileRequest,
 )
 SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
-    "2.1", "SetNetworkProfile", "response", _d_SetNetworkProfileResponse, _e_SetNetworkProfileResponse, _CODES
+    "2.1",
+    "SetNetworkProfile",
+    "response",
+    _d_SetNetworkProfileResponse,
+    _e_SetNetworkProfileResponse,
+    _CODES,
+    _W_SetNetworkProfileResponse,
+    _c_SetNetworkProfileResponse,
+    _w_SetNetworkProfileResponse,
 )
 SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33737,6 +44856,9 @@ SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     _d_SetVariableMonitoringRequest,
     _e_SetVariableMonitoringRequest,
     _CODES,
+    _W_SetVariableMonitoringRequest,
+    _c_SetVariableMonitoringRequest,
+    _w_SetVariableMonitoringRequest,
 )
 SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33745,21 +44867,64 @@ SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     _d_SetVariableMonitoringResponse,
     _e_SetVariableMonitoringResponse,
     _CODES,
+    _W_SetVariableMonitoringResponse,
+    _c_SetVariableMonitoringResponse,
+    _w_SetVariableMonitoringResponse,
 )
 SetVariablesRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SetVariables", "request", _d_SetVariablesRequest, _e_SetVariablesRequest, _CODES
+    "2.1",
+    "SetVariables",
+    "request",
+    _d_SetVariablesRequest,
+    _e_SetVariablesRequest,
+    _CODES,
+    _W_SetVariablesRequest,
+    _c_SetVariablesRequest,
+    _w_SetVariablesRequest,
 )
 SetVariablesResponse.__ocppkit_codec__ = Codec(
-    "2.1", "SetVariables", "response", _d_SetVariablesResponse, _e_SetVariablesResponse, _CODES
+    "2.1",
+    "SetVariables",
+    "response",
+    _d_SetVariablesResponse,
+    _e_SetVariablesResponse,
+    _CODES,
+    _W_SetVariablesResponse,
+    _c_SetVariablesResponse,
+    _w_SetVariablesResponse,
 )
 SignCertificateRequest.__ocppkit_codec__ = Codec(
-    "2.1", "SignCertificate", "request", _d_SignCertificateRequest, _e_SignCertificateRequest, _CODES
+    "2.1",
+    "SignCertificate",
+    "request",
+    _d_SignCertificateRequest,
+    _e_SignCertificateRequest,
+    _CODES,
+    _W_SignCertificateRequest,
+    _c_SignCertificateRequest,
+    _w_SignCertificateRequest,
 )
 SignCertificateResponse.__ocppkit_codec__ = Codec(
-    "2.1", "SignCertificate", "response", _d_SignCertificateResponse, _e_SignCertificateResponse, _CODES
+    "2.1",
+    "SignCertificate",
+    "response",
+    _d_SignCertificateResponse,
+    _e_SignCertificateResponse,
+    _CODES,
+    _W_SignCertificateResponse,
+    _c_SignCertificateResponse,
+    _w_SignCertificateResponse,
 )
 StatusNotificationRequest.__ocppkit_codec__ = Codec(
-    "2.1", "StatusNotification", "request", _d_StatusNotificationRequest, _e_StatusNotificationRequest, _CODES
+    "2.1",
+    "StatusNotification",
+    "request",
+    _d_StatusNotificationRequest,
+    _e_StatusNotificationRequest,
+    _CODES,
+    _W_StatusNotificationRequest,
+    _c_StatusNotificationRequest,
+    _w_StatusNotificationRequest,
 )
 StatusNotificationResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33768,30 +44933,97 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     _d_StatusNotificationResponse,
     _e_StatusNotificationResponse,
     _CODES,
+    _W_StatusNotificationResponse,
+    _c_StatusNotificationResponse,
+    _w_StatusNotificationResponse,
 )
 TransactionEventRequest.__ocppkit_codec__ = Codec(
-    "2.1", "TransactionEvent", "request", _d_TransactionEventRequest, _e_TransactionEventRequest, _CODES
+    "2.1",
+    "TransactionEvent",
+    "request",
+    _d_TransactionEventRequest,
+    _e_TransactionEventRequest,
+    _CODES,
+    _W_TransactionEventRequest,
+    _c_TransactionEventRequest,
+    _w_TransactionEventRequest,
 )
 TransactionEventResponse.__ocppkit_codec__ = Codec(
-    "2.1", "TransactionEvent", "response", _d_TransactionEventResponse, _e_TransactionEventResponse, _CODES
+    "2.1",
+    "TransactionEvent",
+    "response",
+    _d_TransactionEventResponse,
+    _e_TransactionEventResponse,
+    _CODES,
+    _W_TransactionEventResponse,
+    _c_TransactionEventResponse,
+    _w_TransactionEventResponse,
 )
 TriggerMessageRequest.__ocppkit_codec__ = Codec(
-    "2.1", "TriggerMessage", "request", _d_TriggerMessageRequest, _e_TriggerMessageRequest, _CODES
+    "2.1",
+    "TriggerMessage",
+    "request",
+    _d_TriggerMessageRequest,
+    _e_TriggerMessageRequest,
+    _CODES,
+    _W_TriggerMessageRequest,
+    _c_TriggerMessageRequest,
+    _w_TriggerMessageRequest,
 )
 TriggerMessageResponse.__ocppkit_codec__ = Codec(
-    "2.1", "TriggerMessage", "response", _d_TriggerMessageResponse, _e_TriggerMessageResponse, _CODES
+    "2.1",
+    "TriggerMessage",
+    "response",
+    _d_TriggerMessageResponse,
+    _e_TriggerMessageResponse,
+    _CODES,
+    _W_TriggerMessageResponse,
+    _c_TriggerMessageResponse,
+    _w_TriggerMessageResponse,
 )
 UnlockConnectorRequest.__ocppkit_codec__ = Codec(
-    "2.1", "UnlockConnector", "request", _d_UnlockConnectorRequest, _e_UnlockConnectorRequest, _CODES
+    "2.1",
+    "UnlockConnector",
+    "request",
+    _d_UnlockConnectorRequest,
+    _e_UnlockConnectorRequest,
+    _CODES,
+    _W_UnlockConnectorRequest,
+    _c_UnlockConnectorRequest,
+    _w_UnlockConnectorRequest,
 )
 UnlockConnectorResponse.__ocppkit_codec__ = Codec(
-    "2.1", "UnlockConnector", "response", _d_UnlockConnectorResponse, _e_UnlockConnectorResponse, _CODES
+    "2.1",
+    "UnlockConnector",
+    "response",
+    _d_UnlockConnectorResponse,
+    _e_UnlockConnectorResponse,
+    _CODES,
+    _W_UnlockConnectorResponse,
+    _c_UnlockConnectorResponse,
+    _w_UnlockConnectorResponse,
 )
 UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
-    "2.1", "UnpublishFirmware", "request", _d_UnpublishFirmwareRequest, _e_UnpublishFirmwareRequest, _CODES
+    "2.1",
+    "UnpublishFirmware",
+    "request",
+    _d_UnpublishFirmwareRequest,
+    _e_UnpublishFirmwareRequest,
+    _CODES,
+    _W_UnpublishFirmwareRequest,
+    _c_UnpublishFirmwareRequest,
+    _w_UnpublishFirmwareRequest,
 )
 UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
-    "2.1", "UnpublishFirmware", "response", _d_UnpublishFirmwareResponse, _e_UnpublishFirmwareResponse, _CODES
+    "2.1",
+    "UnpublishFirmware",
+    "response",
+    _d_UnpublishFirmwareResponse,
+    _e_UnpublishFirmwareResponse,
+    _CODES,
+    _W_UnpublishFirmwareResponse,
+    _c_UnpublishFirmwareResponse,
+    _w_UnpublishFirmwareResponse,
 )
 UpdateDynamicScheduleRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33800,6 +45032,9 @@ UpdateDynamicScheduleRequest.__ocppkit_codec__ = Codec(
     _d_UpdateDynamicScheduleRequest,
     _e_UpdateDynamicScheduleRequest,
     _CODES,
+    _W_UpdateDynamicScheduleRequest,
+    _c_UpdateDynamicScheduleRequest,
+    _w_UpdateDynamicScheduleRequest,
 )
 UpdateDynamicScheduleResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33808,12 +45043,31 @@ UpdateDynamicScheduleResponse.__ocppkit_codec__ = Codec(
     _d_UpdateDynamicScheduleResponse,
     _e_UpdateDynamicScheduleResponse,
     _CODES,
+    _W_UpdateDynamicScheduleResponse,
+    _c_UpdateDynamicScheduleResponse,
+    _w_UpdateDynamicScheduleResponse,
 )
 UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
-    "2.1", "UpdateFirmware", "request", _d_UpdateFirmwareRequest, _e_UpdateFirmwareRequest, _CODES
+    "2.1",
+    "UpdateFirmware",
+    "request",
+    _d_UpdateFirmwareRequest,
+    _e_UpdateFirmwareRequest,
+    _CODES,
+    _W_UpdateFirmwareRequest,
+    _c_UpdateFirmwareRequest,
+    _w_UpdateFirmwareRequest,
 )
 UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
-    "2.1", "UpdateFirmware", "response", _d_UpdateFirmwareResponse, _e_UpdateFirmwareResponse, _CODES
+    "2.1",
+    "UpdateFirmware",
+    "response",
+    _d_UpdateFirmwareResponse,
+    _e_UpdateFirmwareResponse,
+    _CODES,
+    _W_UpdateFirmwareResponse,
+    _c_UpdateFirmwareResponse,
+    _w_UpdateFirmwareResponse,
 )
 UsePriorityChargingRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33822,6 +45076,9 @@ UsePriorityChargingRequest.__ocppkit_codec__ = Codec(
     _d_UsePriorityChargingRequest,
     _e_UsePriorityChargingRequest,
     _CODES,
+    _W_UsePriorityChargingRequest,
+    _c_UsePriorityChargingRequest,
+    _w_UsePriorityChargingRequest,
 )
 UsePriorityChargingResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33830,6 +45087,9 @@ UsePriorityChargingResponse.__ocppkit_codec__ = Codec(
     _d_UsePriorityChargingResponse,
     _e_UsePriorityChargingResponse,
     _CODES,
+    _W_UsePriorityChargingResponse,
+    _c_UsePriorityChargingResponse,
+    _w_UsePriorityChargingResponse,
 )
 VatNumberValidationRequest.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33838,6 +45098,9 @@ VatNumberValidationRequest.__ocppkit_codec__ = Codec(
     _d_VatNumberValidationRequest,
     _e_VatNumberValidationRequest,
     _CODES,
+    _W_VatNumberValidationRequest,
+    _c_VatNumberValidationRequest,
+    _w_VatNumberValidationRequest,
 )
 VatNumberValidationResponse.__ocppkit_codec__ = Codec(
     "2.1",
@@ -33846,4 +45109,7 @@ VatNumberValidationResponse.__ocppkit_codec__ = Codec(
     _d_VatNumberValidationResponse,
     _e_VatNumberValidationResponse,
     _CODES,
+    _W_VatNumberValidationResponse,
+    _c_VatNumberValidationResponse,
+    _w_VatNumberValidationResponse,
 )
