@@ -64,7 +64,7 @@ def _int_bound(value: str | None) -> str | None:
     return str(int(number))
 
 
-def wire_type(t: TypeRef, open_objects: frozenset[str]) -> str:
+def wire_type(t: TypeRef, open_objects: frozenset[str]) -> str:  # noqa: PLR0911
     """The msgspec annotation of the fast path's wire mirror: a strict subset of the schema.
 
     Whatever it rejects goes to the generated pure-Python decoder, the authority on errors and

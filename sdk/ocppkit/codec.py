@@ -51,6 +51,7 @@ class Codec:
 
     def __init__(
         self,
+        *,
         version: str,
         action: str,
         role: str,
