@@ -265,3 +265,57 @@ def test_error_message_is_clear() -> None:
     err = _fails(v201.BootNotificationRequest, BOOT2 | {"reason": "Boot"})
     assert str(err).startswith("PropertyConstraintViolation: reason: 'Boot' is not one of BootReasonEnumType")
     assert err.version == "2.0.1"
+
+
+def test_lenient_mode_accepts_reports_and_keeps_values() -> None:
+    reported: list[ValidationError] = []
+    data = b'{"status": "Acepted", "currentTime": "yesterday", "interval": 60}'
+    obj = ocppkit.decode(
+        v201.BootNotificationResponse, data, mode=ocppkit.ValidationMode.LENIENT, report=reported.append
+    )
+    assert [e.code for e in reported] == ["PropertyConstraintViolation"]
+    assert obj.status == "Acepted"
+    assert obj.current_time == "yesterday"  # type: ignore[comparison-overlap]
+    assert json.loads(ocppkit.encode(obj, mode=ocppkit.ValidationMode.OFF)) == json.loads(data)
+    good = ocppkit.decode(
+        v201.BootNotificationResponse,
+        data.replace(b"Acepted", b"Accepted").replace(b"yesterday", b"2026-01-01T00:00:00Z"),
+        mode=ocppkit.ValidationMode.LENIENT,
+        report=reported.append,
+    )
+    assert good.status is v201.RegistrationStatusEnumType.ACCEPTED
+    assert len(reported) == 1
+
+
+def test_off_mode_is_silent_but_not_json_is_still_refused(caplog: pytest.LogCaptureFixture) -> None:
+    obj = ocppkit.decode(v16.AuthorizeRequest, b'{"idTag": 42, "extra": 1}', mode=ocppkit.ValidationMode.OFF)
+    assert obj.id_tag == 42  # type: ignore[comparison-overlap]
+    assert caplog.records == []
+    with pytest.raises(ValidationError) as info:
+        ocppkit.decode(v16.AuthorizeRequest, b"[1]", mode=ocppkit.ValidationMode.OFF)
+    assert info.value.code == "FormationViolation"
+
+
+def test_lenient_encode_reports_then_writes(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="ocppkit.validation"):
+        out = ocppkit.encode(v16.AuthorizeRequest(id_tag="x" * 25), mode=ocppkit.ValidationMode.LENIENT)
+    assert out == b'{"idTag":"' + b"x" * 25 + b'"}'
+    assert "PropertyConstraintViolation" in caplog.text
+    with pytest.raises(ValidationError):
+        ocppkit.encode(
+            v201.HeartbeatResponse(current_time=datetime(2026, 1, 1)), mode=ocppkit.ValidationMode.OFF
+        )
+
+
+def test_policy_picks_the_most_specific_mode() -> None:
+    policy = ocppkit.ValidationPolicy(
+        outbound=ocppkit.ValidationMode.LENIENT,
+        overrides={
+            "MeterValues": ocppkit.ValidationMode.OFF,
+            "MeterValues:inbound": ocppkit.ValidationMode.LENIENT,
+        },
+    )
+    assert policy.mode("Heartbeat", "inbound") is ocppkit.ValidationMode.STRICT
+    assert policy.mode("Heartbeat", "outbound") is ocppkit.ValidationMode.LENIENT
+    assert policy.mode("MeterValues", "inbound") is ocppkit.ValidationMode.LENIENT
+    assert policy.mode("MeterValues", "outbound") is ocppkit.ValidationMode.OFF

@@ -17,6 +17,7 @@ from ocppkit._rt import JSON_NULL, JsonNull
 from ocppkit.base import Action, Direction, Kind
 from ocppkit.codec import decode, decode_value, encode, encode_value
 from ocppkit.errors import ValidationError, Violation
+from ocppkit.validation import ValidationMode, ValidationPolicy
 
 __version__ = "0.1.0"
 
@@ -37,6 +38,8 @@ __all__ = [
     "JsonNull",
     "Kind",
     "ValidationError",
+    "ValidationMode",
+    "ValidationPolicy",
     "Violation",
     "__version__",
     "decode",

@@ -33,6 +33,8 @@ __all__ = [
     "int_from_json",
     "leftover",
     "list_of",
+    "loose_datetime",
+    "loose_json",
     "missing",
     "multiple_of",
     "not_multiple",
@@ -264,6 +266,24 @@ def parse_datetime(value: object) -> datetime:
         except ValueError:
             pass
     raise ValidationError(Violation.PROPERTY, f"{_show(value)} is not an RFC 3339 date-time")
+
+
+def loose_datetime(value: Any) -> Any:
+    """Lenient modes: a date-time if the value is one, else the value as it came."""
+    try:
+        return parse_datetime(value)
+    except ValidationError:
+        return value
+
+
+def loose_json(value: Any) -> Any:
+    """Lenient modes, encoding a date-time field: canonical form when the value is an aware
+    ``datetime``; anything else (a string kept by a lenient decode) as it is."""
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        return format_datetime(value)
+    if isinstance(value, datetime):
+        raise ValidationError(Violation.PROPERTY, "naive datetime: OCPP date-times need a time zone")
+    return value
 
 
 def format_datetime(value: object) -> str:

@@ -14,6 +14,7 @@ import msgspec
 
 from ocppkit.base import Message
 from ocppkit.errors import ValidationError, Violation
+from ocppkit.validation import Report, ValidationMode, log_report
 
 __all__ = ["Codec", "decode", "decode_value", "encode", "encode_value", "parse_json"]
 
@@ -42,9 +43,11 @@ class Codec:
         "codes",
         "from_json",
         "from_wire",
+        "loose",
         "role",
         "to_json",
         "to_wire",
+        "unchecked",
         "version",
         "wire",
     )
@@ -61,6 +64,8 @@ class Codec:
         wire: type[msgspec.Struct],
         from_wire: Callable[[Any], Any],
         to_wire: Callable[[Any], msgspec.Struct],
+        loose: Callable[[Any], Any],
+        unchecked: Callable[[Any], dict[str, Any]],
     ) -> None:
         self.version = version
         self.action = action
@@ -75,6 +80,10 @@ class Codec:
         self.wire = wire
         self.from_wire = from_wire
         self.to_wire = to_wire
+        self.loose = loose
+        """Parsed JSON → message without validation (lenient and off modes)."""
+        self.unchecked = unchecked
+        """Message → JSON value without validation (lenient and off modes)."""
         self._decode: Callable[[Any], Any] = self._first_decode
         """JSON bytes → wire mirror (msgspec's typed decoder, made on first use)."""
 
@@ -131,11 +140,20 @@ def decode_value(cls: type[M], value: Any) -> M:
     return result
 
 
-def decode(cls: type[M], data: bytes | bytearray | memoryview | str | msgspec.Raw) -> M:
+def decode(
+    cls: type[M],
+    data: bytes | bytearray | memoryview | str | msgspec.Raw,
+    *,
+    mode: ValidationMode = ValidationMode.STRICT,
+    report: Report | None = None,
+) -> M:
     """JSON payload (``bytes``, ``str`` or a ``msgspec.Raw`` slice of a frame) → validated
     instance of the generated class ``cls``.
 
     Raises :class:`ValidationError` whose ``code`` is the error code of ``cls``'s OCPP version.
+    In ``LENIENT`` mode a violation is passed to ``report`` (default: a logged warning) and the
+    payload is accepted as it is; ``OFF`` accepts it silently. Input that is not a JSON object
+    is refused in every mode.
     """
     try:
         codec: Codec = cls.__ocppkit_codec__
@@ -147,7 +165,17 @@ def decode(cls: type[M], data: bytes | bytearray | memoryview | str | msgspec.Ra
         value = parse_json(data)
     except ValidationError as exc:
         raise _finish(exc, codec) from None
-    return decode_value(cls, value)
+    if mode is ValidationMode.STRICT:
+        return decode_value(cls, value)
+    try:
+        return decode_value(cls, value)
+    except ValidationError as exc:
+        if exc.violation is Violation.FORMAT:
+            raise
+        if mode is ValidationMode.LENIENT:
+            (report or log_report)(exc)
+    loose: M = codec.loose(value)
+    return loose
 
 
 def encode_value(message: Message) -> dict[str, Any]:
@@ -159,8 +187,17 @@ def encode_value(message: Message) -> dict[str, Any]:
         raise _finish(exc, codec) from None
 
 
-def encode(message: Message) -> bytes:
-    """Validate ``message`` and give its compact JSON as ``bytes``."""
+def encode(
+    message: Message, *, mode: ValidationMode = ValidationMode.STRICT, report: Report | None = None
+) -> bytes:
+    """Validate ``message`` and give its compact JSON as ``bytes``.
+
+    In ``LENIENT`` mode a violation is reported (see :func:`decode`) and the message is written
+    as it is; ``OFF`` writes it unchecked. A value with no JSON form (a naive ``datetime``, a
+    ``set``) raises in every mode.
+    """
+    if mode is not ValidationMode.STRICT:
+        return _encode_unchecked(message, mode, report)
     try:
         codec: Codec = message.__ocppkit_codec__
         data: bytes = _json_encode(codec.to_wire(message))
@@ -169,3 +206,18 @@ def encode(message: Message) -> bytes:
     except _FAST_FAILURES:
         _codec_of(type(message))
     return _json_encode(encode_value(message))
+
+
+def _encode_unchecked(message: Message, mode: ValidationMode, report: Report | None) -> bytes:
+    codec = _codec_of(type(message))
+    if mode is ValidationMode.LENIENT:
+        try:
+            return encode(message)
+        except ValidationError as exc:
+            (report or log_report)(exc)
+    try:
+        return _json_encode(codec.unchecked(message))
+    except ValidationError as exc:
+        raise _finish(exc, codec) from None
+    except (msgspec.EncodeError, TypeError, AttributeError) as exc:
+        raise _finish(ValidationError(Violation.TYPE, f"no JSON form: {exc}"), codec) from None

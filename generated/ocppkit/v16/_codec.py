@@ -8176,6 +8176,1763 @@ def _w_UpdateFirmwareResponse(o: Any) -> Any:
     return _MK_UpdateFirmwareResponse()
 
 
+# -- lenient builders ----------------------------------------------------------------------
+
+
+def _l_AuthorizationData(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizationData)
+    o.id_tag = d.get("idTag")
+    v = d.get("idTagInfo")
+    o.id_tag_info = None if v is None else _l_IdTagInfo(v)
+    return o
+
+
+def _u_AuthorizationData(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_tag) is not None:
+        d["idTag"] = v
+    if (v := o.id_tag_info) is not None:
+        d["idTagInfo"] = _u_IdTagInfo(v) if type(v) is IdTagInfo else v
+    return d
+
+
+def _l_CertificateHashDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateHashDataType)
+    v = d.get("hashAlgorithm")
+    o.hash_algorithm = None if v is None else _E_HashAlgorithmEnumType.get(v, v) if type(v) is str else v
+    o.issuer_name_hash = d.get("issuerNameHash")
+    o.issuer_key_hash = d.get("issuerKeyHash")
+    o.serial_number = d.get("serialNumber")
+    return o
+
+
+def _u_CertificateHashDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.hash_algorithm) is not None:
+        d["hashAlgorithm"] = v
+    if (v := o.issuer_name_hash) is not None:
+        d["issuerNameHash"] = v
+    if (v := o.issuer_key_hash) is not None:
+        d["issuerKeyHash"] = v
+    if (v := o.serial_number) is not None:
+        d["serialNumber"] = v
+    return d
+
+
+def _l_ChargingProfile(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingProfile)
+    o.charging_profile_id = d.get("chargingProfileId")
+    o.transaction_id = d.get("transactionId")
+    o.stack_level = d.get("stackLevel")
+    v = d.get("chargingProfilePurpose")
+    o.charging_profile_purpose = (
+        None if v is None else _E_ChargingProfilePurposeType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("chargingProfileKind")
+    o.charging_profile_kind = (
+        None if v is None else _E_ChargingProfileKindType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("recurrencyKind")
+    o.recurrency_kind = None if v is None else _E_RecurrencyKindType.get(v, v) if type(v) is str else v
+    v = d.get("validFrom")
+    o.valid_from = None if v is None else rt.loose_datetime(v)
+    v = d.get("validTo")
+    o.valid_to = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingSchedule")
+    o.charging_schedule = None if v is None else _l_ChargingSchedule(v)
+    return o
+
+
+def _u_ChargingProfile(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_profile_id) is not None:
+        d["chargingProfileId"] = v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.stack_level) is not None:
+        d["stackLevel"] = v
+    if (v := o.charging_profile_purpose) is not None:
+        d["chargingProfilePurpose"] = v
+    if (v := o.charging_profile_kind) is not None:
+        d["chargingProfileKind"] = v
+    if (v := o.recurrency_kind) is not None:
+        d["recurrencyKind"] = v
+    if (v := o.valid_from) is not None:
+        d["validFrom"] = rt.loose_json(v)
+    if (v := o.valid_to) is not None:
+        d["validTo"] = rt.loose_json(v)
+    if (v := o.charging_schedule) is not None:
+        d["chargingSchedule"] = _u_ChargingSchedule(v) if type(v) is ChargingSchedule else v
+    return d
+
+
+def _l_ChargingSchedule(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingSchedule)
+    o.duration = d.get("duration")
+    v = d.get("startSchedule")
+    o.start_schedule = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingRateUnit")
+    o.charging_rate_unit = None if v is None else _E_ChargingRateUnitType.get(v, v) if type(v) is str else v
+    v = d.get("chargingSchedulePeriod")
+    o.charging_schedule_period = (
+        None if v is None else [_l_ChargingSchedulePeriod(x) for x in v] if type(v) is list else v
+    )
+    o.min_charging_rate = d.get("minChargingRate")
+    return o
+
+
+def _u_ChargingSchedule(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.start_schedule) is not None:
+        d["startSchedule"] = rt.loose_json(v)
+    if (v := o.charging_rate_unit) is not None:
+        d["chargingRateUnit"] = v
+    if (v := o.charging_schedule_period) is not None:
+        d["chargingSchedulePeriod"] = (
+            [_u_ChargingSchedulePeriod(x) if type(x) is ChargingSchedulePeriod else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.min_charging_rate) is not None:
+        d["minChargingRate"] = v
+    return d
+
+
+def _l_ChargingSchedulePeriod(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingSchedulePeriod)
+    o.start_period = d.get("startPeriod")
+    o.limit = d.get("limit")
+    o.number_phases = d.get("numberPhases")
+    return o
+
+
+def _u_ChargingSchedulePeriod(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.start_period) is not None:
+        d["startPeriod"] = v
+    if (v := o.limit) is not None:
+        d["limit"] = v
+    if (v := o.number_phases) is not None:
+        d["numberPhases"] = v
+    return d
+
+
+def _l_FirmwareType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareType)
+    o.location = d.get("location")
+    v = d.get("retrieveDateTime")
+    o.retrieve_date_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("installDateTime")
+    o.install_date_time = None if v is None else rt.loose_datetime(v)
+    o.signing_certificate = d.get("signingCertificate")
+    o.signature = d.get("signature")
+    return o
+
+
+def _u_FirmwareType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.retrieve_date_time) is not None:
+        d["retrieveDateTime"] = rt.loose_json(v)
+    if (v := o.install_date_time) is not None:
+        d["installDateTime"] = rt.loose_json(v)
+    if (v := o.signing_certificate) is not None:
+        d["signingCertificate"] = v
+    if (v := o.signature) is not None:
+        d["signature"] = v
+    return d
+
+
+def _l_IdTagInfo(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(IdTagInfo)
+    v = d.get("expiryDate")
+    o.expiry_date = None if v is None else rt.loose_datetime(v)
+    o.parent_id_tag = d.get("parentIdTag")
+    v = d.get("status")
+    o.status = None if v is None else _E_AuthorizationStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_IdTagInfo(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.expiry_date) is not None:
+        d["expiryDate"] = rt.loose_json(v)
+    if (v := o.parent_id_tag) is not None:
+        d["parentIdTag"] = v
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_KeyValue(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(KeyValue)
+    o.key = d.get("key")
+    o.readonly = d.get("readonly")
+    o.value = d.get("value")
+    return o
+
+
+def _u_KeyValue(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.key) is not None:
+        d["key"] = v
+    if (v := o.readonly) is not None:
+        d["readonly"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    return d
+
+
+def _l_LogParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogParametersType)
+    o.remote_location = d.get("remoteLocation")
+    v = d.get("oldestTimestamp")
+    o.oldest_timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("latestTimestamp")
+    o.latest_timestamp = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_LogParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.remote_location) is not None:
+        d["remoteLocation"] = v
+    if (v := o.oldest_timestamp) is not None:
+        d["oldestTimestamp"] = rt.loose_json(v)
+    if (v := o.latest_timestamp) is not None:
+        d["latestTimestamp"] = rt.loose_json(v)
+    return d
+
+
+def _l_MeterValue(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValue)
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("sampledValue")
+    o.sampled_value = None if v is None else [_l_SampledValue(x) for x in v] if type(v) is list else v
+    return o
+
+
+def _u_MeterValue(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.sampled_value) is not None:
+        d["sampledValue"] = (
+            [_u_SampledValue(x) if type(x) is SampledValue else x for x in v] if type(v) is list else v
+        )
+    return d
+
+
+def _l_SampledValue(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SampledValue)
+    o.value = d.get("value")
+    v = d.get("context")
+    o.context = None if v is None else _E_ReadingContext.get(v, v) if type(v) is str else v
+    v = d.get("format")
+    o.format = None if v is None else _E_ValueFormat.get(v, v) if type(v) is str else v
+    v = d.get("measurand")
+    o.measurand = None if v is None else _E_Measurand.get(v, v) if type(v) is str else v
+    v = d.get("phase")
+    o.phase = None if v is None else _E_Phase.get(v, v) if type(v) is str else v
+    v = d.get("location")
+    o.location = None if v is None else _E_Location.get(v, v) if type(v) is str else v
+    v = d.get("unit")
+    o.unit = None if v is None else _E_UnitOfMeasure.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_SampledValue(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.context) is not None:
+        d["context"] = v
+    if (v := o.format) is not None:
+        d["format"] = v
+    if (v := o.measurand) is not None:
+        d["measurand"] = v
+    if (v := o.phase) is not None:
+        d["phase"] = v
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.unit) is not None:
+        d["unit"] = v
+    return d
+
+
+def _l_AuthorizeRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizeRequest)
+    o.id_tag = d.get("idTag")
+    return o
+
+
+def _u_AuthorizeRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_tag) is not None:
+        d["idTag"] = v
+    return d
+
+
+def _l_AuthorizeResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizeResponse)
+    v = d.get("idTagInfo")
+    o.id_tag_info = None if v is None else _l_IdTagInfo(v)
+    return o
+
+
+def _u_AuthorizeResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_tag_info) is not None:
+        d["idTagInfo"] = _u_IdTagInfo(v) if type(v) is IdTagInfo else v
+    return d
+
+
+def _l_BootNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BootNotificationRequest)
+    o.charge_point_vendor = d.get("chargePointVendor")
+    o.charge_point_model = d.get("chargePointModel")
+    o.charge_point_serial_number = d.get("chargePointSerialNumber")
+    o.charge_box_serial_number = d.get("chargeBoxSerialNumber")
+    o.firmware_version = d.get("firmwareVersion")
+    o.iccid = d.get("iccid")
+    o.imsi = d.get("imsi")
+    o.meter_type = d.get("meterType")
+    o.meter_serial_number = d.get("meterSerialNumber")
+    return o
+
+
+def _u_BootNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charge_point_vendor) is not None:
+        d["chargePointVendor"] = v
+    if (v := o.charge_point_model) is not None:
+        d["chargePointModel"] = v
+    if (v := o.charge_point_serial_number) is not None:
+        d["chargePointSerialNumber"] = v
+    if (v := o.charge_box_serial_number) is not None:
+        d["chargeBoxSerialNumber"] = v
+    if (v := o.firmware_version) is not None:
+        d["firmwareVersion"] = v
+    if (v := o.iccid) is not None:
+        d["iccid"] = v
+    if (v := o.imsi) is not None:
+        d["imsi"] = v
+    if (v := o.meter_type) is not None:
+        d["meterType"] = v
+    if (v := o.meter_serial_number) is not None:
+        d["meterSerialNumber"] = v
+    return d
+
+
+def _l_BootNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BootNotificationResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_RegistrationStatus.get(v, v) if type(v) is str else v
+    v = d.get("currentTime")
+    o.current_time = None if v is None else rt.loose_datetime(v)
+    o.interval = d.get("interval")
+    return o
+
+
+def _u_BootNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.current_time) is not None:
+        d["currentTime"] = rt.loose_json(v)
+    if (v := o.interval) is not None:
+        d["interval"] = v
+    return d
+
+
+def _l_CancelReservationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CancelReservationRequest)
+    o.reservation_id = d.get("reservationId")
+    return o
+
+
+def _u_CancelReservationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    return d
+
+
+def _l_CancelReservationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CancelReservationResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_CancelReservationStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_CancelReservationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_CertificateSignedRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateSignedRequest)
+    o.certificate_chain = d.get("certificateChain")
+    return o
+
+
+def _u_CertificateSignedRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_chain) is not None:
+        d["certificateChain"] = v
+    return d
+
+
+def _l_CertificateSignedResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateSignedResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_CertificateSignedStatusEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_CertificateSignedResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_ChangeAvailabilityRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeAvailabilityRequest)
+    o.connector_id = d.get("connectorId")
+    v = d.get("type")
+    o.type = None if v is None else _E_AvailabilityType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ChangeAvailabilityRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    return d
+
+
+def _l_ChangeAvailabilityResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeAvailabilityResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_AvailabilityStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ChangeAvailabilityResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_ChangeConfigurationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeConfigurationRequest)
+    o.key = d.get("key")
+    o.value = d.get("value")
+    return o
+
+
+def _u_ChangeConfigurationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.key) is not None:
+        d["key"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    return d
+
+
+def _l_ChangeConfigurationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeConfigurationResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ConfigurationStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ChangeConfigurationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_ClearCacheRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearCacheRequest)
+    return o
+
+
+def _u_ClearCacheRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_ClearCacheResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearCacheResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearCacheStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ClearCacheResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_ClearChargingProfileRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearChargingProfileRequest)
+    o.id = d.get("id")
+    o.connector_id = d.get("connectorId")
+    v = d.get("chargingProfilePurpose")
+    o.charging_profile_purpose = (
+        None if v is None else _E_ChargingProfilePurposeType.get(v, v) if type(v) is str else v
+    )
+    o.stack_level = d.get("stackLevel")
+    return o
+
+
+def _u_ClearChargingProfileRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.charging_profile_purpose) is not None:
+        d["chargingProfilePurpose"] = v
+    if (v := o.stack_level) is not None:
+        d["stackLevel"] = v
+    return d
+
+
+def _l_ClearChargingProfileResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearChargingProfileResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearChargingProfileStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ClearChargingProfileResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_DataTransferRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DataTransferRequest)
+    o.vendor_id = d.get("vendorId")
+    o.message_id = d.get("messageId")
+    o.data = d.get("data")
+    return o
+
+
+def _u_DataTransferRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.vendor_id) is not None:
+        d["vendorId"] = v
+    if (v := o.message_id) is not None:
+        d["messageId"] = v
+    if (v := o.data) is not None:
+        d["data"] = v
+    return d
+
+
+def _l_DataTransferResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DataTransferResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_DataTransferStatus.get(v, v) if type(v) is str else v
+    o.data = d.get("data")
+    return o
+
+
+def _u_DataTransferResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.data) is not None:
+        d["data"] = v
+    return d
+
+
+def _l_DeleteCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DeleteCertificateRequest)
+    v = d.get("certificateHashData")
+    o.certificate_hash_data = None if v is None else _l_CertificateHashDataType(v)
+    return o
+
+
+def _u_DeleteCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_hash_data) is not None:
+        d["certificateHashData"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    return d
+
+
+def _l_DeleteCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DeleteCertificateResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_DeleteCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_DeleteCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_DiagnosticsStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DiagnosticsStatusNotificationRequest)
+    v = d.get("status")
+    o.status = None if v is None else _E_DiagnosticsStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_DiagnosticsStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_DiagnosticsStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DiagnosticsStatusNotificationResponse)
+    return o
+
+
+def _u_DiagnosticsStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_ExtendedTriggerMessageRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ExtendedTriggerMessageRequest)
+    v = d.get("requestedMessage")
+    o.requested_message = None if v is None else _E_MessageTriggerEnumType.get(v, v) if type(v) is str else v
+    o.connector_id = d.get("connectorId")
+    return o
+
+
+def _u_ExtendedTriggerMessageRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.requested_message) is not None:
+        d["requestedMessage"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    return d
+
+
+def _l_ExtendedTriggerMessageResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ExtendedTriggerMessageResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_TriggerMessageStatusEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ExtendedTriggerMessageResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_FirmwareStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareStatusNotificationRequest)
+    v = d.get("status")
+    o.status = None if v is None else _E_FirmwareStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_FirmwareStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_FirmwareStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareStatusNotificationResponse)
+    return o
+
+
+def _u_FirmwareStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_GetCompositeScheduleRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCompositeScheduleRequest)
+    o.connector_id = d.get("connectorId")
+    o.duration = d.get("duration")
+    v = d.get("chargingRateUnit")
+    o.charging_rate_unit = None if v is None else _E_ChargingRateUnitType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_GetCompositeScheduleRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.charging_rate_unit) is not None:
+        d["chargingRateUnit"] = v
+    return d
+
+
+def _l_GetCompositeScheduleResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCompositeScheduleResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GetCompositeScheduleStatus.get(v, v) if type(v) is str else v
+    o.connector_id = d.get("connectorId")
+    v = d.get("scheduleStart")
+    o.schedule_start = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingSchedule")
+    o.charging_schedule = None if v is None else _l_ChargingSchedule(v)
+    return o
+
+
+def _u_GetCompositeScheduleResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.schedule_start) is not None:
+        d["scheduleStart"] = rt.loose_json(v)
+    if (v := o.charging_schedule) is not None:
+        d["chargingSchedule"] = _u_ChargingSchedule(v) if type(v) is ChargingSchedule else v
+    return d
+
+
+def _l_GetConfigurationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetConfigurationRequest)
+    o.key = d.get("key")
+    return o
+
+
+def _u_GetConfigurationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.key) is not None:
+        d["key"] = v
+    return d
+
+
+def _l_GetConfigurationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetConfigurationResponse)
+    v = d.get("configurationKey")
+    o.configuration_key = None if v is None else [_l_KeyValue(x) for x in v] if type(v) is list else v
+    o.unknown_key = d.get("unknownKey")
+    return o
+
+
+def _u_GetConfigurationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.configuration_key) is not None:
+        d["configurationKey"] = (
+            [_u_KeyValue(x) if type(x) is KeyValue else x for x in v] if type(v) is list else v
+        )
+    if (v := o.unknown_key) is not None:
+        d["unknownKey"] = v
+    return d
+
+
+def _l_GetDiagnosticsRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetDiagnosticsRequest)
+    o.location = d.get("location")
+    o.retries = d.get("retries")
+    o.retry_interval = d.get("retryInterval")
+    v = d.get("startTime")
+    o.start_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("stopTime")
+    o.stop_time = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_GetDiagnosticsRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    if (v := o.start_time) is not None:
+        d["startTime"] = rt.loose_json(v)
+    if (v := o.stop_time) is not None:
+        d["stopTime"] = rt.loose_json(v)
+    return d
+
+
+def _l_GetDiagnosticsResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetDiagnosticsResponse)
+    o.file_name = d.get("fileName")
+    return o
+
+
+def _u_GetDiagnosticsResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.file_name) is not None:
+        d["fileName"] = v
+    return d
+
+
+def _l_GetInstalledCertificateIdsRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetInstalledCertificateIdsRequest)
+    v = d.get("certificateType")
+    o.certificate_type = None if v is None else _E_CertificateUseEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_GetInstalledCertificateIdsRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    return d
+
+
+def _l_GetInstalledCertificateIdsResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetInstalledCertificateIdsResponse)
+    v = d.get("certificateHashData")
+    o.certificate_hash_data = (
+        None if v is None else [_l_CertificateHashDataType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("status")
+    o.status = (
+        None if v is None else _E_GetInstalledCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    return o
+
+
+def _u_GetInstalledCertificateIdsResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_hash_data) is not None:
+        d["certificateHashData"] = (
+            [_u_CertificateHashDataType(x) if type(x) is CertificateHashDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_GetLocalListVersionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLocalListVersionRequest)
+    return o
+
+
+def _u_GetLocalListVersionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_GetLocalListVersionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLocalListVersionResponse)
+    o.list_version = d.get("listVersion")
+    return o
+
+
+def _u_GetLocalListVersionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.list_version) is not None:
+        d["listVersion"] = v
+    return d
+
+
+def _l_GetLogRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLogRequest)
+    v = d.get("log")
+    o.log = None if v is None else _l_LogParametersType(v)
+    v = d.get("logType")
+    o.log_type = None if v is None else _E_LogEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    o.retries = d.get("retries")
+    o.retry_interval = d.get("retryInterval")
+    return o
+
+
+def _u_GetLogRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.log) is not None:
+        d["log"] = _u_LogParametersType(v) if type(v) is LogParametersType else v
+    if (v := o.log_type) is not None:
+        d["logType"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    return d
+
+
+def _l_GetLogResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLogResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_LogStatusEnumType.get(v, v) if type(v) is str else v
+    o.filename = d.get("filename")
+    return o
+
+
+def _u_GetLogResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.filename) is not None:
+        d["filename"] = v
+    return d
+
+
+def _l_HeartbeatRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(HeartbeatRequest)
+    return o
+
+
+def _u_HeartbeatRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_HeartbeatResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(HeartbeatResponse)
+    v = d.get("currentTime")
+    o.current_time = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_HeartbeatResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.current_time) is not None:
+        d["currentTime"] = rt.loose_json(v)
+    return d
+
+
+def _l_InstallCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(InstallCertificateRequest)
+    v = d.get("certificateType")
+    o.certificate_type = None if v is None else _E_CertificateUseEnumType.get(v, v) if type(v) is str else v
+    o.certificate = d.get("certificate")
+    return o
+
+
+def _u_InstallCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    if (v := o.certificate) is not None:
+        d["certificate"] = v
+    return d
+
+
+def _l_InstallCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(InstallCertificateResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_InstallCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_InstallCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_LogStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogStatusNotificationRequest)
+    v = d.get("status")
+    o.status = None if v is None else _E_UploadLogStatusEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    return o
+
+
+def _u_LogStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    return d
+
+
+def _l_LogStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogStatusNotificationResponse)
+    return o
+
+
+def _u_LogStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_MeterValuesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValuesRequest)
+    o.connector_id = d.get("connectorId")
+    o.transaction_id = d.get("transactionId")
+    v = d.get("meterValue")
+    o.meter_value = None if v is None else [_l_MeterValue(x) for x in v] if type(v) is list else v
+    return o
+
+
+def _u_MeterValuesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.meter_value) is not None:
+        d["meterValue"] = (
+            [_u_MeterValue(x) if type(x) is MeterValue else x for x in v] if type(v) is list else v
+        )
+    return d
+
+
+def _l_MeterValuesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValuesResponse)
+    return o
+
+
+def _u_MeterValuesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_RemoteStartTransactionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RemoteStartTransactionRequest)
+    o.connector_id = d.get("connectorId")
+    o.id_tag = d.get("idTag")
+    v = d.get("chargingProfile")
+    o.charging_profile = None if v is None else _l_ChargingProfile(v)
+    return o
+
+
+def _u_RemoteStartTransactionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.id_tag) is not None:
+        d["idTag"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = _u_ChargingProfile(v) if type(v) is ChargingProfile else v
+    return d
+
+
+def _l_RemoteStartTransactionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RemoteStartTransactionResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_RemoteStartStopStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_RemoteStartTransactionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_RemoteStopTransactionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RemoteStopTransactionRequest)
+    o.transaction_id = d.get("transactionId")
+    return o
+
+
+def _u_RemoteStopTransactionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    return d
+
+
+def _l_RemoteStopTransactionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RemoteStopTransactionResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_RemoteStartStopStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_RemoteStopTransactionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_ReserveNowRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReserveNowRequest)
+    o.connector_id = d.get("connectorId")
+    v = d.get("expiryDate")
+    o.expiry_date = None if v is None else rt.loose_datetime(v)
+    o.id_tag = d.get("idTag")
+    o.parent_id_tag = d.get("parentIdTag")
+    o.reservation_id = d.get("reservationId")
+    return o
+
+
+def _u_ReserveNowRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.expiry_date) is not None:
+        d["expiryDate"] = rt.loose_json(v)
+    if (v := o.id_tag) is not None:
+        d["idTag"] = v
+    if (v := o.parent_id_tag) is not None:
+        d["parentIdTag"] = v
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    return d
+
+
+def _l_ReserveNowResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReserveNowResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ReservationStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ReserveNowResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_ResetRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ResetRequest)
+    v = d.get("type")
+    o.type = None if v is None else _E_ResetType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ResetRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.type) is not None:
+        d["type"] = v
+    return d
+
+
+def _l_ResetResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ResetResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ResetStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_ResetResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_SecurityEventNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SecurityEventNotificationRequest)
+    o.type = d.get("type")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    o.tech_info = d.get("techInfo")
+    return o
+
+
+def _u_SecurityEventNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.tech_info) is not None:
+        d["techInfo"] = v
+    return d
+
+
+def _l_SecurityEventNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SecurityEventNotificationResponse)
+    return o
+
+
+def _u_SecurityEventNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_SendLocalListRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SendLocalListRequest)
+    o.list_version = d.get("listVersion")
+    v = d.get("localAuthorizationList")
+    o.local_authorization_list = (
+        None if v is None else [_l_AuthorizationData(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("updateType")
+    o.update_type = None if v is None else _E_UpdateType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_SendLocalListRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.list_version) is not None:
+        d["listVersion"] = v
+    if (v := o.local_authorization_list) is not None:
+        d["localAuthorizationList"] = (
+            [_u_AuthorizationData(x) if type(x) is AuthorizationData else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.update_type) is not None:
+        d["updateType"] = v
+    return d
+
+
+def _l_SendLocalListResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SendLocalListResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_UpdateStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_SendLocalListResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_SetChargingProfileRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetChargingProfileRequest)
+    o.connector_id = d.get("connectorId")
+    v = d.get("csChargingProfiles")
+    o.cs_charging_profiles = None if v is None else _l_ChargingProfile(v)
+    return o
+
+
+def _u_SetChargingProfileRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.cs_charging_profiles) is not None:
+        d["csChargingProfiles"] = _u_ChargingProfile(v) if type(v) is ChargingProfile else v
+    return d
+
+
+def _l_SetChargingProfileResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetChargingProfileResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ChargingProfileStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_SetChargingProfileResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_SignCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignCertificateRequest)
+    o.csr = d.get("csr")
+    return o
+
+
+def _u_SignCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.csr) is not None:
+        d["csr"] = v
+    return d
+
+
+def _l_SignCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignCertificateResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_SignCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_SignedFirmwareStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignedFirmwareStatusNotificationRequest)
+    v = d.get("status")
+    o.status = None if v is None else _E_FirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    return o
+
+
+def _u_SignedFirmwareStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    return d
+
+
+def _l_SignedFirmwareStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignedFirmwareStatusNotificationResponse)
+    return o
+
+
+def _u_SignedFirmwareStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_SignedUpdateFirmwareRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignedUpdateFirmwareRequest)
+    o.retries = d.get("retries")
+    o.retry_interval = d.get("retryInterval")
+    o.request_id = d.get("requestId")
+    v = d.get("firmware")
+    o.firmware = None if v is None else _l_FirmwareType(v)
+    return o
+
+
+def _u_SignedUpdateFirmwareRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.firmware) is not None:
+        d["firmware"] = _u_FirmwareType(v) if type(v) is FirmwareType else v
+    return d
+
+
+def _l_SignedUpdateFirmwareResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignedUpdateFirmwareResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_UpdateFirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_SignedUpdateFirmwareResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_StartTransactionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StartTransactionRequest)
+    o.connector_id = d.get("connectorId")
+    o.id_tag = d.get("idTag")
+    o.meter_start = d.get("meterStart")
+    o.reservation_id = d.get("reservationId")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_StartTransactionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.id_tag) is not None:
+        d["idTag"] = v
+    if (v := o.meter_start) is not None:
+        d["meterStart"] = v
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    return d
+
+
+def _l_StartTransactionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StartTransactionResponse)
+    v = d.get("idTagInfo")
+    o.id_tag_info = None if v is None else _l_IdTagInfo(v)
+    o.transaction_id = d.get("transactionId")
+    return o
+
+
+def _u_StartTransactionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_tag_info) is not None:
+        d["idTagInfo"] = _u_IdTagInfo(v) if type(v) is IdTagInfo else v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    return d
+
+
+def _l_StatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StatusNotificationRequest)
+    o.connector_id = d.get("connectorId")
+    v = d.get("errorCode")
+    o.error_code = None if v is None else _E_ChargePointErrorCode.get(v, v) if type(v) is str else v
+    o.info = d.get("info")
+    v = d.get("status")
+    o.status = None if v is None else _E_ChargePointStatus.get(v, v) if type(v) is str else v
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    o.vendor_id = d.get("vendorId")
+    o.vendor_error_code = d.get("vendorErrorCode")
+    return o
+
+
+def _u_StatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.error_code) is not None:
+        d["errorCode"] = v
+    if (v := o.info) is not None:
+        d["info"] = v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.vendor_id) is not None:
+        d["vendorId"] = v
+    if (v := o.vendor_error_code) is not None:
+        d["vendorErrorCode"] = v
+    return d
+
+
+def _l_StatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StatusNotificationResponse)
+    return o
+
+
+def _u_StatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
+def _l_StopTransactionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StopTransactionRequest)
+    o.id_tag = d.get("idTag")
+    o.meter_stop = d.get("meterStop")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("reason")
+    o.reason = None if v is None else _E_Reason.get(v, v) if type(v) is str else v
+    v = d.get("transactionData")
+    o.transaction_data = None if v is None else [_l_MeterValue(x) for x in v] if type(v) is list else v
+    return o
+
+
+def _u_StopTransactionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_tag) is not None:
+        d["idTag"] = v
+    if (v := o.meter_stop) is not None:
+        d["meterStop"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.reason) is not None:
+        d["reason"] = v
+    if (v := o.transaction_data) is not None:
+        d["transactionData"] = (
+            [_u_MeterValue(x) if type(x) is MeterValue else x for x in v] if type(v) is list else v
+        )
+    return d
+
+
+def _l_StopTransactionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StopTransactionResponse)
+    v = d.get("idTagInfo")
+    o.id_tag_info = None if v is None else _l_IdTagInfo(v)
+    return o
+
+
+def _u_StopTransactionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_tag_info) is not None:
+        d["idTagInfo"] = _u_IdTagInfo(v) if type(v) is IdTagInfo else v
+    return d
+
+
+def _l_TriggerMessageRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TriggerMessageRequest)
+    v = d.get("requestedMessage")
+    o.requested_message = None if v is None else _E_MessageTrigger.get(v, v) if type(v) is str else v
+    o.connector_id = d.get("connectorId")
+    return o
+
+
+def _u_TriggerMessageRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.requested_message) is not None:
+        d["requestedMessage"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    return d
+
+
+def _l_TriggerMessageResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TriggerMessageResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_TriggerMessageStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_TriggerMessageResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_UnlockConnectorRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnlockConnectorRequest)
+    o.connector_id = d.get("connectorId")
+    return o
+
+
+def _u_UnlockConnectorRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    return d
+
+
+def _l_UnlockConnectorResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnlockConnectorResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_UnlockStatus.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_UnlockConnectorResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_UpdateFirmwareRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UpdateFirmwareRequest)
+    o.location = d.get("location")
+    o.retries = d.get("retries")
+    v = d.get("retrieveDate")
+    o.retrieve_date = None if v is None else rt.loose_datetime(v)
+    o.retry_interval = d.get("retryInterval")
+    return o
+
+
+def _u_UpdateFirmwareRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.retrieve_date) is not None:
+        d["retrieveDate"] = rt.loose_json(v)
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    return d
+
+
+def _l_UpdateFirmwareResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UpdateFirmwareResponse)
+    return o
+
+
+def _u_UpdateFirmwareResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    return d
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
 AuthorizeRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8187,6 +9944,8 @@ AuthorizeRequest.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeRequest,
     from_wire=_c_AuthorizeRequest,
     to_wire=_w_AuthorizeRequest,
+    loose=_l_AuthorizeRequest,
+    unchecked=_u_AuthorizeRequest,
 )
 AuthorizeResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8198,6 +9957,8 @@ AuthorizeResponse.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeResponse,
     from_wire=_c_AuthorizeResponse,
     to_wire=_w_AuthorizeResponse,
+    loose=_l_AuthorizeResponse,
+    unchecked=_u_AuthorizeResponse,
 )
 BootNotificationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8209,6 +9970,8 @@ BootNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationRequest,
     from_wire=_c_BootNotificationRequest,
     to_wire=_w_BootNotificationRequest,
+    loose=_l_BootNotificationRequest,
+    unchecked=_u_BootNotificationRequest,
 )
 BootNotificationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8220,6 +9983,8 @@ BootNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationResponse,
     from_wire=_c_BootNotificationResponse,
     to_wire=_w_BootNotificationResponse,
+    loose=_l_BootNotificationResponse,
+    unchecked=_u_BootNotificationResponse,
 )
 CancelReservationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8231,6 +9996,8 @@ CancelReservationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationRequest,
     from_wire=_c_CancelReservationRequest,
     to_wire=_w_CancelReservationRequest,
+    loose=_l_CancelReservationRequest,
+    unchecked=_u_CancelReservationRequest,
 )
 CancelReservationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8242,6 +10009,8 @@ CancelReservationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationResponse,
     from_wire=_c_CancelReservationResponse,
     to_wire=_w_CancelReservationResponse,
+    loose=_l_CancelReservationResponse,
+    unchecked=_u_CancelReservationResponse,
 )
 CertificateSignedRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8253,6 +10022,8 @@ CertificateSignedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedRequest,
     from_wire=_c_CertificateSignedRequest,
     to_wire=_w_CertificateSignedRequest,
+    loose=_l_CertificateSignedRequest,
+    unchecked=_u_CertificateSignedRequest,
 )
 CertificateSignedResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8264,6 +10035,8 @@ CertificateSignedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedResponse,
     from_wire=_c_CertificateSignedResponse,
     to_wire=_w_CertificateSignedResponse,
+    loose=_l_CertificateSignedResponse,
+    unchecked=_u_CertificateSignedResponse,
 )
 ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8275,6 +10048,8 @@ ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityRequest,
     from_wire=_c_ChangeAvailabilityRequest,
     to_wire=_w_ChangeAvailabilityRequest,
+    loose=_l_ChangeAvailabilityRequest,
+    unchecked=_u_ChangeAvailabilityRequest,
 )
 ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8286,6 +10061,8 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityResponse,
     from_wire=_c_ChangeAvailabilityResponse,
     to_wire=_w_ChangeAvailabilityResponse,
+    loose=_l_ChangeAvailabilityResponse,
+    unchecked=_u_ChangeAvailabilityResponse,
 )
 ChangeConfigurationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8297,6 +10074,8 @@ ChangeConfigurationRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeConfigurationRequest,
     from_wire=_c_ChangeConfigurationRequest,
     to_wire=_w_ChangeConfigurationRequest,
+    loose=_l_ChangeConfigurationRequest,
+    unchecked=_u_ChangeConfigurationRequest,
 )
 ChangeConfigurationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8308,6 +10087,8 @@ ChangeConfigurationResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeConfigurationResponse,
     from_wire=_c_ChangeConfigurationResponse,
     to_wire=_w_ChangeConfigurationResponse,
+    loose=_l_ChangeConfigurationResponse,
+    unchecked=_u_ChangeConfigurationResponse,
 )
 ClearCacheRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8319,6 +10100,8 @@ ClearCacheRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheRequest,
     from_wire=_c_ClearCacheRequest,
     to_wire=_w_ClearCacheRequest,
+    loose=_l_ClearCacheRequest,
+    unchecked=_u_ClearCacheRequest,
 )
 ClearCacheResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8330,6 +10113,8 @@ ClearCacheResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheResponse,
     from_wire=_c_ClearCacheResponse,
     to_wire=_w_ClearCacheResponse,
+    loose=_l_ClearCacheResponse,
+    unchecked=_u_ClearCacheResponse,
 )
 ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8341,6 +10126,8 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileRequest,
     from_wire=_c_ClearChargingProfileRequest,
     to_wire=_w_ClearChargingProfileRequest,
+    loose=_l_ClearChargingProfileRequest,
+    unchecked=_u_ClearChargingProfileRequest,
 )
 ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8352,6 +10139,8 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileResponse,
     from_wire=_c_ClearChargingProfileResponse,
     to_wire=_w_ClearChargingProfileResponse,
+    loose=_l_ClearChargingProfileResponse,
+    unchecked=_u_ClearChargingProfileResponse,
 )
 DataTransferRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8363,6 +10152,8 @@ DataTransferRequest.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferRequest,
     from_wire=_c_DataTransferRequest,
     to_wire=_w_DataTransferRequest,
+    loose=_l_DataTransferRequest,
+    unchecked=_u_DataTransferRequest,
 )
 DataTransferResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8374,6 +10165,8 @@ DataTransferResponse.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferResponse,
     from_wire=_c_DataTransferResponse,
     to_wire=_w_DataTransferResponse,
+    loose=_l_DataTransferResponse,
+    unchecked=_u_DataTransferResponse,
 )
 DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8385,6 +10178,8 @@ DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateRequest,
     from_wire=_c_DeleteCertificateRequest,
     to_wire=_w_DeleteCertificateRequest,
+    loose=_l_DeleteCertificateRequest,
+    unchecked=_u_DeleteCertificateRequest,
 )
 DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8396,6 +10191,8 @@ DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateResponse,
     from_wire=_c_DeleteCertificateResponse,
     to_wire=_w_DeleteCertificateResponse,
+    loose=_l_DeleteCertificateResponse,
+    unchecked=_u_DeleteCertificateResponse,
 )
 DiagnosticsStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8407,6 +10204,8 @@ DiagnosticsStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_DiagnosticsStatusNotificationRequest,
     from_wire=_c_DiagnosticsStatusNotificationRequest,
     to_wire=_w_DiagnosticsStatusNotificationRequest,
+    loose=_l_DiagnosticsStatusNotificationRequest,
+    unchecked=_u_DiagnosticsStatusNotificationRequest,
 )
 DiagnosticsStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8418,6 +10217,8 @@ DiagnosticsStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_DiagnosticsStatusNotificationResponse,
     from_wire=_c_DiagnosticsStatusNotificationResponse,
     to_wire=_w_DiagnosticsStatusNotificationResponse,
+    loose=_l_DiagnosticsStatusNotificationResponse,
+    unchecked=_u_DiagnosticsStatusNotificationResponse,
 )
 ExtendedTriggerMessageRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8429,6 +10230,8 @@ ExtendedTriggerMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_ExtendedTriggerMessageRequest,
     from_wire=_c_ExtendedTriggerMessageRequest,
     to_wire=_w_ExtendedTriggerMessageRequest,
+    loose=_l_ExtendedTriggerMessageRequest,
+    unchecked=_u_ExtendedTriggerMessageRequest,
 )
 ExtendedTriggerMessageResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8440,6 +10243,8 @@ ExtendedTriggerMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_ExtendedTriggerMessageResponse,
     from_wire=_c_ExtendedTriggerMessageResponse,
     to_wire=_w_ExtendedTriggerMessageResponse,
+    loose=_l_ExtendedTriggerMessageResponse,
+    unchecked=_u_ExtendedTriggerMessageResponse,
 )
 FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8451,6 +10256,8 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationRequest,
     from_wire=_c_FirmwareStatusNotificationRequest,
     to_wire=_w_FirmwareStatusNotificationRequest,
+    loose=_l_FirmwareStatusNotificationRequest,
+    unchecked=_u_FirmwareStatusNotificationRequest,
 )
 FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8462,6 +10269,8 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationResponse,
     from_wire=_c_FirmwareStatusNotificationResponse,
     to_wire=_w_FirmwareStatusNotificationResponse,
+    loose=_l_FirmwareStatusNotificationResponse,
+    unchecked=_u_FirmwareStatusNotificationResponse,
 )
 GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8473,6 +10282,8 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleRequest,
     from_wire=_c_GetCompositeScheduleRequest,
     to_wire=_w_GetCompositeScheduleRequest,
+    loose=_l_GetCompositeScheduleRequest,
+    unchecked=_u_GetCompositeScheduleRequest,
 )
 GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8484,6 +10295,8 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleResponse,
     from_wire=_c_GetCompositeScheduleResponse,
     to_wire=_w_GetCompositeScheduleResponse,
+    loose=_l_GetCompositeScheduleResponse,
+    unchecked=_u_GetCompositeScheduleResponse,
 )
 GetConfigurationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8495,6 +10308,8 @@ GetConfigurationRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetConfigurationRequest,
     from_wire=_c_GetConfigurationRequest,
     to_wire=_w_GetConfigurationRequest,
+    loose=_l_GetConfigurationRequest,
+    unchecked=_u_GetConfigurationRequest,
 )
 GetConfigurationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8506,6 +10321,8 @@ GetConfigurationResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetConfigurationResponse,
     from_wire=_c_GetConfigurationResponse,
     to_wire=_w_GetConfigurationResponse,
+    loose=_l_GetConfigurationResponse,
+    unchecked=_u_GetConfigurationResponse,
 )
 GetDiagnosticsRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8517,6 +10334,8 @@ GetDiagnosticsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetDiagnosticsRequest,
     from_wire=_c_GetDiagnosticsRequest,
     to_wire=_w_GetDiagnosticsRequest,
+    loose=_l_GetDiagnosticsRequest,
+    unchecked=_u_GetDiagnosticsRequest,
 )
 GetDiagnosticsResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8528,6 +10347,8 @@ GetDiagnosticsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetDiagnosticsResponse,
     from_wire=_c_GetDiagnosticsResponse,
     to_wire=_w_GetDiagnosticsResponse,
+    loose=_l_GetDiagnosticsResponse,
+    unchecked=_u_GetDiagnosticsResponse,
 )
 GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8539,6 +10360,8 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsRequest,
     from_wire=_c_GetInstalledCertificateIdsRequest,
     to_wire=_w_GetInstalledCertificateIdsRequest,
+    loose=_l_GetInstalledCertificateIdsRequest,
+    unchecked=_u_GetInstalledCertificateIdsRequest,
 )
 GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8550,6 +10373,8 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsResponse,
     from_wire=_c_GetInstalledCertificateIdsResponse,
     to_wire=_w_GetInstalledCertificateIdsResponse,
+    loose=_l_GetInstalledCertificateIdsResponse,
+    unchecked=_u_GetInstalledCertificateIdsResponse,
 )
 GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8561,6 +10386,8 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionRequest,
     from_wire=_c_GetLocalListVersionRequest,
     to_wire=_w_GetLocalListVersionRequest,
+    loose=_l_GetLocalListVersionRequest,
+    unchecked=_u_GetLocalListVersionRequest,
 )
 GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8572,6 +10399,8 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionResponse,
     from_wire=_c_GetLocalListVersionResponse,
     to_wire=_w_GetLocalListVersionResponse,
+    loose=_l_GetLocalListVersionResponse,
+    unchecked=_u_GetLocalListVersionResponse,
 )
 GetLogRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8583,6 +10412,8 @@ GetLogRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLogRequest,
     from_wire=_c_GetLogRequest,
     to_wire=_w_GetLogRequest,
+    loose=_l_GetLogRequest,
+    unchecked=_u_GetLogRequest,
 )
 GetLogResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8594,6 +10425,8 @@ GetLogResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLogResponse,
     from_wire=_c_GetLogResponse,
     to_wire=_w_GetLogResponse,
+    loose=_l_GetLogResponse,
+    unchecked=_u_GetLogResponse,
 )
 HeartbeatRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8605,6 +10438,8 @@ HeartbeatRequest.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatRequest,
     from_wire=_c_HeartbeatRequest,
     to_wire=_w_HeartbeatRequest,
+    loose=_l_HeartbeatRequest,
+    unchecked=_u_HeartbeatRequest,
 )
 HeartbeatResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8616,6 +10451,8 @@ HeartbeatResponse.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatResponse,
     from_wire=_c_HeartbeatResponse,
     to_wire=_w_HeartbeatResponse,
+    loose=_l_HeartbeatResponse,
+    unchecked=_u_HeartbeatResponse,
 )
 InstallCertificateRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8627,6 +10464,8 @@ InstallCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateRequest,
     from_wire=_c_InstallCertificateRequest,
     to_wire=_w_InstallCertificateRequest,
+    loose=_l_InstallCertificateRequest,
+    unchecked=_u_InstallCertificateRequest,
 )
 InstallCertificateResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8638,6 +10477,8 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateResponse,
     from_wire=_c_InstallCertificateResponse,
     to_wire=_w_InstallCertificateResponse,
+    loose=_l_InstallCertificateResponse,
+    unchecked=_u_InstallCertificateResponse,
 )
 LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8649,6 +10490,8 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationRequest,
     from_wire=_c_LogStatusNotificationRequest,
     to_wire=_w_LogStatusNotificationRequest,
+    loose=_l_LogStatusNotificationRequest,
+    unchecked=_u_LogStatusNotificationRequest,
 )
 LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8660,6 +10503,8 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationResponse,
     from_wire=_c_LogStatusNotificationResponse,
     to_wire=_w_LogStatusNotificationResponse,
+    loose=_l_LogStatusNotificationResponse,
+    unchecked=_u_LogStatusNotificationResponse,
 )
 MeterValuesRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8671,6 +10516,8 @@ MeterValuesRequest.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesRequest,
     from_wire=_c_MeterValuesRequest,
     to_wire=_w_MeterValuesRequest,
+    loose=_l_MeterValuesRequest,
+    unchecked=_u_MeterValuesRequest,
 )
 MeterValuesResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8682,6 +10529,8 @@ MeterValuesResponse.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesResponse,
     from_wire=_c_MeterValuesResponse,
     to_wire=_w_MeterValuesResponse,
+    loose=_l_MeterValuesResponse,
+    unchecked=_u_MeterValuesResponse,
 )
 RemoteStartTransactionRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8693,6 +10542,8 @@ RemoteStartTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RemoteStartTransactionRequest,
     from_wire=_c_RemoteStartTransactionRequest,
     to_wire=_w_RemoteStartTransactionRequest,
+    loose=_l_RemoteStartTransactionRequest,
+    unchecked=_u_RemoteStartTransactionRequest,
 )
 RemoteStartTransactionResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8704,6 +10555,8 @@ RemoteStartTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RemoteStartTransactionResponse,
     from_wire=_c_RemoteStartTransactionResponse,
     to_wire=_w_RemoteStartTransactionResponse,
+    loose=_l_RemoteStartTransactionResponse,
+    unchecked=_u_RemoteStartTransactionResponse,
 )
 RemoteStopTransactionRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8715,6 +10568,8 @@ RemoteStopTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RemoteStopTransactionRequest,
     from_wire=_c_RemoteStopTransactionRequest,
     to_wire=_w_RemoteStopTransactionRequest,
+    loose=_l_RemoteStopTransactionRequest,
+    unchecked=_u_RemoteStopTransactionRequest,
 )
 RemoteStopTransactionResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8726,6 +10581,8 @@ RemoteStopTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RemoteStopTransactionResponse,
     from_wire=_c_RemoteStopTransactionResponse,
     to_wire=_w_RemoteStopTransactionResponse,
+    loose=_l_RemoteStopTransactionResponse,
+    unchecked=_u_RemoteStopTransactionResponse,
 )
 ReserveNowRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8737,6 +10594,8 @@ ReserveNowRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowRequest,
     from_wire=_c_ReserveNowRequest,
     to_wire=_w_ReserveNowRequest,
+    loose=_l_ReserveNowRequest,
+    unchecked=_u_ReserveNowRequest,
 )
 ReserveNowResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8748,6 +10607,8 @@ ReserveNowResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowResponse,
     from_wire=_c_ReserveNowResponse,
     to_wire=_w_ReserveNowResponse,
+    loose=_l_ReserveNowResponse,
+    unchecked=_u_ReserveNowResponse,
 )
 ResetRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8759,6 +10620,8 @@ ResetRequest.__ocppkit_codec__ = Codec(
     wire=_W_ResetRequest,
     from_wire=_c_ResetRequest,
     to_wire=_w_ResetRequest,
+    loose=_l_ResetRequest,
+    unchecked=_u_ResetRequest,
 )
 ResetResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8770,6 +10633,8 @@ ResetResponse.__ocppkit_codec__ = Codec(
     wire=_W_ResetResponse,
     from_wire=_c_ResetResponse,
     to_wire=_w_ResetResponse,
+    loose=_l_ResetResponse,
+    unchecked=_u_ResetResponse,
 )
 SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8781,6 +10646,8 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationRequest,
     from_wire=_c_SecurityEventNotificationRequest,
     to_wire=_w_SecurityEventNotificationRequest,
+    loose=_l_SecurityEventNotificationRequest,
+    unchecked=_u_SecurityEventNotificationRequest,
 )
 SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8792,6 +10659,8 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationResponse,
     from_wire=_c_SecurityEventNotificationResponse,
     to_wire=_w_SecurityEventNotificationResponse,
+    loose=_l_SecurityEventNotificationResponse,
+    unchecked=_u_SecurityEventNotificationResponse,
 )
 SendLocalListRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8803,6 +10672,8 @@ SendLocalListRequest.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListRequest,
     from_wire=_c_SendLocalListRequest,
     to_wire=_w_SendLocalListRequest,
+    loose=_l_SendLocalListRequest,
+    unchecked=_u_SendLocalListRequest,
 )
 SendLocalListResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8814,6 +10685,8 @@ SendLocalListResponse.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListResponse,
     from_wire=_c_SendLocalListResponse,
     to_wire=_w_SendLocalListResponse,
+    loose=_l_SendLocalListResponse,
+    unchecked=_u_SendLocalListResponse,
 )
 SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8825,6 +10698,8 @@ SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileRequest,
     from_wire=_c_SetChargingProfileRequest,
     to_wire=_w_SetChargingProfileRequest,
+    loose=_l_SetChargingProfileRequest,
+    unchecked=_u_SetChargingProfileRequest,
 )
 SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8836,6 +10711,8 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileResponse,
     from_wire=_c_SetChargingProfileResponse,
     to_wire=_w_SetChargingProfileResponse,
+    loose=_l_SetChargingProfileResponse,
+    unchecked=_u_SetChargingProfileResponse,
 )
 SignCertificateRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8847,6 +10724,8 @@ SignCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateRequest,
     from_wire=_c_SignCertificateRequest,
     to_wire=_w_SignCertificateRequest,
+    loose=_l_SignCertificateRequest,
+    unchecked=_u_SignCertificateRequest,
 )
 SignCertificateResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8858,6 +10737,8 @@ SignCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateResponse,
     from_wire=_c_SignCertificateResponse,
     to_wire=_w_SignCertificateResponse,
+    loose=_l_SignCertificateResponse,
+    unchecked=_u_SignCertificateResponse,
 )
 SignedFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8869,6 +10750,8 @@ SignedFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignedFirmwareStatusNotificationRequest,
     from_wire=_c_SignedFirmwareStatusNotificationRequest,
     to_wire=_w_SignedFirmwareStatusNotificationRequest,
+    loose=_l_SignedFirmwareStatusNotificationRequest,
+    unchecked=_u_SignedFirmwareStatusNotificationRequest,
 )
 SignedFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8880,6 +10763,8 @@ SignedFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignedFirmwareStatusNotificationResponse,
     from_wire=_c_SignedFirmwareStatusNotificationResponse,
     to_wire=_w_SignedFirmwareStatusNotificationResponse,
+    loose=_l_SignedFirmwareStatusNotificationResponse,
+    unchecked=_u_SignedFirmwareStatusNotificationResponse,
 )
 SignedUpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8891,6 +10776,8 @@ SignedUpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignedUpdateFirmwareRequest,
     from_wire=_c_SignedUpdateFirmwareRequest,
     to_wire=_w_SignedUpdateFirmwareRequest,
+    loose=_l_SignedUpdateFirmwareRequest,
+    unchecked=_u_SignedUpdateFirmwareRequest,
 )
 SignedUpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8902,6 +10789,8 @@ SignedUpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignedUpdateFirmwareResponse,
     from_wire=_c_SignedUpdateFirmwareResponse,
     to_wire=_w_SignedUpdateFirmwareResponse,
+    loose=_l_SignedUpdateFirmwareResponse,
+    unchecked=_u_SignedUpdateFirmwareResponse,
 )
 StartTransactionRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8913,6 +10802,8 @@ StartTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_StartTransactionRequest,
     from_wire=_c_StartTransactionRequest,
     to_wire=_w_StartTransactionRequest,
+    loose=_l_StartTransactionRequest,
+    unchecked=_u_StartTransactionRequest,
 )
 StartTransactionResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8924,6 +10815,8 @@ StartTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_StartTransactionResponse,
     from_wire=_c_StartTransactionResponse,
     to_wire=_w_StartTransactionResponse,
+    loose=_l_StartTransactionResponse,
+    unchecked=_u_StartTransactionResponse,
 )
 StatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8935,6 +10828,8 @@ StatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationRequest,
     from_wire=_c_StatusNotificationRequest,
     to_wire=_w_StatusNotificationRequest,
+    loose=_l_StatusNotificationRequest,
+    unchecked=_u_StatusNotificationRequest,
 )
 StatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8946,6 +10841,8 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationResponse,
     from_wire=_c_StatusNotificationResponse,
     to_wire=_w_StatusNotificationResponse,
+    loose=_l_StatusNotificationResponse,
+    unchecked=_u_StatusNotificationResponse,
 )
 StopTransactionRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8957,6 +10854,8 @@ StopTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_StopTransactionRequest,
     from_wire=_c_StopTransactionRequest,
     to_wire=_w_StopTransactionRequest,
+    loose=_l_StopTransactionRequest,
+    unchecked=_u_StopTransactionRequest,
 )
 StopTransactionResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8968,6 +10867,8 @@ StopTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_StopTransactionResponse,
     from_wire=_c_StopTransactionResponse,
     to_wire=_w_StopTransactionResponse,
+    loose=_l_StopTransactionResponse,
+    unchecked=_u_StopTransactionResponse,
 )
 TriggerMessageRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8979,6 +10880,8 @@ TriggerMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageRequest,
     from_wire=_c_TriggerMessageRequest,
     to_wire=_w_TriggerMessageRequest,
+    loose=_l_TriggerMessageRequest,
+    unchecked=_u_TriggerMessageRequest,
 )
 TriggerMessageResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -8990,6 +10893,8 @@ TriggerMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageResponse,
     from_wire=_c_TriggerMessageResponse,
     to_wire=_w_TriggerMessageResponse,
+    loose=_l_TriggerMessageResponse,
+    unchecked=_u_TriggerMessageResponse,
 )
 UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -9001,6 +10906,8 @@ UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorRequest,
     from_wire=_c_UnlockConnectorRequest,
     to_wire=_w_UnlockConnectorRequest,
+    loose=_l_UnlockConnectorRequest,
+    unchecked=_u_UnlockConnectorRequest,
 )
 UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -9012,6 +10919,8 @@ UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorResponse,
     from_wire=_c_UnlockConnectorResponse,
     to_wire=_w_UnlockConnectorResponse,
+    loose=_l_UnlockConnectorResponse,
+    unchecked=_u_UnlockConnectorResponse,
 )
 UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -9023,6 +10932,8 @@ UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareRequest,
     from_wire=_c_UpdateFirmwareRequest,
     to_wire=_w_UpdateFirmwareRequest,
+    loose=_l_UpdateFirmwareRequest,
+    unchecked=_u_UpdateFirmwareRequest,
 )
 UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     version="1.6",
@@ -9034,4 +10945,6 @@ UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareResponse,
     from_wire=_c_UpdateFirmwareResponse,
     to_wire=_w_UpdateFirmwareResponse,
+    loose=_l_UpdateFirmwareResponse,
+    unchecked=_u_UpdateFirmwareResponse,
 )

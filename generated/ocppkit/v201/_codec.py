@@ -23496,6 +23496,4986 @@ def _w_UpdateFirmwareResponse(o: Any) -> Any:
     )
 
 
+# -- lenient builders ----------------------------------------------------------------------
+
+
+def _l_ACChargingParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ACChargingParametersType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.energy_amount = d.get("energyAmount")
+    o.ev_min_current = d.get("evMinCurrent")
+    o.ev_max_current = d.get("evMaxCurrent")
+    o.ev_max_voltage = d.get("evMaxVoltage")
+    return o
+
+
+def _u_ACChargingParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.energy_amount) is not None:
+        d["energyAmount"] = v
+    if (v := o.ev_min_current) is not None:
+        d["evMinCurrent"] = v
+    if (v := o.ev_max_current) is not None:
+        d["evMaxCurrent"] = v
+    if (v := o.ev_max_voltage) is not None:
+        d["evMaxVoltage"] = v
+    return d
+
+
+def _l_APNType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(APNType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.apn = d.get("apn")
+    o.apn_user_name = d.get("apnUserName")
+    o.apn_password = d.get("apnPassword")
+    o.sim_pin = d.get("simPin")
+    o.preferred_network = d.get("preferredNetwork")
+    o.use_only_preferred_network = d.get("useOnlyPreferredNetwork")
+    v = d.get("apnAuthentication")
+    o.apn_authentication = (
+        None if v is None else _E_APNAuthenticationEnumType.get(v, v) if type(v) is str else v
+    )
+    return o
+
+
+def _u_APNType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.apn) is not None:
+        d["apn"] = v
+    if (v := o.apn_user_name) is not None:
+        d["apnUserName"] = v
+    if (v := o.apn_password) is not None:
+        d["apnPassword"] = v
+    if (v := o.sim_pin) is not None:
+        d["simPin"] = v
+    if (v := o.preferred_network) is not None:
+        d["preferredNetwork"] = v
+    if (v := o.use_only_preferred_network) is not None:
+        d["useOnlyPreferredNetwork"] = v
+    if (v := o.apn_authentication) is not None:
+        d["apnAuthentication"] = v
+    return d
+
+
+def _l_AdditionalInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AdditionalInfoType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.additional_id_token = d.get("additionalIdToken")
+    o.type = d.get("type")
+    return o
+
+
+def _u_AdditionalInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.additional_id_token) is not None:
+        d["additionalIdToken"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    return d
+
+
+def _l_AuthorizationData(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizationData)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    v = d.get("idTokenInfo")
+    o.id_token_info = None if v is None else _l_IdTokenInfoType(v)
+    return o
+
+
+def _u_AuthorizationData(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.id_token_info) is not None:
+        d["idTokenInfo"] = _u_IdTokenInfoType(v) if type(v) is IdTokenInfoType else v
+    return d
+
+
+def _l_CertificateHashDataChainType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateHashDataChainType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("certificateHashData")
+    o.certificate_hash_data = None if v is None else _l_CertificateHashDataType(v)
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None if v is None else _E_GetCertificateIdUseEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("childCertificateHashData")
+    o.child_certificate_hash_data = (
+        None if v is None else [_l_CertificateHashDataType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_CertificateHashDataChainType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.certificate_hash_data) is not None:
+        d["certificateHashData"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    if (v := o.child_certificate_hash_data) is not None:
+        d["childCertificateHashData"] = (
+            [_u_CertificateHashDataType(x) if type(x) is CertificateHashDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_CertificateHashDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateHashDataType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("hashAlgorithm")
+    o.hash_algorithm = None if v is None else _E_HashAlgorithmEnumType.get(v, v) if type(v) is str else v
+    o.issuer_name_hash = d.get("issuerNameHash")
+    o.issuer_key_hash = d.get("issuerKeyHash")
+    o.serial_number = d.get("serialNumber")
+    return o
+
+
+def _u_CertificateHashDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.hash_algorithm) is not None:
+        d["hashAlgorithm"] = v
+    if (v := o.issuer_name_hash) is not None:
+        d["issuerNameHash"] = v
+    if (v := o.issuer_key_hash) is not None:
+        d["issuerKeyHash"] = v
+    if (v := o.serial_number) is not None:
+        d["serialNumber"] = v
+    return d
+
+
+def _l_ChargingLimitType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingLimitType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("chargingLimitSource")
+    o.charging_limit_source = (
+        None if v is None else _E_ChargingLimitSourceEnumType.get(v, v) if type(v) is str else v
+    )
+    o.is_grid_critical = d.get("isGridCritical")
+    return o
+
+
+def _u_ChargingLimitType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.charging_limit_source) is not None:
+        d["chargingLimitSource"] = v
+    if (v := o.is_grid_critical) is not None:
+        d["isGridCritical"] = v
+    return d
+
+
+def _l_ChargingNeedsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingNeedsType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("acChargingParameters")
+    o.ac_charging_parameters = None if v is None else _l_ACChargingParametersType(v)
+    v = d.get("dcChargingParameters")
+    o.dc_charging_parameters = None if v is None else _l_DCChargingParametersType(v)
+    v = d.get("requestedEnergyTransfer")
+    o.requested_energy_transfer = (
+        None if v is None else _E_EnergyTransferModeEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("departureTime")
+    o.departure_time = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_ChargingNeedsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.ac_charging_parameters) is not None:
+        d["acChargingParameters"] = (
+            _u_ACChargingParametersType(v) if type(v) is ACChargingParametersType else v
+        )
+    if (v := o.dc_charging_parameters) is not None:
+        d["dcChargingParameters"] = (
+            _u_DCChargingParametersType(v) if type(v) is DCChargingParametersType else v
+        )
+    if (v := o.requested_energy_transfer) is not None:
+        d["requestedEnergyTransfer"] = v
+    if (v := o.departure_time) is not None:
+        d["departureTime"] = rt.loose_json(v)
+    return d
+
+
+def _l_ChargingProfileCriterionType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingProfileCriterionType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("chargingProfilePurpose")
+    o.charging_profile_purpose = (
+        None if v is None else _E_ChargingProfilePurposeEnumType.get(v, v) if type(v) is str else v
+    )
+    o.stack_level = d.get("stackLevel")
+    o.charging_profile_id = d.get("chargingProfileId")
+    v = d.get("chargingLimitSource")
+    o.charging_limit_source = (
+        None
+        if v is None
+        else [_E_ChargingLimitSourceEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    return o
+
+
+def _u_ChargingProfileCriterionType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.charging_profile_purpose) is not None:
+        d["chargingProfilePurpose"] = v
+    if (v := o.stack_level) is not None:
+        d["stackLevel"] = v
+    if (v := o.charging_profile_id) is not None:
+        d["chargingProfileId"] = v
+    if (v := o.charging_limit_source) is not None:
+        d["chargingLimitSource"] = v
+    return d
+
+
+def _l_ChargingProfileType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingProfileType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    o.stack_level = d.get("stackLevel")
+    v = d.get("chargingProfilePurpose")
+    o.charging_profile_purpose = (
+        None if v is None else _E_ChargingProfilePurposeEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("chargingProfileKind")
+    o.charging_profile_kind = (
+        None if v is None else _E_ChargingProfileKindEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("recurrencyKind")
+    o.recurrency_kind = None if v is None else _E_RecurrencyKindEnumType.get(v, v) if type(v) is str else v
+    v = d.get("validFrom")
+    o.valid_from = None if v is None else rt.loose_datetime(v)
+    v = d.get("validTo")
+    o.valid_to = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingSchedule")
+    o.charging_schedule = (
+        None if v is None else [_l_ChargingScheduleType(x) for x in v] if type(v) is list else v
+    )
+    o.transaction_id = d.get("transactionId")
+    return o
+
+
+def _u_ChargingProfileType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.stack_level) is not None:
+        d["stackLevel"] = v
+    if (v := o.charging_profile_purpose) is not None:
+        d["chargingProfilePurpose"] = v
+    if (v := o.charging_profile_kind) is not None:
+        d["chargingProfileKind"] = v
+    if (v := o.recurrency_kind) is not None:
+        d["recurrencyKind"] = v
+    if (v := o.valid_from) is not None:
+        d["validFrom"] = rt.loose_json(v)
+    if (v := o.valid_to) is not None:
+        d["validTo"] = rt.loose_json(v)
+    if (v := o.charging_schedule) is not None:
+        d["chargingSchedule"] = (
+            [_u_ChargingScheduleType(x) if type(x) is ChargingScheduleType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    return d
+
+
+def _l_ChargingSchedulePeriodType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingSchedulePeriodType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.start_period = d.get("startPeriod")
+    o.limit = d.get("limit")
+    o.number_phases = d.get("numberPhases")
+    o.phase_to_use = d.get("phaseToUse")
+    return o
+
+
+def _u_ChargingSchedulePeriodType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.start_period) is not None:
+        d["startPeriod"] = v
+    if (v := o.limit) is not None:
+        d["limit"] = v
+    if (v := o.number_phases) is not None:
+        d["numberPhases"] = v
+    if (v := o.phase_to_use) is not None:
+        d["phaseToUse"] = v
+    return d
+
+
+def _l_ChargingScheduleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingScheduleType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    v = d.get("startSchedule")
+    o.start_schedule = None if v is None else rt.loose_datetime(v)
+    o.duration = d.get("duration")
+    v = d.get("chargingRateUnit")
+    o.charging_rate_unit = (
+        None if v is None else _E_ChargingRateUnitEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("chargingSchedulePeriod")
+    o.charging_schedule_period = (
+        None if v is None else [_l_ChargingSchedulePeriodType(x) for x in v] if type(v) is list else v
+    )
+    o.min_charging_rate = d.get("minChargingRate")
+    v = d.get("salesTariff")
+    o.sales_tariff = None if v is None else _l_SalesTariffType(v)
+    return o
+
+
+def _u_ChargingScheduleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.start_schedule) is not None:
+        d["startSchedule"] = rt.loose_json(v)
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.charging_rate_unit) is not None:
+        d["chargingRateUnit"] = v
+    if (v := o.charging_schedule_period) is not None:
+        d["chargingSchedulePeriod"] = (
+            [_u_ChargingSchedulePeriodType(x) if type(x) is ChargingSchedulePeriodType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.min_charging_rate) is not None:
+        d["minChargingRate"] = v
+    if (v := o.sales_tariff) is not None:
+        d["salesTariff"] = _u_SalesTariffType(v) if type(v) is SalesTariffType else v
+    return d
+
+
+def _l_ChargingStationType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingStationType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.serial_number = d.get("serialNumber")
+    o.model = d.get("model")
+    v = d.get("modem")
+    o.modem = None if v is None else _l_ModemType(v)
+    o.vendor_name = d.get("vendorName")
+    o.firmware_version = d.get("firmwareVersion")
+    return o
+
+
+def _u_ChargingStationType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.serial_number) is not None:
+        d["serialNumber"] = v
+    if (v := o.model) is not None:
+        d["model"] = v
+    if (v := o.modem) is not None:
+        d["modem"] = _u_ModemType(v) if type(v) is ModemType else v
+    if (v := o.vendor_name) is not None:
+        d["vendorName"] = v
+    if (v := o.firmware_version) is not None:
+        d["firmwareVersion"] = v
+    return d
+
+
+def _l_ClearChargingProfileType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearChargingProfileType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.evse_id = d.get("evseId")
+    v = d.get("chargingProfilePurpose")
+    o.charging_profile_purpose = (
+        None if v is None else _E_ChargingProfilePurposeEnumType.get(v, v) if type(v) is str else v
+    )
+    o.stack_level = d.get("stackLevel")
+    return o
+
+
+def _u_ClearChargingProfileType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.charging_profile_purpose) is not None:
+        d["chargingProfilePurpose"] = v
+    if (v := o.stack_level) is not None:
+        d["stackLevel"] = v
+    return d
+
+
+def _l_ClearMonitoringResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearMonitoringResultType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearMonitoringStatusEnumType.get(v, v) if type(v) is str else v
+    o.id = d.get("id")
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_ClearMonitoringResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_ComponentType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ComponentType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("evse")
+    o.evse = None if v is None else _l_EVSEType(v)
+    o.name = d.get("name")
+    o.instance = d.get("instance")
+    return o
+
+
+def _u_ComponentType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.evse) is not None:
+        d["evse"] = _u_EVSEType(v) if type(v) is EVSEType else v
+    if (v := o.name) is not None:
+        d["name"] = v
+    if (v := o.instance) is not None:
+        d["instance"] = v
+    return d
+
+
+def _l_ComponentVariableType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ComponentVariableType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    return o
+
+
+def _u_ComponentVariableType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    return d
+
+
+def _l_CompositeScheduleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CompositeScheduleType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("chargingSchedulePeriod")
+    o.charging_schedule_period = (
+        None if v is None else [_l_ChargingSchedulePeriodType(x) for x in v] if type(v) is list else v
+    )
+    o.evse_id = d.get("evseId")
+    o.duration = d.get("duration")
+    v = d.get("scheduleStart")
+    o.schedule_start = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingRateUnit")
+    o.charging_rate_unit = (
+        None if v is None else _E_ChargingRateUnitEnumType.get(v, v) if type(v) is str else v
+    )
+    return o
+
+
+def _u_CompositeScheduleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.charging_schedule_period) is not None:
+        d["chargingSchedulePeriod"] = (
+            [_u_ChargingSchedulePeriodType(x) if type(x) is ChargingSchedulePeriodType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.schedule_start) is not None:
+        d["scheduleStart"] = rt.loose_json(v)
+    if (v := o.charging_rate_unit) is not None:
+        d["chargingRateUnit"] = v
+    return d
+
+
+def _l_ConsumptionCostType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ConsumptionCostType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.start_value = d.get("startValue")
+    v = d.get("cost")
+    o.cost = None if v is None else [_l_CostType(x) for x in v] if type(v) is list else v
+    return o
+
+
+def _u_ConsumptionCostType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.start_value) is not None:
+        d["startValue"] = v
+    if (v := o.cost) is not None:
+        d["cost"] = [_u_CostType(x) if type(x) is CostType else x for x in v] if type(v) is list else v
+    return d
+
+
+def _l_CostType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CostType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("costKind")
+    o.cost_kind = None if v is None else _E_CostKindEnumType.get(v, v) if type(v) is str else v
+    o.amount = d.get("amount")
+    o.amount_multiplier = d.get("amountMultiplier")
+    return o
+
+
+def _u_CostType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.cost_kind) is not None:
+        d["costKind"] = v
+    if (v := o.amount) is not None:
+        d["amount"] = v
+    if (v := o.amount_multiplier) is not None:
+        d["amountMultiplier"] = v
+    return d
+
+
+def _l_CustomDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CustomDataType)
+    o.vendor_id = d.get("vendorId")
+    o.extra = {key: value for key, value in d.items() if key not in _K_CustomDataType}
+    return o
+
+
+def _u_CustomDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.vendor_id) is not None:
+        d["vendorId"] = v
+    d.update(o.extra)
+    return d
+
+
+def _l_DCChargingParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DCChargingParametersType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.ev_max_current = d.get("evMaxCurrent")
+    o.ev_max_voltage = d.get("evMaxVoltage")
+    o.energy_amount = d.get("energyAmount")
+    o.ev_max_power = d.get("evMaxPower")
+    o.state_of_charge = d.get("stateOfCharge")
+    o.ev_energy_capacity = d.get("evEnergyCapacity")
+    o.full_so_c = d.get("fullSoC")
+    o.bulk_so_c = d.get("bulkSoC")
+    return o
+
+
+def _u_DCChargingParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.ev_max_current) is not None:
+        d["evMaxCurrent"] = v
+    if (v := o.ev_max_voltage) is not None:
+        d["evMaxVoltage"] = v
+    if (v := o.energy_amount) is not None:
+        d["energyAmount"] = v
+    if (v := o.ev_max_power) is not None:
+        d["evMaxPower"] = v
+    if (v := o.state_of_charge) is not None:
+        d["stateOfCharge"] = v
+    if (v := o.ev_energy_capacity) is not None:
+        d["evEnergyCapacity"] = v
+    if (v := o.full_so_c) is not None:
+        d["fullSoC"] = v
+    if (v := o.bulk_so_c) is not None:
+        d["bulkSoC"] = v
+    return d
+
+
+def _l_EVSEType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EVSEType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    o.connector_id = d.get("connectorId")
+    return o
+
+
+def _u_EVSEType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    return d
+
+
+def _l_EventDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EventDataType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.event_id = d.get("eventId")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("trigger")
+    o.trigger = None if v is None else _E_EventTriggerEnumType.get(v, v) if type(v) is str else v
+    o.cause = d.get("cause")
+    o.actual_value = d.get("actualValue")
+    o.tech_code = d.get("techCode")
+    o.tech_info = d.get("techInfo")
+    o.cleared = d.get("cleared")
+    o.transaction_id = d.get("transactionId")
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    o.variable_monitoring_id = d.get("variableMonitoringId")
+    v = d.get("eventNotificationType")
+    o.event_notification_type = (
+        None if v is None else _E_EventNotificationEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    return o
+
+
+def _u_EventDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.event_id) is not None:
+        d["eventId"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.trigger) is not None:
+        d["trigger"] = v
+    if (v := o.cause) is not None:
+        d["cause"] = v
+    if (v := o.actual_value) is not None:
+        d["actualValue"] = v
+    if (v := o.tech_code) is not None:
+        d["techCode"] = v
+    if (v := o.tech_info) is not None:
+        d["techInfo"] = v
+    if (v := o.cleared) is not None:
+        d["cleared"] = v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable_monitoring_id) is not None:
+        d["variableMonitoringId"] = v
+    if (v := o.event_notification_type) is not None:
+        d["eventNotificationType"] = v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    return d
+
+
+def _l_FirmwareType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.location = d.get("location")
+    v = d.get("retrieveDateTime")
+    o.retrieve_date_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("installDateTime")
+    o.install_date_time = None if v is None else rt.loose_datetime(v)
+    o.signing_certificate = d.get("signingCertificate")
+    o.signature = d.get("signature")
+    return o
+
+
+def _u_FirmwareType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.retrieve_date_time) is not None:
+        d["retrieveDateTime"] = rt.loose_json(v)
+    if (v := o.install_date_time) is not None:
+        d["installDateTime"] = rt.loose_json(v)
+    if (v := o.signing_certificate) is not None:
+        d["signingCertificate"] = v
+    if (v := o.signature) is not None:
+        d["signature"] = v
+    return d
+
+
+def _l_GetVariableDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetVariableDataType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("attributeType")
+    o.attribute_type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    return o
+
+
+def _u_GetVariableDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.attribute_type) is not None:
+        d["attributeType"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    return d
+
+
+def _l_GetVariableResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetVariableResultType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("attributeStatusInfo")
+    o.attribute_status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("attributeStatus")
+    o.attribute_status = (
+        None if v is None else _E_GetVariableStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("attributeType")
+    o.attribute_type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    o.attribute_value = d.get("attributeValue")
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    return o
+
+
+def _u_GetVariableResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.attribute_status_info) is not None:
+        d["attributeStatusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.attribute_status) is not None:
+        d["attributeStatus"] = v
+    if (v := o.attribute_type) is not None:
+        d["attributeType"] = v
+    if (v := o.attribute_value) is not None:
+        d["attributeValue"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    return d
+
+
+def _l_IdTokenInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(IdTokenInfoType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_AuthorizationStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("cacheExpiryDateTime")
+    o.cache_expiry_date_time = None if v is None else rt.loose_datetime(v)
+    o.charging_priority = d.get("chargingPriority")
+    o.language1 = d.get("language1")
+    o.evse_id = d.get("evseId")
+    v = d.get("groupIdToken")
+    o.group_id_token = None if v is None else _l_IdTokenType(v)
+    o.language2 = d.get("language2")
+    v = d.get("personalMessage")
+    o.personal_message = None if v is None else _l_MessageContentType(v)
+    return o
+
+
+def _u_IdTokenInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.cache_expiry_date_time) is not None:
+        d["cacheExpiryDateTime"] = rt.loose_json(v)
+    if (v := o.charging_priority) is not None:
+        d["chargingPriority"] = v
+    if (v := o.language1) is not None:
+        d["language1"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.group_id_token) is not None:
+        d["groupIdToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.language2) is not None:
+        d["language2"] = v
+    if (v := o.personal_message) is not None:
+        d["personalMessage"] = _u_MessageContentType(v) if type(v) is MessageContentType else v
+    return d
+
+
+def _l_IdTokenType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(IdTokenType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("additionalInfo")
+    o.additional_info = None if v is None else [_l_AdditionalInfoType(x) for x in v] if type(v) is list else v
+    o.id_token = d.get("idToken")
+    v = d.get("type")
+    o.type = None if v is None else _E_IdTokenEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_IdTokenType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.additional_info) is not None:
+        d["additionalInfo"] = (
+            [_u_AdditionalInfoType(x) if type(x) is AdditionalInfoType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.id_token) is not None:
+        d["idToken"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    return d
+
+
+def _l_LogParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogParametersType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.remote_location = d.get("remoteLocation")
+    v = d.get("oldestTimestamp")
+    o.oldest_timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("latestTimestamp")
+    o.latest_timestamp = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_LogParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.remote_location) is not None:
+        d["remoteLocation"] = v
+    if (v := o.oldest_timestamp) is not None:
+        d["oldestTimestamp"] = rt.loose_json(v)
+    if (v := o.latest_timestamp) is not None:
+        d["latestTimestamp"] = rt.loose_json(v)
+    return d
+
+
+def _l_MessageContentType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MessageContentType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("format")
+    o.format = None if v is None else _E_MessageFormatEnumType.get(v, v) if type(v) is str else v
+    o.language = d.get("language")
+    o.content = d.get("content")
+    return o
+
+
+def _u_MessageContentType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.format) is not None:
+        d["format"] = v
+    if (v := o.language) is not None:
+        d["language"] = v
+    if (v := o.content) is not None:
+        d["content"] = v
+    return d
+
+
+def _l_MessageInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MessageInfoType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("display")
+    o.display = None if v is None else _l_ComponentType(v)
+    o.id = d.get("id")
+    v = d.get("priority")
+    o.priority = None if v is None else _E_MessagePriorityEnumType.get(v, v) if type(v) is str else v
+    v = d.get("state")
+    o.state = None if v is None else _E_MessageStateEnumType.get(v, v) if type(v) is str else v
+    v = d.get("startDateTime")
+    o.start_date_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("endDateTime")
+    o.end_date_time = None if v is None else rt.loose_datetime(v)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("message")
+    o.message = None if v is None else _l_MessageContentType(v)
+    return o
+
+
+def _u_MessageInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.display) is not None:
+        d["display"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.state) is not None:
+        d["state"] = v
+    if (v := o.start_date_time) is not None:
+        d["startDateTime"] = rt.loose_json(v)
+    if (v := o.end_date_time) is not None:
+        d["endDateTime"] = rt.loose_json(v)
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.message) is not None:
+        d["message"] = _u_MessageContentType(v) if type(v) is MessageContentType else v
+    return d
+
+
+def _l_MeterValueType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValueType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("sampledValue")
+    o.sampled_value = None if v is None else [_l_SampledValueType(x) for x in v] if type(v) is list else v
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_MeterValueType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.sampled_value) is not None:
+        d["sampledValue"] = (
+            [_u_SampledValueType(x) if type(x) is SampledValueType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    return d
+
+
+def _l_ModemType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ModemType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.iccid = d.get("iccid")
+    o.imsi = d.get("imsi")
+    return o
+
+
+def _u_ModemType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.iccid) is not None:
+        d["iccid"] = v
+    if (v := o.imsi) is not None:
+        d["imsi"] = v
+    return d
+
+
+def _l_MonitoringDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MonitoringDataType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("variableMonitoring")
+    o.variable_monitoring = (
+        None if v is None else [_l_VariableMonitoringType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_MonitoringDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.variable_monitoring) is not None:
+        d["variableMonitoring"] = (
+            [_u_VariableMonitoringType(x) if type(x) is VariableMonitoringType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_NetworkConnectionProfileType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NetworkConnectionProfileType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("apn")
+    o.apn = None if v is None else _l_APNType(v)
+    v = d.get("ocppVersion")
+    o.ocpp_version = None if v is None else _E_OCPPVersionEnumType.get(v, v) if type(v) is str else v
+    v = d.get("ocppTransport")
+    o.ocpp_transport = None if v is None else _E_OCPPTransportEnumType.get(v, v) if type(v) is str else v
+    o.ocpp_csms_url = d.get("ocppCsmsUrl")
+    o.message_timeout = d.get("messageTimeout")
+    o.security_profile = d.get("securityProfile")
+    v = d.get("ocppInterface")
+    o.ocpp_interface = None if v is None else _E_OCPPInterfaceEnumType.get(v, v) if type(v) is str else v
+    v = d.get("vpn")
+    o.vpn = None if v is None else _l_VPNType(v)
+    return o
+
+
+def _u_NetworkConnectionProfileType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.apn) is not None:
+        d["apn"] = _u_APNType(v) if type(v) is APNType else v
+    if (v := o.ocpp_version) is not None:
+        d["ocppVersion"] = v
+    if (v := o.ocpp_transport) is not None:
+        d["ocppTransport"] = v
+    if (v := o.ocpp_csms_url) is not None:
+        d["ocppCsmsUrl"] = v
+    if (v := o.message_timeout) is not None:
+        d["messageTimeout"] = v
+    if (v := o.security_profile) is not None:
+        d["securityProfile"] = v
+    if (v := o.ocpp_interface) is not None:
+        d["ocppInterface"] = v
+    if (v := o.vpn) is not None:
+        d["vpn"] = _u_VPNType(v) if type(v) is VPNType else v
+    return d
+
+
+def _l_OCSPRequestDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(OCSPRequestDataType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("hashAlgorithm")
+    o.hash_algorithm = None if v is None else _E_HashAlgorithmEnumType.get(v, v) if type(v) is str else v
+    o.issuer_name_hash = d.get("issuerNameHash")
+    o.issuer_key_hash = d.get("issuerKeyHash")
+    o.serial_number = d.get("serialNumber")
+    o.responder_url = d.get("responderURL")
+    return o
+
+
+def _u_OCSPRequestDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.hash_algorithm) is not None:
+        d["hashAlgorithm"] = v
+    if (v := o.issuer_name_hash) is not None:
+        d["issuerNameHash"] = v
+    if (v := o.issuer_key_hash) is not None:
+        d["issuerKeyHash"] = v
+    if (v := o.serial_number) is not None:
+        d["serialNumber"] = v
+    if (v := o.responder_url) is not None:
+        d["responderURL"] = v
+    return d
+
+
+def _l_RelativeTimeIntervalType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RelativeTimeIntervalType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.start = d.get("start")
+    o.duration = d.get("duration")
+    return o
+
+
+def _u_RelativeTimeIntervalType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.start) is not None:
+        d["start"] = v
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    return d
+
+
+def _l_ReportDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReportDataType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("variableAttribute")
+    o.variable_attribute = (
+        None if v is None else [_l_VariableAttributeType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("variableCharacteristics")
+    o.variable_characteristics = None if v is None else _l_VariableCharacteristicsType(v)
+    return o
+
+
+def _u_ReportDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.variable_attribute) is not None:
+        d["variableAttribute"] = (
+            [_u_VariableAttributeType(x) if type(x) is VariableAttributeType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.variable_characteristics) is not None:
+        d["variableCharacteristics"] = (
+            _u_VariableCharacteristicsType(v) if type(v) is VariableCharacteristicsType else v
+        )
+    return d
+
+
+def _l_SalesTariffEntryType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SalesTariffEntryType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("relativeTimeInterval")
+    o.relative_time_interval = None if v is None else _l_RelativeTimeIntervalType(v)
+    o.e_price_level = d.get("ePriceLevel")
+    v = d.get("consumptionCost")
+    o.consumption_cost = (
+        None if v is None else [_l_ConsumptionCostType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_SalesTariffEntryType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.relative_time_interval) is not None:
+        d["relativeTimeInterval"] = (
+            _u_RelativeTimeIntervalType(v) if type(v) is RelativeTimeIntervalType else v
+        )
+    if (v := o.e_price_level) is not None:
+        d["ePriceLevel"] = v
+    if (v := o.consumption_cost) is not None:
+        d["consumptionCost"] = (
+            [_u_ConsumptionCostType(x) if type(x) is ConsumptionCostType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_SalesTariffType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SalesTariffType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    o.sales_tariff_description = d.get("salesTariffDescription")
+    o.num_e_price_levels = d.get("numEPriceLevels")
+    v = d.get("salesTariffEntry")
+    o.sales_tariff_entry = (
+        None if v is None else [_l_SalesTariffEntryType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_SalesTariffType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.sales_tariff_description) is not None:
+        d["salesTariffDescription"] = v
+    if (v := o.num_e_price_levels) is not None:
+        d["numEPriceLevels"] = v
+    if (v := o.sales_tariff_entry) is not None:
+        d["salesTariffEntry"] = (
+            [_u_SalesTariffEntryType(x) if type(x) is SalesTariffEntryType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_SampledValueType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SampledValueType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.value = d.get("value")
+    v = d.get("context")
+    o.context = None if v is None else _E_ReadingContextEnumType.get(v, v) if type(v) is str else v
+    v = d.get("measurand")
+    o.measurand = None if v is None else _E_MeasurandEnumType.get(v, v) if type(v) is str else v
+    v = d.get("phase")
+    o.phase = None if v is None else _E_PhaseEnumType.get(v, v) if type(v) is str else v
+    v = d.get("location")
+    o.location = None if v is None else _E_LocationEnumType.get(v, v) if type(v) is str else v
+    v = d.get("signedMeterValue")
+    o.signed_meter_value = None if v is None else _l_SignedMeterValueType(v)
+    v = d.get("unitOfMeasure")
+    o.unit_of_measure = None if v is None else _l_UnitOfMeasureType(v)
+    return o
+
+
+def _u_SampledValueType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.context) is not None:
+        d["context"] = v
+    if (v := o.measurand) is not None:
+        d["measurand"] = v
+    if (v := o.phase) is not None:
+        d["phase"] = v
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.signed_meter_value) is not None:
+        d["signedMeterValue"] = _u_SignedMeterValueType(v) if type(v) is SignedMeterValueType else v
+    if (v := o.unit_of_measure) is not None:
+        d["unitOfMeasure"] = _u_UnitOfMeasureType(v) if type(v) is UnitOfMeasureType else v
+    return d
+
+
+def _l_SetMonitoringDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringDataType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    o.transaction = d.get("transaction")
+    o.value = d.get("value")
+    v = d.get("type")
+    o.type = None if v is None else _E_MonitorEnumType.get(v, v) if type(v) is str else v
+    o.severity = d.get("severity")
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    return o
+
+
+def _u_SetMonitoringDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.transaction) is not None:
+        d["transaction"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    return d
+
+
+def _l_SetMonitoringResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringResultType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_SetMonitoringStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("type")
+    o.type = None if v is None else _E_MonitorEnumType.get(v, v) if type(v) is str else v
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    o.severity = d.get("severity")
+    return o
+
+
+def _u_SetMonitoringResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    return d
+
+
+def _l_SetVariableDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariableDataType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("attributeType")
+    o.attribute_type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    o.attribute_value = d.get("attributeValue")
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    return o
+
+
+def _u_SetVariableDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.attribute_type) is not None:
+        d["attributeType"] = v
+    if (v := o.attribute_value) is not None:
+        d["attributeValue"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    return d
+
+
+def _l_SetVariableResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariableResultType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("attributeType")
+    o.attribute_type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    v = d.get("attributeStatus")
+    o.attribute_status = (
+        None if v is None else _E_SetVariableStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("attributeStatusInfo")
+    o.attribute_status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    return o
+
+
+def _u_SetVariableResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.attribute_type) is not None:
+        d["attributeType"] = v
+    if (v := o.attribute_status) is not None:
+        d["attributeStatus"] = v
+    if (v := o.attribute_status_info) is not None:
+        d["attributeStatusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    return d
+
+
+def _l_SignedMeterValueType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignedMeterValueType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.signed_meter_data = d.get("signedMeterData")
+    o.signing_method = d.get("signingMethod")
+    o.encoding_method = d.get("encodingMethod")
+    o.public_key = d.get("publicKey")
+    return o
+
+
+def _u_SignedMeterValueType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.signed_meter_data) is not None:
+        d["signedMeterData"] = v
+    if (v := o.signing_method) is not None:
+        d["signingMethod"] = v
+    if (v := o.encoding_method) is not None:
+        d["encodingMethod"] = v
+    if (v := o.public_key) is not None:
+        d["publicKey"] = v
+    return d
+
+
+def _l_StatusInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StatusInfoType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.reason_code = d.get("reasonCode")
+    o.additional_info = d.get("additionalInfo")
+    return o
+
+
+def _u_StatusInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.reason_code) is not None:
+        d["reasonCode"] = v
+    if (v := o.additional_info) is not None:
+        d["additionalInfo"] = v
+    return d
+
+
+def _l_TransactionType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TransactionType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("chargingState")
+    o.charging_state = None if v is None else _E_ChargingStateEnumType.get(v, v) if type(v) is str else v
+    o.time_spent_charging = d.get("timeSpentCharging")
+    v = d.get("stoppedReason")
+    o.stopped_reason = None if v is None else _E_ReasonEnumType.get(v, v) if type(v) is str else v
+    o.remote_start_id = d.get("remoteStartId")
+    return o
+
+
+def _u_TransactionType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.charging_state) is not None:
+        d["chargingState"] = v
+    if (v := o.time_spent_charging) is not None:
+        d["timeSpentCharging"] = v
+    if (v := o.stopped_reason) is not None:
+        d["stoppedReason"] = v
+    if (v := o.remote_start_id) is not None:
+        d["remoteStartId"] = v
+    return d
+
+
+def _l_UnitOfMeasureType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnitOfMeasureType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.unit = d.get("unit")
+    o.multiplier = d.get("multiplier")
+    return o
+
+
+def _u_UnitOfMeasureType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.unit) is not None:
+        d["unit"] = v
+    if (v := o.multiplier) is not None:
+        d["multiplier"] = v
+    return d
+
+
+def _l_VPNType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VPNType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.server = d.get("server")
+    o.user = d.get("user")
+    o.group = d.get("group")
+    o.password = d.get("password")
+    o.key = d.get("key")
+    v = d.get("type")
+    o.type = None if v is None else _E_VPNEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_VPNType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.server) is not None:
+        d["server"] = v
+    if (v := o.user) is not None:
+        d["user"] = v
+    if (v := o.group) is not None:
+        d["group"] = v
+    if (v := o.password) is not None:
+        d["password"] = v
+    if (v := o.key) is not None:
+        d["key"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    return d
+
+
+def _l_VariableAttributeType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VariableAttributeType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("type")
+    o.type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    o.value = d.get("value")
+    v = d.get("mutability")
+    o.mutability = None if v is None else _E_MutabilityEnumType.get(v, v) if type(v) is str else v
+    o.persistent = d.get("persistent")
+    o.constant = d.get("constant")
+    return o
+
+
+def _u_VariableAttributeType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.mutability) is not None:
+        d["mutability"] = v
+    if (v := o.persistent) is not None:
+        d["persistent"] = v
+    if (v := o.constant) is not None:
+        d["constant"] = v
+    return d
+
+
+def _l_VariableCharacteristicsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VariableCharacteristicsType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.unit = d.get("unit")
+    v = d.get("dataType")
+    o.data_type = None if v is None else _E_DataEnumType.get(v, v) if type(v) is str else v
+    o.min_limit = d.get("minLimit")
+    o.max_limit = d.get("maxLimit")
+    o.values_list = d.get("valuesList")
+    o.supports_monitoring = d.get("supportsMonitoring")
+    return o
+
+
+def _u_VariableCharacteristicsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.unit) is not None:
+        d["unit"] = v
+    if (v := o.data_type) is not None:
+        d["dataType"] = v
+    if (v := o.min_limit) is not None:
+        d["minLimit"] = v
+    if (v := o.max_limit) is not None:
+        d["maxLimit"] = v
+    if (v := o.values_list) is not None:
+        d["valuesList"] = v
+    if (v := o.supports_monitoring) is not None:
+        d["supportsMonitoring"] = v
+    return d
+
+
+def _l_VariableMonitoringType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VariableMonitoringType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    o.transaction = d.get("transaction")
+    o.value = d.get("value")
+    v = d.get("type")
+    o.type = None if v is None else _E_MonitorEnumType.get(v, v) if type(v) is str else v
+    o.severity = d.get("severity")
+    return o
+
+
+def _u_VariableMonitoringType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.transaction) is not None:
+        d["transaction"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    return d
+
+
+def _l_VariableType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VariableType)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.name = d.get("name")
+    o.instance = d.get("instance")
+    return o
+
+
+def _u_VariableType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.name) is not None:
+        d["name"] = v
+    if (v := o.instance) is not None:
+        d["instance"] = v
+    return d
+
+
+def _l_AuthorizeRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizeRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.certificate = d.get("certificate")
+    v = d.get("iso15118CertificateHashData")
+    o.iso15118_certificate_hash_data = (
+        None if v is None else [_l_OCSPRequestDataType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_AuthorizeRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.certificate) is not None:
+        d["certificate"] = v
+    if (v := o.iso15118_certificate_hash_data) is not None:
+        d["iso15118CertificateHashData"] = (
+            [_u_OCSPRequestDataType(x) if type(x) is OCSPRequestDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_AuthorizeResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizeResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("idTokenInfo")
+    o.id_token_info = None if v is None else _l_IdTokenInfoType(v)
+    v = d.get("certificateStatus")
+    o.certificate_status = (
+        None if v is None else _E_AuthorizeCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    return o
+
+
+def _u_AuthorizeResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id_token_info) is not None:
+        d["idTokenInfo"] = _u_IdTokenInfoType(v) if type(v) is IdTokenInfoType else v
+    if (v := o.certificate_status) is not None:
+        d["certificateStatus"] = v
+    return d
+
+
+def _l_BootNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BootNotificationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("chargingStation")
+    o.charging_station = None if v is None else _l_ChargingStationType(v)
+    v = d.get("reason")
+    o.reason = None if v is None else _E_BootReasonEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_BootNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.charging_station) is not None:
+        d["chargingStation"] = _u_ChargingStationType(v) if type(v) is ChargingStationType else v
+    if (v := o.reason) is not None:
+        d["reason"] = v
+    return d
+
+
+def _l_BootNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BootNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("currentTime")
+    o.current_time = None if v is None else rt.loose_datetime(v)
+    o.interval = d.get("interval")
+    v = d.get("status")
+    o.status = None if v is None else _E_RegistrationStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_BootNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.current_time) is not None:
+        d["currentTime"] = rt.loose_json(v)
+    if (v := o.interval) is not None:
+        d["interval"] = v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_CancelReservationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CancelReservationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.reservation_id = d.get("reservationId")
+    return o
+
+
+def _u_CancelReservationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    return d
+
+
+def _l_CancelReservationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CancelReservationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_CancelReservationStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_CancelReservationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_CertificateSignedRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateSignedRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.certificate_chain = d.get("certificateChain")
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None if v is None else _E_CertificateSigningUseEnumType.get(v, v) if type(v) is str else v
+    )
+    return o
+
+
+def _u_CertificateSignedRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.certificate_chain) is not None:
+        d["certificateChain"] = v
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    return d
+
+
+def _l_CertificateSignedResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateSignedResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_CertificateSignedStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_CertificateSignedResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_ChangeAvailabilityRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeAvailabilityRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("evse")
+    o.evse = None if v is None else _l_EVSEType(v)
+    v = d.get("operationalStatus")
+    o.operational_status = (
+        None if v is None else _E_OperationalStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    return o
+
+
+def _u_ChangeAvailabilityRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.evse) is not None:
+        d["evse"] = _u_EVSEType(v) if type(v) is EVSEType else v
+    if (v := o.operational_status) is not None:
+        d["operationalStatus"] = v
+    return d
+
+
+def _l_ChangeAvailabilityResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeAvailabilityResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ChangeAvailabilityStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_ChangeAvailabilityResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_ClearCacheRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearCacheRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearCacheRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearCacheResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearCacheResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearCacheStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_ClearCacheResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_ClearChargingProfileRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearChargingProfileRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.charging_profile_id = d.get("chargingProfileId")
+    v = d.get("chargingProfileCriteria")
+    o.charging_profile_criteria = None if v is None else _l_ClearChargingProfileType(v)
+    return o
+
+
+def _u_ClearChargingProfileRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.charging_profile_id) is not None:
+        d["chargingProfileId"] = v
+    if (v := o.charging_profile_criteria) is not None:
+        d["chargingProfileCriteria"] = (
+            _u_ClearChargingProfileType(v) if type(v) is ClearChargingProfileType else v
+        )
+    return d
+
+
+def _l_ClearChargingProfileResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearChargingProfileResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearChargingProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_ClearChargingProfileResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_ClearDisplayMessageRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearDisplayMessageRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    return o
+
+
+def _u_ClearDisplayMessageRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    return d
+
+
+def _l_ClearDisplayMessageResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearDisplayMessageResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearMessageStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_ClearDisplayMessageResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_ClearVariableMonitoringRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearVariableMonitoringRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    return o
+
+
+def _u_ClearVariableMonitoringRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    return d
+
+
+def _l_ClearVariableMonitoringResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearVariableMonitoringResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("clearMonitoringResult")
+    o.clear_monitoring_result = (
+        None if v is None else [_l_ClearMonitoringResultType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_ClearVariableMonitoringResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.clear_monitoring_result) is not None:
+        d["clearMonitoringResult"] = (
+            [_u_ClearMonitoringResultType(x) if type(x) is ClearMonitoringResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_ClearedChargingLimitRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearedChargingLimitRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("chargingLimitSource")
+    o.charging_limit_source = (
+        None if v is None else _E_ChargingLimitSourceEnumType.get(v, v) if type(v) is str else v
+    )
+    o.evse_id = d.get("evseId")
+    return o
+
+
+def _u_ClearedChargingLimitRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.charging_limit_source) is not None:
+        d["chargingLimitSource"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    return d
+
+
+def _l_ClearedChargingLimitResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearedChargingLimitResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearedChargingLimitResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CostUpdatedRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CostUpdatedRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.total_cost = d.get("totalCost")
+    o.transaction_id = d.get("transactionId")
+    return o
+
+
+def _u_CostUpdatedRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.total_cost) is not None:
+        d["totalCost"] = v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    return d
+
+
+def _l_CostUpdatedResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CostUpdatedResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CostUpdatedResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CustomerInformationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CustomerInformationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("customerCertificate")
+    o.customer_certificate = None if v is None else _l_CertificateHashDataType(v)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.request_id = d.get("requestId")
+    o.report = d.get("report")
+    o.clear = d.get("clear")
+    o.customer_identifier = d.get("customerIdentifier")
+    return o
+
+
+def _u_CustomerInformationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.customer_certificate) is not None:
+        d["customerCertificate"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.report) is not None:
+        d["report"] = v
+    if (v := o.clear) is not None:
+        d["clear"] = v
+    if (v := o.customer_identifier) is not None:
+        d["customerIdentifier"] = v
+    return d
+
+
+def _l_CustomerInformationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CustomerInformationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_CustomerInformationStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_CustomerInformationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_DataTransferRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DataTransferRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.message_id = d.get("messageId")
+    v = d.get("data")
+    o.data = None if v is None else rt.JSON_NULL if v is None else v
+    o.vendor_id = d.get("vendorId")
+    return o
+
+
+def _u_DataTransferRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.message_id) is not None:
+        d["messageId"] = v
+    if (v := o.data) is not None:
+        d["data"] = None if v is rt.JSON_NULL else v
+    if (v := o.vendor_id) is not None:
+        d["vendorId"] = v
+    return d
+
+
+def _l_DataTransferResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DataTransferResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_DataTransferStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("data")
+    o.data = None if v is None else rt.JSON_NULL if v is None else v
+    return o
+
+
+def _u_DataTransferResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.data) is not None:
+        d["data"] = None if v is rt.JSON_NULL else v
+    return d
+
+
+def _l_DeleteCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DeleteCertificateRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("certificateHashData")
+    o.certificate_hash_data = None if v is None else _l_CertificateHashDataType(v)
+    return o
+
+
+def _u_DeleteCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.certificate_hash_data) is not None:
+        d["certificateHashData"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    return d
+
+
+def _l_DeleteCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DeleteCertificateResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_DeleteCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_DeleteCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_FirmwareStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareStatusNotificationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_FirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    return o
+
+
+def _u_FirmwareStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    return d
+
+
+def _l_FirmwareStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareStatusNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FirmwareStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_Get15118EVCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(Get15118EVCertificateRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.iso15118_schema_version = d.get("iso15118SchemaVersion")
+    v = d.get("action")
+    o.action = None if v is None else _E_CertificateActionEnumType.get(v, v) if type(v) is str else v
+    o.exi_request = d.get("exiRequest")
+    return o
+
+
+def _u_Get15118EVCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.iso15118_schema_version) is not None:
+        d["iso15118SchemaVersion"] = v
+    if (v := o.action) is not None:
+        d["action"] = v
+    if (v := o.exi_request) is not None:
+        d["exiRequest"] = v
+    return d
+
+
+def _l_Get15118EVCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(Get15118EVCertificateResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = (
+        None if v is None else _E_Iso15118EVCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.exi_response = d.get("exiResponse")
+    return o
+
+
+def _u_Get15118EVCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.exi_response) is not None:
+        d["exiResponse"] = v
+    return d
+
+
+def _l_GetBaseReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetBaseReportRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.request_id = d.get("requestId")
+    v = d.get("reportBase")
+    o.report_base = None if v is None else _E_ReportBaseEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_GetBaseReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.report_base) is not None:
+        d["reportBase"] = v
+    return d
+
+
+def _l_GetBaseReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetBaseReportResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericDeviceModelStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_GetBaseReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_GetCertificateStatusRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCertificateStatusRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("ocspRequestData")
+    o.ocsp_request_data = None if v is None else _l_OCSPRequestDataType(v)
+    return o
+
+
+def _u_GetCertificateStatusRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.ocsp_request_data) is not None:
+        d["ocspRequestData"] = _u_OCSPRequestDataType(v) if type(v) is OCSPRequestDataType else v
+    return d
+
+
+def _l_GetCertificateStatusResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCertificateStatusResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GetCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.ocsp_result = d.get("ocspResult")
+    return o
+
+
+def _u_GetCertificateStatusResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.ocsp_result) is not None:
+        d["ocspResult"] = v
+    return d
+
+
+def _l_GetChargingProfilesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetChargingProfilesRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.request_id = d.get("requestId")
+    o.evse_id = d.get("evseId")
+    v = d.get("chargingProfile")
+    o.charging_profile = None if v is None else _l_ChargingProfileCriterionType(v)
+    return o
+
+
+def _u_GetChargingProfilesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = (
+            _u_ChargingProfileCriterionType(v) if type(v) is ChargingProfileCriterionType else v
+        )
+    return d
+
+
+def _l_GetChargingProfilesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetChargingProfilesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GetChargingProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_GetChargingProfilesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_GetCompositeScheduleRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCompositeScheduleRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.duration = d.get("duration")
+    v = d.get("chargingRateUnit")
+    o.charging_rate_unit = (
+        None if v is None else _E_ChargingRateUnitEnumType.get(v, v) if type(v) is str else v
+    )
+    o.evse_id = d.get("evseId")
+    return o
+
+
+def _u_GetCompositeScheduleRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.charging_rate_unit) is not None:
+        d["chargingRateUnit"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    return d
+
+
+def _l_GetCompositeScheduleResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCompositeScheduleResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("schedule")
+    o.schedule = None if v is None else _l_CompositeScheduleType(v)
+    return o
+
+
+def _u_GetCompositeScheduleResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.schedule) is not None:
+        d["schedule"] = _u_CompositeScheduleType(v) if type(v) is CompositeScheduleType else v
+    return d
+
+
+def _l_GetDisplayMessagesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetDisplayMessagesRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    o.request_id = d.get("requestId")
+    v = d.get("priority")
+    o.priority = None if v is None else _E_MessagePriorityEnumType.get(v, v) if type(v) is str else v
+    v = d.get("state")
+    o.state = None if v is None else _E_MessageStateEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_GetDisplayMessagesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.state) is not None:
+        d["state"] = v
+    return d
+
+
+def _l_GetDisplayMessagesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetDisplayMessagesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GetDisplayMessagesStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_GetDisplayMessagesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_GetInstalledCertificateIdsRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetInstalledCertificateIdsRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None
+        if v is None
+        else [_E_GetCertificateIdUseEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    return o
+
+
+def _u_GetInstalledCertificateIdsRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    return d
+
+
+def _l_GetInstalledCertificateIdsResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetInstalledCertificateIdsResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = (
+        None if v is None else _E_GetInstalledCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("certificateHashDataChain")
+    o.certificate_hash_data_chain = (
+        None if v is None else [_l_CertificateHashDataChainType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_GetInstalledCertificateIdsResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.certificate_hash_data_chain) is not None:
+        d["certificateHashDataChain"] = (
+            [_u_CertificateHashDataChainType(x) if type(x) is CertificateHashDataChainType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_GetLocalListVersionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLocalListVersionRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetLocalListVersionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetLocalListVersionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLocalListVersionResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.version_number = d.get("versionNumber")
+    return o
+
+
+def _u_GetLocalListVersionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.version_number) is not None:
+        d["versionNumber"] = v
+    return d
+
+
+def _l_GetLogRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLogRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("log")
+    o.log = None if v is None else _l_LogParametersType(v)
+    v = d.get("logType")
+    o.log_type = None if v is None else _E_LogEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    o.retries = d.get("retries")
+    o.retry_interval = d.get("retryInterval")
+    return o
+
+
+def _u_GetLogRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.log) is not None:
+        d["log"] = _u_LogParametersType(v) if type(v) is LogParametersType else v
+    if (v := o.log_type) is not None:
+        d["logType"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    return d
+
+
+def _l_GetLogResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLogResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_LogStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.filename = d.get("filename")
+    return o
+
+
+def _u_GetLogResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.filename) is not None:
+        d["filename"] = v
+    return d
+
+
+def _l_GetMonitoringReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetMonitoringReportRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("componentVariable")
+    o.component_variable = (
+        None if v is None else [_l_ComponentVariableType(x) for x in v] if type(v) is list else v
+    )
+    o.request_id = d.get("requestId")
+    v = d.get("monitoringCriteria")
+    o.monitoring_criteria = (
+        None
+        if v is None
+        else [_E_MonitoringCriterionEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    return o
+
+
+def _u_GetMonitoringReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.component_variable) is not None:
+        d["componentVariable"] = (
+            [_u_ComponentVariableType(x) if type(x) is ComponentVariableType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.monitoring_criteria) is not None:
+        d["monitoringCriteria"] = v
+    return d
+
+
+def _l_GetMonitoringReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetMonitoringReportResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericDeviceModelStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_GetMonitoringReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_GetReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetReportRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("componentVariable")
+    o.component_variable = (
+        None if v is None else [_l_ComponentVariableType(x) for x in v] if type(v) is list else v
+    )
+    o.request_id = d.get("requestId")
+    v = d.get("componentCriteria")
+    o.component_criteria = (
+        None
+        if v is None
+        else [_E_ComponentCriterionEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    return o
+
+
+def _u_GetReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.component_variable) is not None:
+        d["componentVariable"] = (
+            [_u_ComponentVariableType(x) if type(x) is ComponentVariableType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.component_criteria) is not None:
+        d["componentCriteria"] = v
+    return d
+
+
+def _l_GetReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetReportResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericDeviceModelStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_GetReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_GetTransactionStatusRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetTransactionStatusRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.transaction_id = d.get("transactionId")
+    return o
+
+
+def _u_GetTransactionStatusRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    return d
+
+
+def _l_GetTransactionStatusResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetTransactionStatusResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.ongoing_indicator = d.get("ongoingIndicator")
+    o.messages_in_queue = d.get("messagesInQueue")
+    return o
+
+
+def _u_GetTransactionStatusResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.ongoing_indicator) is not None:
+        d["ongoingIndicator"] = v
+    if (v := o.messages_in_queue) is not None:
+        d["messagesInQueue"] = v
+    return d
+
+
+def _l_GetVariablesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetVariablesRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("getVariableData")
+    o.get_variable_data = (
+        None if v is None else [_l_GetVariableDataType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_GetVariablesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.get_variable_data) is not None:
+        d["getVariableData"] = (
+            [_u_GetVariableDataType(x) if type(x) is GetVariableDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_GetVariablesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetVariablesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("getVariableResult")
+    o.get_variable_result = (
+        None if v is None else [_l_GetVariableResultType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_GetVariablesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.get_variable_result) is not None:
+        d["getVariableResult"] = (
+            [_u_GetVariableResultType(x) if type(x) is GetVariableResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_HeartbeatRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(HeartbeatRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_HeartbeatRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_HeartbeatResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(HeartbeatResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("currentTime")
+    o.current_time = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_HeartbeatResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.current_time) is not None:
+        d["currentTime"] = rt.loose_json(v)
+    return d
+
+
+def _l_InstallCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(InstallCertificateRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None if v is None else _E_InstallCertificateUseEnumType.get(v, v) if type(v) is str else v
+    )
+    o.certificate = d.get("certificate")
+    return o
+
+
+def _u_InstallCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    if (v := o.certificate) is not None:
+        d["certificate"] = v
+    return d
+
+
+def _l_InstallCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(InstallCertificateResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_InstallCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_InstallCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_LogStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogStatusNotificationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_UploadLogStatusEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    return o
+
+
+def _u_LogStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    return d
+
+
+def _l_LogStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogStatusNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_LogStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_MeterValuesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValuesRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.evse_id = d.get("evseId")
+    v = d.get("meterValue")
+    o.meter_value = None if v is None else [_l_MeterValueType(x) for x in v] if type(v) is list else v
+    return o
+
+
+def _u_MeterValuesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.meter_value) is not None:
+        d["meterValue"] = (
+            [_u_MeterValueType(x) if type(x) is MeterValueType else x for x in v] if type(v) is list else v
+        )
+    return d
+
+
+def _l_MeterValuesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValuesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_MeterValuesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyChargingLimitRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyChargingLimitRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("chargingSchedule")
+    o.charging_schedule = (
+        None if v is None else [_l_ChargingScheduleType(x) for x in v] if type(v) is list else v
+    )
+    o.evse_id = d.get("evseId")
+    v = d.get("chargingLimit")
+    o.charging_limit = None if v is None else _l_ChargingLimitType(v)
+    return o
+
+
+def _u_NotifyChargingLimitRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.charging_schedule) is not None:
+        d["chargingSchedule"] = (
+            [_u_ChargingScheduleType(x) if type(x) is ChargingScheduleType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.charging_limit) is not None:
+        d["chargingLimit"] = _u_ChargingLimitType(v) if type(v) is ChargingLimitType else v
+    return d
+
+
+def _l_NotifyChargingLimitResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyChargingLimitResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyChargingLimitResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyCustomerInformationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyCustomerInformationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.data = d.get("data")
+    o.tbc = d.get("tbc")
+    o.seq_no = d.get("seqNo")
+    v = d.get("generatedAt")
+    o.generated_at = None if v is None else rt.loose_datetime(v)
+    o.request_id = d.get("requestId")
+    return o
+
+
+def _u_NotifyCustomerInformationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.data) is not None:
+        d["data"] = v
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.generated_at) is not None:
+        d["generatedAt"] = rt.loose_json(v)
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    return d
+
+
+def _l_NotifyCustomerInformationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyCustomerInformationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyCustomerInformationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyDisplayMessagesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyDisplayMessagesRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("messageInfo")
+    o.message_info = None if v is None else [_l_MessageInfoType(x) for x in v] if type(v) is list else v
+    o.request_id = d.get("requestId")
+    o.tbc = d.get("tbc")
+    return o
+
+
+def _u_NotifyDisplayMessagesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.message_info) is not None:
+        d["messageInfo"] = (
+            [_u_MessageInfoType(x) if type(x) is MessageInfoType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    return d
+
+
+def _l_NotifyDisplayMessagesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyDisplayMessagesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyDisplayMessagesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyEVChargingNeedsRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEVChargingNeedsRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.max_schedule_tuples = d.get("maxScheduleTuples")
+    v = d.get("chargingNeeds")
+    o.charging_needs = None if v is None else _l_ChargingNeedsType(v)
+    o.evse_id = d.get("evseId")
+    return o
+
+
+def _u_NotifyEVChargingNeedsRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.max_schedule_tuples) is not None:
+        d["maxScheduleTuples"] = v
+    if (v := o.charging_needs) is not None:
+        d["chargingNeeds"] = _u_ChargingNeedsType(v) if type(v) is ChargingNeedsType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    return d
+
+
+def _l_NotifyEVChargingNeedsResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEVChargingNeedsResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = (
+        None if v is None else _E_NotifyEVChargingNeedsStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_NotifyEVChargingNeedsResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_NotifyEVChargingScheduleRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEVChargingScheduleRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("timeBase")
+    o.time_base = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingSchedule")
+    o.charging_schedule = None if v is None else _l_ChargingScheduleType(v)
+    o.evse_id = d.get("evseId")
+    return o
+
+
+def _u_NotifyEVChargingScheduleRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.time_base) is not None:
+        d["timeBase"] = rt.loose_json(v)
+    if (v := o.charging_schedule) is not None:
+        d["chargingSchedule"] = _u_ChargingScheduleType(v) if type(v) is ChargingScheduleType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    return d
+
+
+def _l_NotifyEVChargingScheduleResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEVChargingScheduleResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_NotifyEVChargingScheduleResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_NotifyEventRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEventRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("generatedAt")
+    o.generated_at = None if v is None else rt.loose_datetime(v)
+    o.tbc = d.get("tbc")
+    o.seq_no = d.get("seqNo")
+    v = d.get("eventData")
+    o.event_data = None if v is None else [_l_EventDataType(x) for x in v] if type(v) is list else v
+    return o
+
+
+def _u_NotifyEventRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.generated_at) is not None:
+        d["generatedAt"] = rt.loose_json(v)
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.event_data) is not None:
+        d["eventData"] = (
+            [_u_EventDataType(x) if type(x) is EventDataType else x for x in v] if type(v) is list else v
+        )
+    return d
+
+
+def _l_NotifyEventResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEventResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyEventResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyMonitoringReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyMonitoringReportRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("monitor")
+    o.monitor = None if v is None else [_l_MonitoringDataType(x) for x in v] if type(v) is list else v
+    o.request_id = d.get("requestId")
+    o.tbc = d.get("tbc")
+    o.seq_no = d.get("seqNo")
+    v = d.get("generatedAt")
+    o.generated_at = None if v is None else rt.loose_datetime(v)
+    return o
+
+
+def _u_NotifyMonitoringReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.monitor) is not None:
+        d["monitor"] = (
+            [_u_MonitoringDataType(x) if type(x) is MonitoringDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.generated_at) is not None:
+        d["generatedAt"] = rt.loose_json(v)
+    return d
+
+
+def _l_NotifyMonitoringReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyMonitoringReportResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyMonitoringReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyReportRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.request_id = d.get("requestId")
+    v = d.get("generatedAt")
+    o.generated_at = None if v is None else rt.loose_datetime(v)
+    v = d.get("reportData")
+    o.report_data = None if v is None else [_l_ReportDataType(x) for x in v] if type(v) is list else v
+    o.tbc = d.get("tbc")
+    o.seq_no = d.get("seqNo")
+    return o
+
+
+def _u_NotifyReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.generated_at) is not None:
+        d["generatedAt"] = rt.loose_json(v)
+    if (v := o.report_data) is not None:
+        d["reportData"] = (
+            [_u_ReportDataType(x) if type(x) is ReportDataType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    return d
+
+
+def _l_NotifyReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyReportResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PublishFirmwareRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PublishFirmwareRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.location = d.get("location")
+    o.retries = d.get("retries")
+    o.checksum = d.get("checksum")
+    o.request_id = d.get("requestId")
+    o.retry_interval = d.get("retryInterval")
+    return o
+
+
+def _u_PublishFirmwareRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.checksum) is not None:
+        d["checksum"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    return d
+
+
+def _l_PublishFirmwareResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PublishFirmwareResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_PublishFirmwareResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_PublishFirmwareStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PublishFirmwareStatusNotificationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_PublishFirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    o.location = d.get("location")
+    o.request_id = d.get("requestId")
+    return o
+
+
+def _u_PublishFirmwareStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    return d
+
+
+def _l_PublishFirmwareStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PublishFirmwareStatusNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PublishFirmwareStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReportChargingProfilesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReportChargingProfilesRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.request_id = d.get("requestId")
+    v = d.get("chargingLimitSource")
+    o.charging_limit_source = (
+        None if v is None else _E_ChargingLimitSourceEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("chargingProfile")
+    o.charging_profile = (
+        None if v is None else [_l_ChargingProfileType(x) for x in v] if type(v) is list else v
+    )
+    o.tbc = d.get("tbc")
+    o.evse_id = d.get("evseId")
+    return o
+
+
+def _u_ReportChargingProfilesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.charging_limit_source) is not None:
+        d["chargingLimitSource"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = (
+            [_u_ChargingProfileType(x) if type(x) is ChargingProfileType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    return d
+
+
+def _l_ReportChargingProfilesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReportChargingProfilesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReportChargingProfilesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RequestStartTransactionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestStartTransactionRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.evse_id = d.get("evseId")
+    v = d.get("groupIdToken")
+    o.group_id_token = None if v is None else _l_IdTokenType(v)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.remote_start_id = d.get("remoteStartId")
+    v = d.get("chargingProfile")
+    o.charging_profile = None if v is None else _l_ChargingProfileType(v)
+    return o
+
+
+def _u_RequestStartTransactionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.group_id_token) is not None:
+        d["groupIdToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.remote_start_id) is not None:
+        d["remoteStartId"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = _u_ChargingProfileType(v) if type(v) is ChargingProfileType else v
+    return d
+
+
+def _l_RequestStartTransactionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestStartTransactionResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_RequestStartStopStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.transaction_id = d.get("transactionId")
+    return o
+
+
+def _u_RequestStartTransactionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    return d
+
+
+def _l_RequestStopTransactionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestStopTransactionRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.transaction_id = d.get("transactionId")
+    return o
+
+
+def _u_RequestStopTransactionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    return d
+
+
+def _l_RequestStopTransactionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestStopTransactionResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_RequestStartStopStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_RequestStopTransactionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_ReservationStatusUpdateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReservationStatusUpdateRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.reservation_id = d.get("reservationId")
+    v = d.get("reservationUpdateStatus")
+    o.reservation_update_status = (
+        None if v is None else _E_ReservationUpdateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    return o
+
+
+def _u_ReservationStatusUpdateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    if (v := o.reservation_update_status) is not None:
+        d["reservationUpdateStatus"] = v
+    return d
+
+
+def _l_ReservationStatusUpdateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReservationStatusUpdateResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReservationStatusUpdateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReserveNowRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReserveNowRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.id = d.get("id")
+    v = d.get("expiryDateTime")
+    o.expiry_date_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("connectorType")
+    o.connector_type = None if v is None else _E_ConnectorEnumType.get(v, v) if type(v) is str else v
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.evse_id = d.get("evseId")
+    v = d.get("groupIdToken")
+    o.group_id_token = None if v is None else _l_IdTokenType(v)
+    return o
+
+
+def _u_ReserveNowRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.expiry_date_time) is not None:
+        d["expiryDateTime"] = rt.loose_json(v)
+    if (v := o.connector_type) is not None:
+        d["connectorType"] = v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.group_id_token) is not None:
+        d["groupIdToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    return d
+
+
+def _l_ReserveNowResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReserveNowResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ReserveNowStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_ReserveNowResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_ResetRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ResetRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("type")
+    o.type = None if v is None else _E_ResetEnumType.get(v, v) if type(v) is str else v
+    o.evse_id = d.get("evseId")
+    return o
+
+
+def _u_ResetRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    return d
+
+
+def _l_ResetResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ResetResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ResetStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_ResetResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_SecurityEventNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SecurityEventNotificationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.type = d.get("type")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    o.tech_info = d.get("techInfo")
+    return o
+
+
+def _u_SecurityEventNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.tech_info) is not None:
+        d["techInfo"] = v
+    return d
+
+
+def _l_SecurityEventNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SecurityEventNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SecurityEventNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SendLocalListRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SendLocalListRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("localAuthorizationList")
+    o.local_authorization_list = (
+        None if v is None else [_l_AuthorizationData(x) for x in v] if type(v) is list else v
+    )
+    o.version_number = d.get("versionNumber")
+    v = d.get("updateType")
+    o.update_type = None if v is None else _E_UpdateEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_SendLocalListRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.local_authorization_list) is not None:
+        d["localAuthorizationList"] = (
+            [_u_AuthorizationData(x) if type(x) is AuthorizationData else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.version_number) is not None:
+        d["versionNumber"] = v
+    if (v := o.update_type) is not None:
+        d["updateType"] = v
+    return d
+
+
+def _l_SendLocalListResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SendLocalListResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_SendLocalListStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_SendLocalListResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_SetChargingProfileRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetChargingProfileRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.evse_id = d.get("evseId")
+    v = d.get("chargingProfile")
+    o.charging_profile = None if v is None else _l_ChargingProfileType(v)
+    return o
+
+
+def _u_SetChargingProfileRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = _u_ChargingProfileType(v) if type(v) is ChargingProfileType else v
+    return d
+
+
+def _l_SetChargingProfileResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetChargingProfileResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ChargingProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_SetChargingProfileResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_SetDisplayMessageRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetDisplayMessageRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("message")
+    o.message = None if v is None else _l_MessageInfoType(v)
+    return o
+
+
+def _u_SetDisplayMessageRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.message) is not None:
+        d["message"] = _u_MessageInfoType(v) if type(v) is MessageInfoType else v
+    return d
+
+
+def _l_SetDisplayMessageResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetDisplayMessageResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_DisplayMessageStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_SetDisplayMessageResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_SetMonitoringBaseRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringBaseRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("monitoringBase")
+    o.monitoring_base = None if v is None else _E_MonitoringBaseEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_SetMonitoringBaseRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.monitoring_base) is not None:
+        d["monitoringBase"] = v
+    return d
+
+
+def _l_SetMonitoringBaseResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringBaseResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericDeviceModelStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_SetMonitoringBaseResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_SetMonitoringLevelRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringLevelRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.severity = d.get("severity")
+    return o
+
+
+def _u_SetMonitoringLevelRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    return d
+
+
+def _l_SetMonitoringLevelResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringLevelResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_SetMonitoringLevelResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_SetNetworkProfileRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetNetworkProfileRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.configuration_slot = d.get("configurationSlot")
+    v = d.get("connectionData")
+    o.connection_data = None if v is None else _l_NetworkConnectionProfileType(v)
+    return o
+
+
+def _u_SetNetworkProfileRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.configuration_slot) is not None:
+        d["configurationSlot"] = v
+    if (v := o.connection_data) is not None:
+        d["connectionData"] = (
+            _u_NetworkConnectionProfileType(v) if type(v) is NetworkConnectionProfileType else v
+        )
+    return d
+
+
+def _l_SetNetworkProfileResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetNetworkProfileResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_SetNetworkProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_SetNetworkProfileResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_SetVariableMonitoringRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariableMonitoringRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("setMonitoringData")
+    o.set_monitoring_data = (
+        None if v is None else [_l_SetMonitoringDataType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_SetVariableMonitoringRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.set_monitoring_data) is not None:
+        d["setMonitoringData"] = (
+            [_u_SetMonitoringDataType(x) if type(x) is SetMonitoringDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_SetVariableMonitoringResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariableMonitoringResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("setMonitoringResult")
+    o.set_monitoring_result = (
+        None if v is None else [_l_SetMonitoringResultType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_SetVariableMonitoringResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.set_monitoring_result) is not None:
+        d["setMonitoringResult"] = (
+            [_u_SetMonitoringResultType(x) if type(x) is SetMonitoringResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_SetVariablesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariablesRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("setVariableData")
+    o.set_variable_data = (
+        None if v is None else [_l_SetVariableDataType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_SetVariablesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.set_variable_data) is not None:
+        d["setVariableData"] = (
+            [_u_SetVariableDataType(x) if type(x) is SetVariableDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_SetVariablesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariablesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("setVariableResult")
+    o.set_variable_result = (
+        None if v is None else [_l_SetVariableResultType(x) for x in v] if type(v) is list else v
+    )
+    return o
+
+
+def _u_SetVariablesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.set_variable_result) is not None:
+        d["setVariableResult"] = (
+            [_u_SetVariableResultType(x) if type(x) is SetVariableResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    return d
+
+
+def _l_SignCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignCertificateRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.csr = d.get("csr")
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None if v is None else _E_CertificateSigningUseEnumType.get(v, v) if type(v) is str else v
+    )
+    return o
+
+
+def _u_SignCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.csr) is not None:
+        d["csr"] = v
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    return d
+
+
+def _l_SignCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignCertificateResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_SignCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_StatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StatusNotificationRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("connectorStatus")
+    o.connector_status = None if v is None else _E_ConnectorStatusEnumType.get(v, v) if type(v) is str else v
+    o.evse_id = d.get("evseId")
+    o.connector_id = d.get("connectorId")
+    return o
+
+
+def _u_StatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.connector_status) is not None:
+        d["connectorStatus"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    return d
+
+
+def _l_StatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StatusNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_StatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TransactionEventRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TransactionEventRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("eventType")
+    o.event_type = None if v is None else _E_TransactionEventEnumType.get(v, v) if type(v) is str else v
+    v = d.get("meterValue")
+    o.meter_value = None if v is None else [_l_MeterValueType(x) for x in v] if type(v) is list else v
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("triggerReason")
+    o.trigger_reason = None if v is None else _E_TriggerReasonEnumType.get(v, v) if type(v) is str else v
+    o.seq_no = d.get("seqNo")
+    o.offline = d.get("offline")
+    o.number_of_phases_used = d.get("numberOfPhasesUsed")
+    o.cable_max_current = d.get("cableMaxCurrent")
+    o.reservation_id = d.get("reservationId")
+    v = d.get("transactionInfo")
+    o.transaction_info = None if v is None else _l_TransactionType(v)
+    v = d.get("evse")
+    o.evse = None if v is None else _l_EVSEType(v)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    return o
+
+
+def _u_TransactionEventRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.event_type) is not None:
+        d["eventType"] = v
+    if (v := o.meter_value) is not None:
+        d["meterValue"] = (
+            [_u_MeterValueType(x) if type(x) is MeterValueType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.trigger_reason) is not None:
+        d["triggerReason"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.offline) is not None:
+        d["offline"] = v
+    if (v := o.number_of_phases_used) is not None:
+        d["numberOfPhasesUsed"] = v
+    if (v := o.cable_max_current) is not None:
+        d["cableMaxCurrent"] = v
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    if (v := o.transaction_info) is not None:
+        d["transactionInfo"] = _u_TransactionType(v) if type(v) is TransactionType else v
+    if (v := o.evse) is not None:
+        d["evse"] = _u_EVSEType(v) if type(v) is EVSEType else v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    return d
+
+
+def _l_TransactionEventResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TransactionEventResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.total_cost = d.get("totalCost")
+    o.charging_priority = d.get("chargingPriority")
+    v = d.get("idTokenInfo")
+    o.id_token_info = None if v is None else _l_IdTokenInfoType(v)
+    v = d.get("updatedPersonalMessage")
+    o.updated_personal_message = None if v is None else _l_MessageContentType(v)
+    return o
+
+
+def _u_TransactionEventResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.total_cost) is not None:
+        d["totalCost"] = v
+    if (v := o.charging_priority) is not None:
+        d["chargingPriority"] = v
+    if (v := o.id_token_info) is not None:
+        d["idTokenInfo"] = _u_IdTokenInfoType(v) if type(v) is IdTokenInfoType else v
+    if (v := o.updated_personal_message) is not None:
+        d["updatedPersonalMessage"] = _u_MessageContentType(v) if type(v) is MessageContentType else v
+    return d
+
+
+def _l_TriggerMessageRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TriggerMessageRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("evse")
+    o.evse = None if v is None else _l_EVSEType(v)
+    v = d.get("requestedMessage")
+    o.requested_message = None if v is None else _E_MessageTriggerEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_TriggerMessageRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.evse) is not None:
+        d["evse"] = _u_EVSEType(v) if type(v) is EVSEType else v
+    if (v := o.requested_message) is not None:
+        d["requestedMessage"] = v
+    return d
+
+
+def _l_TriggerMessageResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TriggerMessageResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_TriggerMessageStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_TriggerMessageResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_UnlockConnectorRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnlockConnectorRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.evse_id = d.get("evseId")
+    o.connector_id = d.get("connectorId")
+    return o
+
+
+def _u_UnlockConnectorRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    return d
+
+
+def _l_UnlockConnectorResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnlockConnectorResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_UnlockStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_UnlockConnectorResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
+def _l_UnpublishFirmwareRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnpublishFirmwareRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.checksum = d.get("checksum")
+    return o
+
+
+def _u_UnpublishFirmwareRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.checksum) is not None:
+        d["checksum"] = v
+    return d
+
+
+def _l_UnpublishFirmwareResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnpublishFirmwareResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_UnpublishFirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    return o
+
+
+def _u_UnpublishFirmwareResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    return d
+
+
+def _l_UpdateFirmwareRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UpdateFirmwareRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    o.retries = d.get("retries")
+    o.retry_interval = d.get("retryInterval")
+    o.request_id = d.get("requestId")
+    v = d.get("firmware")
+    o.firmware = None if v is None else _l_FirmwareType(v)
+    return o
+
+
+def _u_UpdateFirmwareRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.firmware) is not None:
+        d["firmware"] = _u_FirmwareType(v) if type(v) is FirmwareType else v
+    return d
+
+
+def _l_UpdateFirmwareResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UpdateFirmwareResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_UpdateFirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    return o
+
+
+def _u_UpdateFirmwareResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    return d
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
 AuthorizeRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23507,6 +28487,8 @@ AuthorizeRequest.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeRequest,
     from_wire=_c_AuthorizeRequest,
     to_wire=_w_AuthorizeRequest,
+    loose=_l_AuthorizeRequest,
+    unchecked=_u_AuthorizeRequest,
 )
 AuthorizeResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23518,6 +28500,8 @@ AuthorizeResponse.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeResponse,
     from_wire=_c_AuthorizeResponse,
     to_wire=_w_AuthorizeResponse,
+    loose=_l_AuthorizeResponse,
+    unchecked=_u_AuthorizeResponse,
 )
 BootNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23529,6 +28513,8 @@ BootNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationRequest,
     from_wire=_c_BootNotificationRequest,
     to_wire=_w_BootNotificationRequest,
+    loose=_l_BootNotificationRequest,
+    unchecked=_u_BootNotificationRequest,
 )
 BootNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23540,6 +28526,8 @@ BootNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationResponse,
     from_wire=_c_BootNotificationResponse,
     to_wire=_w_BootNotificationResponse,
+    loose=_l_BootNotificationResponse,
+    unchecked=_u_BootNotificationResponse,
 )
 CancelReservationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23551,6 +28539,8 @@ CancelReservationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationRequest,
     from_wire=_c_CancelReservationRequest,
     to_wire=_w_CancelReservationRequest,
+    loose=_l_CancelReservationRequest,
+    unchecked=_u_CancelReservationRequest,
 )
 CancelReservationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23562,6 +28552,8 @@ CancelReservationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationResponse,
     from_wire=_c_CancelReservationResponse,
     to_wire=_w_CancelReservationResponse,
+    loose=_l_CancelReservationResponse,
+    unchecked=_u_CancelReservationResponse,
 )
 CertificateSignedRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23573,6 +28565,8 @@ CertificateSignedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedRequest,
     from_wire=_c_CertificateSignedRequest,
     to_wire=_w_CertificateSignedRequest,
+    loose=_l_CertificateSignedRequest,
+    unchecked=_u_CertificateSignedRequest,
 )
 CertificateSignedResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23584,6 +28578,8 @@ CertificateSignedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedResponse,
     from_wire=_c_CertificateSignedResponse,
     to_wire=_w_CertificateSignedResponse,
+    loose=_l_CertificateSignedResponse,
+    unchecked=_u_CertificateSignedResponse,
 )
 ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23595,6 +28591,8 @@ ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityRequest,
     from_wire=_c_ChangeAvailabilityRequest,
     to_wire=_w_ChangeAvailabilityRequest,
+    loose=_l_ChangeAvailabilityRequest,
+    unchecked=_u_ChangeAvailabilityRequest,
 )
 ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23606,6 +28604,8 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityResponse,
     from_wire=_c_ChangeAvailabilityResponse,
     to_wire=_w_ChangeAvailabilityResponse,
+    loose=_l_ChangeAvailabilityResponse,
+    unchecked=_u_ChangeAvailabilityResponse,
 )
 ClearCacheRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23617,6 +28617,8 @@ ClearCacheRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheRequest,
     from_wire=_c_ClearCacheRequest,
     to_wire=_w_ClearCacheRequest,
+    loose=_l_ClearCacheRequest,
+    unchecked=_u_ClearCacheRequest,
 )
 ClearCacheResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23628,6 +28630,8 @@ ClearCacheResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheResponse,
     from_wire=_c_ClearCacheResponse,
     to_wire=_w_ClearCacheResponse,
+    loose=_l_ClearCacheResponse,
+    unchecked=_u_ClearCacheResponse,
 )
 ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23639,6 +28643,8 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileRequest,
     from_wire=_c_ClearChargingProfileRequest,
     to_wire=_w_ClearChargingProfileRequest,
+    loose=_l_ClearChargingProfileRequest,
+    unchecked=_u_ClearChargingProfileRequest,
 )
 ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23650,6 +28656,8 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileResponse,
     from_wire=_c_ClearChargingProfileResponse,
     to_wire=_w_ClearChargingProfileResponse,
+    loose=_l_ClearChargingProfileResponse,
+    unchecked=_u_ClearChargingProfileResponse,
 )
 ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23661,6 +28669,8 @@ ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearDisplayMessageRequest,
     from_wire=_c_ClearDisplayMessageRequest,
     to_wire=_w_ClearDisplayMessageRequest,
+    loose=_l_ClearDisplayMessageRequest,
+    unchecked=_u_ClearDisplayMessageRequest,
 )
 ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23672,6 +28682,8 @@ ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearDisplayMessageResponse,
     from_wire=_c_ClearDisplayMessageResponse,
     to_wire=_w_ClearDisplayMessageResponse,
+    loose=_l_ClearDisplayMessageResponse,
+    unchecked=_u_ClearDisplayMessageResponse,
 )
 ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23683,6 +28695,8 @@ ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearVariableMonitoringRequest,
     from_wire=_c_ClearVariableMonitoringRequest,
     to_wire=_w_ClearVariableMonitoringRequest,
+    loose=_l_ClearVariableMonitoringRequest,
+    unchecked=_u_ClearVariableMonitoringRequest,
 )
 ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23694,6 +28708,8 @@ ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearVariableMonitoringResponse,
     from_wire=_c_ClearVariableMonitoringResponse,
     to_wire=_w_ClearVariableMonitoringResponse,
+    loose=_l_ClearVariableMonitoringResponse,
+    unchecked=_u_ClearVariableMonitoringResponse,
 )
 ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23705,6 +28721,8 @@ ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearedChargingLimitRequest,
     from_wire=_c_ClearedChargingLimitRequest,
     to_wire=_w_ClearedChargingLimitRequest,
+    loose=_l_ClearedChargingLimitRequest,
+    unchecked=_u_ClearedChargingLimitRequest,
 )
 ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23716,6 +28734,8 @@ ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearedChargingLimitResponse,
     from_wire=_c_ClearedChargingLimitResponse,
     to_wire=_w_ClearedChargingLimitResponse,
+    loose=_l_ClearedChargingLimitResponse,
+    unchecked=_u_ClearedChargingLimitResponse,
 )
 CostUpdatedRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23727,6 +28747,8 @@ CostUpdatedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CostUpdatedRequest,
     from_wire=_c_CostUpdatedRequest,
     to_wire=_w_CostUpdatedRequest,
+    loose=_l_CostUpdatedRequest,
+    unchecked=_u_CostUpdatedRequest,
 )
 CostUpdatedResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23738,6 +28760,8 @@ CostUpdatedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CostUpdatedResponse,
     from_wire=_c_CostUpdatedResponse,
     to_wire=_w_CostUpdatedResponse,
+    loose=_l_CostUpdatedResponse,
+    unchecked=_u_CostUpdatedResponse,
 )
 CustomerInformationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23749,6 +28773,8 @@ CustomerInformationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CustomerInformationRequest,
     from_wire=_c_CustomerInformationRequest,
     to_wire=_w_CustomerInformationRequest,
+    loose=_l_CustomerInformationRequest,
+    unchecked=_u_CustomerInformationRequest,
 )
 CustomerInformationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23760,6 +28786,8 @@ CustomerInformationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CustomerInformationResponse,
     from_wire=_c_CustomerInformationResponse,
     to_wire=_w_CustomerInformationResponse,
+    loose=_l_CustomerInformationResponse,
+    unchecked=_u_CustomerInformationResponse,
 )
 DataTransferRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23771,6 +28799,8 @@ DataTransferRequest.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferRequest,
     from_wire=_c_DataTransferRequest,
     to_wire=_w_DataTransferRequest,
+    loose=_l_DataTransferRequest,
+    unchecked=_u_DataTransferRequest,
 )
 DataTransferResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23782,6 +28812,8 @@ DataTransferResponse.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferResponse,
     from_wire=_c_DataTransferResponse,
     to_wire=_w_DataTransferResponse,
+    loose=_l_DataTransferResponse,
+    unchecked=_u_DataTransferResponse,
 )
 DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23793,6 +28825,8 @@ DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateRequest,
     from_wire=_c_DeleteCertificateRequest,
     to_wire=_w_DeleteCertificateRequest,
+    loose=_l_DeleteCertificateRequest,
+    unchecked=_u_DeleteCertificateRequest,
 )
 DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23804,6 +28838,8 @@ DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateResponse,
     from_wire=_c_DeleteCertificateResponse,
     to_wire=_w_DeleteCertificateResponse,
+    loose=_l_DeleteCertificateResponse,
+    unchecked=_u_DeleteCertificateResponse,
 )
 FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23815,6 +28851,8 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationRequest,
     from_wire=_c_FirmwareStatusNotificationRequest,
     to_wire=_w_FirmwareStatusNotificationRequest,
+    loose=_l_FirmwareStatusNotificationRequest,
+    unchecked=_u_FirmwareStatusNotificationRequest,
 )
 FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23826,6 +28864,8 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationResponse,
     from_wire=_c_FirmwareStatusNotificationResponse,
     to_wire=_w_FirmwareStatusNotificationResponse,
+    loose=_l_FirmwareStatusNotificationResponse,
+    unchecked=_u_FirmwareStatusNotificationResponse,
 )
 Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23837,6 +28877,8 @@ Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_Get15118EVCertificateRequest,
     from_wire=_c_Get15118EVCertificateRequest,
     to_wire=_w_Get15118EVCertificateRequest,
+    loose=_l_Get15118EVCertificateRequest,
+    unchecked=_u_Get15118EVCertificateRequest,
 )
 Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23848,6 +28890,8 @@ Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_Get15118EVCertificateResponse,
     from_wire=_c_Get15118EVCertificateResponse,
     to_wire=_w_Get15118EVCertificateResponse,
+    loose=_l_Get15118EVCertificateResponse,
+    unchecked=_u_Get15118EVCertificateResponse,
 )
 GetBaseReportRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23859,6 +28903,8 @@ GetBaseReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetBaseReportRequest,
     from_wire=_c_GetBaseReportRequest,
     to_wire=_w_GetBaseReportRequest,
+    loose=_l_GetBaseReportRequest,
+    unchecked=_u_GetBaseReportRequest,
 )
 GetBaseReportResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23870,6 +28916,8 @@ GetBaseReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetBaseReportResponse,
     from_wire=_c_GetBaseReportResponse,
     to_wire=_w_GetBaseReportResponse,
+    loose=_l_GetBaseReportResponse,
+    unchecked=_u_GetBaseReportResponse,
 )
 GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23881,6 +28929,8 @@ GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateStatusRequest,
     from_wire=_c_GetCertificateStatusRequest,
     to_wire=_w_GetCertificateStatusRequest,
+    loose=_l_GetCertificateStatusRequest,
+    unchecked=_u_GetCertificateStatusRequest,
 )
 GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23892,6 +28942,8 @@ GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateStatusResponse,
     from_wire=_c_GetCertificateStatusResponse,
     to_wire=_w_GetCertificateStatusResponse,
+    loose=_l_GetCertificateStatusResponse,
+    unchecked=_u_GetCertificateStatusResponse,
 )
 GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23903,6 +28955,8 @@ GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetChargingProfilesRequest,
     from_wire=_c_GetChargingProfilesRequest,
     to_wire=_w_GetChargingProfilesRequest,
+    loose=_l_GetChargingProfilesRequest,
+    unchecked=_u_GetChargingProfilesRequest,
 )
 GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23914,6 +28968,8 @@ GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetChargingProfilesResponse,
     from_wire=_c_GetChargingProfilesResponse,
     to_wire=_w_GetChargingProfilesResponse,
+    loose=_l_GetChargingProfilesResponse,
+    unchecked=_u_GetChargingProfilesResponse,
 )
 GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23925,6 +28981,8 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleRequest,
     from_wire=_c_GetCompositeScheduleRequest,
     to_wire=_w_GetCompositeScheduleRequest,
+    loose=_l_GetCompositeScheduleRequest,
+    unchecked=_u_GetCompositeScheduleRequest,
 )
 GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23936,6 +28994,8 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleResponse,
     from_wire=_c_GetCompositeScheduleResponse,
     to_wire=_w_GetCompositeScheduleResponse,
+    loose=_l_GetCompositeScheduleResponse,
+    unchecked=_u_GetCompositeScheduleResponse,
 )
 GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23947,6 +29007,8 @@ GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetDisplayMessagesRequest,
     from_wire=_c_GetDisplayMessagesRequest,
     to_wire=_w_GetDisplayMessagesRequest,
+    loose=_l_GetDisplayMessagesRequest,
+    unchecked=_u_GetDisplayMessagesRequest,
 )
 GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23958,6 +29020,8 @@ GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetDisplayMessagesResponse,
     from_wire=_c_GetDisplayMessagesResponse,
     to_wire=_w_GetDisplayMessagesResponse,
+    loose=_l_GetDisplayMessagesResponse,
+    unchecked=_u_GetDisplayMessagesResponse,
 )
 GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23969,6 +29033,8 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsRequest,
     from_wire=_c_GetInstalledCertificateIdsRequest,
     to_wire=_w_GetInstalledCertificateIdsRequest,
+    loose=_l_GetInstalledCertificateIdsRequest,
+    unchecked=_u_GetInstalledCertificateIdsRequest,
 )
 GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23980,6 +29046,8 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsResponse,
     from_wire=_c_GetInstalledCertificateIdsResponse,
     to_wire=_w_GetInstalledCertificateIdsResponse,
+    loose=_l_GetInstalledCertificateIdsResponse,
+    unchecked=_u_GetInstalledCertificateIdsResponse,
 )
 GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -23991,6 +29059,8 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionRequest,
     from_wire=_c_GetLocalListVersionRequest,
     to_wire=_w_GetLocalListVersionRequest,
+    loose=_l_GetLocalListVersionRequest,
+    unchecked=_u_GetLocalListVersionRequest,
 )
 GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24002,6 +29072,8 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionResponse,
     from_wire=_c_GetLocalListVersionResponse,
     to_wire=_w_GetLocalListVersionResponse,
+    loose=_l_GetLocalListVersionResponse,
+    unchecked=_u_GetLocalListVersionResponse,
 )
 GetLogRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24013,6 +29085,8 @@ GetLogRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLogRequest,
     from_wire=_c_GetLogRequest,
     to_wire=_w_GetLogRequest,
+    loose=_l_GetLogRequest,
+    unchecked=_u_GetLogRequest,
 )
 GetLogResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24024,6 +29098,8 @@ GetLogResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLogResponse,
     from_wire=_c_GetLogResponse,
     to_wire=_w_GetLogResponse,
+    loose=_l_GetLogResponse,
+    unchecked=_u_GetLogResponse,
 )
 GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24035,6 +29111,8 @@ GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetMonitoringReportRequest,
     from_wire=_c_GetMonitoringReportRequest,
     to_wire=_w_GetMonitoringReportRequest,
+    loose=_l_GetMonitoringReportRequest,
+    unchecked=_u_GetMonitoringReportRequest,
 )
 GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24046,6 +29124,8 @@ GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetMonitoringReportResponse,
     from_wire=_c_GetMonitoringReportResponse,
     to_wire=_w_GetMonitoringReportResponse,
+    loose=_l_GetMonitoringReportResponse,
+    unchecked=_u_GetMonitoringReportResponse,
 )
 GetReportRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24057,6 +29137,8 @@ GetReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetReportRequest,
     from_wire=_c_GetReportRequest,
     to_wire=_w_GetReportRequest,
+    loose=_l_GetReportRequest,
+    unchecked=_u_GetReportRequest,
 )
 GetReportResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24068,6 +29150,8 @@ GetReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetReportResponse,
     from_wire=_c_GetReportResponse,
     to_wire=_w_GetReportResponse,
+    loose=_l_GetReportResponse,
+    unchecked=_u_GetReportResponse,
 )
 GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24079,6 +29163,8 @@ GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetTransactionStatusRequest,
     from_wire=_c_GetTransactionStatusRequest,
     to_wire=_w_GetTransactionStatusRequest,
+    loose=_l_GetTransactionStatusRequest,
+    unchecked=_u_GetTransactionStatusRequest,
 )
 GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24090,6 +29176,8 @@ GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetTransactionStatusResponse,
     from_wire=_c_GetTransactionStatusResponse,
     to_wire=_w_GetTransactionStatusResponse,
+    loose=_l_GetTransactionStatusResponse,
+    unchecked=_u_GetTransactionStatusResponse,
 )
 GetVariablesRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24101,6 +29189,8 @@ GetVariablesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetVariablesRequest,
     from_wire=_c_GetVariablesRequest,
     to_wire=_w_GetVariablesRequest,
+    loose=_l_GetVariablesRequest,
+    unchecked=_u_GetVariablesRequest,
 )
 GetVariablesResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24112,6 +29202,8 @@ GetVariablesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetVariablesResponse,
     from_wire=_c_GetVariablesResponse,
     to_wire=_w_GetVariablesResponse,
+    loose=_l_GetVariablesResponse,
+    unchecked=_u_GetVariablesResponse,
 )
 HeartbeatRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24123,6 +29215,8 @@ HeartbeatRequest.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatRequest,
     from_wire=_c_HeartbeatRequest,
     to_wire=_w_HeartbeatRequest,
+    loose=_l_HeartbeatRequest,
+    unchecked=_u_HeartbeatRequest,
 )
 HeartbeatResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24134,6 +29228,8 @@ HeartbeatResponse.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatResponse,
     from_wire=_c_HeartbeatResponse,
     to_wire=_w_HeartbeatResponse,
+    loose=_l_HeartbeatResponse,
+    unchecked=_u_HeartbeatResponse,
 )
 InstallCertificateRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24145,6 +29241,8 @@ InstallCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateRequest,
     from_wire=_c_InstallCertificateRequest,
     to_wire=_w_InstallCertificateRequest,
+    loose=_l_InstallCertificateRequest,
+    unchecked=_u_InstallCertificateRequest,
 )
 InstallCertificateResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24156,6 +29254,8 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateResponse,
     from_wire=_c_InstallCertificateResponse,
     to_wire=_w_InstallCertificateResponse,
+    loose=_l_InstallCertificateResponse,
+    unchecked=_u_InstallCertificateResponse,
 )
 LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24167,6 +29267,8 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationRequest,
     from_wire=_c_LogStatusNotificationRequest,
     to_wire=_w_LogStatusNotificationRequest,
+    loose=_l_LogStatusNotificationRequest,
+    unchecked=_u_LogStatusNotificationRequest,
 )
 LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24178,6 +29280,8 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationResponse,
     from_wire=_c_LogStatusNotificationResponse,
     to_wire=_w_LogStatusNotificationResponse,
+    loose=_l_LogStatusNotificationResponse,
+    unchecked=_u_LogStatusNotificationResponse,
 )
 MeterValuesRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24189,6 +29293,8 @@ MeterValuesRequest.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesRequest,
     from_wire=_c_MeterValuesRequest,
     to_wire=_w_MeterValuesRequest,
+    loose=_l_MeterValuesRequest,
+    unchecked=_u_MeterValuesRequest,
 )
 MeterValuesResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24200,6 +29306,8 @@ MeterValuesResponse.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesResponse,
     from_wire=_c_MeterValuesResponse,
     to_wire=_w_MeterValuesResponse,
+    loose=_l_MeterValuesResponse,
+    unchecked=_u_MeterValuesResponse,
 )
 NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24211,6 +29319,8 @@ NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyChargingLimitRequest,
     from_wire=_c_NotifyChargingLimitRequest,
     to_wire=_w_NotifyChargingLimitRequest,
+    loose=_l_NotifyChargingLimitRequest,
+    unchecked=_u_NotifyChargingLimitRequest,
 )
 NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24222,6 +29332,8 @@ NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyChargingLimitResponse,
     from_wire=_c_NotifyChargingLimitResponse,
     to_wire=_w_NotifyChargingLimitResponse,
+    loose=_l_NotifyChargingLimitResponse,
+    unchecked=_u_NotifyChargingLimitResponse,
 )
 NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24233,6 +29345,8 @@ NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyCustomerInformationRequest,
     from_wire=_c_NotifyCustomerInformationRequest,
     to_wire=_w_NotifyCustomerInformationRequest,
+    loose=_l_NotifyCustomerInformationRequest,
+    unchecked=_u_NotifyCustomerInformationRequest,
 )
 NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24244,6 +29358,8 @@ NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyCustomerInformationResponse,
     from_wire=_c_NotifyCustomerInformationResponse,
     to_wire=_w_NotifyCustomerInformationResponse,
+    loose=_l_NotifyCustomerInformationResponse,
+    unchecked=_u_NotifyCustomerInformationResponse,
 )
 NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24255,6 +29371,8 @@ NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDisplayMessagesRequest,
     from_wire=_c_NotifyDisplayMessagesRequest,
     to_wire=_w_NotifyDisplayMessagesRequest,
+    loose=_l_NotifyDisplayMessagesRequest,
+    unchecked=_u_NotifyDisplayMessagesRequest,
 )
 NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24266,6 +29384,8 @@ NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDisplayMessagesResponse,
     from_wire=_c_NotifyDisplayMessagesResponse,
     to_wire=_w_NotifyDisplayMessagesResponse,
+    loose=_l_NotifyDisplayMessagesResponse,
+    unchecked=_u_NotifyDisplayMessagesResponse,
 )
 NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24277,6 +29397,8 @@ NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingNeedsRequest,
     from_wire=_c_NotifyEVChargingNeedsRequest,
     to_wire=_w_NotifyEVChargingNeedsRequest,
+    loose=_l_NotifyEVChargingNeedsRequest,
+    unchecked=_u_NotifyEVChargingNeedsRequest,
 )
 NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24288,6 +29410,8 @@ NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingNeedsResponse,
     from_wire=_c_NotifyEVChargingNeedsResponse,
     to_wire=_w_NotifyEVChargingNeedsResponse,
+    loose=_l_NotifyEVChargingNeedsResponse,
+    unchecked=_u_NotifyEVChargingNeedsResponse,
 )
 NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24299,6 +29423,8 @@ NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingScheduleRequest,
     from_wire=_c_NotifyEVChargingScheduleRequest,
     to_wire=_w_NotifyEVChargingScheduleRequest,
+    loose=_l_NotifyEVChargingScheduleRequest,
+    unchecked=_u_NotifyEVChargingScheduleRequest,
 )
 NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24310,6 +29436,8 @@ NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingScheduleResponse,
     from_wire=_c_NotifyEVChargingScheduleResponse,
     to_wire=_w_NotifyEVChargingScheduleResponse,
+    loose=_l_NotifyEVChargingScheduleResponse,
+    unchecked=_u_NotifyEVChargingScheduleResponse,
 )
 NotifyEventRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24321,6 +29449,8 @@ NotifyEventRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEventRequest,
     from_wire=_c_NotifyEventRequest,
     to_wire=_w_NotifyEventRequest,
+    loose=_l_NotifyEventRequest,
+    unchecked=_u_NotifyEventRequest,
 )
 NotifyEventResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24332,6 +29462,8 @@ NotifyEventResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEventResponse,
     from_wire=_c_NotifyEventResponse,
     to_wire=_w_NotifyEventResponse,
+    loose=_l_NotifyEventResponse,
+    unchecked=_u_NotifyEventResponse,
 )
 NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24343,6 +29475,8 @@ NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyMonitoringReportRequest,
     from_wire=_c_NotifyMonitoringReportRequest,
     to_wire=_w_NotifyMonitoringReportRequest,
+    loose=_l_NotifyMonitoringReportRequest,
+    unchecked=_u_NotifyMonitoringReportRequest,
 )
 NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24354,6 +29488,8 @@ NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyMonitoringReportResponse,
     from_wire=_c_NotifyMonitoringReportResponse,
     to_wire=_w_NotifyMonitoringReportResponse,
+    loose=_l_NotifyMonitoringReportResponse,
+    unchecked=_u_NotifyMonitoringReportResponse,
 )
 NotifyReportRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24365,6 +29501,8 @@ NotifyReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyReportRequest,
     from_wire=_c_NotifyReportRequest,
     to_wire=_w_NotifyReportRequest,
+    loose=_l_NotifyReportRequest,
+    unchecked=_u_NotifyReportRequest,
 )
 NotifyReportResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24376,6 +29514,8 @@ NotifyReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyReportResponse,
     from_wire=_c_NotifyReportResponse,
     to_wire=_w_NotifyReportResponse,
+    loose=_l_NotifyReportResponse,
+    unchecked=_u_NotifyReportResponse,
 )
 PublishFirmwareRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24387,6 +29527,8 @@ PublishFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareRequest,
     from_wire=_c_PublishFirmwareRequest,
     to_wire=_w_PublishFirmwareRequest,
+    loose=_l_PublishFirmwareRequest,
+    unchecked=_u_PublishFirmwareRequest,
 )
 PublishFirmwareResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24398,6 +29540,8 @@ PublishFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareResponse,
     from_wire=_c_PublishFirmwareResponse,
     to_wire=_w_PublishFirmwareResponse,
+    loose=_l_PublishFirmwareResponse,
+    unchecked=_u_PublishFirmwareResponse,
 )
 PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24409,6 +29553,8 @@ PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareStatusNotificationRequest,
     from_wire=_c_PublishFirmwareStatusNotificationRequest,
     to_wire=_w_PublishFirmwareStatusNotificationRequest,
+    loose=_l_PublishFirmwareStatusNotificationRequest,
+    unchecked=_u_PublishFirmwareStatusNotificationRequest,
 )
 PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24420,6 +29566,8 @@ PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareStatusNotificationResponse,
     from_wire=_c_PublishFirmwareStatusNotificationResponse,
     to_wire=_w_PublishFirmwareStatusNotificationResponse,
+    loose=_l_PublishFirmwareStatusNotificationResponse,
+    unchecked=_u_PublishFirmwareStatusNotificationResponse,
 )
 ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24431,6 +29579,8 @@ ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReportChargingProfilesRequest,
     from_wire=_c_ReportChargingProfilesRequest,
     to_wire=_w_ReportChargingProfilesRequest,
+    loose=_l_ReportChargingProfilesRequest,
+    unchecked=_u_ReportChargingProfilesRequest,
 )
 ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24442,6 +29592,8 @@ ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReportChargingProfilesResponse,
     from_wire=_c_ReportChargingProfilesResponse,
     to_wire=_w_ReportChargingProfilesResponse,
+    loose=_l_ReportChargingProfilesResponse,
+    unchecked=_u_ReportChargingProfilesResponse,
 )
 RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24453,6 +29605,8 @@ RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestStartTransactionRequest,
     from_wire=_c_RequestStartTransactionRequest,
     to_wire=_w_RequestStartTransactionRequest,
+    loose=_l_RequestStartTransactionRequest,
+    unchecked=_u_RequestStartTransactionRequest,
 )
 RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24464,6 +29618,8 @@ RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestStartTransactionResponse,
     from_wire=_c_RequestStartTransactionResponse,
     to_wire=_w_RequestStartTransactionResponse,
+    loose=_l_RequestStartTransactionResponse,
+    unchecked=_u_RequestStartTransactionResponse,
 )
 RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24475,6 +29631,8 @@ RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestStopTransactionRequest,
     from_wire=_c_RequestStopTransactionRequest,
     to_wire=_w_RequestStopTransactionRequest,
+    loose=_l_RequestStopTransactionRequest,
+    unchecked=_u_RequestStopTransactionRequest,
 )
 RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24486,6 +29644,8 @@ RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestStopTransactionResponse,
     from_wire=_c_RequestStopTransactionResponse,
     to_wire=_w_RequestStopTransactionResponse,
+    loose=_l_RequestStopTransactionResponse,
+    unchecked=_u_RequestStopTransactionResponse,
 )
 ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24497,6 +29657,8 @@ ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReservationStatusUpdateRequest,
     from_wire=_c_ReservationStatusUpdateRequest,
     to_wire=_w_ReservationStatusUpdateRequest,
+    loose=_l_ReservationStatusUpdateRequest,
+    unchecked=_u_ReservationStatusUpdateRequest,
 )
 ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24508,6 +29670,8 @@ ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReservationStatusUpdateResponse,
     from_wire=_c_ReservationStatusUpdateResponse,
     to_wire=_w_ReservationStatusUpdateResponse,
+    loose=_l_ReservationStatusUpdateResponse,
+    unchecked=_u_ReservationStatusUpdateResponse,
 )
 ReserveNowRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24519,6 +29683,8 @@ ReserveNowRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowRequest,
     from_wire=_c_ReserveNowRequest,
     to_wire=_w_ReserveNowRequest,
+    loose=_l_ReserveNowRequest,
+    unchecked=_u_ReserveNowRequest,
 )
 ReserveNowResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24530,6 +29696,8 @@ ReserveNowResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowResponse,
     from_wire=_c_ReserveNowResponse,
     to_wire=_w_ReserveNowResponse,
+    loose=_l_ReserveNowResponse,
+    unchecked=_u_ReserveNowResponse,
 )
 ResetRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24541,6 +29709,8 @@ ResetRequest.__ocppkit_codec__ = Codec(
     wire=_W_ResetRequest,
     from_wire=_c_ResetRequest,
     to_wire=_w_ResetRequest,
+    loose=_l_ResetRequest,
+    unchecked=_u_ResetRequest,
 )
 ResetResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24552,6 +29722,8 @@ ResetResponse.__ocppkit_codec__ = Codec(
     wire=_W_ResetResponse,
     from_wire=_c_ResetResponse,
     to_wire=_w_ResetResponse,
+    loose=_l_ResetResponse,
+    unchecked=_u_ResetResponse,
 )
 SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24563,6 +29735,8 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationRequest,
     from_wire=_c_SecurityEventNotificationRequest,
     to_wire=_w_SecurityEventNotificationRequest,
+    loose=_l_SecurityEventNotificationRequest,
+    unchecked=_u_SecurityEventNotificationRequest,
 )
 SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24574,6 +29748,8 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationResponse,
     from_wire=_c_SecurityEventNotificationResponse,
     to_wire=_w_SecurityEventNotificationResponse,
+    loose=_l_SecurityEventNotificationResponse,
+    unchecked=_u_SecurityEventNotificationResponse,
 )
 SendLocalListRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24585,6 +29761,8 @@ SendLocalListRequest.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListRequest,
     from_wire=_c_SendLocalListRequest,
     to_wire=_w_SendLocalListRequest,
+    loose=_l_SendLocalListRequest,
+    unchecked=_u_SendLocalListRequest,
 )
 SendLocalListResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24596,6 +29774,8 @@ SendLocalListResponse.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListResponse,
     from_wire=_c_SendLocalListResponse,
     to_wire=_w_SendLocalListResponse,
+    loose=_l_SendLocalListResponse,
+    unchecked=_u_SendLocalListResponse,
 )
 SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24607,6 +29787,8 @@ SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileRequest,
     from_wire=_c_SetChargingProfileRequest,
     to_wire=_w_SetChargingProfileRequest,
+    loose=_l_SetChargingProfileRequest,
+    unchecked=_u_SetChargingProfileRequest,
 )
 SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24618,6 +29800,8 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileResponse,
     from_wire=_c_SetChargingProfileResponse,
     to_wire=_w_SetChargingProfileResponse,
+    loose=_l_SetChargingProfileResponse,
+    unchecked=_u_SetChargingProfileResponse,
 )
 SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24629,6 +29813,8 @@ SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetDisplayMessageRequest,
     from_wire=_c_SetDisplayMessageRequest,
     to_wire=_w_SetDisplayMessageRequest,
+    loose=_l_SetDisplayMessageRequest,
+    unchecked=_u_SetDisplayMessageRequest,
 )
 SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24640,6 +29826,8 @@ SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetDisplayMessageResponse,
     from_wire=_c_SetDisplayMessageResponse,
     to_wire=_w_SetDisplayMessageResponse,
+    loose=_l_SetDisplayMessageResponse,
+    unchecked=_u_SetDisplayMessageResponse,
 )
 SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24651,6 +29839,8 @@ SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringBaseRequest,
     from_wire=_c_SetMonitoringBaseRequest,
     to_wire=_w_SetMonitoringBaseRequest,
+    loose=_l_SetMonitoringBaseRequest,
+    unchecked=_u_SetMonitoringBaseRequest,
 )
 SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24662,6 +29852,8 @@ SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringBaseResponse,
     from_wire=_c_SetMonitoringBaseResponse,
     to_wire=_w_SetMonitoringBaseResponse,
+    loose=_l_SetMonitoringBaseResponse,
+    unchecked=_u_SetMonitoringBaseResponse,
 )
 SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24673,6 +29865,8 @@ SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringLevelRequest,
     from_wire=_c_SetMonitoringLevelRequest,
     to_wire=_w_SetMonitoringLevelRequest,
+    loose=_l_SetMonitoringLevelRequest,
+    unchecked=_u_SetMonitoringLevelRequest,
 )
 SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24684,6 +29878,8 @@ SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringLevelResponse,
     from_wire=_c_SetMonitoringLevelResponse,
     to_wire=_w_SetMonitoringLevelResponse,
+    loose=_l_SetMonitoringLevelResponse,
+    unchecked=_u_SetMonitoringLevelResponse,
 )
 SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24695,6 +29891,8 @@ SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetNetworkProfileRequest,
     from_wire=_c_SetNetworkProfileRequest,
     to_wire=_w_SetNetworkProfileRequest,
+    loose=_l_SetNetworkProfileRequest,
+    unchecked=_u_SetNetworkProfileRequest,
 )
 SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24706,6 +29904,8 @@ SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetNetworkProfileResponse,
     from_wire=_c_SetNetworkProfileResponse,
     to_wire=_w_SetNetworkProfileResponse,
+    loose=_l_SetNetworkProfileResponse,
+    unchecked=_u_SetNetworkProfileResponse,
 )
 SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24717,6 +29917,8 @@ SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetVariableMonitoringRequest,
     from_wire=_c_SetVariableMonitoringRequest,
     to_wire=_w_SetVariableMonitoringRequest,
+    loose=_l_SetVariableMonitoringRequest,
+    unchecked=_u_SetVariableMonitoringRequest,
 )
 SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24728,6 +29930,8 @@ SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetVariableMonitoringResponse,
     from_wire=_c_SetVariableMonitoringResponse,
     to_wire=_w_SetVariableMonitoringResponse,
+    loose=_l_SetVariableMonitoringResponse,
+    unchecked=_u_SetVariableMonitoringResponse,
 )
 SetVariablesRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24739,6 +29943,8 @@ SetVariablesRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetVariablesRequest,
     from_wire=_c_SetVariablesRequest,
     to_wire=_w_SetVariablesRequest,
+    loose=_l_SetVariablesRequest,
+    unchecked=_u_SetVariablesRequest,
 )
 SetVariablesResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24750,6 +29956,8 @@ SetVariablesResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetVariablesResponse,
     from_wire=_c_SetVariablesResponse,
     to_wire=_w_SetVariablesResponse,
+    loose=_l_SetVariablesResponse,
+    unchecked=_u_SetVariablesResponse,
 )
 SignCertificateRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24761,6 +29969,8 @@ SignCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateRequest,
     from_wire=_c_SignCertificateRequest,
     to_wire=_w_SignCertificateRequest,
+    loose=_l_SignCertificateRequest,
+    unchecked=_u_SignCertificateRequest,
 )
 SignCertificateResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24772,6 +29982,8 @@ SignCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateResponse,
     from_wire=_c_SignCertificateResponse,
     to_wire=_w_SignCertificateResponse,
+    loose=_l_SignCertificateResponse,
+    unchecked=_u_SignCertificateResponse,
 )
 StatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24783,6 +29995,8 @@ StatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationRequest,
     from_wire=_c_StatusNotificationRequest,
     to_wire=_w_StatusNotificationRequest,
+    loose=_l_StatusNotificationRequest,
+    unchecked=_u_StatusNotificationRequest,
 )
 StatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24794,6 +30008,8 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationResponse,
     from_wire=_c_StatusNotificationResponse,
     to_wire=_w_StatusNotificationResponse,
+    loose=_l_StatusNotificationResponse,
+    unchecked=_u_StatusNotificationResponse,
 )
 TransactionEventRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24805,6 +30021,8 @@ TransactionEventRequest.__ocppkit_codec__ = Codec(
     wire=_W_TransactionEventRequest,
     from_wire=_c_TransactionEventRequest,
     to_wire=_w_TransactionEventRequest,
+    loose=_l_TransactionEventRequest,
+    unchecked=_u_TransactionEventRequest,
 )
 TransactionEventResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24816,6 +30034,8 @@ TransactionEventResponse.__ocppkit_codec__ = Codec(
     wire=_W_TransactionEventResponse,
     from_wire=_c_TransactionEventResponse,
     to_wire=_w_TransactionEventResponse,
+    loose=_l_TransactionEventResponse,
+    unchecked=_u_TransactionEventResponse,
 )
 TriggerMessageRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24827,6 +30047,8 @@ TriggerMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageRequest,
     from_wire=_c_TriggerMessageRequest,
     to_wire=_w_TriggerMessageRequest,
+    loose=_l_TriggerMessageRequest,
+    unchecked=_u_TriggerMessageRequest,
 )
 TriggerMessageResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24838,6 +30060,8 @@ TriggerMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageResponse,
     from_wire=_c_TriggerMessageResponse,
     to_wire=_w_TriggerMessageResponse,
+    loose=_l_TriggerMessageResponse,
+    unchecked=_u_TriggerMessageResponse,
 )
 UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24849,6 +30073,8 @@ UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorRequest,
     from_wire=_c_UnlockConnectorRequest,
     to_wire=_w_UnlockConnectorRequest,
+    loose=_l_UnlockConnectorRequest,
+    unchecked=_u_UnlockConnectorRequest,
 )
 UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24860,6 +30086,8 @@ UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorResponse,
     from_wire=_c_UnlockConnectorResponse,
     to_wire=_w_UnlockConnectorResponse,
+    loose=_l_UnlockConnectorResponse,
+    unchecked=_u_UnlockConnectorResponse,
 )
 UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24871,6 +30099,8 @@ UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnpublishFirmwareRequest,
     from_wire=_c_UnpublishFirmwareRequest,
     to_wire=_w_UnpublishFirmwareRequest,
+    loose=_l_UnpublishFirmwareRequest,
+    unchecked=_u_UnpublishFirmwareRequest,
 )
 UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24882,6 +30112,8 @@ UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnpublishFirmwareResponse,
     from_wire=_c_UnpublishFirmwareResponse,
     to_wire=_w_UnpublishFirmwareResponse,
+    loose=_l_UnpublishFirmwareResponse,
+    unchecked=_u_UnpublishFirmwareResponse,
 )
 UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24893,6 +30125,8 @@ UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareRequest,
     from_wire=_c_UpdateFirmwareRequest,
     to_wire=_w_UpdateFirmwareRequest,
+    loose=_l_UpdateFirmwareRequest,
+    unchecked=_u_UpdateFirmwareRequest,
 )
 UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     version="2.0.1",
@@ -24904,4 +30138,6 @@ UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareResponse,
     from_wire=_c_UpdateFirmwareResponse,
     to_wire=_w_UpdateFirmwareResponse,
+    loose=_l_UpdateFirmwareResponse,
+    unchecked=_u_UpdateFirmwareResponse,
 )

@@ -43121,6 +43121,8924 @@ def _w_VatNumberValidationResponse(o: Any) -> Any:
     )
 
 
+# -- lenient builders ----------------------------------------------------------------------
+
+
+def _l_ACChargingParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ACChargingParametersType)
+    o.energy_amount = d.get("energyAmount")
+    o.ev_min_current = d.get("evMinCurrent")
+    o.ev_max_current = d.get("evMaxCurrent")
+    o.ev_max_voltage = d.get("evMaxVoltage")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ACChargingParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.energy_amount) is not None:
+        d["energyAmount"] = v
+    if (v := o.ev_min_current) is not None:
+        d["evMinCurrent"] = v
+    if (v := o.ev_max_current) is not None:
+        d["evMaxCurrent"] = v
+    if (v := o.ev_max_voltage) is not None:
+        d["evMaxVoltage"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_APNType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(APNType)
+    o.apn = d.get("apn")
+    o.apn_user_name = d.get("apnUserName")
+    o.apn_password = d.get("apnPassword")
+    o.sim_pin = d.get("simPin")
+    o.preferred_network = d.get("preferredNetwork")
+    o.use_only_preferred_network = d.get("useOnlyPreferredNetwork")
+    v = d.get("apnAuthentication")
+    o.apn_authentication = (
+        None if v is None else _E_APNAuthenticationEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_APNType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.apn) is not None:
+        d["apn"] = v
+    if (v := o.apn_user_name) is not None:
+        d["apnUserName"] = v
+    if (v := o.apn_password) is not None:
+        d["apnPassword"] = v
+    if (v := o.sim_pin) is not None:
+        d["simPin"] = v
+    if (v := o.preferred_network) is not None:
+        d["preferredNetwork"] = v
+    if (v := o.use_only_preferred_network) is not None:
+        d["useOnlyPreferredNetwork"] = v
+    if (v := o.apn_authentication) is not None:
+        d["apnAuthentication"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AbsolutePriceScheduleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AbsolutePriceScheduleType)
+    v = d.get("timeAnchor")
+    o.time_anchor = None if v is None else rt.loose_datetime(v)
+    o.price_schedule_id = d.get("priceScheduleID")
+    o.price_schedule_description = d.get("priceScheduleDescription")
+    o.currency = d.get("currency")
+    o.language = d.get("language")
+    o.price_algorithm = d.get("priceAlgorithm")
+    v = d.get("minimumCost")
+    o.minimum_cost = None if v is None else _l_RationalNumberType(v)
+    v = d.get("maximumCost")
+    o.maximum_cost = None if v is None else _l_RationalNumberType(v)
+    v = d.get("priceRuleStacks")
+    o.price_rule_stacks = (
+        None if v is None else [_l_PriceRuleStackType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("taxRules")
+    o.tax_rules = None if v is None else [_l_TaxRuleType(x) for x in v] if type(v) is list else v
+    v = d.get("overstayRuleList")
+    o.overstay_rule_list = None if v is None else _l_OverstayRuleListType(v)
+    v = d.get("additionalSelectedServices")
+    o.additional_selected_services = (
+        None if v is None else [_l_AdditionalSelectedServicesType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AbsolutePriceScheduleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.time_anchor) is not None:
+        d["timeAnchor"] = rt.loose_json(v)
+    if (v := o.price_schedule_id) is not None:
+        d["priceScheduleID"] = v
+    if (v := o.price_schedule_description) is not None:
+        d["priceScheduleDescription"] = v
+    if (v := o.currency) is not None:
+        d["currency"] = v
+    if (v := o.language) is not None:
+        d["language"] = v
+    if (v := o.price_algorithm) is not None:
+        d["priceAlgorithm"] = v
+    if (v := o.minimum_cost) is not None:
+        d["minimumCost"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.maximum_cost) is not None:
+        d["maximumCost"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.price_rule_stacks) is not None:
+        d["priceRuleStacks"] = (
+            [_u_PriceRuleStackType(x) if type(x) is PriceRuleStackType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.tax_rules) is not None:
+        d["taxRules"] = (
+            [_u_TaxRuleType(x) if type(x) is TaxRuleType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.overstay_rule_list) is not None:
+        d["overstayRuleList"] = _u_OverstayRuleListType(v) if type(v) is OverstayRuleListType else v
+    if (v := o.additional_selected_services) is not None:
+        d["additionalSelectedServices"] = (
+            [
+                _u_AdditionalSelectedServicesType(x) if type(x) is AdditionalSelectedServicesType else x
+                for x in v
+            ]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AdditionalInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AdditionalInfoType)
+    o.additional_id_token = d.get("additionalIdToken")
+    o.type = d.get("type")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AdditionalInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.additional_id_token) is not None:
+        d["additionalIdToken"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AdditionalSelectedServicesType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AdditionalSelectedServicesType)
+    v = d.get("serviceFee")
+    o.service_fee = None if v is None else _l_RationalNumberType(v)
+    o.service_name = d.get("serviceName")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AdditionalSelectedServicesType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.service_fee) is not None:
+        d["serviceFee"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.service_name) is not None:
+        d["serviceName"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AddressType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AddressType)
+    o.name = d.get("name")
+    o.address1 = d.get("address1")
+    o.address2 = d.get("address2")
+    o.city = d.get("city")
+    o.postal_code = d.get("postalCode")
+    o.country = d.get("country")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AddressType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.name) is not None:
+        d["name"] = v
+    if (v := o.address1) is not None:
+        d["address1"] = v
+    if (v := o.address2) is not None:
+        d["address2"] = v
+    if (v := o.city) is not None:
+        d["city"] = v
+    if (v := o.postal_code) is not None:
+        d["postalCode"] = v
+    if (v := o.country) is not None:
+        d["country"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AuthorizationData(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizationData)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    v = d.get("idTokenInfo")
+    o.id_token_info = None if v is None else _l_IdTokenInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AuthorizationData(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.id_token_info) is not None:
+        d["idTokenInfo"] = _u_IdTokenInfoType(v) if type(v) is IdTokenInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_BatteryDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BatteryDataType)
+    o.evse_id = d.get("evseId")
+    o.serial_number = d.get("serialNumber")
+    o.so_c = d.get("soC")
+    o.so_h = d.get("soH")
+    v = d.get("productionDate")
+    o.production_date = None if v is None else rt.loose_datetime(v)
+    o.vendor_info = d.get("vendorInfo")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_BatteryDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.serial_number) is not None:
+        d["serialNumber"] = v
+    if (v := o.so_c) is not None:
+        d["soC"] = v
+    if (v := o.so_h) is not None:
+        d["soH"] = v
+    if (v := o.production_date) is not None:
+        d["productionDate"] = rt.loose_json(v)
+    if (v := o.vendor_info) is not None:
+        d["vendorInfo"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CertificateHashDataChainType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateHashDataChainType)
+    v = d.get("certificateHashData")
+    o.certificate_hash_data = None if v is None else _l_CertificateHashDataType(v)
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None if v is None else _E_GetCertificateIdUseEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("childCertificateHashData")
+    o.child_certificate_hash_data = (
+        None if v is None else [_l_CertificateHashDataType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CertificateHashDataChainType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_hash_data) is not None:
+        d["certificateHashData"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    if (v := o.child_certificate_hash_data) is not None:
+        d["childCertificateHashData"] = (
+            [_u_CertificateHashDataType(x) if type(x) is CertificateHashDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CertificateHashDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateHashDataType)
+    v = d.get("hashAlgorithm")
+    o.hash_algorithm = None if v is None else _E_HashAlgorithmEnumType.get(v, v) if type(v) is str else v
+    o.issuer_name_hash = d.get("issuerNameHash")
+    o.issuer_key_hash = d.get("issuerKeyHash")
+    o.serial_number = d.get("serialNumber")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CertificateHashDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.hash_algorithm) is not None:
+        d["hashAlgorithm"] = v
+    if (v := o.issuer_name_hash) is not None:
+        d["issuerNameHash"] = v
+    if (v := o.issuer_key_hash) is not None:
+        d["issuerKeyHash"] = v
+    if (v := o.serial_number) is not None:
+        d["serialNumber"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CertificateStatusRequestInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateStatusRequestInfoType)
+    v = d.get("certificateHashData")
+    o.certificate_hash_data = None if v is None else _l_CertificateHashDataType(v)
+    v = d.get("source")
+    o.source = None if v is None else _E_CertificateStatusSourceEnumType.get(v, v) if type(v) is str else v
+    o.urls = d.get("urls")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CertificateStatusRequestInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_hash_data) is not None:
+        d["certificateHashData"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    if (v := o.source) is not None:
+        d["source"] = v
+    if (v := o.urls) is not None:
+        d["urls"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CertificateStatusType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateStatusType)
+    v = d.get("certificateHashData")
+    o.certificate_hash_data = None if v is None else _l_CertificateHashDataType(v)
+    v = d.get("source")
+    o.source = None if v is None else _E_CertificateStatusSourceEnumType.get(v, v) if type(v) is str else v
+    v = d.get("status")
+    o.status = None if v is None else _E_CertificateStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("nextUpdate")
+    o.next_update = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CertificateStatusType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_hash_data) is not None:
+        d["certificateHashData"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    if (v := o.source) is not None:
+        d["source"] = v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.next_update) is not None:
+        d["nextUpdate"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingLimitType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingLimitType)
+    o.charging_limit_source = d.get("chargingLimitSource")
+    o.is_local_generation = d.get("isLocalGeneration")
+    o.is_grid_critical = d.get("isGridCritical")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingLimitType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_limit_source) is not None:
+        d["chargingLimitSource"] = v
+    if (v := o.is_local_generation) is not None:
+        d["isLocalGeneration"] = v
+    if (v := o.is_grid_critical) is not None:
+        d["isGridCritical"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingNeedsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingNeedsType)
+    v = d.get("acChargingParameters")
+    o.ac_charging_parameters = None if v is None else _l_ACChargingParametersType(v)
+    v = d.get("derChargingParameters")
+    o.der_charging_parameters = None if v is None else _l_DERChargingParametersType(v)
+    v = d.get("evEnergyOffer")
+    o.ev_energy_offer = None if v is None else _l_EVEnergyOfferType(v)
+    v = d.get("requestedEnergyTransfer")
+    o.requested_energy_transfer = (
+        None if v is None else _E_EnergyTransferModeEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("dcChargingParameters")
+    o.dc_charging_parameters = None if v is None else _l_DCChargingParametersType(v)
+    v = d.get("v2xChargingParameters")
+    o.v2x_charging_parameters = None if v is None else _l_V2XChargingParametersType(v)
+    v = d.get("availableEnergyTransfer")
+    o.available_energy_transfer = (
+        None
+        if v is None
+        else [_E_EnergyTransferModeEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    v = d.get("controlMode")
+    o.control_mode = None if v is None else _E_ControlModeEnumType.get(v, v) if type(v) is str else v
+    v = d.get("mobilityNeedsMode")
+    o.mobility_needs_mode = (
+        None if v is None else _E_MobilityNeedsModeEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("departureTime")
+    o.departure_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingNeedsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.ac_charging_parameters) is not None:
+        d["acChargingParameters"] = (
+            _u_ACChargingParametersType(v) if type(v) is ACChargingParametersType else v
+        )
+    if (v := o.der_charging_parameters) is not None:
+        d["derChargingParameters"] = (
+            _u_DERChargingParametersType(v) if type(v) is DERChargingParametersType else v
+        )
+    if (v := o.ev_energy_offer) is not None:
+        d["evEnergyOffer"] = _u_EVEnergyOfferType(v) if type(v) is EVEnergyOfferType else v
+    if (v := o.requested_energy_transfer) is not None:
+        d["requestedEnergyTransfer"] = v
+    if (v := o.dc_charging_parameters) is not None:
+        d["dcChargingParameters"] = (
+            _u_DCChargingParametersType(v) if type(v) is DCChargingParametersType else v
+        )
+    if (v := o.v2x_charging_parameters) is not None:
+        d["v2xChargingParameters"] = (
+            _u_V2XChargingParametersType(v) if type(v) is V2XChargingParametersType else v
+        )
+    if (v := o.available_energy_transfer) is not None:
+        d["availableEnergyTransfer"] = v
+    if (v := o.control_mode) is not None:
+        d["controlMode"] = v
+    if (v := o.mobility_needs_mode) is not None:
+        d["mobilityNeedsMode"] = v
+    if (v := o.departure_time) is not None:
+        d["departureTime"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingPeriodType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingPeriodType)
+    v = d.get("dimensions")
+    o.dimensions = None if v is None else [_l_CostDimensionType(x) for x in v] if type(v) is list else v
+    o.tariff_id = d.get("tariffId")
+    v = d.get("startPeriod")
+    o.start_period = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingPeriodType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.dimensions) is not None:
+        d["dimensions"] = (
+            [_u_CostDimensionType(x) if type(x) is CostDimensionType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.tariff_id) is not None:
+        d["tariffId"] = v
+    if (v := o.start_period) is not None:
+        d["startPeriod"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingProfileCriterionType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingProfileCriterionType)
+    v = d.get("chargingProfilePurpose")
+    o.charging_profile_purpose = (
+        None if v is None else _E_ChargingProfilePurposeEnumType.get(v, v) if type(v) is str else v
+    )
+    o.stack_level = d.get("stackLevel")
+    o.charging_profile_id = d.get("chargingProfileId")
+    o.charging_limit_source = d.get("chargingLimitSource")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingProfileCriterionType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_profile_purpose) is not None:
+        d["chargingProfilePurpose"] = v
+    if (v := o.stack_level) is not None:
+        d["stackLevel"] = v
+    if (v := o.charging_profile_id) is not None:
+        d["chargingProfileId"] = v
+    if (v := o.charging_limit_source) is not None:
+        d["chargingLimitSource"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingProfileType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingProfileType)
+    o.id = d.get("id")
+    o.stack_level = d.get("stackLevel")
+    v = d.get("chargingProfilePurpose")
+    o.charging_profile_purpose = (
+        None if v is None else _E_ChargingProfilePurposeEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("chargingProfileKind")
+    o.charging_profile_kind = (
+        None if v is None else _E_ChargingProfileKindEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("recurrencyKind")
+    o.recurrency_kind = None if v is None else _E_RecurrencyKindEnumType.get(v, v) if type(v) is str else v
+    v = d.get("validFrom")
+    o.valid_from = None if v is None else rt.loose_datetime(v)
+    v = d.get("validTo")
+    o.valid_to = None if v is None else rt.loose_datetime(v)
+    o.transaction_id = d.get("transactionId")
+    o.max_offline_duration = d.get("maxOfflineDuration")
+    v = d.get("chargingSchedule")
+    o.charging_schedule = (
+        None if v is None else [_l_ChargingScheduleType(x) for x in v] if type(v) is list else v
+    )
+    o.invalid_after_offline_duration = d.get("invalidAfterOfflineDuration")
+    o.dyn_update_interval = d.get("dynUpdateInterval")
+    v = d.get("dynUpdateTime")
+    o.dyn_update_time = None if v is None else rt.loose_datetime(v)
+    o.price_schedule_signature = d.get("priceScheduleSignature")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingProfileType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.stack_level) is not None:
+        d["stackLevel"] = v
+    if (v := o.charging_profile_purpose) is not None:
+        d["chargingProfilePurpose"] = v
+    if (v := o.charging_profile_kind) is not None:
+        d["chargingProfileKind"] = v
+    if (v := o.recurrency_kind) is not None:
+        d["recurrencyKind"] = v
+    if (v := o.valid_from) is not None:
+        d["validFrom"] = rt.loose_json(v)
+    if (v := o.valid_to) is not None:
+        d["validTo"] = rt.loose_json(v)
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.max_offline_duration) is not None:
+        d["maxOfflineDuration"] = v
+    if (v := o.charging_schedule) is not None:
+        d["chargingSchedule"] = (
+            [_u_ChargingScheduleType(x) if type(x) is ChargingScheduleType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.invalid_after_offline_duration) is not None:
+        d["invalidAfterOfflineDuration"] = v
+    if (v := o.dyn_update_interval) is not None:
+        d["dynUpdateInterval"] = v
+    if (v := o.dyn_update_time) is not None:
+        d["dynUpdateTime"] = rt.loose_json(v)
+    if (v := o.price_schedule_signature) is not None:
+        d["priceScheduleSignature"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingSchedulePeriodType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingSchedulePeriodType)
+    o.start_period = d.get("startPeriod")
+    o.limit = d.get("limit")
+    o.limit_l2 = d.get("limit_L2")
+    o.limit_l3 = d.get("limit_L3")
+    o.number_phases = d.get("numberPhases")
+    o.phase_to_use = d.get("phaseToUse")
+    o.discharge_limit = d.get("dischargeLimit")
+    o.discharge_limit_l2 = d.get("dischargeLimit_L2")
+    o.discharge_limit_l3 = d.get("dischargeLimit_L3")
+    o.setpoint = d.get("setpoint")
+    o.setpoint_l2 = d.get("setpoint_L2")
+    o.setpoint_l3 = d.get("setpoint_L3")
+    o.setpoint_reactive = d.get("setpointReactive")
+    o.setpoint_reactive_l2 = d.get("setpointReactive_L2")
+    o.setpoint_reactive_l3 = d.get("setpointReactive_L3")
+    o.preconditioning_request = d.get("preconditioningRequest")
+    o.evse_sleep = d.get("evseSleep")
+    o.v2x_baseline = d.get("v2xBaseline")
+    v = d.get("operationMode")
+    o.operation_mode = None if v is None else _E_OperationModeEnumType.get(v, v) if type(v) is str else v
+    v = d.get("v2xFreqWattCurve")
+    o.v2x_freq_watt_curve = (
+        None if v is None else [_l_V2XFreqWattPointType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("v2xSignalWattCurve")
+    o.v2x_signal_watt_curve = (
+        None if v is None else [_l_V2XSignalWattPointType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingSchedulePeriodType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.start_period) is not None:
+        d["startPeriod"] = v
+    if (v := o.limit) is not None:
+        d["limit"] = v
+    if (v := o.limit_l2) is not None:
+        d["limit_L2"] = v
+    if (v := o.limit_l3) is not None:
+        d["limit_L3"] = v
+    if (v := o.number_phases) is not None:
+        d["numberPhases"] = v
+    if (v := o.phase_to_use) is not None:
+        d["phaseToUse"] = v
+    if (v := o.discharge_limit) is not None:
+        d["dischargeLimit"] = v
+    if (v := o.discharge_limit_l2) is not None:
+        d["dischargeLimit_L2"] = v
+    if (v := o.discharge_limit_l3) is not None:
+        d["dischargeLimit_L3"] = v
+    if (v := o.setpoint) is not None:
+        d["setpoint"] = v
+    if (v := o.setpoint_l2) is not None:
+        d["setpoint_L2"] = v
+    if (v := o.setpoint_l3) is not None:
+        d["setpoint_L3"] = v
+    if (v := o.setpoint_reactive) is not None:
+        d["setpointReactive"] = v
+    if (v := o.setpoint_reactive_l2) is not None:
+        d["setpointReactive_L2"] = v
+    if (v := o.setpoint_reactive_l3) is not None:
+        d["setpointReactive_L3"] = v
+    if (v := o.preconditioning_request) is not None:
+        d["preconditioningRequest"] = v
+    if (v := o.evse_sleep) is not None:
+        d["evseSleep"] = v
+    if (v := o.v2x_baseline) is not None:
+        d["v2xBaseline"] = v
+    if (v := o.operation_mode) is not None:
+        d["operationMode"] = v
+    if (v := o.v2x_freq_watt_curve) is not None:
+        d["v2xFreqWattCurve"] = (
+            [_u_V2XFreqWattPointType(x) if type(x) is V2XFreqWattPointType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.v2x_signal_watt_curve) is not None:
+        d["v2xSignalWattCurve"] = (
+            [_u_V2XSignalWattPointType(x) if type(x) is V2XSignalWattPointType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingScheduleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingScheduleType)
+    o.id = d.get("id")
+    v = d.get("limitAtSoC")
+    o.limit_at_so_c = None if v is None else _l_LimitAtSoCType(v)
+    v = d.get("startSchedule")
+    o.start_schedule = None if v is None else rt.loose_datetime(v)
+    o.duration = d.get("duration")
+    v = d.get("chargingRateUnit")
+    o.charging_rate_unit = (
+        None if v is None else _E_ChargingRateUnitEnumType.get(v, v) if type(v) is str else v
+    )
+    o.min_charging_rate = d.get("minChargingRate")
+    o.power_tolerance = d.get("powerTolerance")
+    o.signature_id = d.get("signatureId")
+    o.digest_value = d.get("digestValue")
+    o.use_local_time = d.get("useLocalTime")
+    v = d.get("chargingSchedulePeriod")
+    o.charging_schedule_period = (
+        None if v is None else [_l_ChargingSchedulePeriodType(x) for x in v] if type(v) is list else v
+    )
+    o.randomized_delay = d.get("randomizedDelay")
+    v = d.get("salesTariff")
+    o.sales_tariff = None if v is None else _l_SalesTariffType(v)
+    v = d.get("absolutePriceSchedule")
+    o.absolute_price_schedule = None if v is None else _l_AbsolutePriceScheduleType(v)
+    v = d.get("priceLevelSchedule")
+    o.price_level_schedule = None if v is None else _l_PriceLevelScheduleType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingScheduleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.limit_at_so_c) is not None:
+        d["limitAtSoC"] = _u_LimitAtSoCType(v) if type(v) is LimitAtSoCType else v
+    if (v := o.start_schedule) is not None:
+        d["startSchedule"] = rt.loose_json(v)
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.charging_rate_unit) is not None:
+        d["chargingRateUnit"] = v
+    if (v := o.min_charging_rate) is not None:
+        d["minChargingRate"] = v
+    if (v := o.power_tolerance) is not None:
+        d["powerTolerance"] = v
+    if (v := o.signature_id) is not None:
+        d["signatureId"] = v
+    if (v := o.digest_value) is not None:
+        d["digestValue"] = v
+    if (v := o.use_local_time) is not None:
+        d["useLocalTime"] = v
+    if (v := o.charging_schedule_period) is not None:
+        d["chargingSchedulePeriod"] = (
+            [_u_ChargingSchedulePeriodType(x) if type(x) is ChargingSchedulePeriodType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.randomized_delay) is not None:
+        d["randomizedDelay"] = v
+    if (v := o.sales_tariff) is not None:
+        d["salesTariff"] = _u_SalesTariffType(v) if type(v) is SalesTariffType else v
+    if (v := o.absolute_price_schedule) is not None:
+        d["absolutePriceSchedule"] = (
+            _u_AbsolutePriceScheduleType(v) if type(v) is AbsolutePriceScheduleType else v
+        )
+    if (v := o.price_level_schedule) is not None:
+        d["priceLevelSchedule"] = _u_PriceLevelScheduleType(v) if type(v) is PriceLevelScheduleType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingScheduleUpdateType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingScheduleUpdateType)
+    o.limit = d.get("limit")
+    o.limit_l2 = d.get("limit_L2")
+    o.limit_l3 = d.get("limit_L3")
+    o.discharge_limit = d.get("dischargeLimit")
+    o.discharge_limit_l2 = d.get("dischargeLimit_L2")
+    o.discharge_limit_l3 = d.get("dischargeLimit_L3")
+    o.setpoint = d.get("setpoint")
+    o.setpoint_l2 = d.get("setpoint_L2")
+    o.setpoint_l3 = d.get("setpoint_L3")
+    o.setpoint_reactive = d.get("setpointReactive")
+    o.setpoint_reactive_l2 = d.get("setpointReactive_L2")
+    o.setpoint_reactive_l3 = d.get("setpointReactive_L3")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingScheduleUpdateType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.limit) is not None:
+        d["limit"] = v
+    if (v := o.limit_l2) is not None:
+        d["limit_L2"] = v
+    if (v := o.limit_l3) is not None:
+        d["limit_L3"] = v
+    if (v := o.discharge_limit) is not None:
+        d["dischargeLimit"] = v
+    if (v := o.discharge_limit_l2) is not None:
+        d["dischargeLimit_L2"] = v
+    if (v := o.discharge_limit_l3) is not None:
+        d["dischargeLimit_L3"] = v
+    if (v := o.setpoint) is not None:
+        d["setpoint"] = v
+    if (v := o.setpoint_l2) is not None:
+        d["setpoint_L2"] = v
+    if (v := o.setpoint_l3) is not None:
+        d["setpoint_L3"] = v
+    if (v := o.setpoint_reactive) is not None:
+        d["setpointReactive"] = v
+    if (v := o.setpoint_reactive_l2) is not None:
+        d["setpointReactive_L2"] = v
+    if (v := o.setpoint_reactive_l3) is not None:
+        d["setpointReactive_L3"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChargingStationType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChargingStationType)
+    o.serial_number = d.get("serialNumber")
+    o.model = d.get("model")
+    v = d.get("modem")
+    o.modem = None if v is None else _l_ModemType(v)
+    o.vendor_name = d.get("vendorName")
+    o.firmware_version = d.get("firmwareVersion")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChargingStationType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.serial_number) is not None:
+        d["serialNumber"] = v
+    if (v := o.model) is not None:
+        d["model"] = v
+    if (v := o.modem) is not None:
+        d["modem"] = _u_ModemType(v) if type(v) is ModemType else v
+    if (v := o.vendor_name) is not None:
+        d["vendorName"] = v
+    if (v := o.firmware_version) is not None:
+        d["firmwareVersion"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearChargingProfileType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearChargingProfileType)
+    o.evse_id = d.get("evseId")
+    v = d.get("chargingProfilePurpose")
+    o.charging_profile_purpose = (
+        None if v is None else _E_ChargingProfilePurposeEnumType.get(v, v) if type(v) is str else v
+    )
+    o.stack_level = d.get("stackLevel")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearChargingProfileType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.charging_profile_purpose) is not None:
+        d["chargingProfilePurpose"] = v
+    if (v := o.stack_level) is not None:
+        d["stackLevel"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearMonitoringResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearMonitoringResultType)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearMonitoringStatusEnumType.get(v, v) if type(v) is str else v
+    o.id = d.get("id")
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearMonitoringResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearTariffsResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearTariffsResultType)
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.tariff_id = d.get("tariffId")
+    v = d.get("status")
+    o.status = None if v is None else _E_TariffClearStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearTariffsResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.tariff_id) is not None:
+        d["tariffId"] = v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ComponentType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ComponentType)
+    v = d.get("evse")
+    o.evse = None if v is None else _l_EVSEType(v)
+    o.name = d.get("name")
+    o.instance = d.get("instance")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ComponentType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse) is not None:
+        d["evse"] = _u_EVSEType(v) if type(v) is EVSEType else v
+    if (v := o.name) is not None:
+        d["name"] = v
+    if (v := o.instance) is not None:
+        d["instance"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ComponentVariableType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ComponentVariableType)
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ComponentVariableType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CompositeScheduleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CompositeScheduleType)
+    o.evse_id = d.get("evseId")
+    o.duration = d.get("duration")
+    v = d.get("scheduleStart")
+    o.schedule_start = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingRateUnit")
+    o.charging_rate_unit = (
+        None if v is None else _E_ChargingRateUnitEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("chargingSchedulePeriod")
+    o.charging_schedule_period = (
+        None if v is None else [_l_ChargingSchedulePeriodType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CompositeScheduleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.schedule_start) is not None:
+        d["scheduleStart"] = rt.loose_json(v)
+    if (v := o.charging_rate_unit) is not None:
+        d["chargingRateUnit"] = v
+    if (v := o.charging_schedule_period) is not None:
+        d["chargingSchedulePeriod"] = (
+            [_u_ChargingSchedulePeriodType(x) if type(x) is ChargingSchedulePeriodType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ConstantStreamDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ConstantStreamDataType)
+    o.id = d.get("id")
+    v = d.get("params")
+    o.params = None if v is None else _l_PeriodicEventStreamParamsType(v)
+    o.variable_monitoring_id = d.get("variableMonitoringId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ConstantStreamDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.params) is not None:
+        d["params"] = _u_PeriodicEventStreamParamsType(v) if type(v) is PeriodicEventStreamParamsType else v
+    if (v := o.variable_monitoring_id) is not None:
+        d["variableMonitoringId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ConsumptionCostType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ConsumptionCostType)
+    o.start_value = d.get("startValue")
+    v = d.get("cost")
+    o.cost = None if v is None else [_l_CostType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ConsumptionCostType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.start_value) is not None:
+        d["startValue"] = v
+    if (v := o.cost) is not None:
+        d["cost"] = [_u_CostType(x) if type(x) is CostType else x for x in v] if type(v) is list else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CostDetailsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CostDetailsType)
+    v = d.get("chargingPeriods")
+    o.charging_periods = (
+        None if v is None else [_l_ChargingPeriodType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("totalCost")
+    o.total_cost = None if v is None else _l_TotalCostType(v)
+    v = d.get("totalUsage")
+    o.total_usage = None if v is None else _l_TotalUsageType(v)
+    o.failure_to_calculate = d.get("failureToCalculate")
+    o.failure_reason = d.get("failureReason")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CostDetailsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_periods) is not None:
+        d["chargingPeriods"] = (
+            [_u_ChargingPeriodType(x) if type(x) is ChargingPeriodType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.total_cost) is not None:
+        d["totalCost"] = _u_TotalCostType(v) if type(v) is TotalCostType else v
+    if (v := o.total_usage) is not None:
+        d["totalUsage"] = _u_TotalUsageType(v) if type(v) is TotalUsageType else v
+    if (v := o.failure_to_calculate) is not None:
+        d["failureToCalculate"] = v
+    if (v := o.failure_reason) is not None:
+        d["failureReason"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CostDimensionType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CostDimensionType)
+    v = d.get("type")
+    o.type = None if v is None else _E_CostDimensionEnumType.get(v, v) if type(v) is str else v
+    o.volume = d.get("volume")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CostDimensionType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.volume) is not None:
+        d["volume"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CostType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CostType)
+    v = d.get("costKind")
+    o.cost_kind = None if v is None else _E_CostKindEnumType.get(v, v) if type(v) is str else v
+    o.amount = d.get("amount")
+    o.amount_multiplier = d.get("amountMultiplier")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CostType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.cost_kind) is not None:
+        d["costKind"] = v
+    if (v := o.amount) is not None:
+        d["amount"] = v
+    if (v := o.amount_multiplier) is not None:
+        d["amountMultiplier"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CustomDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CustomDataType)
+    o.vendor_id = d.get("vendorId")
+    o.extra = {key: value for key, value in d.items() if key not in _K_CustomDataType}
+    return o
+
+
+def _u_CustomDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.vendor_id) is not None:
+        d["vendorId"] = v
+    d.update(o.extra)
+    return d
+
+
+def _l_DCChargingParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DCChargingParametersType)
+    o.ev_max_current = d.get("evMaxCurrent")
+    o.ev_max_voltage = d.get("evMaxVoltage")
+    o.ev_max_power = d.get("evMaxPower")
+    o.ev_energy_capacity = d.get("evEnergyCapacity")
+    o.energy_amount = d.get("energyAmount")
+    o.state_of_charge = d.get("stateOfCharge")
+    o.full_so_c = d.get("fullSoC")
+    o.bulk_so_c = d.get("bulkSoC")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DCChargingParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.ev_max_current) is not None:
+        d["evMaxCurrent"] = v
+    if (v := o.ev_max_voltage) is not None:
+        d["evMaxVoltage"] = v
+    if (v := o.ev_max_power) is not None:
+        d["evMaxPower"] = v
+    if (v := o.ev_energy_capacity) is not None:
+        d["evEnergyCapacity"] = v
+    if (v := o.energy_amount) is not None:
+        d["energyAmount"] = v
+    if (v := o.state_of_charge) is not None:
+        d["stateOfCharge"] = v
+    if (v := o.full_so_c) is not None:
+        d["fullSoC"] = v
+    if (v := o.bulk_so_c) is not None:
+        d["bulkSoC"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_DERChargingParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DERChargingParametersType)
+    v = d.get("evSupportedDERControl")
+    o.ev_supported_der_control = (
+        None
+        if v is None
+        else [_E_DERControlEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    o.ev_over_excited_max_discharge_power = d.get("evOverExcitedMaxDischargePower")
+    o.ev_over_excited_power_factor = d.get("evOverExcitedPowerFactor")
+    o.ev_under_excited_max_discharge_power = d.get("evUnderExcitedMaxDischargePower")
+    o.ev_under_excited_power_factor = d.get("evUnderExcitedPowerFactor")
+    o.max_apparent_power = d.get("maxApparentPower")
+    o.max_charge_apparent_power = d.get("maxChargeApparentPower")
+    o.max_charge_apparent_power_l2 = d.get("maxChargeApparentPower_L2")
+    o.max_charge_apparent_power_l3 = d.get("maxChargeApparentPower_L3")
+    o.max_discharge_apparent_power = d.get("maxDischargeApparentPower")
+    o.max_discharge_apparent_power_l2 = d.get("maxDischargeApparentPower_L2")
+    o.max_discharge_apparent_power_l3 = d.get("maxDischargeApparentPower_L3")
+    o.max_charge_reactive_power = d.get("maxChargeReactivePower")
+    o.max_charge_reactive_power_l2 = d.get("maxChargeReactivePower_L2")
+    o.max_charge_reactive_power_l3 = d.get("maxChargeReactivePower_L3")
+    o.min_charge_reactive_power = d.get("minChargeReactivePower")
+    o.min_charge_reactive_power_l2 = d.get("minChargeReactivePower_L2")
+    o.min_charge_reactive_power_l3 = d.get("minChargeReactivePower_L3")
+    o.max_discharge_reactive_power = d.get("maxDischargeReactivePower")
+    o.max_discharge_reactive_power_l2 = d.get("maxDischargeReactivePower_L2")
+    o.max_discharge_reactive_power_l3 = d.get("maxDischargeReactivePower_L3")
+    o.min_discharge_reactive_power = d.get("minDischargeReactivePower")
+    o.min_discharge_reactive_power_l2 = d.get("minDischargeReactivePower_L2")
+    o.min_discharge_reactive_power_l3 = d.get("minDischargeReactivePower_L3")
+    o.nominal_voltage = d.get("nominalVoltage")
+    o.nominal_voltage_offset = d.get("nominalVoltageOffset")
+    o.max_nominal_voltage = d.get("maxNominalVoltage")
+    o.min_nominal_voltage = d.get("minNominalVoltage")
+    o.ev_inverter_manufacturer = d.get("evInverterManufacturer")
+    o.ev_inverter_model = d.get("evInverterModel")
+    o.ev_inverter_serial_number = d.get("evInverterSerialNumber")
+    o.ev_inverter_sw_version = d.get("evInverterSwVersion")
+    o.ev_inverter_hw_version = d.get("evInverterHwVersion")
+    v = d.get("evIslandingDetectionMethod")
+    o.ev_islanding_detection_method = (
+        None
+        if v is None
+        else [_E_IslandingDetectionEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    o.ev_islanding_trip_time = d.get("evIslandingTripTime")
+    o.ev_maximum_level1dc_injection = d.get("evMaximumLevel1DCInjection")
+    o.ev_duration_level1dc_injection = d.get("evDurationLevel1DCInjection")
+    o.ev_maximum_level2dc_injection = d.get("evMaximumLevel2DCInjection")
+    o.ev_duration_level2dc_injection = d.get("evDurationLevel2DCInjection")
+    o.ev_reactive_susceptance = d.get("evReactiveSusceptance")
+    o.ev_session_total_discharge_energy_available = d.get("evSessionTotalDischargeEnergyAvailable")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DERChargingParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.ev_supported_der_control) is not None:
+        d["evSupportedDERControl"] = v
+    if (v := o.ev_over_excited_max_discharge_power) is not None:
+        d["evOverExcitedMaxDischargePower"] = v
+    if (v := o.ev_over_excited_power_factor) is not None:
+        d["evOverExcitedPowerFactor"] = v
+    if (v := o.ev_under_excited_max_discharge_power) is not None:
+        d["evUnderExcitedMaxDischargePower"] = v
+    if (v := o.ev_under_excited_power_factor) is not None:
+        d["evUnderExcitedPowerFactor"] = v
+    if (v := o.max_apparent_power) is not None:
+        d["maxApparentPower"] = v
+    if (v := o.max_charge_apparent_power) is not None:
+        d["maxChargeApparentPower"] = v
+    if (v := o.max_charge_apparent_power_l2) is not None:
+        d["maxChargeApparentPower_L2"] = v
+    if (v := o.max_charge_apparent_power_l3) is not None:
+        d["maxChargeApparentPower_L3"] = v
+    if (v := o.max_discharge_apparent_power) is not None:
+        d["maxDischargeApparentPower"] = v
+    if (v := o.max_discharge_apparent_power_l2) is not None:
+        d["maxDischargeApparentPower_L2"] = v
+    if (v := o.max_discharge_apparent_power_l3) is not None:
+        d["maxDischargeApparentPower_L3"] = v
+    if (v := o.max_charge_reactive_power) is not None:
+        d["maxChargeReactivePower"] = v
+    if (v := o.max_charge_reactive_power_l2) is not None:
+        d["maxChargeReactivePower_L2"] = v
+    if (v := o.max_charge_reactive_power_l3) is not None:
+        d["maxChargeReactivePower_L3"] = v
+    if (v := o.min_charge_reactive_power) is not None:
+        d["minChargeReactivePower"] = v
+    if (v := o.min_charge_reactive_power_l2) is not None:
+        d["minChargeReactivePower_L2"] = v
+    if (v := o.min_charge_reactive_power_l3) is not None:
+        d["minChargeReactivePower_L3"] = v
+    if (v := o.max_discharge_reactive_power) is not None:
+        d["maxDischargeReactivePower"] = v
+    if (v := o.max_discharge_reactive_power_l2) is not None:
+        d["maxDischargeReactivePower_L2"] = v
+    if (v := o.max_discharge_reactive_power_l3) is not None:
+        d["maxDischargeReactivePower_L3"] = v
+    if (v := o.min_discharge_reactive_power) is not None:
+        d["minDischargeReactivePower"] = v
+    if (v := o.min_discharge_reactive_power_l2) is not None:
+        d["minDischargeReactivePower_L2"] = v
+    if (v := o.min_discharge_reactive_power_l3) is not None:
+        d["minDischargeReactivePower_L3"] = v
+    if (v := o.nominal_voltage) is not None:
+        d["nominalVoltage"] = v
+    if (v := o.nominal_voltage_offset) is not None:
+        d["nominalVoltageOffset"] = v
+    if (v := o.max_nominal_voltage) is not None:
+        d["maxNominalVoltage"] = v
+    if (v := o.min_nominal_voltage) is not None:
+        d["minNominalVoltage"] = v
+    if (v := o.ev_inverter_manufacturer) is not None:
+        d["evInverterManufacturer"] = v
+    if (v := o.ev_inverter_model) is not None:
+        d["evInverterModel"] = v
+    if (v := o.ev_inverter_serial_number) is not None:
+        d["evInverterSerialNumber"] = v
+    if (v := o.ev_inverter_sw_version) is not None:
+        d["evInverterSwVersion"] = v
+    if (v := o.ev_inverter_hw_version) is not None:
+        d["evInverterHwVersion"] = v
+    if (v := o.ev_islanding_detection_method) is not None:
+        d["evIslandingDetectionMethod"] = v
+    if (v := o.ev_islanding_trip_time) is not None:
+        d["evIslandingTripTime"] = v
+    if (v := o.ev_maximum_level1dc_injection) is not None:
+        d["evMaximumLevel1DCInjection"] = v
+    if (v := o.ev_duration_level1dc_injection) is not None:
+        d["evDurationLevel1DCInjection"] = v
+    if (v := o.ev_maximum_level2dc_injection) is not None:
+        d["evMaximumLevel2DCInjection"] = v
+    if (v := o.ev_duration_level2dc_injection) is not None:
+        d["evDurationLevel2DCInjection"] = v
+    if (v := o.ev_reactive_susceptance) is not None:
+        d["evReactiveSusceptance"] = v
+    if (v := o.ev_session_total_discharge_energy_available) is not None:
+        d["evSessionTotalDischargeEnergyAvailable"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_DERCurveGetType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DERCurveGetType)
+    v = d.get("curve")
+    o.curve = None if v is None else _l_DERCurveType(v)
+    o.id = d.get("id")
+    v = d.get("curveType")
+    o.curve_type = None if v is None else _E_DERControlEnumType.get(v, v) if type(v) is str else v
+    o.is_default = d.get("isDefault")
+    o.is_superseded = d.get("isSuperseded")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DERCurveGetType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.curve) is not None:
+        d["curve"] = _u_DERCurveType(v) if type(v) is DERCurveType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.curve_type) is not None:
+        d["curveType"] = v
+    if (v := o.is_default) is not None:
+        d["isDefault"] = v
+    if (v := o.is_superseded) is not None:
+        d["isSuperseded"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_DERCurvePointsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DERCurvePointsType)
+    o.x = d.get("x")
+    o.y = d.get("y")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DERCurvePointsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.x) is not None:
+        d["x"] = v
+    if (v := o.y) is not None:
+        d["y"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_DERCurveType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DERCurveType)
+    v = d.get("curveData")
+    o.curve_data = None if v is None else [_l_DERCurvePointsType(x) for x in v] if type(v) is list else v
+    v = d.get("hysteresis")
+    o.hysteresis = None if v is None else _l_HysteresisType(v)
+    o.priority = d.get("priority")
+    v = d.get("reactivePowerParams")
+    o.reactive_power_params = None if v is None else _l_ReactivePowerParamsType(v)
+    v = d.get("voltageParams")
+    o.voltage_params = None if v is None else _l_VoltageParamsType(v)
+    v = d.get("yUnit")
+    o.y_unit = None if v is None else _E_DERUnitEnumType.get(v, v) if type(v) is str else v
+    o.response_time = d.get("responseTime")
+    v = d.get("startTime")
+    o.start_time = None if v is None else rt.loose_datetime(v)
+    o.duration = d.get("duration")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DERCurveType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.curve_data) is not None:
+        d["curveData"] = (
+            [_u_DERCurvePointsType(x) if type(x) is DERCurvePointsType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.hysteresis) is not None:
+        d["hysteresis"] = _u_HysteresisType(v) if type(v) is HysteresisType else v
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.reactive_power_params) is not None:
+        d["reactivePowerParams"] = _u_ReactivePowerParamsType(v) if type(v) is ReactivePowerParamsType else v
+    if (v := o.voltage_params) is not None:
+        d["voltageParams"] = _u_VoltageParamsType(v) if type(v) is VoltageParamsType else v
+    if (v := o.y_unit) is not None:
+        d["yUnit"] = v
+    if (v := o.response_time) is not None:
+        d["responseTime"] = v
+    if (v := o.start_time) is not None:
+        d["startTime"] = rt.loose_json(v)
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EVAbsolutePriceScheduleEntryType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EVAbsolutePriceScheduleEntryType)
+    o.duration = d.get("duration")
+    v = d.get("evPriceRule")
+    o.ev_price_rule = None if v is None else [_l_EVPriceRuleType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EVAbsolutePriceScheduleEntryType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.ev_price_rule) is not None:
+        d["evPriceRule"] = (
+            [_u_EVPriceRuleType(x) if type(x) is EVPriceRuleType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EVAbsolutePriceScheduleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EVAbsolutePriceScheduleType)
+    v = d.get("timeAnchor")
+    o.time_anchor = None if v is None else rt.loose_datetime(v)
+    o.currency = d.get("currency")
+    v = d.get("evAbsolutePriceScheduleEntries")
+    o.ev_absolute_price_schedule_entries = (
+        None if v is None else [_l_EVAbsolutePriceScheduleEntryType(x) for x in v] if type(v) is list else v
+    )
+    o.price_algorithm = d.get("priceAlgorithm")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EVAbsolutePriceScheduleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.time_anchor) is not None:
+        d["timeAnchor"] = rt.loose_json(v)
+    if (v := o.currency) is not None:
+        d["currency"] = v
+    if (v := o.ev_absolute_price_schedule_entries) is not None:
+        d["evAbsolutePriceScheduleEntries"] = (
+            [
+                _u_EVAbsolutePriceScheduleEntryType(x) if type(x) is EVAbsolutePriceScheduleEntryType else x
+                for x in v
+            ]
+            if type(v) is list
+            else v
+        )
+    if (v := o.price_algorithm) is not None:
+        d["priceAlgorithm"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EVEnergyOfferType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EVEnergyOfferType)
+    v = d.get("evAbsolutePriceSchedule")
+    o.ev_absolute_price_schedule = None if v is None else _l_EVAbsolutePriceScheduleType(v)
+    v = d.get("evPowerSchedule")
+    o.ev_power_schedule = None if v is None else _l_EVPowerScheduleType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EVEnergyOfferType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.ev_absolute_price_schedule) is not None:
+        d["evAbsolutePriceSchedule"] = (
+            _u_EVAbsolutePriceScheduleType(v) if type(v) is EVAbsolutePriceScheduleType else v
+        )
+    if (v := o.ev_power_schedule) is not None:
+        d["evPowerSchedule"] = _u_EVPowerScheduleType(v) if type(v) is EVPowerScheduleType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EVPowerScheduleEntryType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EVPowerScheduleEntryType)
+    o.duration = d.get("duration")
+    o.power = d.get("power")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EVPowerScheduleEntryType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.power) is not None:
+        d["power"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EVPowerScheduleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EVPowerScheduleType)
+    v = d.get("evPowerScheduleEntries")
+    o.ev_power_schedule_entries = (
+        None if v is None else [_l_EVPowerScheduleEntryType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("timeAnchor")
+    o.time_anchor = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EVPowerScheduleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.ev_power_schedule_entries) is not None:
+        d["evPowerScheduleEntries"] = (
+            [_u_EVPowerScheduleEntryType(x) if type(x) is EVPowerScheduleEntryType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.time_anchor) is not None:
+        d["timeAnchor"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EVPriceRuleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EVPriceRuleType)
+    o.energy_fee = d.get("energyFee")
+    o.power_range_start = d.get("powerRangeStart")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EVPriceRuleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.energy_fee) is not None:
+        d["energyFee"] = v
+    if (v := o.power_range_start) is not None:
+        d["powerRangeStart"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EVSEType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EVSEType)
+    o.id = d.get("id")
+    o.connector_id = d.get("connectorId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EVSEType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EnterServiceGetType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EnterServiceGetType)
+    v = d.get("enterService")
+    o.enter_service = None if v is None else _l_EnterServiceType(v)
+    o.id = d.get("id")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EnterServiceGetType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.enter_service) is not None:
+        d["enterService"] = _u_EnterServiceType(v) if type(v) is EnterServiceType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EnterServiceType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EnterServiceType)
+    o.priority = d.get("priority")
+    o.high_voltage = d.get("highVoltage")
+    o.low_voltage = d.get("lowVoltage")
+    o.high_freq = d.get("highFreq")
+    o.low_freq = d.get("lowFreq")
+    o.delay = d.get("delay")
+    o.random_delay = d.get("randomDelay")
+    o.ramp_rate = d.get("rampRate")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EnterServiceType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.high_voltage) is not None:
+        d["highVoltage"] = v
+    if (v := o.low_voltage) is not None:
+        d["lowVoltage"] = v
+    if (v := o.high_freq) is not None:
+        d["highFreq"] = v
+    if (v := o.low_freq) is not None:
+        d["lowFreq"] = v
+    if (v := o.delay) is not None:
+        d["delay"] = v
+    if (v := o.random_delay) is not None:
+        d["randomDelay"] = v
+    if (v := o.ramp_rate) is not None:
+        d["rampRate"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_EventDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(EventDataType)
+    o.event_id = d.get("eventId")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("trigger")
+    o.trigger = None if v is None else _E_EventTriggerEnumType.get(v, v) if type(v) is str else v
+    o.cause = d.get("cause")
+    o.actual_value = d.get("actualValue")
+    o.tech_code = d.get("techCode")
+    o.tech_info = d.get("techInfo")
+    o.cleared = d.get("cleared")
+    o.transaction_id = d.get("transactionId")
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    o.variable_monitoring_id = d.get("variableMonitoringId")
+    v = d.get("eventNotificationType")
+    o.event_notification_type = (
+        None if v is None else _E_EventNotificationEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    o.severity = d.get("severity")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_EventDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.event_id) is not None:
+        d["eventId"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.trigger) is not None:
+        d["trigger"] = v
+    if (v := o.cause) is not None:
+        d["cause"] = v
+    if (v := o.actual_value) is not None:
+        d["actualValue"] = v
+    if (v := o.tech_code) is not None:
+        d["techCode"] = v
+    if (v := o.tech_info) is not None:
+        d["techInfo"] = v
+    if (v := o.cleared) is not None:
+        d["cleared"] = v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable_monitoring_id) is not None:
+        d["variableMonitoringId"] = v
+    if (v := o.event_notification_type) is not None:
+        d["eventNotificationType"] = v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FirmwareType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareType)
+    o.location = d.get("location")
+    v = d.get("retrieveDateTime")
+    o.retrieve_date_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("installDateTime")
+    o.install_date_time = None if v is None else rt.loose_datetime(v)
+    o.signing_certificate = d.get("signingCertificate")
+    o.signature = d.get("signature")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FirmwareType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.retrieve_date_time) is not None:
+        d["retrieveDateTime"] = rt.loose_json(v)
+    if (v := o.install_date_time) is not None:
+        d["installDateTime"] = rt.loose_json(v)
+    if (v := o.signing_certificate) is not None:
+        d["signingCertificate"] = v
+    if (v := o.signature) is not None:
+        d["signature"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FixedPFGetType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FixedPFGetType)
+    v = d.get("fixedPF")
+    o.fixed_pf = None if v is None else _l_FixedPFType(v)
+    o.id = d.get("id")
+    o.is_default = d.get("isDefault")
+    o.is_superseded = d.get("isSuperseded")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FixedPFGetType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.fixed_pf) is not None:
+        d["fixedPF"] = _u_FixedPFType(v) if type(v) is FixedPFType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.is_default) is not None:
+        d["isDefault"] = v
+    if (v := o.is_superseded) is not None:
+        d["isSuperseded"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FixedPFType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FixedPFType)
+    o.priority = d.get("priority")
+    o.displacement = d.get("displacement")
+    o.excitation = d.get("excitation")
+    v = d.get("startTime")
+    o.start_time = None if v is None else rt.loose_datetime(v)
+    o.duration = d.get("duration")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FixedPFType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.displacement) is not None:
+        d["displacement"] = v
+    if (v := o.excitation) is not None:
+        d["excitation"] = v
+    if (v := o.start_time) is not None:
+        d["startTime"] = rt.loose_json(v)
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FixedVarGetType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FixedVarGetType)
+    v = d.get("fixedVar")
+    o.fixed_var = None if v is None else _l_FixedVarType(v)
+    o.id = d.get("id")
+    o.is_default = d.get("isDefault")
+    o.is_superseded = d.get("isSuperseded")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FixedVarGetType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.fixed_var) is not None:
+        d["fixedVar"] = _u_FixedVarType(v) if type(v) is FixedVarType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.is_default) is not None:
+        d["isDefault"] = v
+    if (v := o.is_superseded) is not None:
+        d["isSuperseded"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FixedVarType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FixedVarType)
+    o.priority = d.get("priority")
+    o.setpoint = d.get("setpoint")
+    v = d.get("unit")
+    o.unit = None if v is None else _E_DERUnitEnumType.get(v, v) if type(v) is str else v
+    v = d.get("startTime")
+    o.start_time = None if v is None else rt.loose_datetime(v)
+    o.duration = d.get("duration")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FixedVarType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.setpoint) is not None:
+        d["setpoint"] = v
+    if (v := o.unit) is not None:
+        d["unit"] = v
+    if (v := o.start_time) is not None:
+        d["startTime"] = rt.loose_json(v)
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FreqDroopGetType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FreqDroopGetType)
+    v = d.get("freqDroop")
+    o.freq_droop = None if v is None else _l_FreqDroopType(v)
+    o.id = d.get("id")
+    o.is_default = d.get("isDefault")
+    o.is_superseded = d.get("isSuperseded")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FreqDroopGetType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.freq_droop) is not None:
+        d["freqDroop"] = _u_FreqDroopType(v) if type(v) is FreqDroopType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.is_default) is not None:
+        d["isDefault"] = v
+    if (v := o.is_superseded) is not None:
+        d["isSuperseded"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FreqDroopType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FreqDroopType)
+    o.priority = d.get("priority")
+    o.over_freq = d.get("overFreq")
+    o.under_freq = d.get("underFreq")
+    o.over_droop = d.get("overDroop")
+    o.under_droop = d.get("underDroop")
+    o.response_time = d.get("responseTime")
+    v = d.get("startTime")
+    o.start_time = None if v is None else rt.loose_datetime(v)
+    o.duration = d.get("duration")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FreqDroopType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.over_freq) is not None:
+        d["overFreq"] = v
+    if (v := o.under_freq) is not None:
+        d["underFreq"] = v
+    if (v := o.over_droop) is not None:
+        d["overDroop"] = v
+    if (v := o.under_droop) is not None:
+        d["underDroop"] = v
+    if (v := o.response_time) is not None:
+        d["responseTime"] = v
+    if (v := o.start_time) is not None:
+        d["startTime"] = rt.loose_json(v)
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetVariableDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetVariableDataType)
+    v = d.get("attributeType")
+    o.attribute_type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetVariableDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.attribute_type) is not None:
+        d["attributeType"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetVariableResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetVariableResultType)
+    v = d.get("attributeStatus")
+    o.attribute_status = (
+        None if v is None else _E_GetVariableStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("attributeStatusInfo")
+    o.attribute_status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("attributeType")
+    o.attribute_type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    o.attribute_value = d.get("attributeValue")
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetVariableResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.attribute_status) is not None:
+        d["attributeStatus"] = v
+    if (v := o.attribute_status_info) is not None:
+        d["attributeStatusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.attribute_type) is not None:
+        d["attributeType"] = v
+    if (v := o.attribute_value) is not None:
+        d["attributeValue"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GradientGetType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GradientGetType)
+    v = d.get("gradient")
+    o.gradient = None if v is None else _l_GradientType(v)
+    o.id = d.get("id")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GradientGetType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.gradient) is not None:
+        d["gradient"] = _u_GradientType(v) if type(v) is GradientType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GradientType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GradientType)
+    o.priority = d.get("priority")
+    o.gradient = d.get("gradient")
+    o.soft_gradient = d.get("softGradient")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GradientType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.gradient) is not None:
+        d["gradient"] = v
+    if (v := o.soft_gradient) is not None:
+        d["softGradient"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_HysteresisType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(HysteresisType)
+    o.hysteresis_high = d.get("hysteresisHigh")
+    o.hysteresis_low = d.get("hysteresisLow")
+    o.hysteresis_delay = d.get("hysteresisDelay")
+    o.hysteresis_gradient = d.get("hysteresisGradient")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_HysteresisType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.hysteresis_high) is not None:
+        d["hysteresisHigh"] = v
+    if (v := o.hysteresis_low) is not None:
+        d["hysteresisLow"] = v
+    if (v := o.hysteresis_delay) is not None:
+        d["hysteresisDelay"] = v
+    if (v := o.hysteresis_gradient) is not None:
+        d["hysteresisGradient"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_IdTokenInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(IdTokenInfoType)
+    v = d.get("status")
+    o.status = None if v is None else _E_AuthorizationStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("cacheExpiryDateTime")
+    o.cache_expiry_date_time = None if v is None else rt.loose_datetime(v)
+    o.charging_priority = d.get("chargingPriority")
+    v = d.get("groupIdToken")
+    o.group_id_token = None if v is None else _l_IdTokenType(v)
+    o.language1 = d.get("language1")
+    o.language2 = d.get("language2")
+    o.evse_id = d.get("evseId")
+    v = d.get("personalMessage")
+    o.personal_message = None if v is None else _l_MessageContentType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_IdTokenInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.cache_expiry_date_time) is not None:
+        d["cacheExpiryDateTime"] = rt.loose_json(v)
+    if (v := o.charging_priority) is not None:
+        d["chargingPriority"] = v
+    if (v := o.group_id_token) is not None:
+        d["groupIdToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.language1) is not None:
+        d["language1"] = v
+    if (v := o.language2) is not None:
+        d["language2"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.personal_message) is not None:
+        d["personalMessage"] = _u_MessageContentType(v) if type(v) is MessageContentType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_IdTokenType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(IdTokenType)
+    v = d.get("additionalInfo")
+    o.additional_info = None if v is None else [_l_AdditionalInfoType(x) for x in v] if type(v) is list else v
+    o.id_token = d.get("idToken")
+    o.type = d.get("type")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_IdTokenType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.additional_info) is not None:
+        d["additionalInfo"] = (
+            [_u_AdditionalInfoType(x) if type(x) is AdditionalInfoType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.id_token) is not None:
+        d["idToken"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_LimitAtSoCType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LimitAtSoCType)
+    o.soc = d.get("soc")
+    o.limit = d.get("limit")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_LimitAtSoCType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.soc) is not None:
+        d["soc"] = v
+    if (v := o.limit) is not None:
+        d["limit"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_LimitMaxDischargeGetType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LimitMaxDischargeGetType)
+    o.id = d.get("id")
+    o.is_default = d.get("isDefault")
+    o.is_superseded = d.get("isSuperseded")
+    v = d.get("limitMaxDischarge")
+    o.limit_max_discharge = None if v is None else _l_LimitMaxDischargeType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_LimitMaxDischargeGetType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.is_default) is not None:
+        d["isDefault"] = v
+    if (v := o.is_superseded) is not None:
+        d["isSuperseded"] = v
+    if (v := o.limit_max_discharge) is not None:
+        d["limitMaxDischarge"] = _u_LimitMaxDischargeType(v) if type(v) is LimitMaxDischargeType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_LimitMaxDischargeType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LimitMaxDischargeType)
+    o.priority = d.get("priority")
+    o.pct_max_discharge_power = d.get("pctMaxDischargePower")
+    v = d.get("powerMonitoringMustTrip")
+    o.power_monitoring_must_trip = None if v is None else _l_DERCurveType(v)
+    v = d.get("startTime")
+    o.start_time = None if v is None else rt.loose_datetime(v)
+    o.duration = d.get("duration")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_LimitMaxDischargeType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.pct_max_discharge_power) is not None:
+        d["pctMaxDischargePower"] = v
+    if (v := o.power_monitoring_must_trip) is not None:
+        d["powerMonitoringMustTrip"] = _u_DERCurveType(v) if type(v) is DERCurveType else v
+    if (v := o.start_time) is not None:
+        d["startTime"] = rt.loose_json(v)
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_LogParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogParametersType)
+    o.remote_location = d.get("remoteLocation")
+    v = d.get("oldestTimestamp")
+    o.oldest_timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("latestTimestamp")
+    o.latest_timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_LogParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.remote_location) is not None:
+        d["remoteLocation"] = v
+    if (v := o.oldest_timestamp) is not None:
+        d["oldestTimestamp"] = rt.loose_json(v)
+    if (v := o.latest_timestamp) is not None:
+        d["latestTimestamp"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_MessageContentType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MessageContentType)
+    v = d.get("format")
+    o.format = None if v is None else _E_MessageFormatEnumType.get(v, v) if type(v) is str else v
+    o.language = d.get("language")
+    o.content = d.get("content")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_MessageContentType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.format) is not None:
+        d["format"] = v
+    if (v := o.language) is not None:
+        d["language"] = v
+    if (v := o.content) is not None:
+        d["content"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_MessageInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MessageInfoType)
+    v = d.get("display")
+    o.display = None if v is None else _l_ComponentType(v)
+    o.id = d.get("id")
+    v = d.get("priority")
+    o.priority = None if v is None else _E_MessagePriorityEnumType.get(v, v) if type(v) is str else v
+    v = d.get("state")
+    o.state = None if v is None else _E_MessageStateEnumType.get(v, v) if type(v) is str else v
+    v = d.get("startDateTime")
+    o.start_date_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("endDateTime")
+    o.end_date_time = None if v is None else rt.loose_datetime(v)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("message")
+    o.message = None if v is None else _l_MessageContentType(v)
+    v = d.get("messageExtra")
+    o.message_extra = None if v is None else [_l_MessageContentType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_MessageInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.display) is not None:
+        d["display"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.state) is not None:
+        d["state"] = v
+    if (v := o.start_date_time) is not None:
+        d["startDateTime"] = rt.loose_json(v)
+    if (v := o.end_date_time) is not None:
+        d["endDateTime"] = rt.loose_json(v)
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.message) is not None:
+        d["message"] = _u_MessageContentType(v) if type(v) is MessageContentType else v
+    if (v := o.message_extra) is not None:
+        d["messageExtra"] = (
+            [_u_MessageContentType(x) if type(x) is MessageContentType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_MeterValueType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValueType)
+    v = d.get("sampledValue")
+    o.sampled_value = None if v is None else [_l_SampledValueType(x) for x in v] if type(v) is list else v
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_MeterValueType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.sampled_value) is not None:
+        d["sampledValue"] = (
+            [_u_SampledValueType(x) if type(x) is SampledValueType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ModemType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ModemType)
+    o.iccid = d.get("iccid")
+    o.imsi = d.get("imsi")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ModemType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.iccid) is not None:
+        d["iccid"] = v
+    if (v := o.imsi) is not None:
+        d["imsi"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_MonitoringDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MonitoringDataType)
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("variableMonitoring")
+    o.variable_monitoring = (
+        None if v is None else [_l_VariableMonitoringType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_MonitoringDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.variable_monitoring) is not None:
+        d["variableMonitoring"] = (
+            [_u_VariableMonitoringType(x) if type(x) is VariableMonitoringType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NetworkConnectionProfileType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NetworkConnectionProfileType)
+    v = d.get("apn")
+    o.apn = None if v is None else _l_APNType(v)
+    v = d.get("ocppVersion")
+    o.ocpp_version = None if v is None else _E_OCPPVersionEnumType.get(v, v) if type(v) is str else v
+    v = d.get("ocppInterface")
+    o.ocpp_interface = None if v is None else _E_OCPPInterfaceEnumType.get(v, v) if type(v) is str else v
+    v = d.get("ocppTransport")
+    o.ocpp_transport = None if v is None else _E_OCPPTransportEnumType.get(v, v) if type(v) is str else v
+    o.message_timeout = d.get("messageTimeout")
+    o.ocpp_csms_url = d.get("ocppCsmsUrl")
+    o.security_profile = d.get("securityProfile")
+    o.identity = d.get("identity")
+    o.basic_auth_password = d.get("basicAuthPassword")
+    v = d.get("vpn")
+    o.vpn = None if v is None else _l_VPNType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NetworkConnectionProfileType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.apn) is not None:
+        d["apn"] = _u_APNType(v) if type(v) is APNType else v
+    if (v := o.ocpp_version) is not None:
+        d["ocppVersion"] = v
+    if (v := o.ocpp_interface) is not None:
+        d["ocppInterface"] = v
+    if (v := o.ocpp_transport) is not None:
+        d["ocppTransport"] = v
+    if (v := o.message_timeout) is not None:
+        d["messageTimeout"] = v
+    if (v := o.ocpp_csms_url) is not None:
+        d["ocppCsmsUrl"] = v
+    if (v := o.security_profile) is not None:
+        d["securityProfile"] = v
+    if (v := o.identity) is not None:
+        d["identity"] = v
+    if (v := o.basic_auth_password) is not None:
+        d["basicAuthPassword"] = v
+    if (v := o.vpn) is not None:
+        d["vpn"] = _u_VPNType(v) if type(v) is VPNType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_OCSPRequestDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(OCSPRequestDataType)
+    v = d.get("hashAlgorithm")
+    o.hash_algorithm = None if v is None else _E_HashAlgorithmEnumType.get(v, v) if type(v) is str else v
+    o.issuer_name_hash = d.get("issuerNameHash")
+    o.issuer_key_hash = d.get("issuerKeyHash")
+    o.serial_number = d.get("serialNumber")
+    o.responder_url = d.get("responderURL")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_OCSPRequestDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.hash_algorithm) is not None:
+        d["hashAlgorithm"] = v
+    if (v := o.issuer_name_hash) is not None:
+        d["issuerNameHash"] = v
+    if (v := o.issuer_key_hash) is not None:
+        d["issuerKeyHash"] = v
+    if (v := o.serial_number) is not None:
+        d["serialNumber"] = v
+    if (v := o.responder_url) is not None:
+        d["responderURL"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_OverstayRuleListType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(OverstayRuleListType)
+    v = d.get("overstayPowerThreshold")
+    o.overstay_power_threshold = None if v is None else _l_RationalNumberType(v)
+    v = d.get("overstayRule")
+    o.overstay_rule = None if v is None else [_l_OverstayRuleType(x) for x in v] if type(v) is list else v
+    o.overstay_time_threshold = d.get("overstayTimeThreshold")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_OverstayRuleListType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.overstay_power_threshold) is not None:
+        d["overstayPowerThreshold"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.overstay_rule) is not None:
+        d["overstayRule"] = (
+            [_u_OverstayRuleType(x) if type(x) is OverstayRuleType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.overstay_time_threshold) is not None:
+        d["overstayTimeThreshold"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_OverstayRuleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(OverstayRuleType)
+    v = d.get("overstayFee")
+    o.overstay_fee = None if v is None else _l_RationalNumberType(v)
+    o.overstay_rule_description = d.get("overstayRuleDescription")
+    o.start_time = d.get("startTime")
+    o.overstay_fee_period = d.get("overstayFeePeriod")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_OverstayRuleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.overstay_fee) is not None:
+        d["overstayFee"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.overstay_rule_description) is not None:
+        d["overstayRuleDescription"] = v
+    if (v := o.start_time) is not None:
+        d["startTime"] = v
+    if (v := o.overstay_fee_period) is not None:
+        d["overstayFeePeriod"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PeriodicEventStreamParamsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PeriodicEventStreamParamsType)
+    o.interval = d.get("interval")
+    o.values = d.get("values")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PeriodicEventStreamParamsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.interval) is not None:
+        d["interval"] = v
+    if (v := o.values) is not None:
+        d["values"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PriceLevelScheduleEntryType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PriceLevelScheduleEntryType)
+    o.duration = d.get("duration")
+    o.price_level = d.get("priceLevel")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PriceLevelScheduleEntryType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.price_level) is not None:
+        d["priceLevel"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PriceLevelScheduleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PriceLevelScheduleType)
+    v = d.get("priceLevelScheduleEntries")
+    o.price_level_schedule_entries = (
+        None if v is None else [_l_PriceLevelScheduleEntryType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("timeAnchor")
+    o.time_anchor = None if v is None else rt.loose_datetime(v)
+    o.price_schedule_id = d.get("priceScheduleId")
+    o.price_schedule_description = d.get("priceScheduleDescription")
+    o.number_of_price_levels = d.get("numberOfPriceLevels")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PriceLevelScheduleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.price_level_schedule_entries) is not None:
+        d["priceLevelScheduleEntries"] = (
+            [_u_PriceLevelScheduleEntryType(x) if type(x) is PriceLevelScheduleEntryType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.time_anchor) is not None:
+        d["timeAnchor"] = rt.loose_json(v)
+    if (v := o.price_schedule_id) is not None:
+        d["priceScheduleId"] = v
+    if (v := o.price_schedule_description) is not None:
+        d["priceScheduleDescription"] = v
+    if (v := o.number_of_price_levels) is not None:
+        d["numberOfPriceLevels"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PriceRuleStackType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PriceRuleStackType)
+    o.duration = d.get("duration")
+    v = d.get("priceRule")
+    o.price_rule = None if v is None else [_l_PriceRuleType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PriceRuleStackType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.price_rule) is not None:
+        d["priceRule"] = (
+            [_u_PriceRuleType(x) if type(x) is PriceRuleType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PriceRuleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PriceRuleType)
+    o.parking_fee_period = d.get("parkingFeePeriod")
+    o.carbon_dioxide_emission = d.get("carbonDioxideEmission")
+    o.renewable_generation_percentage = d.get("renewableGenerationPercentage")
+    v = d.get("energyFee")
+    o.energy_fee = None if v is None else _l_RationalNumberType(v)
+    v = d.get("parkingFee")
+    o.parking_fee = None if v is None else _l_RationalNumberType(v)
+    v = d.get("powerRangeStart")
+    o.power_range_start = None if v is None else _l_RationalNumberType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PriceRuleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.parking_fee_period) is not None:
+        d["parkingFeePeriod"] = v
+    if (v := o.carbon_dioxide_emission) is not None:
+        d["carbonDioxideEmission"] = v
+    if (v := o.renewable_generation_percentage) is not None:
+        d["renewableGenerationPercentage"] = v
+    if (v := o.energy_fee) is not None:
+        d["energyFee"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.parking_fee) is not None:
+        d["parkingFee"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.power_range_start) is not None:
+        d["powerRangeStart"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PriceType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PriceType)
+    o.excl_tax = d.get("exclTax")
+    o.incl_tax = d.get("inclTax")
+    v = d.get("taxRates")
+    o.tax_rates = None if v is None else [_l_TaxRateType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PriceType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.excl_tax) is not None:
+        d["exclTax"] = v
+    if (v := o.incl_tax) is not None:
+        d["inclTax"] = v
+    if (v := o.tax_rates) is not None:
+        d["taxRates"] = (
+            [_u_TaxRateType(x) if type(x) is TaxRateType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RationalNumberType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RationalNumberType)
+    o.exponent = d.get("exponent")
+    o.value = d.get("value")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_RationalNumberType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.exponent) is not None:
+        d["exponent"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReactivePowerParamsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReactivePowerParamsType)
+    o.v_ref = d.get("vRef")
+    o.autonomous_v_ref_enable = d.get("autonomousVRefEnable")
+    o.autonomous_v_ref_time_constant = d.get("autonomousVRefTimeConstant")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReactivePowerParamsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.v_ref) is not None:
+        d["vRef"] = v
+    if (v := o.autonomous_v_ref_enable) is not None:
+        d["autonomousVRefEnable"] = v
+    if (v := o.autonomous_v_ref_time_constant) is not None:
+        d["autonomousVRefTimeConstant"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RelativeTimeIntervalType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RelativeTimeIntervalType)
+    o.start = d.get("start")
+    o.duration = d.get("duration")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_RelativeTimeIntervalType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.start) is not None:
+        d["start"] = v
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReportDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReportDataType)
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("variableAttribute")
+    o.variable_attribute = (
+        None if v is None else [_l_VariableAttributeType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("variableCharacteristics")
+    o.variable_characteristics = None if v is None else _l_VariableCharacteristicsType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReportDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.variable_attribute) is not None:
+        d["variableAttribute"] = (
+            [_u_VariableAttributeType(x) if type(x) is VariableAttributeType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.variable_characteristics) is not None:
+        d["variableCharacteristics"] = (
+            _u_VariableCharacteristicsType(v) if type(v) is VariableCharacteristicsType else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SalesTariffEntryType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SalesTariffEntryType)
+    v = d.get("relativeTimeInterval")
+    o.relative_time_interval = None if v is None else _l_RelativeTimeIntervalType(v)
+    o.e_price_level = d.get("ePriceLevel")
+    v = d.get("consumptionCost")
+    o.consumption_cost = (
+        None if v is None else [_l_ConsumptionCostType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SalesTariffEntryType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.relative_time_interval) is not None:
+        d["relativeTimeInterval"] = (
+            _u_RelativeTimeIntervalType(v) if type(v) is RelativeTimeIntervalType else v
+        )
+    if (v := o.e_price_level) is not None:
+        d["ePriceLevel"] = v
+    if (v := o.consumption_cost) is not None:
+        d["consumptionCost"] = (
+            [_u_ConsumptionCostType(x) if type(x) is ConsumptionCostType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SalesTariffType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SalesTariffType)
+    o.id = d.get("id")
+    o.sales_tariff_description = d.get("salesTariffDescription")
+    o.num_e_price_levels = d.get("numEPriceLevels")
+    v = d.get("salesTariffEntry")
+    o.sales_tariff_entry = (
+        None if v is None else [_l_SalesTariffEntryType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SalesTariffType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.sales_tariff_description) is not None:
+        d["salesTariffDescription"] = v
+    if (v := o.num_e_price_levels) is not None:
+        d["numEPriceLevels"] = v
+    if (v := o.sales_tariff_entry) is not None:
+        d["salesTariffEntry"] = (
+            [_u_SalesTariffEntryType(x) if type(x) is SalesTariffEntryType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SampledValueType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SampledValueType)
+    o.value = d.get("value")
+    v = d.get("measurand")
+    o.measurand = None if v is None else _E_MeasurandEnumType.get(v, v) if type(v) is str else v
+    v = d.get("context")
+    o.context = None if v is None else _E_ReadingContextEnumType.get(v, v) if type(v) is str else v
+    v = d.get("phase")
+    o.phase = None if v is None else _E_PhaseEnumType.get(v, v) if type(v) is str else v
+    v = d.get("location")
+    o.location = None if v is None else _E_LocationEnumType.get(v, v) if type(v) is str else v
+    v = d.get("signedMeterValue")
+    o.signed_meter_value = None if v is None else _l_SignedMeterValueType(v)
+    v = d.get("unitOfMeasure")
+    o.unit_of_measure = None if v is None else _l_UnitOfMeasureType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SampledValueType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.measurand) is not None:
+        d["measurand"] = v
+    if (v := o.context) is not None:
+        d["context"] = v
+    if (v := o.phase) is not None:
+        d["phase"] = v
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.signed_meter_value) is not None:
+        d["signedMeterValue"] = _u_SignedMeterValueType(v) if type(v) is SignedMeterValueType else v
+    if (v := o.unit_of_measure) is not None:
+        d["unitOfMeasure"] = _u_UnitOfMeasureType(v) if type(v) is UnitOfMeasureType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetMonitoringDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringDataType)
+    o.id = d.get("id")
+    v = d.get("periodicEventStream")
+    o.periodic_event_stream = None if v is None else _l_PeriodicEventStreamParamsType(v)
+    o.transaction = d.get("transaction")
+    o.value = d.get("value")
+    v = d.get("type")
+    o.type = None if v is None else _E_MonitorEnumType.get(v, v) if type(v) is str else v
+    o.severity = d.get("severity")
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetMonitoringDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.periodic_event_stream) is not None:
+        d["periodicEventStream"] = (
+            _u_PeriodicEventStreamParamsType(v) if type(v) is PeriodicEventStreamParamsType else v
+        )
+    if (v := o.transaction) is not None:
+        d["transaction"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetMonitoringResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringResultType)
+    o.id = d.get("id")
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_SetMonitoringStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("type")
+    o.type = None if v is None else _E_MonitorEnumType.get(v, v) if type(v) is str else v
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    o.severity = d.get("severity")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetMonitoringResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetVariableDataType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariableDataType)
+    v = d.get("attributeType")
+    o.attribute_type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    o.attribute_value = d.get("attributeValue")
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetVariableDataType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.attribute_type) is not None:
+        d["attributeType"] = v
+    if (v := o.attribute_value) is not None:
+        d["attributeValue"] = v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetVariableResultType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariableResultType)
+    v = d.get("attributeType")
+    o.attribute_type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    v = d.get("attributeStatus")
+    o.attribute_status = (
+        None if v is None else _E_SetVariableStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("attributeStatusInfo")
+    o.attribute_status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("component")
+    o.component = None if v is None else _l_ComponentType(v)
+    v = d.get("variable")
+    o.variable = None if v is None else _l_VariableType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetVariableResultType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.attribute_type) is not None:
+        d["attributeType"] = v
+    if (v := o.attribute_status) is not None:
+        d["attributeStatus"] = v
+    if (v := o.attribute_status_info) is not None:
+        d["attributeStatusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.component) is not None:
+        d["component"] = _u_ComponentType(v) if type(v) is ComponentType else v
+    if (v := o.variable) is not None:
+        d["variable"] = _u_VariableType(v) if type(v) is VariableType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SignedMeterValueType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignedMeterValueType)
+    o.signed_meter_data = d.get("signedMeterData")
+    o.signing_method = d.get("signingMethod")
+    o.encoding_method = d.get("encodingMethod")
+    o.public_key = d.get("publicKey")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SignedMeterValueType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.signed_meter_data) is not None:
+        d["signedMeterData"] = v
+    if (v := o.signing_method) is not None:
+        d["signingMethod"] = v
+    if (v := o.encoding_method) is not None:
+        d["encodingMethod"] = v
+    if (v := o.public_key) is not None:
+        d["publicKey"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_StatusInfoType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StatusInfoType)
+    o.reason_code = d.get("reasonCode")
+    o.additional_info = d.get("additionalInfo")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_StatusInfoType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.reason_code) is not None:
+        d["reasonCode"] = v
+    if (v := o.additional_info) is not None:
+        d["additionalInfo"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_StreamDataElementType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StreamDataElementType)
+    o.t = d.get("t")
+    o.v = d.get("v")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_StreamDataElementType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.t) is not None:
+        d["t"] = v
+    if (v := o.v) is not None:
+        d["v"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffAssignmentType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffAssignmentType)
+    o.tariff_id = d.get("tariffId")
+    v = d.get("tariffKind")
+    o.tariff_kind = None if v is None else _E_TariffKindEnumType.get(v, v) if type(v) is str else v
+    v = d.get("validFrom")
+    o.valid_from = None if v is None else rt.loose_datetime(v)
+    o.evse_ids = d.get("evseIds")
+    o.id_tokens = d.get("idTokens")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffAssignmentType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.tariff_id) is not None:
+        d["tariffId"] = v
+    if (v := o.tariff_kind) is not None:
+        d["tariffKind"] = v
+    if (v := o.valid_from) is not None:
+        d["validFrom"] = rt.loose_json(v)
+    if (v := o.evse_ids) is not None:
+        d["evseIds"] = v
+    if (v := o.id_tokens) is not None:
+        d["idTokens"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffConditionsFixedType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffConditionsFixedType)
+    o.start_time_of_day = d.get("startTimeOfDay")
+    o.end_time_of_day = d.get("endTimeOfDay")
+    v = d.get("dayOfWeek")
+    o.day_of_week = (
+        None
+        if v is None
+        else [_E_DayOfWeekEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    o.valid_from_date = d.get("validFromDate")
+    o.valid_to_date = d.get("validToDate")
+    v = d.get("evseKind")
+    o.evse_kind = None if v is None else _E_EvseKindEnumType.get(v, v) if type(v) is str else v
+    o.payment_brand = d.get("paymentBrand")
+    o.payment_recognition = d.get("paymentRecognition")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffConditionsFixedType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.start_time_of_day) is not None:
+        d["startTimeOfDay"] = v
+    if (v := o.end_time_of_day) is not None:
+        d["endTimeOfDay"] = v
+    if (v := o.day_of_week) is not None:
+        d["dayOfWeek"] = v
+    if (v := o.valid_from_date) is not None:
+        d["validFromDate"] = v
+    if (v := o.valid_to_date) is not None:
+        d["validToDate"] = v
+    if (v := o.evse_kind) is not None:
+        d["evseKind"] = v
+    if (v := o.payment_brand) is not None:
+        d["paymentBrand"] = v
+    if (v := o.payment_recognition) is not None:
+        d["paymentRecognition"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffConditionsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffConditionsType)
+    o.start_time_of_day = d.get("startTimeOfDay")
+    o.end_time_of_day = d.get("endTimeOfDay")
+    v = d.get("dayOfWeek")
+    o.day_of_week = (
+        None
+        if v is None
+        else [_E_DayOfWeekEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    o.valid_from_date = d.get("validFromDate")
+    o.valid_to_date = d.get("validToDate")
+    v = d.get("evseKind")
+    o.evse_kind = None if v is None else _E_EvseKindEnumType.get(v, v) if type(v) is str else v
+    o.min_energy = d.get("minEnergy")
+    o.max_energy = d.get("maxEnergy")
+    o.min_current = d.get("minCurrent")
+    o.max_current = d.get("maxCurrent")
+    o.min_power = d.get("minPower")
+    o.max_power = d.get("maxPower")
+    o.min_time = d.get("minTime")
+    o.max_time = d.get("maxTime")
+    o.min_charging_time = d.get("minChargingTime")
+    o.max_charging_time = d.get("maxChargingTime")
+    o.min_idle_time = d.get("minIdleTime")
+    o.max_idle_time = d.get("maxIdleTime")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffConditionsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.start_time_of_day) is not None:
+        d["startTimeOfDay"] = v
+    if (v := o.end_time_of_day) is not None:
+        d["endTimeOfDay"] = v
+    if (v := o.day_of_week) is not None:
+        d["dayOfWeek"] = v
+    if (v := o.valid_from_date) is not None:
+        d["validFromDate"] = v
+    if (v := o.valid_to_date) is not None:
+        d["validToDate"] = v
+    if (v := o.evse_kind) is not None:
+        d["evseKind"] = v
+    if (v := o.min_energy) is not None:
+        d["minEnergy"] = v
+    if (v := o.max_energy) is not None:
+        d["maxEnergy"] = v
+    if (v := o.min_current) is not None:
+        d["minCurrent"] = v
+    if (v := o.max_current) is not None:
+        d["maxCurrent"] = v
+    if (v := o.min_power) is not None:
+        d["minPower"] = v
+    if (v := o.max_power) is not None:
+        d["maxPower"] = v
+    if (v := o.min_time) is not None:
+        d["minTime"] = v
+    if (v := o.max_time) is not None:
+        d["maxTime"] = v
+    if (v := o.min_charging_time) is not None:
+        d["minChargingTime"] = v
+    if (v := o.max_charging_time) is not None:
+        d["maxChargingTime"] = v
+    if (v := o.min_idle_time) is not None:
+        d["minIdleTime"] = v
+    if (v := o.max_idle_time) is not None:
+        d["maxIdleTime"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffEnergyPriceType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffEnergyPriceType)
+    o.price_kwh = d.get("priceKwh")
+    v = d.get("conditions")
+    o.conditions = None if v is None else _l_TariffConditionsType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffEnergyPriceType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.price_kwh) is not None:
+        d["priceKwh"] = v
+    if (v := o.conditions) is not None:
+        d["conditions"] = _u_TariffConditionsType(v) if type(v) is TariffConditionsType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffEnergyType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffEnergyType)
+    v = d.get("prices")
+    o.prices = None if v is None else [_l_TariffEnergyPriceType(x) for x in v] if type(v) is list else v
+    v = d.get("taxRates")
+    o.tax_rates = None if v is None else [_l_TaxRateType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffEnergyType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.prices) is not None:
+        d["prices"] = (
+            [_u_TariffEnergyPriceType(x) if type(x) is TariffEnergyPriceType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.tax_rates) is not None:
+        d["taxRates"] = (
+            [_u_TaxRateType(x) if type(x) is TaxRateType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffFixedPriceType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffFixedPriceType)
+    v = d.get("conditions")
+    o.conditions = None if v is None else _l_TariffConditionsFixedType(v)
+    o.price_fixed = d.get("priceFixed")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffFixedPriceType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.conditions) is not None:
+        d["conditions"] = _u_TariffConditionsFixedType(v) if type(v) is TariffConditionsFixedType else v
+    if (v := o.price_fixed) is not None:
+        d["priceFixed"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffFixedType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffFixedType)
+    v = d.get("prices")
+    o.prices = None if v is None else [_l_TariffFixedPriceType(x) for x in v] if type(v) is list else v
+    v = d.get("taxRates")
+    o.tax_rates = None if v is None else [_l_TaxRateType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffFixedType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.prices) is not None:
+        d["prices"] = (
+            [_u_TariffFixedPriceType(x) if type(x) is TariffFixedPriceType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.tax_rates) is not None:
+        d["taxRates"] = (
+            [_u_TaxRateType(x) if type(x) is TaxRateType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffTimePriceType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffTimePriceType)
+    o.price_minute = d.get("priceMinute")
+    v = d.get("conditions")
+    o.conditions = None if v is None else _l_TariffConditionsType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffTimePriceType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.price_minute) is not None:
+        d["priceMinute"] = v
+    if (v := o.conditions) is not None:
+        d["conditions"] = _u_TariffConditionsType(v) if type(v) is TariffConditionsType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffTimeType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffTimeType)
+    v = d.get("prices")
+    o.prices = None if v is None else [_l_TariffTimePriceType(x) for x in v] if type(v) is list else v
+    v = d.get("taxRates")
+    o.tax_rates = None if v is None else [_l_TaxRateType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffTimeType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.prices) is not None:
+        d["prices"] = (
+            [_u_TariffTimePriceType(x) if type(x) is TariffTimePriceType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.tax_rates) is not None:
+        d["taxRates"] = (
+            [_u_TaxRateType(x) if type(x) is TaxRateType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TariffType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TariffType)
+    o.tariff_id = d.get("tariffId")
+    v = d.get("description")
+    o.description = None if v is None else [_l_MessageContentType(x) for x in v] if type(v) is list else v
+    o.currency = d.get("currency")
+    v = d.get("energy")
+    o.energy = None if v is None else _l_TariffEnergyType(v)
+    v = d.get("validFrom")
+    o.valid_from = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingTime")
+    o.charging_time = None if v is None else _l_TariffTimeType(v)
+    v = d.get("idleTime")
+    o.idle_time = None if v is None else _l_TariffTimeType(v)
+    v = d.get("fixedFee")
+    o.fixed_fee = None if v is None else _l_TariffFixedType(v)
+    v = d.get("reservationTime")
+    o.reservation_time = None if v is None else _l_TariffTimeType(v)
+    v = d.get("reservationFixed")
+    o.reservation_fixed = None if v is None else _l_TariffFixedType(v)
+    v = d.get("minCost")
+    o.min_cost = None if v is None else _l_PriceType(v)
+    v = d.get("maxCost")
+    o.max_cost = None if v is None else _l_PriceType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TariffType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.tariff_id) is not None:
+        d["tariffId"] = v
+    if (v := o.description) is not None:
+        d["description"] = (
+            [_u_MessageContentType(x) if type(x) is MessageContentType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.currency) is not None:
+        d["currency"] = v
+    if (v := o.energy) is not None:
+        d["energy"] = _u_TariffEnergyType(v) if type(v) is TariffEnergyType else v
+    if (v := o.valid_from) is not None:
+        d["validFrom"] = rt.loose_json(v)
+    if (v := o.charging_time) is not None:
+        d["chargingTime"] = _u_TariffTimeType(v) if type(v) is TariffTimeType else v
+    if (v := o.idle_time) is not None:
+        d["idleTime"] = _u_TariffTimeType(v) if type(v) is TariffTimeType else v
+    if (v := o.fixed_fee) is not None:
+        d["fixedFee"] = _u_TariffFixedType(v) if type(v) is TariffFixedType else v
+    if (v := o.reservation_time) is not None:
+        d["reservationTime"] = _u_TariffTimeType(v) if type(v) is TariffTimeType else v
+    if (v := o.reservation_fixed) is not None:
+        d["reservationFixed"] = _u_TariffFixedType(v) if type(v) is TariffFixedType else v
+    if (v := o.min_cost) is not None:
+        d["minCost"] = _u_PriceType(v) if type(v) is PriceType else v
+    if (v := o.max_cost) is not None:
+        d["maxCost"] = _u_PriceType(v) if type(v) is PriceType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TaxRateType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TaxRateType)
+    o.type = d.get("type")
+    o.tax = d.get("tax")
+    o.stack = d.get("stack")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TaxRateType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.tax) is not None:
+        d["tax"] = v
+    if (v := o.stack) is not None:
+        d["stack"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TaxRuleType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TaxRuleType)
+    o.tax_rule_id = d.get("taxRuleID")
+    o.tax_rule_name = d.get("taxRuleName")
+    o.tax_included_in_price = d.get("taxIncludedInPrice")
+    o.applies_to_energy_fee = d.get("appliesToEnergyFee")
+    o.applies_to_parking_fee = d.get("appliesToParkingFee")
+    o.applies_to_overstay_fee = d.get("appliesToOverstayFee")
+    o.applies_to_minimum_maximum_cost = d.get("appliesToMinimumMaximumCost")
+    v = d.get("taxRate")
+    o.tax_rate = None if v is None else _l_RationalNumberType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TaxRuleType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.tax_rule_id) is not None:
+        d["taxRuleID"] = v
+    if (v := o.tax_rule_name) is not None:
+        d["taxRuleName"] = v
+    if (v := o.tax_included_in_price) is not None:
+        d["taxIncludedInPrice"] = v
+    if (v := o.applies_to_energy_fee) is not None:
+        d["appliesToEnergyFee"] = v
+    if (v := o.applies_to_parking_fee) is not None:
+        d["appliesToParkingFee"] = v
+    if (v := o.applies_to_overstay_fee) is not None:
+        d["appliesToOverstayFee"] = v
+    if (v := o.applies_to_minimum_maximum_cost) is not None:
+        d["appliesToMinimumMaximumCost"] = v
+    if (v := o.tax_rate) is not None:
+        d["taxRate"] = _u_RationalNumberType(v) if type(v) is RationalNumberType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TotalCostType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TotalCostType)
+    o.currency = d.get("currency")
+    v = d.get("typeOfCost")
+    o.type_of_cost = None if v is None else _E_TariffCostEnumType.get(v, v) if type(v) is str else v
+    v = d.get("fixed")
+    o.fixed = None if v is None else _l_PriceType(v)
+    v = d.get("energy")
+    o.energy = None if v is None else _l_PriceType(v)
+    v = d.get("chargingTime")
+    o.charging_time = None if v is None else _l_PriceType(v)
+    v = d.get("idleTime")
+    o.idle_time = None if v is None else _l_PriceType(v)
+    v = d.get("reservationTime")
+    o.reservation_time = None if v is None else _l_PriceType(v)
+    v = d.get("reservationFixed")
+    o.reservation_fixed = None if v is None else _l_PriceType(v)
+    v = d.get("total")
+    o.total = None if v is None else _l_TotalPriceType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TotalCostType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.currency) is not None:
+        d["currency"] = v
+    if (v := o.type_of_cost) is not None:
+        d["typeOfCost"] = v
+    if (v := o.fixed) is not None:
+        d["fixed"] = _u_PriceType(v) if type(v) is PriceType else v
+    if (v := o.energy) is not None:
+        d["energy"] = _u_PriceType(v) if type(v) is PriceType else v
+    if (v := o.charging_time) is not None:
+        d["chargingTime"] = _u_PriceType(v) if type(v) is PriceType else v
+    if (v := o.idle_time) is not None:
+        d["idleTime"] = _u_PriceType(v) if type(v) is PriceType else v
+    if (v := o.reservation_time) is not None:
+        d["reservationTime"] = _u_PriceType(v) if type(v) is PriceType else v
+    if (v := o.reservation_fixed) is not None:
+        d["reservationFixed"] = _u_PriceType(v) if type(v) is PriceType else v
+    if (v := o.total) is not None:
+        d["total"] = _u_TotalPriceType(v) if type(v) is TotalPriceType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TotalPriceType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TotalPriceType)
+    o.excl_tax = d.get("exclTax")
+    o.incl_tax = d.get("inclTax")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TotalPriceType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.excl_tax) is not None:
+        d["exclTax"] = v
+    if (v := o.incl_tax) is not None:
+        d["inclTax"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TotalUsageType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TotalUsageType)
+    o.energy = d.get("energy")
+    o.charging_time = d.get("chargingTime")
+    o.idle_time = d.get("idleTime")
+    o.reservation_time = d.get("reservationTime")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TotalUsageType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.energy) is not None:
+        d["energy"] = v
+    if (v := o.charging_time) is not None:
+        d["chargingTime"] = v
+    if (v := o.idle_time) is not None:
+        d["idleTime"] = v
+    if (v := o.reservation_time) is not None:
+        d["reservationTime"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TransactionLimitType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TransactionLimitType)
+    o.max_cost = d.get("maxCost")
+    o.max_energy = d.get("maxEnergy")
+    o.max_time = d.get("maxTime")
+    o.max_so_c = d.get("maxSoC")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TransactionLimitType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.max_cost) is not None:
+        d["maxCost"] = v
+    if (v := o.max_energy) is not None:
+        d["maxEnergy"] = v
+    if (v := o.max_time) is not None:
+        d["maxTime"] = v
+    if (v := o.max_so_c) is not None:
+        d["maxSoC"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TransactionType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TransactionType)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("chargingState")
+    o.charging_state = None if v is None else _E_ChargingStateEnumType.get(v, v) if type(v) is str else v
+    o.time_spent_charging = d.get("timeSpentCharging")
+    v = d.get("stoppedReason")
+    o.stopped_reason = None if v is None else _E_ReasonEnumType.get(v, v) if type(v) is str else v
+    o.remote_start_id = d.get("remoteStartId")
+    v = d.get("operationMode")
+    o.operation_mode = None if v is None else _E_OperationModeEnumType.get(v, v) if type(v) is str else v
+    o.tariff_id = d.get("tariffId")
+    v = d.get("transactionLimit")
+    o.transaction_limit = None if v is None else _l_TransactionLimitType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TransactionType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.charging_state) is not None:
+        d["chargingState"] = v
+    if (v := o.time_spent_charging) is not None:
+        d["timeSpentCharging"] = v
+    if (v := o.stopped_reason) is not None:
+        d["stoppedReason"] = v
+    if (v := o.remote_start_id) is not None:
+        d["remoteStartId"] = v
+    if (v := o.operation_mode) is not None:
+        d["operationMode"] = v
+    if (v := o.tariff_id) is not None:
+        d["tariffId"] = v
+    if (v := o.transaction_limit) is not None:
+        d["transactionLimit"] = _u_TransactionLimitType(v) if type(v) is TransactionLimitType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UnitOfMeasureType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnitOfMeasureType)
+    o.unit = d.get("unit")
+    o.multiplier = d.get("multiplier")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UnitOfMeasureType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.unit) is not None:
+        d["unit"] = v
+    if (v := o.multiplier) is not None:
+        d["multiplier"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_V2XChargingParametersType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(V2XChargingParametersType)
+    o.min_charge_power = d.get("minChargePower")
+    o.min_charge_power_l2 = d.get("minChargePower_L2")
+    o.min_charge_power_l3 = d.get("minChargePower_L3")
+    o.max_charge_power = d.get("maxChargePower")
+    o.max_charge_power_l2 = d.get("maxChargePower_L2")
+    o.max_charge_power_l3 = d.get("maxChargePower_L3")
+    o.min_discharge_power = d.get("minDischargePower")
+    o.min_discharge_power_l2 = d.get("minDischargePower_L2")
+    o.min_discharge_power_l3 = d.get("minDischargePower_L3")
+    o.max_discharge_power = d.get("maxDischargePower")
+    o.max_discharge_power_l2 = d.get("maxDischargePower_L2")
+    o.max_discharge_power_l3 = d.get("maxDischargePower_L3")
+    o.min_charge_current = d.get("minChargeCurrent")
+    o.max_charge_current = d.get("maxChargeCurrent")
+    o.min_discharge_current = d.get("minDischargeCurrent")
+    o.max_discharge_current = d.get("maxDischargeCurrent")
+    o.min_voltage = d.get("minVoltage")
+    o.max_voltage = d.get("maxVoltage")
+    o.ev_target_energy_request = d.get("evTargetEnergyRequest")
+    o.ev_min_energy_request = d.get("evMinEnergyRequest")
+    o.ev_max_energy_request = d.get("evMaxEnergyRequest")
+    o.ev_min_v2x_energy_request = d.get("evMinV2XEnergyRequest")
+    o.ev_max_v2x_energy_request = d.get("evMaxV2XEnergyRequest")
+    o.target_so_c = d.get("targetSoC")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_V2XChargingParametersType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.min_charge_power) is not None:
+        d["minChargePower"] = v
+    if (v := o.min_charge_power_l2) is not None:
+        d["minChargePower_L2"] = v
+    if (v := o.min_charge_power_l3) is not None:
+        d["minChargePower_L3"] = v
+    if (v := o.max_charge_power) is not None:
+        d["maxChargePower"] = v
+    if (v := o.max_charge_power_l2) is not None:
+        d["maxChargePower_L2"] = v
+    if (v := o.max_charge_power_l3) is not None:
+        d["maxChargePower_L3"] = v
+    if (v := o.min_discharge_power) is not None:
+        d["minDischargePower"] = v
+    if (v := o.min_discharge_power_l2) is not None:
+        d["minDischargePower_L2"] = v
+    if (v := o.min_discharge_power_l3) is not None:
+        d["minDischargePower_L3"] = v
+    if (v := o.max_discharge_power) is not None:
+        d["maxDischargePower"] = v
+    if (v := o.max_discharge_power_l2) is not None:
+        d["maxDischargePower_L2"] = v
+    if (v := o.max_discharge_power_l3) is not None:
+        d["maxDischargePower_L3"] = v
+    if (v := o.min_charge_current) is not None:
+        d["minChargeCurrent"] = v
+    if (v := o.max_charge_current) is not None:
+        d["maxChargeCurrent"] = v
+    if (v := o.min_discharge_current) is not None:
+        d["minDischargeCurrent"] = v
+    if (v := o.max_discharge_current) is not None:
+        d["maxDischargeCurrent"] = v
+    if (v := o.min_voltage) is not None:
+        d["minVoltage"] = v
+    if (v := o.max_voltage) is not None:
+        d["maxVoltage"] = v
+    if (v := o.ev_target_energy_request) is not None:
+        d["evTargetEnergyRequest"] = v
+    if (v := o.ev_min_energy_request) is not None:
+        d["evMinEnergyRequest"] = v
+    if (v := o.ev_max_energy_request) is not None:
+        d["evMaxEnergyRequest"] = v
+    if (v := o.ev_min_v2x_energy_request) is not None:
+        d["evMinV2XEnergyRequest"] = v
+    if (v := o.ev_max_v2x_energy_request) is not None:
+        d["evMaxV2XEnergyRequest"] = v
+    if (v := o.target_so_c) is not None:
+        d["targetSoC"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_V2XFreqWattPointType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(V2XFreqWattPointType)
+    o.frequency = d.get("frequency")
+    o.power = d.get("power")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_V2XFreqWattPointType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.frequency) is not None:
+        d["frequency"] = v
+    if (v := o.power) is not None:
+        d["power"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_V2XSignalWattPointType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(V2XSignalWattPointType)
+    o.signal = d.get("signal")
+    o.power = d.get("power")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_V2XSignalWattPointType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.signal) is not None:
+        d["signal"] = v
+    if (v := o.power) is not None:
+        d["power"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_VPNType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VPNType)
+    o.server = d.get("server")
+    o.user = d.get("user")
+    o.group = d.get("group")
+    o.password = d.get("password")
+    o.key = d.get("key")
+    v = d.get("type")
+    o.type = None if v is None else _E_VPNEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_VPNType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.server) is not None:
+        d["server"] = v
+    if (v := o.user) is not None:
+        d["user"] = v
+    if (v := o.group) is not None:
+        d["group"] = v
+    if (v := o.password) is not None:
+        d["password"] = v
+    if (v := o.key) is not None:
+        d["key"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_VariableAttributeType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VariableAttributeType)
+    v = d.get("type")
+    o.type = None if v is None else _E_AttributeEnumType.get(v, v) if type(v) is str else v
+    o.value = d.get("value")
+    v = d.get("mutability")
+    o.mutability = None if v is None else _E_MutabilityEnumType.get(v, v) if type(v) is str else v
+    o.persistent = d.get("persistent")
+    o.constant = d.get("constant")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_VariableAttributeType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.mutability) is not None:
+        d["mutability"] = v
+    if (v := o.persistent) is not None:
+        d["persistent"] = v
+    if (v := o.constant) is not None:
+        d["constant"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_VariableCharacteristicsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VariableCharacteristicsType)
+    o.unit = d.get("unit")
+    v = d.get("dataType")
+    o.data_type = None if v is None else _E_DataEnumType.get(v, v) if type(v) is str else v
+    o.min_limit = d.get("minLimit")
+    o.max_limit = d.get("maxLimit")
+    o.max_elements = d.get("maxElements")
+    o.values_list = d.get("valuesList")
+    o.supports_monitoring = d.get("supportsMonitoring")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_VariableCharacteristicsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.unit) is not None:
+        d["unit"] = v
+    if (v := o.data_type) is not None:
+        d["dataType"] = v
+    if (v := o.min_limit) is not None:
+        d["minLimit"] = v
+    if (v := o.max_limit) is not None:
+        d["maxLimit"] = v
+    if (v := o.max_elements) is not None:
+        d["maxElements"] = v
+    if (v := o.values_list) is not None:
+        d["valuesList"] = v
+    if (v := o.supports_monitoring) is not None:
+        d["supportsMonitoring"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_VariableMonitoringType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VariableMonitoringType)
+    o.id = d.get("id")
+    o.transaction = d.get("transaction")
+    o.value = d.get("value")
+    v = d.get("type")
+    o.type = None if v is None else _E_MonitorEnumType.get(v, v) if type(v) is str else v
+    o.severity = d.get("severity")
+    v = d.get("eventNotificationType")
+    o.event_notification_type = (
+        None if v is None else _E_EventNotificationEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_VariableMonitoringType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.transaction) is not None:
+        d["transaction"] = v
+    if (v := o.value) is not None:
+        d["value"] = v
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    if (v := o.event_notification_type) is not None:
+        d["eventNotificationType"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_VariableType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VariableType)
+    o.name = d.get("name")
+    o.instance = d.get("instance")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_VariableType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.name) is not None:
+        d["name"] = v
+    if (v := o.instance) is not None:
+        d["instance"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_VoltageParamsType(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VoltageParamsType)
+    o.hv10_min_mean_value = d.get("hv10MinMeanValue")
+    o.hv10_min_mean_trip_delay = d.get("hv10MinMeanTripDelay")
+    v = d.get("powerDuringCessation")
+    o.power_during_cessation = (
+        None if v is None else _E_PowerDuringCessationEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_VoltageParamsType(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.hv10_min_mean_value) is not None:
+        d["hv10MinMeanValue"] = v
+    if (v := o.hv10_min_mean_trip_delay) is not None:
+        d["hv10MinMeanTripDelay"] = v
+    if (v := o.power_during_cessation) is not None:
+        d["powerDuringCessation"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AFRRSignalRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AFRRSignalRequest)
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    o.signal = d.get("signal")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AFRRSignalRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.signal) is not None:
+        d["signal"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AFRRSignalResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AFRRSignalResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AFRRSignalResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AdjustPeriodicEventStreamRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AdjustPeriodicEventStreamRequest)
+    o.id = d.get("id")
+    v = d.get("params")
+    o.params = None if v is None else _l_PeriodicEventStreamParamsType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AdjustPeriodicEventStreamRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.params) is not None:
+        d["params"] = _u_PeriodicEventStreamParamsType(v) if type(v) is PeriodicEventStreamParamsType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AdjustPeriodicEventStreamResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AdjustPeriodicEventStreamResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AdjustPeriodicEventStreamResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AuthorizeRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizeRequest)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.certificate = d.get("certificate")
+    v = d.get("iso15118CertificateHashData")
+    o.iso15118_certificate_hash_data = (
+        None if v is None else [_l_OCSPRequestDataType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AuthorizeRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.certificate) is not None:
+        d["certificate"] = v
+    if (v := o.iso15118_certificate_hash_data) is not None:
+        d["iso15118CertificateHashData"] = (
+            [_u_OCSPRequestDataType(x) if type(x) is OCSPRequestDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_AuthorizeResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(AuthorizeResponse)
+    v = d.get("idTokenInfo")
+    o.id_token_info = None if v is None else _l_IdTokenInfoType(v)
+    v = d.get("certificateStatus")
+    o.certificate_status = (
+        None if v is None else _E_AuthorizeCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("allowedEnergyTransfer")
+    o.allowed_energy_transfer = (
+        None
+        if v is None
+        else [_E_EnergyTransferModeEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    v = d.get("tariff")
+    o.tariff = None if v is None else _l_TariffType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_AuthorizeResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_token_info) is not None:
+        d["idTokenInfo"] = _u_IdTokenInfoType(v) if type(v) is IdTokenInfoType else v
+    if (v := o.certificate_status) is not None:
+        d["certificateStatus"] = v
+    if (v := o.allowed_energy_transfer) is not None:
+        d["allowedEnergyTransfer"] = v
+    if (v := o.tariff) is not None:
+        d["tariff"] = _u_TariffType(v) if type(v) is TariffType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_BatterySwapRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BatterySwapRequest)
+    v = d.get("batteryData")
+    o.battery_data = None if v is None else [_l_BatteryDataType(x) for x in v] if type(v) is list else v
+    v = d.get("eventType")
+    o.event_type = None if v is None else _E_BatterySwapEventEnumType.get(v, v) if type(v) is str else v
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.request_id = d.get("requestId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_BatterySwapRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.battery_data) is not None:
+        d["batteryData"] = (
+            [_u_BatteryDataType(x) if type(x) is BatteryDataType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.event_type) is not None:
+        d["eventType"] = v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_BatterySwapResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BatterySwapResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_BatterySwapResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_BootNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BootNotificationRequest)
+    v = d.get("chargingStation")
+    o.charging_station = None if v is None else _l_ChargingStationType(v)
+    v = d.get("reason")
+    o.reason = None if v is None else _E_BootReasonEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_BootNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_station) is not None:
+        d["chargingStation"] = _u_ChargingStationType(v) if type(v) is ChargingStationType else v
+    if (v := o.reason) is not None:
+        d["reason"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_BootNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(BootNotificationResponse)
+    v = d.get("currentTime")
+    o.current_time = None if v is None else rt.loose_datetime(v)
+    o.interval = d.get("interval")
+    v = d.get("status")
+    o.status = None if v is None else _E_RegistrationStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_BootNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.current_time) is not None:
+        d["currentTime"] = rt.loose_json(v)
+    if (v := o.interval) is not None:
+        d["interval"] = v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CancelReservationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CancelReservationRequest)
+    o.reservation_id = d.get("reservationId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CancelReservationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CancelReservationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CancelReservationResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_CancelReservationStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CancelReservationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CertificateSignedRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateSignedRequest)
+    o.certificate_chain = d.get("certificateChain")
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None if v is None else _E_CertificateSigningUseEnumType.get(v, v) if type(v) is str else v
+    )
+    o.request_id = d.get("requestId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CertificateSignedRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_chain) is not None:
+        d["certificateChain"] = v
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CertificateSignedResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CertificateSignedResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_CertificateSignedStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CertificateSignedResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChangeAvailabilityRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeAvailabilityRequest)
+    v = d.get("evse")
+    o.evse = None if v is None else _l_EVSEType(v)
+    v = d.get("operationalStatus")
+    o.operational_status = (
+        None if v is None else _E_OperationalStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChangeAvailabilityRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse) is not None:
+        d["evse"] = _u_EVSEType(v) if type(v) is EVSEType else v
+    if (v := o.operational_status) is not None:
+        d["operationalStatus"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChangeAvailabilityResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeAvailabilityResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ChangeAvailabilityStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChangeAvailabilityResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChangeTransactionTariffRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeTransactionTariffRequest)
+    v = d.get("tariff")
+    o.tariff = None if v is None else _l_TariffType(v)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChangeTransactionTariffRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.tariff) is not None:
+        d["tariff"] = _u_TariffType(v) if type(v) is TariffType else v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ChangeTransactionTariffResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ChangeTransactionTariffResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_TariffChangeStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ChangeTransactionTariffResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearCacheRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearCacheRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearCacheRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearCacheResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearCacheResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearCacheStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearCacheResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearChargingProfileRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearChargingProfileRequest)
+    o.charging_profile_id = d.get("chargingProfileId")
+    v = d.get("chargingProfileCriteria")
+    o.charging_profile_criteria = None if v is None else _l_ClearChargingProfileType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearChargingProfileRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_profile_id) is not None:
+        d["chargingProfileId"] = v
+    if (v := o.charging_profile_criteria) is not None:
+        d["chargingProfileCriteria"] = (
+            _u_ClearChargingProfileType(v) if type(v) is ClearChargingProfileType else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearChargingProfileResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearChargingProfileResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearChargingProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearChargingProfileResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearDERControlRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearDERControlRequest)
+    o.is_default = d.get("isDefault")
+    v = d.get("controlType")
+    o.control_type = None if v is None else _E_DERControlEnumType.get(v, v) if type(v) is str else v
+    o.control_id = d.get("controlId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearDERControlRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.is_default) is not None:
+        d["isDefault"] = v
+    if (v := o.control_type) is not None:
+        d["controlType"] = v
+    if (v := o.control_id) is not None:
+        d["controlId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearDERControlResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearDERControlResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_DERControlStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearDERControlResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearDisplayMessageRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearDisplayMessageRequest)
+    o.id = d.get("id")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearDisplayMessageRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearDisplayMessageResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearDisplayMessageResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ClearMessageStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearDisplayMessageResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearTariffsRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearTariffsRequest)
+    o.tariff_ids = d.get("tariffIds")
+    o.evse_id = d.get("evseId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearTariffsRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.tariff_ids) is not None:
+        d["tariffIds"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearTariffsResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearTariffsResponse)
+    v = d.get("clearTariffsResult")
+    o.clear_tariffs_result = (
+        None if v is None else [_l_ClearTariffsResultType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearTariffsResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.clear_tariffs_result) is not None:
+        d["clearTariffsResult"] = (
+            [_u_ClearTariffsResultType(x) if type(x) is ClearTariffsResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearVariableMonitoringRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearVariableMonitoringRequest)
+    o.id = d.get("id")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearVariableMonitoringRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearVariableMonitoringResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearVariableMonitoringResponse)
+    v = d.get("clearMonitoringResult")
+    o.clear_monitoring_result = (
+        None if v is None else [_l_ClearMonitoringResultType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearVariableMonitoringResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.clear_monitoring_result) is not None:
+        d["clearMonitoringResult"] = (
+            [_u_ClearMonitoringResultType(x) if type(x) is ClearMonitoringResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearedChargingLimitRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearedChargingLimitRequest)
+    o.charging_limit_source = d.get("chargingLimitSource")
+    o.evse_id = d.get("evseId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearedChargingLimitRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_limit_source) is not None:
+        d["chargingLimitSource"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClearedChargingLimitResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClearedChargingLimitResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClearedChargingLimitResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClosePeriodicEventStreamRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClosePeriodicEventStreamRequest)
+    o.id = d.get("id")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClosePeriodicEventStreamRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ClosePeriodicEventStreamResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ClosePeriodicEventStreamResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ClosePeriodicEventStreamResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CostUpdatedRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CostUpdatedRequest)
+    o.total_cost = d.get("totalCost")
+    o.transaction_id = d.get("transactionId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CostUpdatedRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.total_cost) is not None:
+        d["totalCost"] = v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CostUpdatedResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CostUpdatedResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CostUpdatedResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CustomerInformationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CustomerInformationRequest)
+    v = d.get("customerCertificate")
+    o.customer_certificate = None if v is None else _l_CertificateHashDataType(v)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.request_id = d.get("requestId")
+    o.report = d.get("report")
+    o.clear = d.get("clear")
+    o.customer_identifier = d.get("customerIdentifier")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CustomerInformationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.customer_certificate) is not None:
+        d["customerCertificate"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.report) is not None:
+        d["report"] = v
+    if (v := o.clear) is not None:
+        d["clear"] = v
+    if (v := o.customer_identifier) is not None:
+        d["customerIdentifier"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_CustomerInformationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(CustomerInformationResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_CustomerInformationStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_CustomerInformationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_DataTransferRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DataTransferRequest)
+    o.message_id = d.get("messageId")
+    v = d.get("data")
+    o.data = None if v is None else rt.JSON_NULL if v is None else v
+    o.vendor_id = d.get("vendorId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DataTransferRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.message_id) is not None:
+        d["messageId"] = v
+    if (v := o.data) is not None:
+        d["data"] = None if v is rt.JSON_NULL else v
+    if (v := o.vendor_id) is not None:
+        d["vendorId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_DataTransferResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DataTransferResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_DataTransferStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("data")
+    o.data = None if v is None else rt.JSON_NULL if v is None else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DataTransferResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.data) is not None:
+        d["data"] = None if v is rt.JSON_NULL else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_DeleteCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DeleteCertificateRequest)
+    v = d.get("certificateHashData")
+    o.certificate_hash_data = None if v is None else _l_CertificateHashDataType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DeleteCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_hash_data) is not None:
+        d["certificateHashData"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_DeleteCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(DeleteCertificateResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_DeleteCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_DeleteCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FirmwareStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareStatusNotificationRequest)
+    v = d.get("status")
+    o.status = None if v is None else _E_FirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FirmwareStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_FirmwareStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(FirmwareStatusNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_FirmwareStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_Get15118EVCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(Get15118EVCertificateRequest)
+    o.iso15118_schema_version = d.get("iso15118SchemaVersion")
+    v = d.get("action")
+    o.action = None if v is None else _E_CertificateActionEnumType.get(v, v) if type(v) is str else v
+    o.exi_request = d.get("exiRequest")
+    o.maximum_contract_certificate_chains = d.get("maximumContractCertificateChains")
+    o.prioritized_emaids = d.get("prioritizedEMAIDs")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_Get15118EVCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.iso15118_schema_version) is not None:
+        d["iso15118SchemaVersion"] = v
+    if (v := o.action) is not None:
+        d["action"] = v
+    if (v := o.exi_request) is not None:
+        d["exiRequest"] = v
+    if (v := o.maximum_contract_certificate_chains) is not None:
+        d["maximumContractCertificateChains"] = v
+    if (v := o.prioritized_emaids) is not None:
+        d["prioritizedEMAIDs"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_Get15118EVCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(Get15118EVCertificateResponse)
+    v = d.get("status")
+    o.status = (
+        None if v is None else _E_Iso15118EVCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.exi_response = d.get("exiResponse")
+    o.remaining_contracts = d.get("remainingContracts")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_Get15118EVCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.exi_response) is not None:
+        d["exiResponse"] = v
+    if (v := o.remaining_contracts) is not None:
+        d["remainingContracts"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetBaseReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetBaseReportRequest)
+    o.request_id = d.get("requestId")
+    v = d.get("reportBase")
+    o.report_base = None if v is None else _E_ReportBaseEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetBaseReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.report_base) is not None:
+        d["reportBase"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetBaseReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetBaseReportResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericDeviceModelStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetBaseReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetCertificateChainStatusRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCertificateChainStatusRequest)
+    v = d.get("certificateStatusRequests")
+    o.certificate_status_requests = (
+        None if v is None else [_l_CertificateStatusRequestInfoType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetCertificateChainStatusRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_status_requests) is not None:
+        d["certificateStatusRequests"] = (
+            [
+                _u_CertificateStatusRequestInfoType(x) if type(x) is CertificateStatusRequestInfoType else x
+                for x in v
+            ]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetCertificateChainStatusResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCertificateChainStatusResponse)
+    v = d.get("certificateStatus")
+    o.certificate_status = (
+        None if v is None else [_l_CertificateStatusType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetCertificateChainStatusResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_status) is not None:
+        d["certificateStatus"] = (
+            [_u_CertificateStatusType(x) if type(x) is CertificateStatusType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetCertificateStatusRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCertificateStatusRequest)
+    v = d.get("ocspRequestData")
+    o.ocsp_request_data = None if v is None else _l_OCSPRequestDataType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetCertificateStatusRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.ocsp_request_data) is not None:
+        d["ocspRequestData"] = _u_OCSPRequestDataType(v) if type(v) is OCSPRequestDataType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetCertificateStatusResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCertificateStatusResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GetCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.ocsp_result = d.get("ocspResult")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetCertificateStatusResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.ocsp_result) is not None:
+        d["ocspResult"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetChargingProfilesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetChargingProfilesRequest)
+    o.request_id = d.get("requestId")
+    o.evse_id = d.get("evseId")
+    v = d.get("chargingProfile")
+    o.charging_profile = None if v is None else _l_ChargingProfileCriterionType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetChargingProfilesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = (
+            _u_ChargingProfileCriterionType(v) if type(v) is ChargingProfileCriterionType else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetChargingProfilesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetChargingProfilesResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GetChargingProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetChargingProfilesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetCompositeScheduleRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCompositeScheduleRequest)
+    o.duration = d.get("duration")
+    v = d.get("chargingRateUnit")
+    o.charging_rate_unit = (
+        None if v is None else _E_ChargingRateUnitEnumType.get(v, v) if type(v) is str else v
+    )
+    o.evse_id = d.get("evseId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetCompositeScheduleRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.duration) is not None:
+        d["duration"] = v
+    if (v := o.charging_rate_unit) is not None:
+        d["chargingRateUnit"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetCompositeScheduleResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetCompositeScheduleResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("schedule")
+    o.schedule = None if v is None else _l_CompositeScheduleType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetCompositeScheduleResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.schedule) is not None:
+        d["schedule"] = _u_CompositeScheduleType(v) if type(v) is CompositeScheduleType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetDERControlRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetDERControlRequest)
+    o.request_id = d.get("requestId")
+    o.is_default = d.get("isDefault")
+    v = d.get("controlType")
+    o.control_type = None if v is None else _E_DERControlEnumType.get(v, v) if type(v) is str else v
+    o.control_id = d.get("controlId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetDERControlRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.is_default) is not None:
+        d["isDefault"] = v
+    if (v := o.control_type) is not None:
+        d["controlType"] = v
+    if (v := o.control_id) is not None:
+        d["controlId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetDERControlResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetDERControlResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_DERControlStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetDERControlResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetDisplayMessagesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetDisplayMessagesRequest)
+    o.id = d.get("id")
+    o.request_id = d.get("requestId")
+    v = d.get("priority")
+    o.priority = None if v is None else _E_MessagePriorityEnumType.get(v, v) if type(v) is str else v
+    v = d.get("state")
+    o.state = None if v is None else _E_MessageStateEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetDisplayMessagesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.priority) is not None:
+        d["priority"] = v
+    if (v := o.state) is not None:
+        d["state"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetDisplayMessagesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetDisplayMessagesResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GetDisplayMessagesStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetDisplayMessagesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetInstalledCertificateIdsRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetInstalledCertificateIdsRequest)
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None
+        if v is None
+        else [_E_GetCertificateIdUseEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetInstalledCertificateIdsRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetInstalledCertificateIdsResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetInstalledCertificateIdsResponse)
+    v = d.get("status")
+    o.status = (
+        None if v is None else _E_GetInstalledCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("certificateHashDataChain")
+    o.certificate_hash_data_chain = (
+        None if v is None else [_l_CertificateHashDataChainType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetInstalledCertificateIdsResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.certificate_hash_data_chain) is not None:
+        d["certificateHashDataChain"] = (
+            [_u_CertificateHashDataChainType(x) if type(x) is CertificateHashDataChainType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetLocalListVersionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLocalListVersionRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetLocalListVersionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetLocalListVersionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLocalListVersionResponse)
+    o.version_number = d.get("versionNumber")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetLocalListVersionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.version_number) is not None:
+        d["versionNumber"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetLogRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLogRequest)
+    v = d.get("log")
+    o.log = None if v is None else _l_LogParametersType(v)
+    v = d.get("logType")
+    o.log_type = None if v is None else _E_LogEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    o.retries = d.get("retries")
+    o.retry_interval = d.get("retryInterval")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetLogRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.log) is not None:
+        d["log"] = _u_LogParametersType(v) if type(v) is LogParametersType else v
+    if (v := o.log_type) is not None:
+        d["logType"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetLogResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetLogResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_LogStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.filename = d.get("filename")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetLogResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.filename) is not None:
+        d["filename"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetMonitoringReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetMonitoringReportRequest)
+    v = d.get("componentVariable")
+    o.component_variable = (
+        None if v is None else [_l_ComponentVariableType(x) for x in v] if type(v) is list else v
+    )
+    o.request_id = d.get("requestId")
+    v = d.get("monitoringCriteria")
+    o.monitoring_criteria = (
+        None
+        if v is None
+        else [_E_MonitoringCriterionEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetMonitoringReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.component_variable) is not None:
+        d["componentVariable"] = (
+            [_u_ComponentVariableType(x) if type(x) is ComponentVariableType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.monitoring_criteria) is not None:
+        d["monitoringCriteria"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetMonitoringReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetMonitoringReportResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericDeviceModelStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetMonitoringReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetPeriodicEventStreamRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetPeriodicEventStreamRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetPeriodicEventStreamRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetPeriodicEventStreamResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetPeriodicEventStreamResponse)
+    v = d.get("constantStreamData")
+    o.constant_stream_data = (
+        None if v is None else [_l_ConstantStreamDataType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetPeriodicEventStreamResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.constant_stream_data) is not None:
+        d["constantStreamData"] = (
+            [_u_ConstantStreamDataType(x) if type(x) is ConstantStreamDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetReportRequest)
+    v = d.get("componentVariable")
+    o.component_variable = (
+        None if v is None else [_l_ComponentVariableType(x) for x in v] if type(v) is list else v
+    )
+    o.request_id = d.get("requestId")
+    v = d.get("componentCriteria")
+    o.component_criteria = (
+        None
+        if v is None
+        else [_E_ComponentCriterionEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.component_variable) is not None:
+        d["componentVariable"] = (
+            [_u_ComponentVariableType(x) if type(x) is ComponentVariableType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.component_criteria) is not None:
+        d["componentCriteria"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetReportResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericDeviceModelStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetTariffsRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetTariffsRequest)
+    o.evse_id = d.get("evseId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetTariffsRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetTariffsResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetTariffsResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_TariffGetStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("tariffAssignments")
+    o.tariff_assignments = (
+        None if v is None else [_l_TariffAssignmentType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetTariffsResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.tariff_assignments) is not None:
+        d["tariffAssignments"] = (
+            [_u_TariffAssignmentType(x) if type(x) is TariffAssignmentType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetTransactionStatusRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetTransactionStatusRequest)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetTransactionStatusRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetTransactionStatusResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetTransactionStatusResponse)
+    o.ongoing_indicator = d.get("ongoingIndicator")
+    o.messages_in_queue = d.get("messagesInQueue")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetTransactionStatusResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.ongoing_indicator) is not None:
+        d["ongoingIndicator"] = v
+    if (v := o.messages_in_queue) is not None:
+        d["messagesInQueue"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetVariablesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetVariablesRequest)
+    v = d.get("getVariableData")
+    o.get_variable_data = (
+        None if v is None else [_l_GetVariableDataType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetVariablesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.get_variable_data) is not None:
+        d["getVariableData"] = (
+            [_u_GetVariableDataType(x) if type(x) is GetVariableDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_GetVariablesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(GetVariablesResponse)
+    v = d.get("getVariableResult")
+    o.get_variable_result = (
+        None if v is None else [_l_GetVariableResultType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_GetVariablesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.get_variable_result) is not None:
+        d["getVariableResult"] = (
+            [_u_GetVariableResultType(x) if type(x) is GetVariableResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_HeartbeatRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(HeartbeatRequest)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_HeartbeatRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_HeartbeatResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(HeartbeatResponse)
+    v = d.get("currentTime")
+    o.current_time = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_HeartbeatResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.current_time) is not None:
+        d["currentTime"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_InstallCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(InstallCertificateRequest)
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None if v is None else _E_InstallCertificateUseEnumType.get(v, v) if type(v) is str else v
+    )
+    o.certificate = d.get("certificate")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_InstallCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    if (v := o.certificate) is not None:
+        d["certificate"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_InstallCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(InstallCertificateResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_InstallCertificateStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_InstallCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_LogStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogStatusNotificationRequest)
+    v = d.get("status")
+    o.status = None if v is None else _E_UploadLogStatusEnumType.get(v, v) if type(v) is str else v
+    o.request_id = d.get("requestId")
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_LogStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_LogStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(LogStatusNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_LogStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_MeterValuesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValuesRequest)
+    o.evse_id = d.get("evseId")
+    v = d.get("meterValue")
+    o.meter_value = None if v is None else [_l_MeterValueType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_MeterValuesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.meter_value) is not None:
+        d["meterValue"] = (
+            [_u_MeterValueType(x) if type(x) is MeterValueType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_MeterValuesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(MeterValuesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_MeterValuesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyAllowedEnergyTransferRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyAllowedEnergyTransferRequest)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("allowedEnergyTransfer")
+    o.allowed_energy_transfer = (
+        None
+        if v is None
+        else [_E_EnergyTransferModeEnumType.get(x, x) if type(x) is str else x for x in v]
+        if type(v) is list
+        else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyAllowedEnergyTransferRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.allowed_energy_transfer) is not None:
+        d["allowedEnergyTransfer"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyAllowedEnergyTransferResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyAllowedEnergyTransferResponse)
+    v = d.get("status")
+    o.status = (
+        None if v is None else _E_NotifyAllowedEnergyTransferStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyAllowedEnergyTransferResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyChargingLimitRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyChargingLimitRequest)
+    v = d.get("chargingSchedule")
+    o.charging_schedule = (
+        None if v is None else [_l_ChargingScheduleType(x) for x in v] if type(v) is list else v
+    )
+    o.evse_id = d.get("evseId")
+    v = d.get("chargingLimit")
+    o.charging_limit = None if v is None else _l_ChargingLimitType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyChargingLimitRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_schedule) is not None:
+        d["chargingSchedule"] = (
+            [_u_ChargingScheduleType(x) if type(x) is ChargingScheduleType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.charging_limit) is not None:
+        d["chargingLimit"] = _u_ChargingLimitType(v) if type(v) is ChargingLimitType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyChargingLimitResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyChargingLimitResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyChargingLimitResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyCustomerInformationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyCustomerInformationRequest)
+    o.data = d.get("data")
+    o.tbc = d.get("tbc")
+    o.seq_no = d.get("seqNo")
+    v = d.get("generatedAt")
+    o.generated_at = None if v is None else rt.loose_datetime(v)
+    o.request_id = d.get("requestId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyCustomerInformationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.data) is not None:
+        d["data"] = v
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.generated_at) is not None:
+        d["generatedAt"] = rt.loose_json(v)
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyCustomerInformationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyCustomerInformationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyCustomerInformationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyDERAlarmRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyDERAlarmRequest)
+    v = d.get("controlType")
+    o.control_type = None if v is None else _E_DERControlEnumType.get(v, v) if type(v) is str else v
+    v = d.get("gridEventFault")
+    o.grid_event_fault = None if v is None else _E_GridEventFaultEnumType.get(v, v) if type(v) is str else v
+    o.alarm_ended = d.get("alarmEnded")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    o.extra_info = d.get("extraInfo")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyDERAlarmRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.control_type) is not None:
+        d["controlType"] = v
+    if (v := o.grid_event_fault) is not None:
+        d["gridEventFault"] = v
+    if (v := o.alarm_ended) is not None:
+        d["alarmEnded"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.extra_info) is not None:
+        d["extraInfo"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyDERAlarmResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyDERAlarmResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyDERAlarmResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyDERStartStopRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyDERStartStopRequest)
+    o.control_id = d.get("controlId")
+    o.started = d.get("started")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    o.superseded_ids = d.get("supersededIds")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyDERStartStopRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.control_id) is not None:
+        d["controlId"] = v
+    if (v := o.started) is not None:
+        d["started"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.superseded_ids) is not None:
+        d["supersededIds"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyDERStartStopResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyDERStartStopResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyDERStartStopResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyDisplayMessagesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyDisplayMessagesRequest)
+    v = d.get("messageInfo")
+    o.message_info = None if v is None else [_l_MessageInfoType(x) for x in v] if type(v) is list else v
+    o.request_id = d.get("requestId")
+    o.tbc = d.get("tbc")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyDisplayMessagesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.message_info) is not None:
+        d["messageInfo"] = (
+            [_u_MessageInfoType(x) if type(x) is MessageInfoType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyDisplayMessagesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyDisplayMessagesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyDisplayMessagesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyEVChargingNeedsRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEVChargingNeedsRequest)
+    o.evse_id = d.get("evseId")
+    o.max_schedule_tuples = d.get("maxScheduleTuples")
+    v = d.get("chargingNeeds")
+    o.charging_needs = None if v is None else _l_ChargingNeedsType(v)
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyEVChargingNeedsRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.max_schedule_tuples) is not None:
+        d["maxScheduleTuples"] = v
+    if (v := o.charging_needs) is not None:
+        d["chargingNeeds"] = _u_ChargingNeedsType(v) if type(v) is ChargingNeedsType else v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyEVChargingNeedsResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEVChargingNeedsResponse)
+    v = d.get("status")
+    o.status = (
+        None if v is None else _E_NotifyEVChargingNeedsStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyEVChargingNeedsResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyEVChargingScheduleRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEVChargingScheduleRequest)
+    v = d.get("timeBase")
+    o.time_base = None if v is None else rt.loose_datetime(v)
+    v = d.get("chargingSchedule")
+    o.charging_schedule = None if v is None else _l_ChargingScheduleType(v)
+    o.evse_id = d.get("evseId")
+    o.selected_charging_schedule_id = d.get("selectedChargingScheduleId")
+    o.power_tolerance_acceptance = d.get("powerToleranceAcceptance")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyEVChargingScheduleRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.time_base) is not None:
+        d["timeBase"] = rt.loose_json(v)
+    if (v := o.charging_schedule) is not None:
+        d["chargingSchedule"] = _u_ChargingScheduleType(v) if type(v) is ChargingScheduleType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.selected_charging_schedule_id) is not None:
+        d["selectedChargingScheduleId"] = v
+    if (v := o.power_tolerance_acceptance) is not None:
+        d["powerToleranceAcceptance"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyEVChargingScheduleResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEVChargingScheduleResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyEVChargingScheduleResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyEventRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEventRequest)
+    v = d.get("generatedAt")
+    o.generated_at = None if v is None else rt.loose_datetime(v)
+    o.tbc = d.get("tbc")
+    o.seq_no = d.get("seqNo")
+    v = d.get("eventData")
+    o.event_data = None if v is None else [_l_EventDataType(x) for x in v] if type(v) is list else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyEventRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.generated_at) is not None:
+        d["generatedAt"] = rt.loose_json(v)
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.event_data) is not None:
+        d["eventData"] = (
+            [_u_EventDataType(x) if type(x) is EventDataType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyEventResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyEventResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyEventResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyMonitoringReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyMonitoringReportRequest)
+    v = d.get("monitor")
+    o.monitor = None if v is None else [_l_MonitoringDataType(x) for x in v] if type(v) is list else v
+    o.request_id = d.get("requestId")
+    o.tbc = d.get("tbc")
+    o.seq_no = d.get("seqNo")
+    v = d.get("generatedAt")
+    o.generated_at = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyMonitoringReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.monitor) is not None:
+        d["monitor"] = (
+            [_u_MonitoringDataType(x) if type(x) is MonitoringDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.generated_at) is not None:
+        d["generatedAt"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyMonitoringReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyMonitoringReportResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyMonitoringReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyPeriodicEventStreamRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyPeriodicEventStreamRequest)
+    v = d.get("data")
+    o.data = None if v is None else [_l_StreamDataElementType(x) for x in v] if type(v) is list else v
+    o.id = d.get("id")
+    o.pending = d.get("pending")
+    v = d.get("basetime")
+    o.basetime = None if v is None else rt.loose_datetime(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyPeriodicEventStreamRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.data) is not None:
+        d["data"] = (
+            [_u_StreamDataElementType(x) if type(x) is StreamDataElementType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.pending) is not None:
+        d["pending"] = v
+    if (v := o.basetime) is not None:
+        d["basetime"] = rt.loose_json(v)
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyPriorityChargingRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyPriorityChargingRequest)
+    o.transaction_id = d.get("transactionId")
+    o.activated = d.get("activated")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyPriorityChargingRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.activated) is not None:
+        d["activated"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyPriorityChargingResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyPriorityChargingResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyPriorityChargingResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyReportRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyReportRequest)
+    o.request_id = d.get("requestId")
+    v = d.get("generatedAt")
+    o.generated_at = None if v is None else rt.loose_datetime(v)
+    v = d.get("reportData")
+    o.report_data = None if v is None else [_l_ReportDataType(x) for x in v] if type(v) is list else v
+    o.tbc = d.get("tbc")
+    o.seq_no = d.get("seqNo")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyReportRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.generated_at) is not None:
+        d["generatedAt"] = rt.loose_json(v)
+    if (v := o.report_data) is not None:
+        d["reportData"] = (
+            [_u_ReportDataType(x) if type(x) is ReportDataType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyReportResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyReportResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyReportResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifySettlementRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifySettlementRequest)
+    o.transaction_id = d.get("transactionId")
+    o.psp_ref = d.get("pspRef")
+    v = d.get("status")
+    o.status = None if v is None else _E_PaymentStatusEnumType.get(v, v) if type(v) is str else v
+    o.status_info = d.get("statusInfo")
+    o.settlement_amount = d.get("settlementAmount")
+    v = d.get("settlementTime")
+    o.settlement_time = None if v is None else rt.loose_datetime(v)
+    o.receipt_id = d.get("receiptId")
+    o.receipt_url = d.get("receiptUrl")
+    v = d.get("vatCompany")
+    o.vat_company = None if v is None else _l_AddressType(v)
+    o.vat_number = d.get("vatNumber")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifySettlementRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.psp_ref) is not None:
+        d["pspRef"] = v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = v
+    if (v := o.settlement_amount) is not None:
+        d["settlementAmount"] = v
+    if (v := o.settlement_time) is not None:
+        d["settlementTime"] = rt.loose_json(v)
+    if (v := o.receipt_id) is not None:
+        d["receiptId"] = v
+    if (v := o.receipt_url) is not None:
+        d["receiptUrl"] = v
+    if (v := o.vat_company) is not None:
+        d["vatCompany"] = _u_AddressType(v) if type(v) is AddressType else v
+    if (v := o.vat_number) is not None:
+        d["vatNumber"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifySettlementResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifySettlementResponse)
+    o.receipt_url = d.get("receiptUrl")
+    o.receipt_id = d.get("receiptId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifySettlementResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.receipt_url) is not None:
+        d["receiptUrl"] = v
+    if (v := o.receipt_id) is not None:
+        d["receiptId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyWebPaymentStartedRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyWebPaymentStartedRequest)
+    o.evse_id = d.get("evseId")
+    o.timeout = d.get("timeout")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyWebPaymentStartedRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.timeout) is not None:
+        d["timeout"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_NotifyWebPaymentStartedResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(NotifyWebPaymentStartedResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_NotifyWebPaymentStartedResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_OpenPeriodicEventStreamRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(OpenPeriodicEventStreamRequest)
+    v = d.get("constantStreamData")
+    o.constant_stream_data = None if v is None else _l_ConstantStreamDataType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_OpenPeriodicEventStreamRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.constant_stream_data) is not None:
+        d["constantStreamData"] = _u_ConstantStreamDataType(v) if type(v) is ConstantStreamDataType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_OpenPeriodicEventStreamResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(OpenPeriodicEventStreamResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_OpenPeriodicEventStreamResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PublishFirmwareRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PublishFirmwareRequest)
+    o.location = d.get("location")
+    o.retries = d.get("retries")
+    o.checksum = d.get("checksum")
+    o.request_id = d.get("requestId")
+    o.retry_interval = d.get("retryInterval")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PublishFirmwareRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.checksum) is not None:
+        d["checksum"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PublishFirmwareResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PublishFirmwareResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PublishFirmwareResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PublishFirmwareStatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PublishFirmwareStatusNotificationRequest)
+    v = d.get("status")
+    o.status = None if v is None else _E_PublishFirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    o.location = d.get("location")
+    o.request_id = d.get("requestId")
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PublishFirmwareStatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.location) is not None:
+        d["location"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PublishFirmwareStatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PublishFirmwareStatusNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PublishFirmwareStatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PullDynamicScheduleUpdateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PullDynamicScheduleUpdateRequest)
+    o.charging_profile_id = d.get("chargingProfileId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PullDynamicScheduleUpdateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_profile_id) is not None:
+        d["chargingProfileId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_PullDynamicScheduleUpdateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(PullDynamicScheduleUpdateResponse)
+    v = d.get("scheduleUpdate")
+    o.schedule_update = None if v is None else _l_ChargingScheduleUpdateType(v)
+    v = d.get("status")
+    o.status = None if v is None else _E_ChargingProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_PullDynamicScheduleUpdateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.schedule_update) is not None:
+        d["scheduleUpdate"] = _u_ChargingScheduleUpdateType(v) if type(v) is ChargingScheduleUpdateType else v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReportChargingProfilesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReportChargingProfilesRequest)
+    o.request_id = d.get("requestId")
+    o.charging_limit_source = d.get("chargingLimitSource")
+    v = d.get("chargingProfile")
+    o.charging_profile = (
+        None if v is None else [_l_ChargingProfileType(x) for x in v] if type(v) is list else v
+    )
+    o.tbc = d.get("tbc")
+    o.evse_id = d.get("evseId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReportChargingProfilesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.charging_limit_source) is not None:
+        d["chargingLimitSource"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = (
+            [_u_ChargingProfileType(x) if type(x) is ChargingProfileType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReportChargingProfilesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReportChargingProfilesResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReportChargingProfilesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReportDERControlRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReportDERControlRequest)
+    v = d.get("curve")
+    o.curve = None if v is None else [_l_DERCurveGetType(x) for x in v] if type(v) is list else v
+    v = d.get("enterService")
+    o.enter_service = None if v is None else [_l_EnterServiceGetType(x) for x in v] if type(v) is list else v
+    v = d.get("fixedPFAbsorb")
+    o.fixed_pf_absorb = None if v is None else [_l_FixedPFGetType(x) for x in v] if type(v) is list else v
+    v = d.get("fixedPFInject")
+    o.fixed_pf_inject = None if v is None else [_l_FixedPFGetType(x) for x in v] if type(v) is list else v
+    v = d.get("fixedVar")
+    o.fixed_var = None if v is None else [_l_FixedVarGetType(x) for x in v] if type(v) is list else v
+    v = d.get("freqDroop")
+    o.freq_droop = None if v is None else [_l_FreqDroopGetType(x) for x in v] if type(v) is list else v
+    v = d.get("gradient")
+    o.gradient = None if v is None else [_l_GradientGetType(x) for x in v] if type(v) is list else v
+    v = d.get("limitMaxDischarge")
+    o.limit_max_discharge = (
+        None if v is None else [_l_LimitMaxDischargeGetType(x) for x in v] if type(v) is list else v
+    )
+    o.request_id = d.get("requestId")
+    o.tbc = d.get("tbc")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReportDERControlRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.curve) is not None:
+        d["curve"] = (
+            [_u_DERCurveGetType(x) if type(x) is DERCurveGetType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.enter_service) is not None:
+        d["enterService"] = (
+            [_u_EnterServiceGetType(x) if type(x) is EnterServiceGetType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.fixed_pf_absorb) is not None:
+        d["fixedPFAbsorb"] = (
+            [_u_FixedPFGetType(x) if type(x) is FixedPFGetType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.fixed_pf_inject) is not None:
+        d["fixedPFInject"] = (
+            [_u_FixedPFGetType(x) if type(x) is FixedPFGetType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.fixed_var) is not None:
+        d["fixedVar"] = (
+            [_u_FixedVarGetType(x) if type(x) is FixedVarGetType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.freq_droop) is not None:
+        d["freqDroop"] = (
+            [_u_FreqDroopGetType(x) if type(x) is FreqDroopGetType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.gradient) is not None:
+        d["gradient"] = (
+            [_u_GradientGetType(x) if type(x) is GradientGetType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.limit_max_discharge) is not None:
+        d["limitMaxDischarge"] = (
+            [_u_LimitMaxDischargeGetType(x) if type(x) is LimitMaxDischargeGetType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.tbc) is not None:
+        d["tbc"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReportDERControlResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReportDERControlResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReportDERControlResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RequestBatterySwapRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestBatterySwapRequest)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.request_id = d.get("requestId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_RequestBatterySwapRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RequestBatterySwapResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestBatterySwapResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_RequestBatterySwapResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RequestStartTransactionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestStartTransactionRequest)
+    o.evse_id = d.get("evseId")
+    v = d.get("groupIdToken")
+    o.group_id_token = None if v is None else _l_IdTokenType(v)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.remote_start_id = d.get("remoteStartId")
+    v = d.get("chargingProfile")
+    o.charging_profile = None if v is None else _l_ChargingProfileType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_RequestStartTransactionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.group_id_token) is not None:
+        d["groupIdToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.remote_start_id) is not None:
+        d["remoteStartId"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = _u_ChargingProfileType(v) if type(v) is ChargingProfileType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RequestStartTransactionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestStartTransactionResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_RequestStartStopStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_RequestStartTransactionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RequestStopTransactionRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestStopTransactionRequest)
+    o.transaction_id = d.get("transactionId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_RequestStopTransactionRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_RequestStopTransactionResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(RequestStopTransactionResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_RequestStartStopStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_RequestStopTransactionResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReservationStatusUpdateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReservationStatusUpdateRequest)
+    o.reservation_id = d.get("reservationId")
+    v = d.get("reservationUpdateStatus")
+    o.reservation_update_status = (
+        None if v is None else _E_ReservationUpdateStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReservationStatusUpdateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    if (v := o.reservation_update_status) is not None:
+        d["reservationUpdateStatus"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReservationStatusUpdateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReservationStatusUpdateResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReservationStatusUpdateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReserveNowRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReserveNowRequest)
+    o.id = d.get("id")
+    v = d.get("expiryDateTime")
+    o.expiry_date_time = None if v is None else rt.loose_datetime(v)
+    o.connector_type = d.get("connectorType")
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    o.evse_id = d.get("evseId")
+    v = d.get("groupIdToken")
+    o.group_id_token = None if v is None else _l_IdTokenType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReserveNowRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.id) is not None:
+        d["id"] = v
+    if (v := o.expiry_date_time) is not None:
+        d["expiryDateTime"] = rt.loose_json(v)
+    if (v := o.connector_type) is not None:
+        d["connectorType"] = v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.group_id_token) is not None:
+        d["groupIdToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ReserveNowResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ReserveNowResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ReserveNowStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ReserveNowResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ResetRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ResetRequest)
+    v = d.get("type")
+    o.type = None if v is None else _E_ResetEnumType.get(v, v) if type(v) is str else v
+    o.evse_id = d.get("evseId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ResetRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_ResetResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(ResetResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ResetStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_ResetResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SecurityEventNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SecurityEventNotificationRequest)
+    o.type = d.get("type")
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    o.tech_info = d.get("techInfo")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SecurityEventNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.type) is not None:
+        d["type"] = v
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.tech_info) is not None:
+        d["techInfo"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SecurityEventNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SecurityEventNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SecurityEventNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SendLocalListRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SendLocalListRequest)
+    v = d.get("localAuthorizationList")
+    o.local_authorization_list = (
+        None if v is None else [_l_AuthorizationData(x) for x in v] if type(v) is list else v
+    )
+    o.version_number = d.get("versionNumber")
+    v = d.get("updateType")
+    o.update_type = None if v is None else _E_UpdateEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SendLocalListRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.local_authorization_list) is not None:
+        d["localAuthorizationList"] = (
+            [_u_AuthorizationData(x) if type(x) is AuthorizationData else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.version_number) is not None:
+        d["versionNumber"] = v
+    if (v := o.update_type) is not None:
+        d["updateType"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SendLocalListResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SendLocalListResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_SendLocalListStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SendLocalListResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetChargingProfileRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetChargingProfileRequest)
+    o.evse_id = d.get("evseId")
+    v = d.get("chargingProfile")
+    o.charging_profile = None if v is None else _l_ChargingProfileType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetChargingProfileRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.charging_profile) is not None:
+        d["chargingProfile"] = _u_ChargingProfileType(v) if type(v) is ChargingProfileType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetChargingProfileResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetChargingProfileResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ChargingProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetChargingProfileResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetDERControlRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetDERControlRequest)
+    o.is_default = d.get("isDefault")
+    o.control_id = d.get("controlId")
+    v = d.get("controlType")
+    o.control_type = None if v is None else _E_DERControlEnumType.get(v, v) if type(v) is str else v
+    v = d.get("curve")
+    o.curve = None if v is None else _l_DERCurveType(v)
+    v = d.get("enterService")
+    o.enter_service = None if v is None else _l_EnterServiceType(v)
+    v = d.get("fixedPFAbsorb")
+    o.fixed_pf_absorb = None if v is None else _l_FixedPFType(v)
+    v = d.get("fixedPFInject")
+    o.fixed_pf_inject = None if v is None else _l_FixedPFType(v)
+    v = d.get("fixedVar")
+    o.fixed_var = None if v is None else _l_FixedVarType(v)
+    v = d.get("freqDroop")
+    o.freq_droop = None if v is None else _l_FreqDroopType(v)
+    v = d.get("gradient")
+    o.gradient = None if v is None else _l_GradientType(v)
+    v = d.get("limitMaxDischarge")
+    o.limit_max_discharge = None if v is None else _l_LimitMaxDischargeType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetDERControlRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.is_default) is not None:
+        d["isDefault"] = v
+    if (v := o.control_id) is not None:
+        d["controlId"] = v
+    if (v := o.control_type) is not None:
+        d["controlType"] = v
+    if (v := o.curve) is not None:
+        d["curve"] = _u_DERCurveType(v) if type(v) is DERCurveType else v
+    if (v := o.enter_service) is not None:
+        d["enterService"] = _u_EnterServiceType(v) if type(v) is EnterServiceType else v
+    if (v := o.fixed_pf_absorb) is not None:
+        d["fixedPFAbsorb"] = _u_FixedPFType(v) if type(v) is FixedPFType else v
+    if (v := o.fixed_pf_inject) is not None:
+        d["fixedPFInject"] = _u_FixedPFType(v) if type(v) is FixedPFType else v
+    if (v := o.fixed_var) is not None:
+        d["fixedVar"] = _u_FixedVarType(v) if type(v) is FixedVarType else v
+    if (v := o.freq_droop) is not None:
+        d["freqDroop"] = _u_FreqDroopType(v) if type(v) is FreqDroopType else v
+    if (v := o.gradient) is not None:
+        d["gradient"] = _u_GradientType(v) if type(v) is GradientType else v
+    if (v := o.limit_max_discharge) is not None:
+        d["limitMaxDischarge"] = _u_LimitMaxDischargeType(v) if type(v) is LimitMaxDischargeType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetDERControlResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetDERControlResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_DERControlStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.superseded_ids = d.get("supersededIds")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetDERControlResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.superseded_ids) is not None:
+        d["supersededIds"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetDefaultTariffRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetDefaultTariffRequest)
+    o.evse_id = d.get("evseId")
+    v = d.get("tariff")
+    o.tariff = None if v is None else _l_TariffType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetDefaultTariffRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.tariff) is not None:
+        d["tariff"] = _u_TariffType(v) if type(v) is TariffType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetDefaultTariffResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetDefaultTariffResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_TariffSetStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetDefaultTariffResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetDisplayMessageRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetDisplayMessageRequest)
+    v = d.get("message")
+    o.message = None if v is None else _l_MessageInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetDisplayMessageRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.message) is not None:
+        d["message"] = _u_MessageInfoType(v) if type(v) is MessageInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetDisplayMessageResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetDisplayMessageResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_DisplayMessageStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetDisplayMessageResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetMonitoringBaseRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringBaseRequest)
+    v = d.get("monitoringBase")
+    o.monitoring_base = None if v is None else _E_MonitoringBaseEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetMonitoringBaseRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.monitoring_base) is not None:
+        d["monitoringBase"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetMonitoringBaseResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringBaseResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericDeviceModelStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetMonitoringBaseResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetMonitoringLevelRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringLevelRequest)
+    o.severity = d.get("severity")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetMonitoringLevelRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.severity) is not None:
+        d["severity"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetMonitoringLevelResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetMonitoringLevelResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetMonitoringLevelResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetNetworkProfileRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetNetworkProfileRequest)
+    o.configuration_slot = d.get("configurationSlot")
+    v = d.get("connectionData")
+    o.connection_data = None if v is None else _l_NetworkConnectionProfileType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetNetworkProfileRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.configuration_slot) is not None:
+        d["configurationSlot"] = v
+    if (v := o.connection_data) is not None:
+        d["connectionData"] = (
+            _u_NetworkConnectionProfileType(v) if type(v) is NetworkConnectionProfileType else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetNetworkProfileResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetNetworkProfileResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_SetNetworkProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetNetworkProfileResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetVariableMonitoringRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariableMonitoringRequest)
+    v = d.get("setMonitoringData")
+    o.set_monitoring_data = (
+        None if v is None else [_l_SetMonitoringDataType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetVariableMonitoringRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.set_monitoring_data) is not None:
+        d["setMonitoringData"] = (
+            [_u_SetMonitoringDataType(x) if type(x) is SetMonitoringDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetVariableMonitoringResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariableMonitoringResponse)
+    v = d.get("setMonitoringResult")
+    o.set_monitoring_result = (
+        None if v is None else [_l_SetMonitoringResultType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetVariableMonitoringResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.set_monitoring_result) is not None:
+        d["setMonitoringResult"] = (
+            [_u_SetMonitoringResultType(x) if type(x) is SetMonitoringResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetVariablesRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariablesRequest)
+    v = d.get("setVariableData")
+    o.set_variable_data = (
+        None if v is None else [_l_SetVariableDataType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetVariablesRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.set_variable_data) is not None:
+        d["setVariableData"] = (
+            [_u_SetVariableDataType(x) if type(x) is SetVariableDataType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SetVariablesResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SetVariablesResponse)
+    v = d.get("setVariableResult")
+    o.set_variable_result = (
+        None if v is None else [_l_SetVariableResultType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SetVariablesResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.set_variable_result) is not None:
+        d["setVariableResult"] = (
+            [_u_SetVariableResultType(x) if type(x) is SetVariableResultType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SignCertificateRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignCertificateRequest)
+    o.csr = d.get("csr")
+    v = d.get("certificateType")
+    o.certificate_type = (
+        None if v is None else _E_CertificateSigningUseEnumType.get(v, v) if type(v) is str else v
+    )
+    v = d.get("hashRootCertificate")
+    o.hash_root_certificate = None if v is None else _l_CertificateHashDataType(v)
+    o.request_id = d.get("requestId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SignCertificateRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.csr) is not None:
+        d["csr"] = v
+    if (v := o.certificate_type) is not None:
+        d["certificateType"] = v
+    if (v := o.hash_root_certificate) is not None:
+        d["hashRootCertificate"] = _u_CertificateHashDataType(v) if type(v) is CertificateHashDataType else v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_SignCertificateResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(SignCertificateResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_SignCertificateResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_StatusNotificationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StatusNotificationRequest)
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("connectorStatus")
+    o.connector_status = None if v is None else _E_ConnectorStatusEnumType.get(v, v) if type(v) is str else v
+    o.evse_id = d.get("evseId")
+    o.connector_id = d.get("connectorId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_StatusNotificationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.connector_status) is not None:
+        d["connectorStatus"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_StatusNotificationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(StatusNotificationResponse)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_StatusNotificationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TransactionEventRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TransactionEventRequest)
+    v = d.get("costDetails")
+    o.cost_details = None if v is None else _l_CostDetailsType(v)
+    v = d.get("eventType")
+    o.event_type = None if v is None else _E_TransactionEventEnumType.get(v, v) if type(v) is str else v
+    v = d.get("meterValue")
+    o.meter_value = None if v is None else [_l_MeterValueType(x) for x in v] if type(v) is list else v
+    v = d.get("timestamp")
+    o.timestamp = None if v is None else rt.loose_datetime(v)
+    v = d.get("triggerReason")
+    o.trigger_reason = None if v is None else _E_TriggerReasonEnumType.get(v, v) if type(v) is str else v
+    o.seq_no = d.get("seqNo")
+    o.offline = d.get("offline")
+    o.number_of_phases_used = d.get("numberOfPhasesUsed")
+    o.cable_max_current = d.get("cableMaxCurrent")
+    o.reservation_id = d.get("reservationId")
+    v = d.get("preconditioningStatus")
+    o.preconditioning_status = (
+        None if v is None else _E_PreconditioningStatusEnumType.get(v, v) if type(v) is str else v
+    )
+    o.evse_sleep = d.get("evseSleep")
+    v = d.get("transactionInfo")
+    o.transaction_info = None if v is None else _l_TransactionType(v)
+    v = d.get("evse")
+    o.evse = None if v is None else _l_EVSEType(v)
+    v = d.get("idToken")
+    o.id_token = None if v is None else _l_IdTokenType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TransactionEventRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.cost_details) is not None:
+        d["costDetails"] = _u_CostDetailsType(v) if type(v) is CostDetailsType else v
+    if (v := o.event_type) is not None:
+        d["eventType"] = v
+    if (v := o.meter_value) is not None:
+        d["meterValue"] = (
+            [_u_MeterValueType(x) if type(x) is MeterValueType else x for x in v] if type(v) is list else v
+        )
+    if (v := o.timestamp) is not None:
+        d["timestamp"] = rt.loose_json(v)
+    if (v := o.trigger_reason) is not None:
+        d["triggerReason"] = v
+    if (v := o.seq_no) is not None:
+        d["seqNo"] = v
+    if (v := o.offline) is not None:
+        d["offline"] = v
+    if (v := o.number_of_phases_used) is not None:
+        d["numberOfPhasesUsed"] = v
+    if (v := o.cable_max_current) is not None:
+        d["cableMaxCurrent"] = v
+    if (v := o.reservation_id) is not None:
+        d["reservationId"] = v
+    if (v := o.preconditioning_status) is not None:
+        d["preconditioningStatus"] = v
+    if (v := o.evse_sleep) is not None:
+        d["evseSleep"] = v
+    if (v := o.transaction_info) is not None:
+        d["transactionInfo"] = _u_TransactionType(v) if type(v) is TransactionType else v
+    if (v := o.evse) is not None:
+        d["evse"] = _u_EVSEType(v) if type(v) is EVSEType else v
+    if (v := o.id_token) is not None:
+        d["idToken"] = _u_IdTokenType(v) if type(v) is IdTokenType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TransactionEventResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TransactionEventResponse)
+    o.total_cost = d.get("totalCost")
+    o.charging_priority = d.get("chargingPriority")
+    v = d.get("idTokenInfo")
+    o.id_token_info = None if v is None else _l_IdTokenInfoType(v)
+    v = d.get("transactionLimit")
+    o.transaction_limit = None if v is None else _l_TransactionLimitType(v)
+    v = d.get("updatedPersonalMessage")
+    o.updated_personal_message = None if v is None else _l_MessageContentType(v)
+    v = d.get("updatedPersonalMessageExtra")
+    o.updated_personal_message_extra = (
+        None if v is None else [_l_MessageContentType(x) for x in v] if type(v) is list else v
+    )
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TransactionEventResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.total_cost) is not None:
+        d["totalCost"] = v
+    if (v := o.charging_priority) is not None:
+        d["chargingPriority"] = v
+    if (v := o.id_token_info) is not None:
+        d["idTokenInfo"] = _u_IdTokenInfoType(v) if type(v) is IdTokenInfoType else v
+    if (v := o.transaction_limit) is not None:
+        d["transactionLimit"] = _u_TransactionLimitType(v) if type(v) is TransactionLimitType else v
+    if (v := o.updated_personal_message) is not None:
+        d["updatedPersonalMessage"] = _u_MessageContentType(v) if type(v) is MessageContentType else v
+    if (v := o.updated_personal_message_extra) is not None:
+        d["updatedPersonalMessageExtra"] = (
+            [_u_MessageContentType(x) if type(x) is MessageContentType else x for x in v]
+            if type(v) is list
+            else v
+        )
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TriggerMessageRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TriggerMessageRequest)
+    v = d.get("evse")
+    o.evse = None if v is None else _l_EVSEType(v)
+    v = d.get("requestedMessage")
+    o.requested_message = None if v is None else _E_MessageTriggerEnumType.get(v, v) if type(v) is str else v
+    o.custom_trigger = d.get("customTrigger")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TriggerMessageRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse) is not None:
+        d["evse"] = _u_EVSEType(v) if type(v) is EVSEType else v
+    if (v := o.requested_message) is not None:
+        d["requestedMessage"] = v
+    if (v := o.custom_trigger) is not None:
+        d["customTrigger"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_TriggerMessageResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(TriggerMessageResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_TriggerMessageStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_TriggerMessageResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UnlockConnectorRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnlockConnectorRequest)
+    o.evse_id = d.get("evseId")
+    o.connector_id = d.get("connectorId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UnlockConnectorRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.connector_id) is not None:
+        d["connectorId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UnlockConnectorResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnlockConnectorResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_UnlockStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UnlockConnectorResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UnpublishFirmwareRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnpublishFirmwareRequest)
+    o.checksum = d.get("checksum")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UnpublishFirmwareRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.checksum) is not None:
+        d["checksum"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UnpublishFirmwareResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UnpublishFirmwareResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_UnpublishFirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UnpublishFirmwareResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UpdateDynamicScheduleRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UpdateDynamicScheduleRequest)
+    o.charging_profile_id = d.get("chargingProfileId")
+    v = d.get("scheduleUpdate")
+    o.schedule_update = None if v is None else _l_ChargingScheduleUpdateType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UpdateDynamicScheduleRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.charging_profile_id) is not None:
+        d["chargingProfileId"] = v
+    if (v := o.schedule_update) is not None:
+        d["scheduleUpdate"] = _u_ChargingScheduleUpdateType(v) if type(v) is ChargingScheduleUpdateType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UpdateDynamicScheduleResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UpdateDynamicScheduleResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_ChargingProfileStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UpdateDynamicScheduleResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UpdateFirmwareRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UpdateFirmwareRequest)
+    o.retries = d.get("retries")
+    o.retry_interval = d.get("retryInterval")
+    o.request_id = d.get("requestId")
+    v = d.get("firmware")
+    o.firmware = None if v is None else _l_FirmwareType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UpdateFirmwareRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.retries) is not None:
+        d["retries"] = v
+    if (v := o.retry_interval) is not None:
+        d["retryInterval"] = v
+    if (v := o.request_id) is not None:
+        d["requestId"] = v
+    if (v := o.firmware) is not None:
+        d["firmware"] = _u_FirmwareType(v) if type(v) is FirmwareType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UpdateFirmwareResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UpdateFirmwareResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_UpdateFirmwareStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UpdateFirmwareResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UsePriorityChargingRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UsePriorityChargingRequest)
+    o.transaction_id = d.get("transactionId")
+    o.activate = d.get("activate")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UsePriorityChargingRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.transaction_id) is not None:
+        d["transactionId"] = v
+    if (v := o.activate) is not None:
+        d["activate"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_UsePriorityChargingResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(UsePriorityChargingResponse)
+    v = d.get("status")
+    o.status = None if v is None else _E_PriorityChargingStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_UsePriorityChargingResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_VatNumberValidationRequest(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VatNumberValidationRequest)
+    o.vat_number = d.get("vatNumber")
+    o.evse_id = d.get("evseId")
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_VatNumberValidationRequest(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.vat_number) is not None:
+        d["vatNumber"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
+def _l_VatNumberValidationResponse(d: Any) -> Any:
+    if type(d) is not dict:
+        return d
+    o: Any = _new(VatNumberValidationResponse)
+    v = d.get("company")
+    o.company = None if v is None else _l_AddressType(v)
+    v = d.get("statusInfo")
+    o.status_info = None if v is None else _l_StatusInfoType(v)
+    o.vat_number = d.get("vatNumber")
+    o.evse_id = d.get("evseId")
+    v = d.get("status")
+    o.status = None if v is None else _E_GenericStatusEnumType.get(v, v) if type(v) is str else v
+    v = d.get("customData")
+    o.custom_data = None if v is None else _l_CustomDataType(v)
+    return o
+
+
+def _u_VatNumberValidationResponse(o: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if (v := o.company) is not None:
+        d["company"] = _u_AddressType(v) if type(v) is AddressType else v
+    if (v := o.status_info) is not None:
+        d["statusInfo"] = _u_StatusInfoType(v) if type(v) is StatusInfoType else v
+    if (v := o.vat_number) is not None:
+        d["vatNumber"] = v
+    if (v := o.evse_id) is not None:
+        d["evseId"] = v
+    if (v := o.status) is not None:
+        d["status"] = v
+    if (v := o.custom_data) is not None:
+        d["customData"] = _u_CustomDataType(v) if type(v) is CustomDataType else v
+    return d
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
 AFRRSignalRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43132,6 +52050,8 @@ AFRRSignalRequest.__ocppkit_codec__ = Codec(
     wire=_W_AFRRSignalRequest,
     from_wire=_c_AFRRSignalRequest,
     to_wire=_w_AFRRSignalRequest,
+    loose=_l_AFRRSignalRequest,
+    unchecked=_u_AFRRSignalRequest,
 )
 AFRRSignalResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43143,6 +52063,8 @@ AFRRSignalResponse.__ocppkit_codec__ = Codec(
     wire=_W_AFRRSignalResponse,
     from_wire=_c_AFRRSignalResponse,
     to_wire=_w_AFRRSignalResponse,
+    loose=_l_AFRRSignalResponse,
+    unchecked=_u_AFRRSignalResponse,
 )
 AdjustPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43154,6 +52076,8 @@ AdjustPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_AdjustPeriodicEventStreamRequest,
     from_wire=_c_AdjustPeriodicEventStreamRequest,
     to_wire=_w_AdjustPeriodicEventStreamRequest,
+    loose=_l_AdjustPeriodicEventStreamRequest,
+    unchecked=_u_AdjustPeriodicEventStreamRequest,
 )
 AdjustPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43165,6 +52089,8 @@ AdjustPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     wire=_W_AdjustPeriodicEventStreamResponse,
     from_wire=_c_AdjustPeriodicEventStreamResponse,
     to_wire=_w_AdjustPeriodicEventStreamResponse,
+    loose=_l_AdjustPeriodicEventStreamResponse,
+    unchecked=_u_AdjustPeriodicEventStreamResponse,
 )
 AuthorizeRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43176,6 +52102,8 @@ AuthorizeRequest.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeRequest,
     from_wire=_c_AuthorizeRequest,
     to_wire=_w_AuthorizeRequest,
+    loose=_l_AuthorizeRequest,
+    unchecked=_u_AuthorizeRequest,
 )
 AuthorizeResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43187,6 +52115,8 @@ AuthorizeResponse.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeResponse,
     from_wire=_c_AuthorizeResponse,
     to_wire=_w_AuthorizeResponse,
+    loose=_l_AuthorizeResponse,
+    unchecked=_u_AuthorizeResponse,
 )
 BatterySwapRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43198,6 +52128,8 @@ BatterySwapRequest.__ocppkit_codec__ = Codec(
     wire=_W_BatterySwapRequest,
     from_wire=_c_BatterySwapRequest,
     to_wire=_w_BatterySwapRequest,
+    loose=_l_BatterySwapRequest,
+    unchecked=_u_BatterySwapRequest,
 )
 BatterySwapResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43209,6 +52141,8 @@ BatterySwapResponse.__ocppkit_codec__ = Codec(
     wire=_W_BatterySwapResponse,
     from_wire=_c_BatterySwapResponse,
     to_wire=_w_BatterySwapResponse,
+    loose=_l_BatterySwapResponse,
+    unchecked=_u_BatterySwapResponse,
 )
 BootNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43220,6 +52154,8 @@ BootNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationRequest,
     from_wire=_c_BootNotificationRequest,
     to_wire=_w_BootNotificationRequest,
+    loose=_l_BootNotificationRequest,
+    unchecked=_u_BootNotificationRequest,
 )
 BootNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43231,6 +52167,8 @@ BootNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationResponse,
     from_wire=_c_BootNotificationResponse,
     to_wire=_w_BootNotificationResponse,
+    loose=_l_BootNotificationResponse,
+    unchecked=_u_BootNotificationResponse,
 )
 CancelReservationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43242,6 +52180,8 @@ CancelReservationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationRequest,
     from_wire=_c_CancelReservationRequest,
     to_wire=_w_CancelReservationRequest,
+    loose=_l_CancelReservationRequest,
+    unchecked=_u_CancelReservationRequest,
 )
 CancelReservationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43253,6 +52193,8 @@ CancelReservationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationResponse,
     from_wire=_c_CancelReservationResponse,
     to_wire=_w_CancelReservationResponse,
+    loose=_l_CancelReservationResponse,
+    unchecked=_u_CancelReservationResponse,
 )
 CertificateSignedRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43264,6 +52206,8 @@ CertificateSignedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedRequest,
     from_wire=_c_CertificateSignedRequest,
     to_wire=_w_CertificateSignedRequest,
+    loose=_l_CertificateSignedRequest,
+    unchecked=_u_CertificateSignedRequest,
 )
 CertificateSignedResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43275,6 +52219,8 @@ CertificateSignedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedResponse,
     from_wire=_c_CertificateSignedResponse,
     to_wire=_w_CertificateSignedResponse,
+    loose=_l_CertificateSignedResponse,
+    unchecked=_u_CertificateSignedResponse,
 )
 ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43286,6 +52232,8 @@ ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityRequest,
     from_wire=_c_ChangeAvailabilityRequest,
     to_wire=_w_ChangeAvailabilityRequest,
+    loose=_l_ChangeAvailabilityRequest,
+    unchecked=_u_ChangeAvailabilityRequest,
 )
 ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43297,6 +52245,8 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityResponse,
     from_wire=_c_ChangeAvailabilityResponse,
     to_wire=_w_ChangeAvailabilityResponse,
+    loose=_l_ChangeAvailabilityResponse,
+    unchecked=_u_ChangeAvailabilityResponse,
 )
 ChangeTransactionTariffRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43308,6 +52258,8 @@ ChangeTransactionTariffRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeTransactionTariffRequest,
     from_wire=_c_ChangeTransactionTariffRequest,
     to_wire=_w_ChangeTransactionTariffRequest,
+    loose=_l_ChangeTransactionTariffRequest,
+    unchecked=_u_ChangeTransactionTariffRequest,
 )
 ChangeTransactionTariffResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43319,6 +52271,8 @@ ChangeTransactionTariffResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeTransactionTariffResponse,
     from_wire=_c_ChangeTransactionTariffResponse,
     to_wire=_w_ChangeTransactionTariffResponse,
+    loose=_l_ChangeTransactionTariffResponse,
+    unchecked=_u_ChangeTransactionTariffResponse,
 )
 ClearCacheRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43330,6 +52284,8 @@ ClearCacheRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheRequest,
     from_wire=_c_ClearCacheRequest,
     to_wire=_w_ClearCacheRequest,
+    loose=_l_ClearCacheRequest,
+    unchecked=_u_ClearCacheRequest,
 )
 ClearCacheResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43341,6 +52297,8 @@ ClearCacheResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheResponse,
     from_wire=_c_ClearCacheResponse,
     to_wire=_w_ClearCacheResponse,
+    loose=_l_ClearCacheResponse,
+    unchecked=_u_ClearCacheResponse,
 )
 ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43352,6 +52310,8 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileRequest,
     from_wire=_c_ClearChargingProfileRequest,
     to_wire=_w_ClearChargingProfileRequest,
+    loose=_l_ClearChargingProfileRequest,
+    unchecked=_u_ClearChargingProfileRequest,
 )
 ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43363,6 +52323,8 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileResponse,
     from_wire=_c_ClearChargingProfileResponse,
     to_wire=_w_ClearChargingProfileResponse,
+    loose=_l_ClearChargingProfileResponse,
+    unchecked=_u_ClearChargingProfileResponse,
 )
 ClearDERControlRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43374,6 +52336,8 @@ ClearDERControlRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearDERControlRequest,
     from_wire=_c_ClearDERControlRequest,
     to_wire=_w_ClearDERControlRequest,
+    loose=_l_ClearDERControlRequest,
+    unchecked=_u_ClearDERControlRequest,
 )
 ClearDERControlResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43385,6 +52349,8 @@ ClearDERControlResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearDERControlResponse,
     from_wire=_c_ClearDERControlResponse,
     to_wire=_w_ClearDERControlResponse,
+    loose=_l_ClearDERControlResponse,
+    unchecked=_u_ClearDERControlResponse,
 )
 ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43396,6 +52362,8 @@ ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearDisplayMessageRequest,
     from_wire=_c_ClearDisplayMessageRequest,
     to_wire=_w_ClearDisplayMessageRequest,
+    loose=_l_ClearDisplayMessageRequest,
+    unchecked=_u_ClearDisplayMessageRequest,
 )
 ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43407,6 +52375,8 @@ ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearDisplayMessageResponse,
     from_wire=_c_ClearDisplayMessageResponse,
     to_wire=_w_ClearDisplayMessageResponse,
+    loose=_l_ClearDisplayMessageResponse,
+    unchecked=_u_ClearDisplayMessageResponse,
 )
 ClearTariffsRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43418,6 +52388,8 @@ ClearTariffsRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearTariffsRequest,
     from_wire=_c_ClearTariffsRequest,
     to_wire=_w_ClearTariffsRequest,
+    loose=_l_ClearTariffsRequest,
+    unchecked=_u_ClearTariffsRequest,
 )
 ClearTariffsResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43429,6 +52401,8 @@ ClearTariffsResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearTariffsResponse,
     from_wire=_c_ClearTariffsResponse,
     to_wire=_w_ClearTariffsResponse,
+    loose=_l_ClearTariffsResponse,
+    unchecked=_u_ClearTariffsResponse,
 )
 ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43440,6 +52414,8 @@ ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearVariableMonitoringRequest,
     from_wire=_c_ClearVariableMonitoringRequest,
     to_wire=_w_ClearVariableMonitoringRequest,
+    loose=_l_ClearVariableMonitoringRequest,
+    unchecked=_u_ClearVariableMonitoringRequest,
 )
 ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43451,6 +52427,8 @@ ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearVariableMonitoringResponse,
     from_wire=_c_ClearVariableMonitoringResponse,
     to_wire=_w_ClearVariableMonitoringResponse,
+    loose=_l_ClearVariableMonitoringResponse,
+    unchecked=_u_ClearVariableMonitoringResponse,
 )
 ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43462,6 +52440,8 @@ ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearedChargingLimitRequest,
     from_wire=_c_ClearedChargingLimitRequest,
     to_wire=_w_ClearedChargingLimitRequest,
+    loose=_l_ClearedChargingLimitRequest,
+    unchecked=_u_ClearedChargingLimitRequest,
 )
 ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43473,6 +52453,8 @@ ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearedChargingLimitResponse,
     from_wire=_c_ClearedChargingLimitResponse,
     to_wire=_w_ClearedChargingLimitResponse,
+    loose=_l_ClearedChargingLimitResponse,
+    unchecked=_u_ClearedChargingLimitResponse,
 )
 ClosePeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43484,6 +52466,8 @@ ClosePeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClosePeriodicEventStreamRequest,
     from_wire=_c_ClosePeriodicEventStreamRequest,
     to_wire=_w_ClosePeriodicEventStreamRequest,
+    loose=_l_ClosePeriodicEventStreamRequest,
+    unchecked=_u_ClosePeriodicEventStreamRequest,
 )
 ClosePeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43495,6 +52479,8 @@ ClosePeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClosePeriodicEventStreamResponse,
     from_wire=_c_ClosePeriodicEventStreamResponse,
     to_wire=_w_ClosePeriodicEventStreamResponse,
+    loose=_l_ClosePeriodicEventStreamResponse,
+    unchecked=_u_ClosePeriodicEventStreamResponse,
 )
 CostUpdatedRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43506,6 +52492,8 @@ CostUpdatedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CostUpdatedRequest,
     from_wire=_c_CostUpdatedRequest,
     to_wire=_w_CostUpdatedRequest,
+    loose=_l_CostUpdatedRequest,
+    unchecked=_u_CostUpdatedRequest,
 )
 CostUpdatedResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43517,6 +52505,8 @@ CostUpdatedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CostUpdatedResponse,
     from_wire=_c_CostUpdatedResponse,
     to_wire=_w_CostUpdatedResponse,
+    loose=_l_CostUpdatedResponse,
+    unchecked=_u_CostUpdatedResponse,
 )
 CustomerInformationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43528,6 +52518,8 @@ CustomerInformationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CustomerInformationRequest,
     from_wire=_c_CustomerInformationRequest,
     to_wire=_w_CustomerInformationRequest,
+    loose=_l_CustomerInformationRequest,
+    unchecked=_u_CustomerInformationRequest,
 )
 CustomerInformationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43539,6 +52531,8 @@ CustomerInformationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CustomerInformationResponse,
     from_wire=_c_CustomerInformationResponse,
     to_wire=_w_CustomerInformationResponse,
+    loose=_l_CustomerInformationResponse,
+    unchecked=_u_CustomerInformationResponse,
 )
 DataTransferRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43550,6 +52544,8 @@ DataTransferRequest.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferRequest,
     from_wire=_c_DataTransferRequest,
     to_wire=_w_DataTransferRequest,
+    loose=_l_DataTransferRequest,
+    unchecked=_u_DataTransferRequest,
 )
 DataTransferResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43561,6 +52557,8 @@ DataTransferResponse.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferResponse,
     from_wire=_c_DataTransferResponse,
     to_wire=_w_DataTransferResponse,
+    loose=_l_DataTransferResponse,
+    unchecked=_u_DataTransferResponse,
 )
 DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43572,6 +52570,8 @@ DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateRequest,
     from_wire=_c_DeleteCertificateRequest,
     to_wire=_w_DeleteCertificateRequest,
+    loose=_l_DeleteCertificateRequest,
+    unchecked=_u_DeleteCertificateRequest,
 )
 DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43583,6 +52583,8 @@ DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateResponse,
     from_wire=_c_DeleteCertificateResponse,
     to_wire=_w_DeleteCertificateResponse,
+    loose=_l_DeleteCertificateResponse,
+    unchecked=_u_DeleteCertificateResponse,
 )
 FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43594,6 +52596,8 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationRequest,
     from_wire=_c_FirmwareStatusNotificationRequest,
     to_wire=_w_FirmwareStatusNotificationRequest,
+    loose=_l_FirmwareStatusNotificationRequest,
+    unchecked=_u_FirmwareStatusNotificationRequest,
 )
 FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43605,6 +52609,8 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationResponse,
     from_wire=_c_FirmwareStatusNotificationResponse,
     to_wire=_w_FirmwareStatusNotificationResponse,
+    loose=_l_FirmwareStatusNotificationResponse,
+    unchecked=_u_FirmwareStatusNotificationResponse,
 )
 Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43616,6 +52622,8 @@ Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_Get15118EVCertificateRequest,
     from_wire=_c_Get15118EVCertificateRequest,
     to_wire=_w_Get15118EVCertificateRequest,
+    loose=_l_Get15118EVCertificateRequest,
+    unchecked=_u_Get15118EVCertificateRequest,
 )
 Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43627,6 +52635,8 @@ Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_Get15118EVCertificateResponse,
     from_wire=_c_Get15118EVCertificateResponse,
     to_wire=_w_Get15118EVCertificateResponse,
+    loose=_l_Get15118EVCertificateResponse,
+    unchecked=_u_Get15118EVCertificateResponse,
 )
 GetBaseReportRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43638,6 +52648,8 @@ GetBaseReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetBaseReportRequest,
     from_wire=_c_GetBaseReportRequest,
     to_wire=_w_GetBaseReportRequest,
+    loose=_l_GetBaseReportRequest,
+    unchecked=_u_GetBaseReportRequest,
 )
 GetBaseReportResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43649,6 +52661,8 @@ GetBaseReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetBaseReportResponse,
     from_wire=_c_GetBaseReportResponse,
     to_wire=_w_GetBaseReportResponse,
+    loose=_l_GetBaseReportResponse,
+    unchecked=_u_GetBaseReportResponse,
 )
 GetCertificateChainStatusRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43660,6 +52674,8 @@ GetCertificateChainStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateChainStatusRequest,
     from_wire=_c_GetCertificateChainStatusRequest,
     to_wire=_w_GetCertificateChainStatusRequest,
+    loose=_l_GetCertificateChainStatusRequest,
+    unchecked=_u_GetCertificateChainStatusRequest,
 )
 GetCertificateChainStatusResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43671,6 +52687,8 @@ GetCertificateChainStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateChainStatusResponse,
     from_wire=_c_GetCertificateChainStatusResponse,
     to_wire=_w_GetCertificateChainStatusResponse,
+    loose=_l_GetCertificateChainStatusResponse,
+    unchecked=_u_GetCertificateChainStatusResponse,
 )
 GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43682,6 +52700,8 @@ GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateStatusRequest,
     from_wire=_c_GetCertificateStatusRequest,
     to_wire=_w_GetCertificateStatusRequest,
+    loose=_l_GetCertificateStatusRequest,
+    unchecked=_u_GetCertificateStatusRequest,
 )
 GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43693,6 +52713,8 @@ GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateStatusResponse,
     from_wire=_c_GetCertificateStatusResponse,
     to_wire=_w_GetCertificateStatusResponse,
+    loose=_l_GetCertificateStatusResponse,
+    unchecked=_u_GetCertificateStatusResponse,
 )
 GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43704,6 +52726,8 @@ GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetChargingProfilesRequest,
     from_wire=_c_GetChargingProfilesRequest,
     to_wire=_w_GetChargingProfilesRequest,
+    loose=_l_GetChargingProfilesRequest,
+    unchecked=_u_GetChargingProfilesRequest,
 )
 GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43715,6 +52739,8 @@ GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetChargingProfilesResponse,
     from_wire=_c_GetChargingProfilesResponse,
     to_wire=_w_GetChargingProfilesResponse,
+    loose=_l_GetChargingProfilesResponse,
+    unchecked=_u_GetChargingProfilesResponse,
 )
 GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43726,6 +52752,8 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleRequest,
     from_wire=_c_GetCompositeScheduleRequest,
     to_wire=_w_GetCompositeScheduleRequest,
+    loose=_l_GetCompositeScheduleRequest,
+    unchecked=_u_GetCompositeScheduleRequest,
 )
 GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43737,6 +52765,8 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleResponse,
     from_wire=_c_GetCompositeScheduleResponse,
     to_wire=_w_GetCompositeScheduleResponse,
+    loose=_l_GetCompositeScheduleResponse,
+    unchecked=_u_GetCompositeScheduleResponse,
 )
 GetDERControlRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43748,6 +52778,8 @@ GetDERControlRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetDERControlRequest,
     from_wire=_c_GetDERControlRequest,
     to_wire=_w_GetDERControlRequest,
+    loose=_l_GetDERControlRequest,
+    unchecked=_u_GetDERControlRequest,
 )
 GetDERControlResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43759,6 +52791,8 @@ GetDERControlResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetDERControlResponse,
     from_wire=_c_GetDERControlResponse,
     to_wire=_w_GetDERControlResponse,
+    loose=_l_GetDERControlResponse,
+    unchecked=_u_GetDERControlResponse,
 )
 GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43770,6 +52804,8 @@ GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetDisplayMessagesRequest,
     from_wire=_c_GetDisplayMessagesRequest,
     to_wire=_w_GetDisplayMessagesRequest,
+    loose=_l_GetDisplayMessagesRequest,
+    unchecked=_u_GetDisplayMessagesRequest,
 )
 GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43781,6 +52817,8 @@ GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetDisplayMessagesResponse,
     from_wire=_c_GetDisplayMessagesResponse,
     to_wire=_w_GetDisplayMessagesResponse,
+    loose=_l_GetDisplayMessagesResponse,
+    unchecked=_u_GetDisplayMessagesResponse,
 )
 GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43792,6 +52830,8 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsRequest,
     from_wire=_c_GetInstalledCertificateIdsRequest,
     to_wire=_w_GetInstalledCertificateIdsRequest,
+    loose=_l_GetInstalledCertificateIdsRequest,
+    unchecked=_u_GetInstalledCertificateIdsRequest,
 )
 GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43803,6 +52843,8 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsResponse,
     from_wire=_c_GetInstalledCertificateIdsResponse,
     to_wire=_w_GetInstalledCertificateIdsResponse,
+    loose=_l_GetInstalledCertificateIdsResponse,
+    unchecked=_u_GetInstalledCertificateIdsResponse,
 )
 GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43814,6 +52856,8 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionRequest,
     from_wire=_c_GetLocalListVersionRequest,
     to_wire=_w_GetLocalListVersionRequest,
+    loose=_l_GetLocalListVersionRequest,
+    unchecked=_u_GetLocalListVersionRequest,
 )
 GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43825,6 +52869,8 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionResponse,
     from_wire=_c_GetLocalListVersionResponse,
     to_wire=_w_GetLocalListVersionResponse,
+    loose=_l_GetLocalListVersionResponse,
+    unchecked=_u_GetLocalListVersionResponse,
 )
 GetLogRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43836,6 +52882,8 @@ GetLogRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLogRequest,
     from_wire=_c_GetLogRequest,
     to_wire=_w_GetLogRequest,
+    loose=_l_GetLogRequest,
+    unchecked=_u_GetLogRequest,
 )
 GetLogResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43847,6 +52895,8 @@ GetLogResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLogResponse,
     from_wire=_c_GetLogResponse,
     to_wire=_w_GetLogResponse,
+    loose=_l_GetLogResponse,
+    unchecked=_u_GetLogResponse,
 )
 GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43858,6 +52908,8 @@ GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetMonitoringReportRequest,
     from_wire=_c_GetMonitoringReportRequest,
     to_wire=_w_GetMonitoringReportRequest,
+    loose=_l_GetMonitoringReportRequest,
+    unchecked=_u_GetMonitoringReportRequest,
 )
 GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43869,6 +52921,8 @@ GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetMonitoringReportResponse,
     from_wire=_c_GetMonitoringReportResponse,
     to_wire=_w_GetMonitoringReportResponse,
+    loose=_l_GetMonitoringReportResponse,
+    unchecked=_u_GetMonitoringReportResponse,
 )
 GetPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43880,6 +52934,8 @@ GetPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetPeriodicEventStreamRequest,
     from_wire=_c_GetPeriodicEventStreamRequest,
     to_wire=_w_GetPeriodicEventStreamRequest,
+    loose=_l_GetPeriodicEventStreamRequest,
+    unchecked=_u_GetPeriodicEventStreamRequest,
 )
 GetPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43891,6 +52947,8 @@ GetPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetPeriodicEventStreamResponse,
     from_wire=_c_GetPeriodicEventStreamResponse,
     to_wire=_w_GetPeriodicEventStreamResponse,
+    loose=_l_GetPeriodicEventStreamResponse,
+    unchecked=_u_GetPeriodicEventStreamResponse,
 )
 GetReportRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43902,6 +52960,8 @@ GetReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetReportRequest,
     from_wire=_c_GetReportRequest,
     to_wire=_w_GetReportRequest,
+    loose=_l_GetReportRequest,
+    unchecked=_u_GetReportRequest,
 )
 GetReportResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43913,6 +52973,8 @@ GetReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetReportResponse,
     from_wire=_c_GetReportResponse,
     to_wire=_w_GetReportResponse,
+    loose=_l_GetReportResponse,
+    unchecked=_u_GetReportResponse,
 )
 GetTariffsRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43924,6 +52986,8 @@ GetTariffsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetTariffsRequest,
     from_wire=_c_GetTariffsRequest,
     to_wire=_w_GetTariffsRequest,
+    loose=_l_GetTariffsRequest,
+    unchecked=_u_GetTariffsRequest,
 )
 GetTariffsResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43935,6 +52999,8 @@ GetTariffsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetTariffsResponse,
     from_wire=_c_GetTariffsResponse,
     to_wire=_w_GetTariffsResponse,
+    loose=_l_GetTariffsResponse,
+    unchecked=_u_GetTariffsResponse,
 )
 GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43946,6 +53012,8 @@ GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetTransactionStatusRequest,
     from_wire=_c_GetTransactionStatusRequest,
     to_wire=_w_GetTransactionStatusRequest,
+    loose=_l_GetTransactionStatusRequest,
+    unchecked=_u_GetTransactionStatusRequest,
 )
 GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43957,6 +53025,8 @@ GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetTransactionStatusResponse,
     from_wire=_c_GetTransactionStatusResponse,
     to_wire=_w_GetTransactionStatusResponse,
+    loose=_l_GetTransactionStatusResponse,
+    unchecked=_u_GetTransactionStatusResponse,
 )
 GetVariablesRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43968,6 +53038,8 @@ GetVariablesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetVariablesRequest,
     from_wire=_c_GetVariablesRequest,
     to_wire=_w_GetVariablesRequest,
+    loose=_l_GetVariablesRequest,
+    unchecked=_u_GetVariablesRequest,
 )
 GetVariablesResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43979,6 +53051,8 @@ GetVariablesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetVariablesResponse,
     from_wire=_c_GetVariablesResponse,
     to_wire=_w_GetVariablesResponse,
+    loose=_l_GetVariablesResponse,
+    unchecked=_u_GetVariablesResponse,
 )
 HeartbeatRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -43990,6 +53064,8 @@ HeartbeatRequest.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatRequest,
     from_wire=_c_HeartbeatRequest,
     to_wire=_w_HeartbeatRequest,
+    loose=_l_HeartbeatRequest,
+    unchecked=_u_HeartbeatRequest,
 )
 HeartbeatResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44001,6 +53077,8 @@ HeartbeatResponse.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatResponse,
     from_wire=_c_HeartbeatResponse,
     to_wire=_w_HeartbeatResponse,
+    loose=_l_HeartbeatResponse,
+    unchecked=_u_HeartbeatResponse,
 )
 InstallCertificateRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44012,6 +53090,8 @@ InstallCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateRequest,
     from_wire=_c_InstallCertificateRequest,
     to_wire=_w_InstallCertificateRequest,
+    loose=_l_InstallCertificateRequest,
+    unchecked=_u_InstallCertificateRequest,
 )
 InstallCertificateResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44023,6 +53103,8 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateResponse,
     from_wire=_c_InstallCertificateResponse,
     to_wire=_w_InstallCertificateResponse,
+    loose=_l_InstallCertificateResponse,
+    unchecked=_u_InstallCertificateResponse,
 )
 LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44034,6 +53116,8 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationRequest,
     from_wire=_c_LogStatusNotificationRequest,
     to_wire=_w_LogStatusNotificationRequest,
+    loose=_l_LogStatusNotificationRequest,
+    unchecked=_u_LogStatusNotificationRequest,
 )
 LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44045,6 +53129,8 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationResponse,
     from_wire=_c_LogStatusNotificationResponse,
     to_wire=_w_LogStatusNotificationResponse,
+    loose=_l_LogStatusNotificationResponse,
+    unchecked=_u_LogStatusNotificationResponse,
 )
 MeterValuesRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44056,6 +53142,8 @@ MeterValuesRequest.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesRequest,
     from_wire=_c_MeterValuesRequest,
     to_wire=_w_MeterValuesRequest,
+    loose=_l_MeterValuesRequest,
+    unchecked=_u_MeterValuesRequest,
 )
 MeterValuesResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44067,6 +53155,8 @@ MeterValuesResponse.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesResponse,
     from_wire=_c_MeterValuesResponse,
     to_wire=_w_MeterValuesResponse,
+    loose=_l_MeterValuesResponse,
+    unchecked=_u_MeterValuesResponse,
 )
 NotifyAllowedEnergyTransferRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44078,6 +53168,8 @@ NotifyAllowedEnergyTransferRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyAllowedEnergyTransferRequest,
     from_wire=_c_NotifyAllowedEnergyTransferRequest,
     to_wire=_w_NotifyAllowedEnergyTransferRequest,
+    loose=_l_NotifyAllowedEnergyTransferRequest,
+    unchecked=_u_NotifyAllowedEnergyTransferRequest,
 )
 NotifyAllowedEnergyTransferResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44089,6 +53181,8 @@ NotifyAllowedEnergyTransferResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyAllowedEnergyTransferResponse,
     from_wire=_c_NotifyAllowedEnergyTransferResponse,
     to_wire=_w_NotifyAllowedEnergyTransferResponse,
+    loose=_l_NotifyAllowedEnergyTransferResponse,
+    unchecked=_u_NotifyAllowedEnergyTransferResponse,
 )
 NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44100,6 +53194,8 @@ NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyChargingLimitRequest,
     from_wire=_c_NotifyChargingLimitRequest,
     to_wire=_w_NotifyChargingLimitRequest,
+    loose=_l_NotifyChargingLimitRequest,
+    unchecked=_u_NotifyChargingLimitRequest,
 )
 NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44111,6 +53207,8 @@ NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyChargingLimitResponse,
     from_wire=_c_NotifyChargingLimitResponse,
     to_wire=_w_NotifyChargingLimitResponse,
+    loose=_l_NotifyChargingLimitResponse,
+    unchecked=_u_NotifyChargingLimitResponse,
 )
 NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44122,6 +53220,8 @@ NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyCustomerInformationRequest,
     from_wire=_c_NotifyCustomerInformationRequest,
     to_wire=_w_NotifyCustomerInformationRequest,
+    loose=_l_NotifyCustomerInformationRequest,
+    unchecked=_u_NotifyCustomerInformationRequest,
 )
 NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44133,6 +53233,8 @@ NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyCustomerInformationResponse,
     from_wire=_c_NotifyCustomerInformationResponse,
     to_wire=_w_NotifyCustomerInformationResponse,
+    loose=_l_NotifyCustomerInformationResponse,
+    unchecked=_u_NotifyCustomerInformationResponse,
 )
 NotifyDERAlarmRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44144,6 +53246,8 @@ NotifyDERAlarmRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDERAlarmRequest,
     from_wire=_c_NotifyDERAlarmRequest,
     to_wire=_w_NotifyDERAlarmRequest,
+    loose=_l_NotifyDERAlarmRequest,
+    unchecked=_u_NotifyDERAlarmRequest,
 )
 NotifyDERAlarmResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44155,6 +53259,8 @@ NotifyDERAlarmResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDERAlarmResponse,
     from_wire=_c_NotifyDERAlarmResponse,
     to_wire=_w_NotifyDERAlarmResponse,
+    loose=_l_NotifyDERAlarmResponse,
+    unchecked=_u_NotifyDERAlarmResponse,
 )
 NotifyDERStartStopRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44166,6 +53272,8 @@ NotifyDERStartStopRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDERStartStopRequest,
     from_wire=_c_NotifyDERStartStopRequest,
     to_wire=_w_NotifyDERStartStopRequest,
+    loose=_l_NotifyDERStartStopRequest,
+    unchecked=_u_NotifyDERStartStopRequest,
 )
 NotifyDERStartStopResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44177,6 +53285,8 @@ NotifyDERStartStopResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDERStartStopResponse,
     from_wire=_c_NotifyDERStartStopResponse,
     to_wire=_w_NotifyDERStartStopResponse,
+    loose=_l_NotifyDERStartStopResponse,
+    unchecked=_u_NotifyDERStartStopResponse,
 )
 NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44188,6 +53298,8 @@ NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDisplayMessagesRequest,
     from_wire=_c_NotifyDisplayMessagesRequest,
     to_wire=_w_NotifyDisplayMessagesRequest,
+    loose=_l_NotifyDisplayMessagesRequest,
+    unchecked=_u_NotifyDisplayMessagesRequest,
 )
 NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44199,6 +53311,8 @@ NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDisplayMessagesResponse,
     from_wire=_c_NotifyDisplayMessagesResponse,
     to_wire=_w_NotifyDisplayMessagesResponse,
+    loose=_l_NotifyDisplayMessagesResponse,
+    unchecked=_u_NotifyDisplayMessagesResponse,
 )
 NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44210,6 +53324,8 @@ NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingNeedsRequest,
     from_wire=_c_NotifyEVChargingNeedsRequest,
     to_wire=_w_NotifyEVChargingNeedsRequest,
+    loose=_l_NotifyEVChargingNeedsRequest,
+    unchecked=_u_NotifyEVChargingNeedsRequest,
 )
 NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44221,6 +53337,8 @@ NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingNeedsResponse,
     from_wire=_c_NotifyEVChargingNeedsResponse,
     to_wire=_w_NotifyEVChargingNeedsResponse,
+    loose=_l_NotifyEVChargingNeedsResponse,
+    unchecked=_u_NotifyEVChargingNeedsResponse,
 )
 NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44232,6 +53350,8 @@ NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingScheduleRequest,
     from_wire=_c_NotifyEVChargingScheduleRequest,
     to_wire=_w_NotifyEVChargingScheduleRequest,
+    loose=_l_NotifyEVChargingScheduleRequest,
+    unchecked=_u_NotifyEVChargingScheduleRequest,
 )
 NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44243,6 +53363,8 @@ NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingScheduleResponse,
     from_wire=_c_NotifyEVChargingScheduleResponse,
     to_wire=_w_NotifyEVChargingScheduleResponse,
+    loose=_l_NotifyEVChargingScheduleResponse,
+    unchecked=_u_NotifyEVChargingScheduleResponse,
 )
 NotifyEventRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44254,6 +53376,8 @@ NotifyEventRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEventRequest,
     from_wire=_c_NotifyEventRequest,
     to_wire=_w_NotifyEventRequest,
+    loose=_l_NotifyEventRequest,
+    unchecked=_u_NotifyEventRequest,
 )
 NotifyEventResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44265,6 +53389,8 @@ NotifyEventResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEventResponse,
     from_wire=_c_NotifyEventResponse,
     to_wire=_w_NotifyEventResponse,
+    loose=_l_NotifyEventResponse,
+    unchecked=_u_NotifyEventResponse,
 )
 NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44276,6 +53402,8 @@ NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyMonitoringReportRequest,
     from_wire=_c_NotifyMonitoringReportRequest,
     to_wire=_w_NotifyMonitoringReportRequest,
+    loose=_l_NotifyMonitoringReportRequest,
+    unchecked=_u_NotifyMonitoringReportRequest,
 )
 NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44287,6 +53415,8 @@ NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyMonitoringReportResponse,
     from_wire=_c_NotifyMonitoringReportResponse,
     to_wire=_w_NotifyMonitoringReportResponse,
+    loose=_l_NotifyMonitoringReportResponse,
+    unchecked=_u_NotifyMonitoringReportResponse,
 )
 NotifyPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44298,6 +53428,8 @@ NotifyPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyPeriodicEventStreamRequest,
     from_wire=_c_NotifyPeriodicEventStreamRequest,
     to_wire=_w_NotifyPeriodicEventStreamRequest,
+    loose=_l_NotifyPeriodicEventStreamRequest,
+    unchecked=_u_NotifyPeriodicEventStreamRequest,
 )
 NotifyPriorityChargingRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44309,6 +53441,8 @@ NotifyPriorityChargingRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyPriorityChargingRequest,
     from_wire=_c_NotifyPriorityChargingRequest,
     to_wire=_w_NotifyPriorityChargingRequest,
+    loose=_l_NotifyPriorityChargingRequest,
+    unchecked=_u_NotifyPriorityChargingRequest,
 )
 NotifyPriorityChargingResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44320,6 +53454,8 @@ NotifyPriorityChargingResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyPriorityChargingResponse,
     from_wire=_c_NotifyPriorityChargingResponse,
     to_wire=_w_NotifyPriorityChargingResponse,
+    loose=_l_NotifyPriorityChargingResponse,
+    unchecked=_u_NotifyPriorityChargingResponse,
 )
 NotifyReportRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44331,6 +53467,8 @@ NotifyReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyReportRequest,
     from_wire=_c_NotifyReportRequest,
     to_wire=_w_NotifyReportRequest,
+    loose=_l_NotifyReportRequest,
+    unchecked=_u_NotifyReportRequest,
 )
 NotifyReportResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44342,6 +53480,8 @@ NotifyReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyReportResponse,
     from_wire=_c_NotifyReportResponse,
     to_wire=_w_NotifyReportResponse,
+    loose=_l_NotifyReportResponse,
+    unchecked=_u_NotifyReportResponse,
 )
 NotifySettlementRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44353,6 +53493,8 @@ NotifySettlementRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifySettlementRequest,
     from_wire=_c_NotifySettlementRequest,
     to_wire=_w_NotifySettlementRequest,
+    loose=_l_NotifySettlementRequest,
+    unchecked=_u_NotifySettlementRequest,
 )
 NotifySettlementResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44364,6 +53506,8 @@ NotifySettlementResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifySettlementResponse,
     from_wire=_c_NotifySettlementResponse,
     to_wire=_w_NotifySettlementResponse,
+    loose=_l_NotifySettlementResponse,
+    unchecked=_u_NotifySettlementResponse,
 )
 NotifyWebPaymentStartedRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44375,6 +53519,8 @@ NotifyWebPaymentStartedRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyWebPaymentStartedRequest,
     from_wire=_c_NotifyWebPaymentStartedRequest,
     to_wire=_w_NotifyWebPaymentStartedRequest,
+    loose=_l_NotifyWebPaymentStartedRequest,
+    unchecked=_u_NotifyWebPaymentStartedRequest,
 )
 NotifyWebPaymentStartedResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44386,6 +53532,8 @@ NotifyWebPaymentStartedResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyWebPaymentStartedResponse,
     from_wire=_c_NotifyWebPaymentStartedResponse,
     to_wire=_w_NotifyWebPaymentStartedResponse,
+    loose=_l_NotifyWebPaymentStartedResponse,
+    unchecked=_u_NotifyWebPaymentStartedResponse,
 )
 OpenPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44397,6 +53545,8 @@ OpenPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_OpenPeriodicEventStreamRequest,
     from_wire=_c_OpenPeriodicEventStreamRequest,
     to_wire=_w_OpenPeriodicEventStreamRequest,
+    loose=_l_OpenPeriodicEventStreamRequest,
+    unchecked=_u_OpenPeriodicEventStreamRequest,
 )
 OpenPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44408,6 +53558,8 @@ OpenPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     wire=_W_OpenPeriodicEventStreamResponse,
     from_wire=_c_OpenPeriodicEventStreamResponse,
     to_wire=_w_OpenPeriodicEventStreamResponse,
+    loose=_l_OpenPeriodicEventStreamResponse,
+    unchecked=_u_OpenPeriodicEventStreamResponse,
 )
 PublishFirmwareRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44419,6 +53571,8 @@ PublishFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareRequest,
     from_wire=_c_PublishFirmwareRequest,
     to_wire=_w_PublishFirmwareRequest,
+    loose=_l_PublishFirmwareRequest,
+    unchecked=_u_PublishFirmwareRequest,
 )
 PublishFirmwareResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44430,6 +53584,8 @@ PublishFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareResponse,
     from_wire=_c_PublishFirmwareResponse,
     to_wire=_w_PublishFirmwareResponse,
+    loose=_l_PublishFirmwareResponse,
+    unchecked=_u_PublishFirmwareResponse,
 )
 PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44441,6 +53597,8 @@ PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareStatusNotificationRequest,
     from_wire=_c_PublishFirmwareStatusNotificationRequest,
     to_wire=_w_PublishFirmwareStatusNotificationRequest,
+    loose=_l_PublishFirmwareStatusNotificationRequest,
+    unchecked=_u_PublishFirmwareStatusNotificationRequest,
 )
 PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44452,6 +53610,8 @@ PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareStatusNotificationResponse,
     from_wire=_c_PublishFirmwareStatusNotificationResponse,
     to_wire=_w_PublishFirmwareStatusNotificationResponse,
+    loose=_l_PublishFirmwareStatusNotificationResponse,
+    unchecked=_u_PublishFirmwareStatusNotificationResponse,
 )
 PullDynamicScheduleUpdateRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44463,6 +53623,8 @@ PullDynamicScheduleUpdateRequest.__ocppkit_codec__ = Codec(
     wire=_W_PullDynamicScheduleUpdateRequest,
     from_wire=_c_PullDynamicScheduleUpdateRequest,
     to_wire=_w_PullDynamicScheduleUpdateRequest,
+    loose=_l_PullDynamicScheduleUpdateRequest,
+    unchecked=_u_PullDynamicScheduleUpdateRequest,
 )
 PullDynamicScheduleUpdateResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44474,6 +53636,8 @@ PullDynamicScheduleUpdateResponse.__ocppkit_codec__ = Codec(
     wire=_W_PullDynamicScheduleUpdateResponse,
     from_wire=_c_PullDynamicScheduleUpdateResponse,
     to_wire=_w_PullDynamicScheduleUpdateResponse,
+    loose=_l_PullDynamicScheduleUpdateResponse,
+    unchecked=_u_PullDynamicScheduleUpdateResponse,
 )
 ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44485,6 +53649,8 @@ ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReportChargingProfilesRequest,
     from_wire=_c_ReportChargingProfilesRequest,
     to_wire=_w_ReportChargingProfilesRequest,
+    loose=_l_ReportChargingProfilesRequest,
+    unchecked=_u_ReportChargingProfilesRequest,
 )
 ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44496,6 +53662,8 @@ ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReportChargingProfilesResponse,
     from_wire=_c_ReportChargingProfilesResponse,
     to_wire=_w_ReportChargingProfilesResponse,
+    loose=_l_ReportChargingProfilesResponse,
+    unchecked=_u_ReportChargingProfilesResponse,
 )
 ReportDERControlRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44507,6 +53675,8 @@ ReportDERControlRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReportDERControlRequest,
     from_wire=_c_ReportDERControlRequest,
     to_wire=_w_ReportDERControlRequest,
+    loose=_l_ReportDERControlRequest,
+    unchecked=_u_ReportDERControlRequest,
 )
 ReportDERControlResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44518,6 +53688,8 @@ ReportDERControlResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReportDERControlResponse,
     from_wire=_c_ReportDERControlResponse,
     to_wire=_w_ReportDERControlResponse,
+    loose=_l_ReportDERControlResponse,
+    unchecked=_u_ReportDERControlResponse,
 )
 RequestBatterySwapRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44529,6 +53701,8 @@ RequestBatterySwapRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestBatterySwapRequest,
     from_wire=_c_RequestBatterySwapRequest,
     to_wire=_w_RequestBatterySwapRequest,
+    loose=_l_RequestBatterySwapRequest,
+    unchecked=_u_RequestBatterySwapRequest,
 )
 RequestBatterySwapResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44540,6 +53714,8 @@ RequestBatterySwapResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestBatterySwapResponse,
     from_wire=_c_RequestBatterySwapResponse,
     to_wire=_w_RequestBatterySwapResponse,
+    loose=_l_RequestBatterySwapResponse,
+    unchecked=_u_RequestBatterySwapResponse,
 )
 RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44551,6 +53727,8 @@ RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestStartTransactionRequest,
     from_wire=_c_RequestStartTransactionRequest,
     to_wire=_w_RequestStartTransactionRequest,
+    loose=_l_RequestStartTransactionRequest,
+    unchecked=_u_RequestStartTransactionRequest,
 )
 RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44562,6 +53740,8 @@ RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestStartTransactionResponse,
     from_wire=_c_RequestStartTransactionResponse,
     to_wire=_w_RequestStartTransactionResponse,
+    loose=_l_RequestStartTransactionResponse,
+    unchecked=_u_RequestStartTransactionResponse,
 )
 RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44573,6 +53753,8 @@ RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestStopTransactionRequest,
     from_wire=_c_RequestStopTransactionRequest,
     to_wire=_w_RequestStopTransactionRequest,
+    loose=_l_RequestStopTransactionRequest,
+    unchecked=_u_RequestStopTransactionRequest,
 )
 RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44584,6 +53766,8 @@ RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestStopTransactionResponse,
     from_wire=_c_RequestStopTransactionResponse,
     to_wire=_w_RequestStopTransactionResponse,
+    loose=_l_RequestStopTransactionResponse,
+    unchecked=_u_RequestStopTransactionResponse,
 )
 ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44595,6 +53779,8 @@ ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReservationStatusUpdateRequest,
     from_wire=_c_ReservationStatusUpdateRequest,
     to_wire=_w_ReservationStatusUpdateRequest,
+    loose=_l_ReservationStatusUpdateRequest,
+    unchecked=_u_ReservationStatusUpdateRequest,
 )
 ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44606,6 +53792,8 @@ ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReservationStatusUpdateResponse,
     from_wire=_c_ReservationStatusUpdateResponse,
     to_wire=_w_ReservationStatusUpdateResponse,
+    loose=_l_ReservationStatusUpdateResponse,
+    unchecked=_u_ReservationStatusUpdateResponse,
 )
 ReserveNowRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44617,6 +53805,8 @@ ReserveNowRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowRequest,
     from_wire=_c_ReserveNowRequest,
     to_wire=_w_ReserveNowRequest,
+    loose=_l_ReserveNowRequest,
+    unchecked=_u_ReserveNowRequest,
 )
 ReserveNowResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44628,6 +53818,8 @@ ReserveNowResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowResponse,
     from_wire=_c_ReserveNowResponse,
     to_wire=_w_ReserveNowResponse,
+    loose=_l_ReserveNowResponse,
+    unchecked=_u_ReserveNowResponse,
 )
 ResetRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44639,6 +53831,8 @@ ResetRequest.__ocppkit_codec__ = Codec(
     wire=_W_ResetRequest,
     from_wire=_c_ResetRequest,
     to_wire=_w_ResetRequest,
+    loose=_l_ResetRequest,
+    unchecked=_u_ResetRequest,
 )
 ResetResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44650,6 +53844,8 @@ ResetResponse.__ocppkit_codec__ = Codec(
     wire=_W_ResetResponse,
     from_wire=_c_ResetResponse,
     to_wire=_w_ResetResponse,
+    loose=_l_ResetResponse,
+    unchecked=_u_ResetResponse,
 )
 SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44661,6 +53857,8 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationRequest,
     from_wire=_c_SecurityEventNotificationRequest,
     to_wire=_w_SecurityEventNotificationRequest,
+    loose=_l_SecurityEventNotificationRequest,
+    unchecked=_u_SecurityEventNotificationRequest,
 )
 SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44672,6 +53870,8 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationResponse,
     from_wire=_c_SecurityEventNotificationResponse,
     to_wire=_w_SecurityEventNotificationResponse,
+    loose=_l_SecurityEventNotificationResponse,
+    unchecked=_u_SecurityEventNotificationResponse,
 )
 SendLocalListRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44683,6 +53883,8 @@ SendLocalListRequest.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListRequest,
     from_wire=_c_SendLocalListRequest,
     to_wire=_w_SendLocalListRequest,
+    loose=_l_SendLocalListRequest,
+    unchecked=_u_SendLocalListRequest,
 )
 SendLocalListResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44694,6 +53896,8 @@ SendLocalListResponse.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListResponse,
     from_wire=_c_SendLocalListResponse,
     to_wire=_w_SendLocalListResponse,
+    loose=_l_SendLocalListResponse,
+    unchecked=_u_SendLocalListResponse,
 )
 SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44705,6 +53909,8 @@ SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileRequest,
     from_wire=_c_SetChargingProfileRequest,
     to_wire=_w_SetChargingProfileRequest,
+    loose=_l_SetChargingProfileRequest,
+    unchecked=_u_SetChargingProfileRequest,
 )
 SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44716,6 +53922,8 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileResponse,
     from_wire=_c_SetChargingProfileResponse,
     to_wire=_w_SetChargingProfileResponse,
+    loose=_l_SetChargingProfileResponse,
+    unchecked=_u_SetChargingProfileResponse,
 )
 SetDERControlRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44727,6 +53935,8 @@ SetDERControlRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetDERControlRequest,
     from_wire=_c_SetDERControlRequest,
     to_wire=_w_SetDERControlRequest,
+    loose=_l_SetDERControlRequest,
+    unchecked=_u_SetDERControlRequest,
 )
 SetDERControlResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44738,6 +53948,8 @@ SetDERControlResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetDERControlResponse,
     from_wire=_c_SetDERControlResponse,
     to_wire=_w_SetDERControlResponse,
+    loose=_l_SetDERControlResponse,
+    unchecked=_u_SetDERControlResponse,
 )
 SetDefaultTariffRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44749,6 +53961,8 @@ SetDefaultTariffRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetDefaultTariffRequest,
     from_wire=_c_SetDefaultTariffRequest,
     to_wire=_w_SetDefaultTariffRequest,
+    loose=_l_SetDefaultTariffRequest,
+    unchecked=_u_SetDefaultTariffRequest,
 )
 SetDefaultTariffResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44760,6 +53974,8 @@ SetDefaultTariffResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetDefaultTariffResponse,
     from_wire=_c_SetDefaultTariffResponse,
     to_wire=_w_SetDefaultTariffResponse,
+    loose=_l_SetDefaultTariffResponse,
+    unchecked=_u_SetDefaultTariffResponse,
 )
 SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44771,6 +53987,8 @@ SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetDisplayMessageRequest,
     from_wire=_c_SetDisplayMessageRequest,
     to_wire=_w_SetDisplayMessageRequest,
+    loose=_l_SetDisplayMessageRequest,
+    unchecked=_u_SetDisplayMessageRequest,
 )
 SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44782,6 +54000,8 @@ SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetDisplayMessageResponse,
     from_wire=_c_SetDisplayMessageResponse,
     to_wire=_w_SetDisplayMessageResponse,
+    loose=_l_SetDisplayMessageResponse,
+    unchecked=_u_SetDisplayMessageResponse,
 )
 SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44793,6 +54013,8 @@ SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringBaseRequest,
     from_wire=_c_SetMonitoringBaseRequest,
     to_wire=_w_SetMonitoringBaseRequest,
+    loose=_l_SetMonitoringBaseRequest,
+    unchecked=_u_SetMonitoringBaseRequest,
 )
 SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44804,6 +54026,8 @@ SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringBaseResponse,
     from_wire=_c_SetMonitoringBaseResponse,
     to_wire=_w_SetMonitoringBaseResponse,
+    loose=_l_SetMonitoringBaseResponse,
+    unchecked=_u_SetMonitoringBaseResponse,
 )
 SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44815,6 +54039,8 @@ SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringLevelRequest,
     from_wire=_c_SetMonitoringLevelRequest,
     to_wire=_w_SetMonitoringLevelRequest,
+    loose=_l_SetMonitoringLevelRequest,
+    unchecked=_u_SetMonitoringLevelRequest,
 )
 SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44826,6 +54052,8 @@ SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringLevelResponse,
     from_wire=_c_SetMonitoringLevelResponse,
     to_wire=_w_SetMonitoringLevelResponse,
+    loose=_l_SetMonitoringLevelResponse,
+    unchecked=_u_SetMonitoringLevelResponse,
 )
 SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44837,6 +54065,8 @@ SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetNetworkProfileRequest,
     from_wire=_c_SetNetworkProfileRequest,
     to_wire=_w_SetNetworkProfileRequest,
+    loose=_l_SetNetworkProfileRequest,
+    unchecked=_u_SetNetworkProfileRequest,
 )
 SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44848,6 +54078,8 @@ SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetNetworkProfileResponse,
     from_wire=_c_SetNetworkProfileResponse,
     to_wire=_w_SetNetworkProfileResponse,
+    loose=_l_SetNetworkProfileResponse,
+    unchecked=_u_SetNetworkProfileResponse,
 )
 SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44859,6 +54091,8 @@ SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetVariableMonitoringRequest,
     from_wire=_c_SetVariableMonitoringRequest,
     to_wire=_w_SetVariableMonitoringRequest,
+    loose=_l_SetVariableMonitoringRequest,
+    unchecked=_u_SetVariableMonitoringRequest,
 )
 SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44870,6 +54104,8 @@ SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetVariableMonitoringResponse,
     from_wire=_c_SetVariableMonitoringResponse,
     to_wire=_w_SetVariableMonitoringResponse,
+    loose=_l_SetVariableMonitoringResponse,
+    unchecked=_u_SetVariableMonitoringResponse,
 )
 SetVariablesRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44881,6 +54117,8 @@ SetVariablesRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetVariablesRequest,
     from_wire=_c_SetVariablesRequest,
     to_wire=_w_SetVariablesRequest,
+    loose=_l_SetVariablesRequest,
+    unchecked=_u_SetVariablesRequest,
 )
 SetVariablesResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44892,6 +54130,8 @@ SetVariablesResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetVariablesResponse,
     from_wire=_c_SetVariablesResponse,
     to_wire=_w_SetVariablesResponse,
+    loose=_l_SetVariablesResponse,
+    unchecked=_u_SetVariablesResponse,
 )
 SignCertificateRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44903,6 +54143,8 @@ SignCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateRequest,
     from_wire=_c_SignCertificateRequest,
     to_wire=_w_SignCertificateRequest,
+    loose=_l_SignCertificateRequest,
+    unchecked=_u_SignCertificateRequest,
 )
 SignCertificateResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44914,6 +54156,8 @@ SignCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateResponse,
     from_wire=_c_SignCertificateResponse,
     to_wire=_w_SignCertificateResponse,
+    loose=_l_SignCertificateResponse,
+    unchecked=_u_SignCertificateResponse,
 )
 StatusNotificationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44925,6 +54169,8 @@ StatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationRequest,
     from_wire=_c_StatusNotificationRequest,
     to_wire=_w_StatusNotificationRequest,
+    loose=_l_StatusNotificationRequest,
+    unchecked=_u_StatusNotificationRequest,
 )
 StatusNotificationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44936,6 +54182,8 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationResponse,
     from_wire=_c_StatusNotificationResponse,
     to_wire=_w_StatusNotificationResponse,
+    loose=_l_StatusNotificationResponse,
+    unchecked=_u_StatusNotificationResponse,
 )
 TransactionEventRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44947,6 +54195,8 @@ TransactionEventRequest.__ocppkit_codec__ = Codec(
     wire=_W_TransactionEventRequest,
     from_wire=_c_TransactionEventRequest,
     to_wire=_w_TransactionEventRequest,
+    loose=_l_TransactionEventRequest,
+    unchecked=_u_TransactionEventRequest,
 )
 TransactionEventResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44958,6 +54208,8 @@ TransactionEventResponse.__ocppkit_codec__ = Codec(
     wire=_W_TransactionEventResponse,
     from_wire=_c_TransactionEventResponse,
     to_wire=_w_TransactionEventResponse,
+    loose=_l_TransactionEventResponse,
+    unchecked=_u_TransactionEventResponse,
 )
 TriggerMessageRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44969,6 +54221,8 @@ TriggerMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageRequest,
     from_wire=_c_TriggerMessageRequest,
     to_wire=_w_TriggerMessageRequest,
+    loose=_l_TriggerMessageRequest,
+    unchecked=_u_TriggerMessageRequest,
 )
 TriggerMessageResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44980,6 +54234,8 @@ TriggerMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageResponse,
     from_wire=_c_TriggerMessageResponse,
     to_wire=_w_TriggerMessageResponse,
+    loose=_l_TriggerMessageResponse,
+    unchecked=_u_TriggerMessageResponse,
 )
 UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -44991,6 +54247,8 @@ UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorRequest,
     from_wire=_c_UnlockConnectorRequest,
     to_wire=_w_UnlockConnectorRequest,
+    loose=_l_UnlockConnectorRequest,
+    unchecked=_u_UnlockConnectorRequest,
 )
 UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45002,6 +54260,8 @@ UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorResponse,
     from_wire=_c_UnlockConnectorResponse,
     to_wire=_w_UnlockConnectorResponse,
+    loose=_l_UnlockConnectorResponse,
+    unchecked=_u_UnlockConnectorResponse,
 )
 UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45013,6 +54273,8 @@ UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnpublishFirmwareRequest,
     from_wire=_c_UnpublishFirmwareRequest,
     to_wire=_w_UnpublishFirmwareRequest,
+    loose=_l_UnpublishFirmwareRequest,
+    unchecked=_u_UnpublishFirmwareRequest,
 )
 UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45024,6 +54286,8 @@ UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnpublishFirmwareResponse,
     from_wire=_c_UnpublishFirmwareResponse,
     to_wire=_w_UnpublishFirmwareResponse,
+    loose=_l_UnpublishFirmwareResponse,
+    unchecked=_u_UnpublishFirmwareResponse,
 )
 UpdateDynamicScheduleRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45035,6 +54299,8 @@ UpdateDynamicScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_UpdateDynamicScheduleRequest,
     from_wire=_c_UpdateDynamicScheduleRequest,
     to_wire=_w_UpdateDynamicScheduleRequest,
+    loose=_l_UpdateDynamicScheduleRequest,
+    unchecked=_u_UpdateDynamicScheduleRequest,
 )
 UpdateDynamicScheduleResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45046,6 +54312,8 @@ UpdateDynamicScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_UpdateDynamicScheduleResponse,
     from_wire=_c_UpdateDynamicScheduleResponse,
     to_wire=_w_UpdateDynamicScheduleResponse,
+    loose=_l_UpdateDynamicScheduleResponse,
+    unchecked=_u_UpdateDynamicScheduleResponse,
 )
 UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45057,6 +54325,8 @@ UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareRequest,
     from_wire=_c_UpdateFirmwareRequest,
     to_wire=_w_UpdateFirmwareRequest,
+    loose=_l_UpdateFirmwareRequest,
+    unchecked=_u_UpdateFirmwareRequest,
 )
 UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45068,6 +54338,8 @@ UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareResponse,
     from_wire=_c_UpdateFirmwareResponse,
     to_wire=_w_UpdateFirmwareResponse,
+    loose=_l_UpdateFirmwareResponse,
+    unchecked=_u_UpdateFirmwareResponse,
 )
 UsePriorityChargingRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45079,6 +54351,8 @@ UsePriorityChargingRequest.__ocppkit_codec__ = Codec(
     wire=_W_UsePriorityChargingRequest,
     from_wire=_c_UsePriorityChargingRequest,
     to_wire=_w_UsePriorityChargingRequest,
+    loose=_l_UsePriorityChargingRequest,
+    unchecked=_u_UsePriorityChargingRequest,
 )
 UsePriorityChargingResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45090,6 +54364,8 @@ UsePriorityChargingResponse.__ocppkit_codec__ = Codec(
     wire=_W_UsePriorityChargingResponse,
     from_wire=_c_UsePriorityChargingResponse,
     to_wire=_w_UsePriorityChargingResponse,
+    loose=_l_UsePriorityChargingResponse,
+    unchecked=_u_UsePriorityChargingResponse,
 )
 VatNumberValidationRequest.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45101,6 +54377,8 @@ VatNumberValidationRequest.__ocppkit_codec__ = Codec(
     wire=_W_VatNumberValidationRequest,
     from_wire=_c_VatNumberValidationRequest,
     to_wire=_w_VatNumberValidationRequest,
+    loose=_l_VatNumberValidationRequest,
+    unchecked=_u_VatNumberValidationRequest,
 )
 VatNumberValidationResponse.__ocppkit_codec__ = Codec(
     version="2.1",
@@ -45112,4 +54390,6 @@ VatNumberValidationResponse.__ocppkit_codec__ = Codec(
     wire=_W_VatNumberValidationResponse,
     from_wire=_c_VatNumberValidationResponse,
     to_wire=_w_VatNumberValidationResponse,
+    loose=_l_VatNumberValidationResponse,
+    unchecked=_u_VatNumberValidationResponse,
 )
