@@ -61,6 +61,21 @@ class DataFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Overlay:
+    """A correction of an OCA schema, kept beside it instead of editing it (specs/overlays/)."""
+
+    path: str
+    """The overlay file, relative to ``specs/``."""
+    reason: str
+    file: str
+    """The schema it corrects, relative to ``specs/``."""
+    pointer: str
+    """JSON pointer of the node it changes."""
+    set: dict[str, Any]
+    remove: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RawVersion:
     config: VersionConfig
     schemas: tuple[SchemaFile, ...]
@@ -69,6 +84,7 @@ class RawVersion:
     errors: tuple[ErrorRow, ...]
     data_files: tuple[DataFile, ...]
     """The project-owned tables this version was read with."""
+    overlays: tuple[Overlay, ...] = ()
 
 
 def _data_rows(path: Path) -> list[dict[str, str]]:
@@ -115,6 +131,28 @@ def _data_file(specs: Path, path: Path) -> DataFile:
     return DataFile(path.relative_to(specs).as_posix(), sha256_of(path))
 
 
+def load_overlays(specs: Path, folder: str) -> tuple[list[Overlay], list[Path]]:
+    """The overlays whose ``file`` lies in ``folder``, and their paths."""
+    found: list[Overlay] = []
+    paths: list[Path] = []
+    for path in sorted((specs / "overlays").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not str(data.get("file", "")).startswith(folder + "/"):
+            continue
+        found.append(
+            Overlay(
+                path=path.relative_to(specs).as_posix(),
+                reason=str(data.get("reason", "")),
+                file=str(data["file"]),
+                pointer=str(data.get("pointer", "")),
+                set=dict(data.get("set", {})),
+                remove=tuple(data.get("remove", ())),
+            )
+        )
+        paths.append(path)
+    return found, paths
+
+
 def load_version(specs: Path, config: VersionConfig) -> RawVersion:
     base = specs / config.folder
     schemas: list[SchemaFile] = []
@@ -137,6 +175,8 @@ def load_version(specs: Path, config: VersionConfig) -> RawVersion:
         for r in _data_rows(specs / "rpc-error-codes.csv")
         if r["version"] == config.version
     )
+    overlays, overlay_paths = load_overlays(specs, config.folder)
+    data_files += overlay_paths
     return RawVersion(
         config,
         tuple(schemas),
@@ -144,4 +184,5 @@ def load_version(specs: Path, config: VersionConfig) -> RawVersion:
         names,
         errors,
         tuple(_data_file(specs, p) for p in sorted(data_files)),
+        tuple(overlays),
     )

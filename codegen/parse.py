@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -269,8 +271,54 @@ def _draft(doc: dict[str, Any]) -> int:
     return int(match.group(1)) if match else 0
 
 
+def _resolve(document: Any, pointer: str) -> Any:
+    node = document
+    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def apply_overlays(raw: RawVersion, problems: Problems) -> RawVersion:
+    """The schemas with their overlays applied (on copies: the OCA files stay as read).
+
+    An overlay without a reason, whose target is missing, or that changes nothing is an error:
+    a correction OCA has since made upstream must be deleted, not carried on.
+    """
+    if not raw.overlays:
+        return raw
+    by_file = {f.rel_path: f for f in raw.schemas}
+    changed: dict[str, dict[str, Any]] = {}
+    for overlay in raw.overlays:
+        where = overlay.path
+        if not overlay.reason.strip():
+            problems.error(where, "an overlay must say why (reason)")
+        schema = by_file.get(overlay.file)
+        if schema is None:
+            problems.error(where, f"no schema file {overlay.file}")
+            continue
+        document = changed.setdefault(overlay.file, copy.deepcopy(schema.document))
+        node = _resolve(document, overlay.pointer)
+        if not isinstance(node, dict):
+            problems.error(where, f"{overlay.file}#{overlay.pointer} does not exist")
+            continue
+        before = copy.deepcopy(node)
+        node.update(overlay.set)
+        for key in overlay.remove:
+            node.pop(key, None)
+        if node == before:
+            problems.error(where, f"changes nothing in {overlay.file}#{overlay.pointer}: delete it")
+    schemas = tuple(
+        dataclasses.replace(f, document=changed[f.rel_path]) if f.rel_path in changed else f
+        for f in raw.schemas
+    )
+    return dataclasses.replace(raw, schemas=schemas)
+
+
 def parse_version(raw: RawVersion, problems: Problems) -> Spec:  # noqa: C901, PLR0912
     """Parse one version; problems are appended to ``problems``."""
+    raw = apply_overlays(raw, problems)
     cfg = raw.config
     p = _Parser(raw, problems)
     bodies: dict[tuple[str, str], Message] = {}

@@ -272,3 +272,36 @@ def test_no_dates_in_output() -> None:
     text = (ROOT / "generated" / "ocppkit" / "v201" / "messages.py").read_text()
     assert "2026-" not in text.split('"""', 1)[0]
     assert "sha256 of that list" in text
+
+
+def _with_overlay(tmp: Path, module: str, overlay: dict[str, Any]) -> Path:
+    specs = make_specs(tmp, module)
+    (specs / "overlays").mkdir()
+    (specs / "overlays" / "fix.json").write_text(json.dumps(overlay))
+    return specs
+
+
+def test_an_overlay_corrects_a_schema_without_touching_it(tmp_path: Path) -> None:
+    overlay = {"reason": "erratum 1.2.3: type is at most 3 characters", "file": "ocpp-t/schemas/EdgeRequest.json",
+               "pointer": "/properties/type", "set": {"maxLength": 3}}  # fmt: skip
+    specs = _with_overlay(tmp_path, "vovl", overlay)
+    before = (specs / "ocpp-t" / "schemas" / "EdgeRequest.json").read_bytes()
+    files, problems = build(specs, tmp_path / "out")
+    assert problems.items == []
+    assert "Meta(max_length=3)" in files["ocppkit/vovl/_codec.py"]
+    assert "overlays/fix.json" in files["ocppkit/vovl/_sources.py"]
+    assert (specs / "ocpp-t" / "schemas" / "EdgeRequest.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("overlay", "message"),
+    [
+        ({"reason": "", "pointer": "/properties/type", "set": {"maxLength": 3}}, "must say why"),
+        ({"reason": "r", "pointer": "/properties/nope", "set": {"maxLength": 3}}, "does not exist"),
+        ({"reason": "r", "pointer": "/properties/type", "set": {"maxLength": 5}}, "changes nothing"),
+    ],
+)
+def test_bad_or_stale_overlays_are_errors(tmp_path: Path, overlay: dict[str, Any], message: str) -> None:
+    specs = _with_overlay(tmp_path, "vovl", overlay | {"file": "ocpp-t/schemas/EdgeRequest.json"})
+    _, problems = build(specs, tmp_path / "out")
+    assert any(message in str(p) for p in problems.errors), problems.items
