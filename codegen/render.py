@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from codegen import __version__
+from codegen import __version__, naming
 from codegen.ir import (
     Action,
     Array,
@@ -27,6 +27,7 @@ from codegen.ir import (
     Scalar,
     Spec,
     TypeRef,
+    WireName,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -246,6 +247,7 @@ def render_version(spec: Spec, env: jinja2.Environment) -> dict[str, str]:
         "array_items": _array_items(spec),
         "decimals": _decimals(spec),
         "open_objects": frozenset(o.name for o in _all_objects(spec) if o.open),
+        "handler_names": {a.name: "on_" + naming.field_name(WireName(a.name)) for a in spec.actions},
     }
     files = {
         f"{base}/__init__.py": "package.py.jinja",
@@ -255,6 +257,7 @@ def render_version(spec: Spec, env: jinja2.Environment) -> dict[str, str]:
         f"{base}/actions.py": "actions.py.jinja",
         f"{base}/errors.py": "errors.py.jinja",
         f"{base}/_codec.py": "codec.py.jinja",
+        f"{base}/handlers.py": "handlers.py.jinja",
         f"{base}/_sources.py": "sources.py.jinja",
     }
     out: dict[str, str] = {}

@@ -9,7 +9,10 @@ Importing this package attaches the generated codecs, so ``ocppkit.decode`` and
 ``ocppkit.encode`` work on its classes.
 """
 
-from ocppkit.v16 import _codec  # noqa: F401  (attaches the codecs)
+from ocppkit.v16 import (
+    _codec,  # noqa: F401  (attaches the codecs)
+    handlers,
+)
 from ocppkit.v16.actions import ACTIONS
 from ocppkit.v16.datatypes import (
     AuthorizationData,
@@ -76,6 +79,7 @@ from ocppkit.v16.enums import (
     ValueFormat,
 )
 from ocppkit.v16.errors import RpcErrorCode
+from ocppkit.v16.handlers import CsmsHandlers, StationHandlers
 from ocppkit.v16.messages import (
     AuthorizeRequest,
     AuthorizeResponse,
@@ -200,6 +204,7 @@ __all__ = [
     "ClearChargingProfileResponse",
     "ClearChargingProfileStatus",
     "ConfigurationStatus",
+    "CsmsHandlers",
     "DataTransferRequest",
     "DataTransferResponse",
     "DataTransferStatus",
@@ -284,6 +289,7 @@ __all__ = [
     "SignedUpdateFirmwareResponse",
     "StartTransactionRequest",
     "StartTransactionResponse",
+    "StationHandlers",
     "StatusNotificationRequest",
     "StatusNotificationResponse",
     "StopTransactionRequest",
@@ -303,4 +309,5 @@ __all__ = [
     "UpdateType",
     "UploadLogStatusEnumType",
     "ValueFormat",
+    "handlers",
 ]

@@ -9,7 +9,10 @@ Importing this package attaches the generated codecs, so ``ocppkit.decode`` and
 ``ocppkit.encode`` work on its classes.
 """
 
-from ocppkit.v201 import _codec  # noqa: F401  (attaches the codecs)
+from ocppkit.v201 import (
+    _codec,  # noqa: F401  (attaches the codecs)
+    handlers,
+)
 from ocppkit.v201.actions import ACTIONS
 from ocppkit.v201.datatypes import (
     ACChargingParametersType,
@@ -159,6 +162,7 @@ from ocppkit.v201.enums import (
     VPNEnumType,
 )
 from ocppkit.v201.errors import RpcErrorCode
+from ocppkit.v201.handlers import CsmsHandlers, StationHandlers
 from ocppkit.v201.messages import (
     AuthorizeRequest,
     AuthorizeResponse,
@@ -363,6 +367,7 @@ __all__ = [
     "CostType",
     "CostUpdatedRequest",
     "CostUpdatedResponse",
+    "CsmsHandlers",
     "CustomDataType",
     "CustomerInformationRequest",
     "CustomerInformationResponse",
@@ -540,6 +545,7 @@ __all__ = [
     "SignCertificateRequest",
     "SignCertificateResponse",
     "SignedMeterValueType",
+    "StationHandlers",
     "StatusInfoType",
     "StatusNotificationRequest",
     "StatusNotificationResponse",
@@ -569,4 +575,5 @@ __all__ = [
     "VariableCharacteristicsType",
     "VariableMonitoringType",
     "VariableType",
+    "handlers",
 ]

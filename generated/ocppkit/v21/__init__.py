@@ -9,7 +9,10 @@ Importing this package attaches the generated codecs, so ``ocppkit.decode`` and
 ``ocppkit.encode`` work on its classes.
 """
 
-from ocppkit.v21 import _codec  # noqa: F401  (attaches the codecs)
+from ocppkit.v21 import (
+    _codec,  # noqa: F401  (attaches the codecs)
+    handlers,
+)
 from ocppkit.v21.actions import ACTIONS
 from ocppkit.v21.datatypes import (
     AbsolutePriceScheduleType,
@@ -248,6 +251,7 @@ from ocppkit.v21.enums import (
     VPNEnumType,
 )
 from ocppkit.v21.errors import RpcErrorCode
+from ocppkit.v21.handlers import CsmsHandlers, StationHandlers
 from ocppkit.v21.messages import (
     AdjustPeriodicEventStreamRequest,
     AdjustPeriodicEventStreamResponse,
@@ -534,6 +538,7 @@ __all__ = [
     "CostType",
     "CostUpdatedRequest",
     "CostUpdatedResponse",
+    "CsmsHandlers",
     "CustomDataType",
     "CustomerInformationRequest",
     "CustomerInformationResponse",
@@ -791,6 +796,7 @@ __all__ = [
     "SignCertificateRequest",
     "SignCertificateResponse",
     "SignedMeterValueType",
+    "StationHandlers",
     "StatusInfoType",
     "StatusNotificationRequest",
     "StatusNotificationResponse",
@@ -853,4 +859,5 @@ __all__ = [
     "VatNumberValidationRequest",
     "VatNumberValidationResponse",
     "VoltageParamsType",
+    "handlers",
 ]

@@ -1,0 +1,173 @@
+"""A charging station's link to its CSMS over WebSocket: version preference, Basic auth, TLS and
+client certificates, reconnection with randomized exponential back-off."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import random
+import ssl as _ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Subprotocol
+
+from ocppkit.connection import MessageIds, StationConnection
+from ocppkit.transport import LinkSettings, subprotocol_of, version_module
+from ocppkit.validation import ValidationPolicy
+
+__all__ = ["Backoff", "HandshakeRefused", "StationClient"]
+
+_log = logging.getLogger("ocppkit.client")
+
+
+class HandshakeRefused(ConnectionError):
+    """The CSMS refused the WebSocket handshake (HTTP status), or agreed on no OCPP version."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Reconnection delays with the semantics of OCPP 2.x's RetryBackOff* variables.
+
+    The first wait is ``wait_minimum`` plus a random part up to ``random_range``; each further
+    one doubles, ``repeat_times`` times, then stays there.
+    """
+
+    wait_minimum: float = 3.0
+    random_range: float = 10.0
+    repeat_times: int = 5
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Seconds to wait before reconnection attempt ``attempt`` (0 = the first retry)."""
+        doubling = min(attempt, self.repeat_times)
+        jitter: float = (rng or random).uniform(0, self.random_range)
+        return float(self.wait_minimum * 2**doubling) + jitter
+
+
+@dataclass(slots=True)
+class StationClient:
+    """A charging station's connection manager.
+
+    ``handlers(version)`` returns the handler object for a new connection: an instance of the
+    negotiated version's ``StationHandlers`` subclass.
+    """
+
+    url: str
+    """The CSMS endpoint; the identity is appended as the last path segment."""
+    identity: str
+    handlers: Callable[[str], object]
+    versions: tuple[str, ...] = ("2.0.1",)
+    """Offered in this order of preference."""
+    password: str | None = None
+    """Security profiles 1 and 2: HTTP Basic auth with the identity as user name."""
+    ssl: _ssl.SSLContext | None = None
+    """Profiles 2 and 3 (load a client certificate into the context for 3)."""
+    link: LinkSettings = field(default_factory=LinkSettings)
+    backoff: Backoff = field(default_factory=Backoff)
+    call_timeout: float = 30.0
+    policy: ValidationPolicy = field(default_factory=ValidationPolicy)
+    connection: StationConnection | None = None
+    """The live connection, or ``None`` while disconnected."""
+    _ids: MessageIds = field(default_factory=MessageIds)
+    _ws: ClientConnection | None = None
+    _reader: asyncio.Task[None] | None = None
+    _closing: bool = False
+    connected: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def full_url(self) -> str:
+        return self.url.rstrip("/") + "/" + quote(self.identity, safe="")
+
+    async def connect(self) -> StationConnection:
+        """Open one connection (no retry) and start reading from it."""
+        headers = {}
+        if self.password is not None:
+            token = base64.b64encode(f"{self.identity}:{self.password}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        try:
+            ws = await connect(
+                self.full_url,
+                subprotocols=[Subprotocol(subprotocol_of(v)) for v in self.versions],
+                additional_headers=headers,
+                ssl=self.ssl,
+                compression="deflate" if self.link.compression else None,
+                ping_interval=self.link.ping_interval,
+                ping_timeout=self.link.ping_timeout,
+                max_size=self.link.max_message_size,
+                open_timeout=self.link.open_timeout,
+                close_timeout=self.link.close_timeout,
+                user_agent_header=None,
+            )
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            raise HandshakeRefused(f"the CSMS refused the connection: HTTP {status}", status) from None
+        if ws.subprotocol is None:
+            await ws.close()
+            raise HandshakeRefused(f"the CSMS speaks none of {', '.join(self.versions)}")
+        module = version_module(ws.subprotocol)
+        connection = StationConnection(
+            version=module,
+            handlers=self.handlers(module.OCPP_VERSION),
+            send=ws.send,
+            identity=self.identity,
+            message_ids=self._ids,
+            call_timeout=self.call_timeout,
+            policy=self.policy,
+        )
+        self._ws, self.connection = ws, connection
+        self._reader = asyncio.create_task(self._read(ws, connection))
+        self.connected.set()
+        return connection
+
+    async def _read(self, ws: ClientConnection, connection: StationConnection) -> None:
+        try:
+            async for message in ws:
+                await connection.receive(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            connection.connection_lost()
+            if self.connection is connection:
+                self.connection = None
+                self.connected.clear()
+
+    async def run(self, on_connect: Callable[[StationConnection], object] | None = None) -> None:
+        """Stay connected until :meth:`close`: reconnect with back-off whenever the link drops.
+
+        ``on_connect`` runs after each (re)connection, e.g. to send BootNotification.
+        """
+        attempt = 0
+        while not self._closing:
+            try:
+                connection = await self.connect()
+            except (TimeoutError, OSError, HandshakeRefused) as exc:
+                delay = self.backoff.delay(attempt)
+                attempt += 1
+                _log.warning("%s: cannot connect (%s); retrying in %.1f s", self.identity, exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            attempt = 0
+            if on_connect is not None:
+                result = on_connect(connection)
+                if asyncio.iscoroutine(result):
+                    await result
+            if self._reader is not None:
+                await asyncio.shield(self._reader)
+
+    async def close(self) -> None:
+        """Close the link and stop reconnecting."""
+        self._closing = True
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader

@@ -1,0 +1,48 @@
+"""What the websockets server and client share: versions by subprotocol, and link settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from types import ModuleType
+from typing import Final
+
+__all__ = ["SUBPROTOCOLS", "LinkSettings", "version_module"]
+
+SUBPROTOCOLS: Final = {"ocpp2.1": "v21", "ocpp2.0.1": "v201", "ocpp1.6": "v16"}
+"""WebSocket subprotocol → ocppkit version package."""
+
+_BY_VERSION: Final = {"2.1": "ocpp2.1", "2.0.1": "ocpp2.0.1", "1.6": "ocpp1.6"}
+
+
+def version_module(version_or_subprotocol: str) -> ModuleType:
+    """``"2.0.1"`` or ``"ocpp2.0.1"`` → ``ocppkit.v201``."""
+    sub = _BY_VERSION.get(version_or_subprotocol, version_or_subprotocol)
+    if sub not in SUBPROTOCOLS:
+        raise ValueError(f"unknown OCPP version {version_or_subprotocol!r}; known: {', '.join(_BY_VERSION)}")
+    return import_module(f"ocppkit.{SUBPROTOCOLS[sub]}")
+
+
+def subprotocol_of(version: str) -> str:
+    return _BY_VERSION.get(version, version)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSettings:
+    """WebSocket settings; the defaults suit a charger on a metered mobile link.
+
+    websockets' own defaults ping every 20 s from each side, which alone costs 30-60 MB a
+    month: more than OCA's 25 MB budget for a charger. OCPP has its own liveness (Heartbeat,
+    and 2.x's WebSocketPingInterval, which the CSMS may set), so ocppkit does not ping unless
+    asked. permessage-deflate cuts OCPP traffic about four- to fivefold and is on.
+    """
+
+    ping_interval: float | None = None
+    """Seconds between WebSocket pings from this side; ``None``: none."""
+    ping_timeout: float | None = 30.0
+    compression: bool = True
+    """permessage-deflate (RFC 7692); OCPP 2.x requires a CSMS to support it."""
+    max_message_size: int = 256 * 1024
+    """Larger incoming messages close the connection (1009)."""
+    open_timeout: float = 10.0
+    close_timeout: float = 5.0
