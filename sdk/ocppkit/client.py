@@ -11,19 +11,25 @@ import random
 import ssl as _ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
-from ocppkit.connection import MessageIds, StationConnection
+from ocppkit import codec as _codec
+from ocppkit.base import Response, StationRequest
+from ocppkit.connection import CallError, MessageIds, StationConnection
+from ocppkit.queue import MemoryQueue, QueuedMessage, RetryPolicy, TransactionQueue
 from ocppkit.transport import LinkSettings, subprotocol_of, version_module
 from ocppkit.validation import ValidationPolicy
 
 __all__ = ["Backoff", "HandshakeRefused", "StationClient"]
 
 _log = logging.getLogger("ocppkit.client")
+
+R = TypeVar("R", bound=Response)
 
 
 class HandshakeRefused(ConnectionError):
@@ -75,6 +81,9 @@ class StationClient:
     backoff: Backoff = field(default_factory=Backoff)
     call_timeout: float = 30.0
     policy: ValidationPolicy = field(default_factory=ValidationPolicy)
+    queue: TransactionQueue = field(default_factory=MemoryQueue)
+    """Where transaction-related messages wait (``SqliteQueue`` to survive a restart)."""
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     connection: StationConnection | None = None
     """The live connection, or ``None`` while disconnected."""
     _ids: MessageIds = field(default_factory=MessageIds)
@@ -82,6 +91,9 @@ class StationClient:
     _reader: asyncio.Task[None] | None = None
     _closing: bool = False
     connected: asyncio.Event = field(default_factory=asyncio.Event)
+    _waiters: dict[int, asyncio.Future[Any]] = field(default_factory=dict)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _drainer: asyncio.Task[None] | None = None
 
     @property
     def full_url(self) -> str:
@@ -126,7 +138,86 @@ class StationClient:
         self._ws, self.connection = ws, connection
         self._reader = asyncio.create_task(self._read(ws, connection))
         self.connected.set()
+        self._start_drainer()
         return connection
+
+    # -- transaction-related messages -----------------------------------------------------
+
+    async def call_transaction(self, request: StationRequest[R]) -> R:
+        """Send a transaction-related message through the queue and await its response.
+
+        The message is validated and stored before anything is sent, delivered in order after
+        the ones before it, kept while offline, and retried per :attr:`retry` when the CSMS
+        fails to process it (the final failure raises :class:`CallError`).
+        """
+        future = self.queue_transaction(request)
+        result: R = await future
+        return result
+
+    def queue_transaction(self, request: StationRequest[Any]) -> asyncio.Future[Any]:
+        """Store a transaction-related message for delivery; returns a future of its response."""
+        codec: _codec.Codec = request.__ocppkit_codec__
+        payload = _codec.encode(
+            request, mode=self.policy.mode(codec.action, "outbound"), report=self.policy.report
+        )
+        item = self.queue.push(codec.version, codec.action, payload)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiters[item.key] = future
+        self._wake.set()
+        self._start_drainer()
+        return future
+
+    def _start_drainer(self) -> None:
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain())
+
+    def _settle(self, item: QueuedMessage, result: Any = None, error: BaseException | None = None) -> None:
+        self.queue.remove(item.key)
+        future = self._waiters.pop(item.key, None)
+        if future is None or future.done():
+            if error is not None:
+                _log.warning("%s: dropped queued %s: %s", self.identity, item.action, error)
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    async def _drain(self) -> None:
+        while not self._closing:
+            item = self.queue.head()
+            if item is None:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            connection = self.connection
+            if connection is None or connection.closed:
+                await self.connected.wait()
+                continue
+            if item.version != connection.version:
+                self._settle(
+                    item,
+                    error=ConnectionError(
+                        f"queued under OCPP {item.version}, connected with {connection.version}"
+                    ),
+                )
+                continue
+            request = _codec.decode(version_module(item.version).ACTIONS[item.action].request, item.payload)
+            try:
+                response = await connection.call(request)
+            except CallError as exc:
+                updated = self.queue.failed(item.key)
+                if updated.attempts >= self.retry.attempts:
+                    self._settle(item, error=exc)
+                else:
+                    await asyncio.sleep(self.retry.retry_interval * updated.attempts)
+                continue
+            except (ConnectionError, TimeoutError):
+                await asyncio.sleep(0)  # offline, or no answer: keep it and try again when connected
+                if self.connection is connection and not connection.closed:
+                    await asyncio.sleep(self.retry.retry_interval)
+                continue
+            self._settle(item, response)
 
     async def _read(self, ws: ClientConnection, connection: StationConnection) -> None:
         try:
@@ -164,8 +255,14 @@ class StationClient:
                 await asyncio.shield(self._reader)
 
     async def close(self) -> None:
-        """Close the link and stop reconnecting."""
+        """Close the link and stop reconnecting; queued messages stay in the queue."""
         self._closing = True
+        self._wake.set()
+        self.connected.set()
+        if self._drainer is not None:
+            self._drainer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._drainer
         if self._ws is not None:
             await self._ws.close()
         if self._reader is not None:
