@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.typing import Subprotocol
 
 from ocppkit import codec as _codec
@@ -105,12 +105,15 @@ class StationClient:
         if self.password is not None:
             token = base64.b64encode(f"{self.identity}:{self.password}".encode()).decode()
             headers["Authorization"] = f"Basic {token}"
+        options: dict[str, Any] = {}
+        if self.ssl is not None:  # without one, wss:// uses the system's trusted CAs
+            options["ssl"] = self.ssl
         try:
             ws = await connect(
                 self.full_url,
                 subprotocols=[Subprotocol(subprotocol_of(v)) for v in self.versions],
                 additional_headers=headers,
-                ssl=self.ssl,
+                **options,
                 compression="deflate" if self.link.compression else None,
                 ping_interval=self.link.ping_interval,
                 ping_timeout=self.link.ping_timeout,
@@ -122,6 +125,8 @@ class StationClient:
         except InvalidStatus as exc:
             status = exc.response.status_code
             raise HandshakeRefused(f"the CSMS refused the connection: HTTP {status}", status) from None
+        except InvalidHandshake as exc:  # e.g. a TLS 1.3 client certificate refused after the handshake
+            raise HandshakeRefused(f"the WebSocket handshake failed: {exc}") from None
         if ws.subprotocol is None:
             await ws.close()
             raise HandshakeRefused(f"the CSMS speaks none of {', '.join(self.versions)}")

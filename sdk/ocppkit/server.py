@@ -178,7 +178,9 @@ class CsmsServer:
                 response.headers["WWW-Authenticate"] = 'Basic realm="OCPP", charset="UTF-8"'
                 return response
         cn = _peer_cn(connection)
-        if self.ssl is not None and self.ssl.verify_mode == ssl.CERT_REQUIRED and cn != identity:
+        required = self.ssl is not None and self.ssl.verify_mode == ssl.CERT_REQUIRED
+        if (cn is not None or required) and cn != identity:
+            # Security profile 3: a client certificate, when given, must name this station.
             return connection.respond(HTTPStatus.UNAUTHORIZED, "Certificate does not match the identity\n")
         if self.accept is not None:
             info = StationInfo(identity, "", "", connection.remote_address, cn)
