@@ -12,10 +12,9 @@ PYTHON = "3.11"
 CODE = ["codegen", "sdk/ocppkit", "generated/ocppkit"]
 
 
-def _install(session: nox.Session, *extras: str) -> None:
-    """Install ocppkit (editable) with the given extras and the pinned dev tools."""
-    spec = ".[" + ",".join(("dev", *extras)) + "]"
-    session.install("-e", spec)
+def _install(session: nox.Session) -> None:
+    """Install ocppkit (editable) with the pinned dev tools."""
+    session.install("-e", ".[dev]")
 
 
 @nox.session(python=PYTHON)
@@ -57,5 +56,5 @@ def regen_check(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Speed benchmark against the PyPI ocpp package and msgspec's bare decode (pass --quick)."""
-    _install(session, "bench")
+    _install(session)
     session.run("python", "bench/run.py", *session.posargs)

@@ -292,16 +292,20 @@ def loose_json(value: Any) -> Any:
 
 def format_datetime(value: object) -> str:
     """Canonical output: UTC with ``Z``; milliseconds when the value has them, microseconds when
-    it needs them, no fraction when it has none. ``2026-11-24T10:15:30.123Z``."""
+    it needs them, no fraction when it has none. ``2026-11-24T10:15:30.123Z``. (An instant that
+    UTC cannot hold in years 1-9999 keeps its own offset.)"""
     if not isinstance(value, datetime):
         raise ValidationError(Violation.TYPE, f"expected a datetime, got {_kind(value)}")
     offset = value.utcoffset()
     if offset is None:
         raise ValidationError(Violation.PROPERTY, "naive datetime: OCPP date-times need a time zone")
-    if offset:
-        value = value.astimezone(UTC)
     micro = value.microsecond
     spec = "seconds" if micro == 0 else ("milliseconds" if micro % 1000 == 0 else "microseconds")
+    if offset:
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:  # the instant in UTC falls outside years 1-9999: keep its own offset
+            return value.isoformat(timespec=spec)
     return value.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
