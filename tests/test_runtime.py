@@ -364,3 +364,44 @@ def test_oversized_messages_close_the_connection() -> None:
             assert ws.close_code == 1009
 
     run(main())
+
+
+def test_backoff_doubles_then_holds_with_bounded_jitter() -> None:
+    import random
+
+    from ocppkit.client import Backoff
+
+    backoff = Backoff(wait_minimum=2.0, random_range=1.0, repeat_times=3)
+    rng = random.Random(7)
+    delays = [backoff.delay(n, rng) for n in range(6)]
+    floors = [2.0, 4.0, 8.0, 16.0, 16.0, 16.0]
+    assert all(f <= d <= f + 1.0 for d, f in zip(delays, floors, strict=True))
+    assert len({round(d - f, 6) for d, f in zip(delays, floors, strict=True)}) > 1  # randomized
+
+
+def test_station_reconnects_after_the_csms_closes() -> None:
+    async def main() -> None:
+        from ocppkit.client import Backoff
+
+        async with _server() as server:
+            client = _client(server, "CP", ("2.0.1",), backoff=Backoff(wait_minimum=0.01, random_range=0.01))
+            boots: list[str] = []
+
+            async def on_connect(connection: StationConnection) -> None:
+                boots.append(connection.version)
+
+            runner = asyncio.ensure_future(client.run(on_connect))
+            await client.connected.wait()
+            first = server.connections["CP"]
+            for ws in list(server._server.connections):  # type: ignore[union-attr]
+                await ws.close(1001, "restarting")
+            for _ in range(100):
+                if "CP" in server.connections and server.connections["CP"] is not first:
+                    break
+                await asyncio.sleep(0.02)
+            assert server.connections["CP"] is not first
+            assert boots == ["2.0.1", "2.0.1"]
+            await client.close()
+            runner.cancel()
+
+    run(main())
