@@ -55,6 +55,7 @@ def regen_check(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Speed benchmark against the PyPI ocpp package and msgspec's bare decode (pass --quick)."""
+    """Benchmarks: codec vs the ocpp package and msgspec's floor, then end to end on loopback (--quick)."""
     _install(session)
     session.run("python", "bench/run.py", *session.posargs)
+    session.run("python", "bench/e2e.py", *session.posargs)

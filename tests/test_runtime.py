@@ -405,3 +405,23 @@ def test_station_reconnects_after_the_csms_closes() -> None:
             runner.cancel()
 
     run(main())
+
+
+def test_frames_travel_as_websocket_text() -> None:
+    async def main() -> None:
+        async with (
+            _server() as server,
+            connect(f"ws://127.0.0.1:{server.port}/ocpp/RAW", subprotocols=["ocpp1.6"]) as ws,
+        ):  # type: ignore[list-item]
+            await ws.send('[2,"t1","BootNotification",{"chargePointVendor":"V","chargePointModel":"M"}]')
+            reply = await ws.recv()
+            assert isinstance(reply, str)  # a text frame (bytes would mean a binary frame)
+            assert json.loads(reply)[:2] == [3, "t1"]
+            await asyncio.sleep(0.05)
+            call = asyncio.ensure_future(server.connections["RAW"].call(v16.ClearCacheRequest()))
+            request = await ws.recv()
+            assert isinstance(request, str)
+            await ws.send(json.dumps([3, json.loads(request)[1], {"status": "Accepted"}]))
+            assert (await call).status is v16.ClearCacheStatus.ACCEPTED
+
+    run(main())

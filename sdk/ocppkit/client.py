@@ -22,7 +22,7 @@ from ocppkit import codec as _codec
 from ocppkit.base import Response, StationRequest
 from ocppkit.connection import CallError, MessageIds, StationConnection
 from ocppkit.queue import MemoryQueue, QueuedMessage, RetryPolicy, TransactionQueue
-from ocppkit.transport import LinkSettings, subprotocol_of, version_module
+from ocppkit.transport import LinkSettings, subprotocol_of, text_sender, version_module
 from ocppkit.validation import ValidationPolicy
 
 __all__ = ["Backoff", "HandshakeRefused", "StationClient"]
@@ -134,7 +134,7 @@ class StationClient:
         connection = StationConnection(
             version=module,
             handlers=self.handlers(module.OCPP_VERSION),
-            send=ws.send,
+            send=text_sender(ws),
             identity=self.identity,
             message_ids=self._ids,
             call_timeout=self.call_timeout,

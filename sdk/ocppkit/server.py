@@ -25,7 +25,7 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from ocppkit.connection import CsmsConnection, MessageIds
-from ocppkit.transport import SUBPROTOCOLS, LinkSettings, subprotocol_of, version_module
+from ocppkit.transport import SUBPROTOCOLS, LinkSettings, subprotocol_of, text_sender, version_module
 from ocppkit.validation import ValidationPolicy
 
 __all__ = ["CsmsServer", "StationInfo", "passwords"]
@@ -200,7 +200,7 @@ class CsmsServer:
         connection = CsmsConnection(
             version=module,
             handlers=self.handlers(info),
-            send=ws.send,
+            send=text_sender(ws),
             identity=identity,
             message_ids=self._ids.setdefault(identity, MessageIds()),
             call_timeout=self.call_timeout,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
-from typing import Final
+from typing import Final, Protocol
 
-__all__ = ["SUBPROTOCOLS", "LinkSettings", "version_module"]
+__all__ = ["SUBPROTOCOLS", "LinkSettings", "text_sender", "version_module"]
 
 SUBPROTOCOLS: Final = {"ocpp2.1": "v21", "ocpp2.0.1": "v201", "ocpp1.6": "v16"}
 """WebSocket subprotocol → ocppkit version package."""
@@ -21,6 +22,19 @@ def version_module(version_or_subprotocol: str) -> ModuleType:
     if sub not in SUBPROTOCOLS:
         raise ValueError(f"unknown OCPP version {version_or_subprotocol!r}; known: {', '.join(_BY_VERSION)}")
     return import_module(f"ocppkit.{SUBPROTOCOLS[sub]}")
+
+
+class _Sends(Protocol):
+    async def send(self, message: bytes, *, text: bool | None = None) -> None: ...
+
+
+def text_sender(ws: _Sends) -> Callable[[bytes], Awaitable[None]]:
+    """Send OCPP-J frames as WebSocket *text* frames (OCPP-J requires text; the bytes are UTF-8)."""
+
+    async def send(data: bytes) -> None:
+        await ws.send(data, text=True)
+
+    return send
 
 
 def subprotocol_of(version: str) -> str:
