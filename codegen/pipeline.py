@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from codegen import load, parse, render
+from codegen import appendices, load, parse, render
 from codegen.ir import Problems, Spec
 
 CONFIG = Path(__file__).resolve().parent.parent / "pyproject.toml"
@@ -21,13 +22,21 @@ def specs_of(specs: Path, problems: Problems) -> list[Spec]:
 def build(specs: Path, out: Path) -> tuple[dict[str, str], Problems]:
     """Every generated file (path relative to ``out`` → text), and the problems met."""
     problems = Problems()
-    parsed = specs_of(specs, problems)
+    parsed: list[tuple[Spec, appendices.Appendices | None]] = []
+    for cfg in load.load_configs(specs):
+        spec = parse.parse_version(load.load_version(specs, cfg), problems)
+        app = appendices.read(specs, cfg, spec, problems)
+        if app is not None:  # the appendix tables are sources of every file of the version
+            spec = dataclasses.replace(
+                spec, sources=tuple(sorted({*spec.sources, *app.sources}, key=lambda s: s.path))
+            )
+        parsed.append((spec, app))
     if problems.errors:
         return {}, problems
     env = render.environment()
     files: dict[str, str] = {}
-    for spec in parsed:
-        files.update(render.render_version(spec, env))
+    for spec, app in parsed:
+        files.update(render.render_version(spec, env, app))
     return render.ruff_tidy(files, CONFIG), problems
 
 

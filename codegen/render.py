@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from codegen import __version__, naming
+from codegen.appendices import REQUIRED, Appendices
 from codegen.ir import (
     Action,
     Array,
@@ -224,7 +225,37 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_version(spec: Spec, env: jinja2.Environment) -> dict[str, str]:
+def _appendix_context(spec: Spec, app: Appendices) -> dict[str, Any]:
+    """What ``appendices.py`` and ``device_model.py`` need beside the appendix IR."""
+
+    def members(enum: str) -> dict[str, str]:
+        try:
+            return {m.value: m.py for m in spec.enum(enum).members}
+        except KeyError:
+            return {}
+
+    value = next(
+        (f.type for o in _all_objects(spec) if o.name == "SetVariableDataType" for f in o.fields
+         if f.wire == "attributeValue"),
+        None,
+    )  # fmt: skip
+    return {
+        "app": app,
+        "entry_types": {
+            "security_events": "SecurityEventEntry",
+            "reason_codes": "ReasonCodeEntry",
+            "signing_methods": "SigningMethodEntry",
+            "values": "Entry",
+            "enum_descriptions": "Entry",
+        },
+        "data_members": members("DataEnumType"),
+        "attribute_members": members("AttributeEnumType"),
+        "required_members": {r: naming.member_name(WireName(r)) for r in REQUIRED},
+        "value_max_length": value.max_length if isinstance(value, Scalar) else None,
+    }
+
+
+def render_version(spec: Spec, env: jinja2.Environment, app: Appendices | None = None) -> dict[str, str]:
     """All files of one version's package, keyed by path relative to ``generated/``."""
     base = f"ocppkit/{spec.module}"
     messages = [m.body for m in spec.messages]
@@ -260,6 +291,12 @@ def render_version(spec: Spec, env: jinja2.Environment) -> dict[str, str]:
         f"{base}/handlers.py": "handlers.py.jinja",
         f"{base}/_sources.py": "sources.py.jinja",
     }
+    if app is not None:
+        ctx.update(_appendix_context(spec, app))
+        if app.catalogues:
+            files[f"{base}/appendices.py"] = "appendices.py.jinja"
+        if app.device_model is not None:
+            files[f"{base}/device_model.py"] = "device_model.py.jinja"
     out: dict[str, str] = {}
     for path, template in files.items():
         what = template.removesuffix(".py.jinja")
