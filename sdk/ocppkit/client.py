@@ -114,12 +114,7 @@ class StationClient:
                 subprotocols=[Subprotocol(subprotocol_of(v)) for v in self.versions],
                 additional_headers=headers,
                 **options,
-                compression="deflate" if self.link.compression else None,
-                ping_interval=self.link.ping_interval,
-                ping_timeout=self.link.ping_timeout,
-                max_size=self.link.max_message_size,
-                open_timeout=self.link.open_timeout,
-                close_timeout=self.link.close_timeout,
+                **self.link.websocket_options(),
                 user_agent_header=None,
             )
         except InvalidStatus as exc:

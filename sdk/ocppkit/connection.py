@@ -185,6 +185,10 @@ class Connection:
         payload = self._encode(message, codec.action)
         await self._send(build_call(self._ids(), codec.action, payload, send=True))
 
+    def _decode(self, cls: type[Any], payload: Any, action: str) -> Any:
+        mode = self.policy.mode(action, "inbound")
+        return _codec.decode(cls, payload, mode=mode, report=self.policy.report)
+
     def _encode(self, message: Any, action: str) -> bytes:
         mode = self.policy.mode(action, "outbound")
         return _codec.encode(message, mode=mode, report=self.policy.report)
@@ -232,12 +236,7 @@ class Connection:
         if method is None or action.response is None:
             return build_error(uid, "NotSupported", f"a {self.role} does not handle {frame.action}")
         try:
-            request = _codec.decode(
-                action.request,
-                frame.payload,
-                mode=self.policy.mode(frame.action, "inbound"),
-                report=self.policy.report,
-            )
+            request = self._decode(action.request, frame.payload, frame.action)
         except ValidationError as exc:
             return build_error(uid, exc.code, exc.message, {"path": exc.path} if exc.path else None)
         context = CallContext(self.identity, self.version, uid, frame.action, self)
@@ -294,12 +293,7 @@ class Connection:
         unique_id, action, future = pending
         assert action.response is not None
         try:
-            response = _codec.decode(
-                action.response,
-                frame.payload,
-                mode=self.policy.mode(action.name, "inbound"),
-                report=self.policy.report,
-            )
+            response = self._decode(action.response, frame.payload, action.name)
         except ValidationError as exc:
             if self.version == "2.1":
                 await self._send(build_error(unique_id, exc.code, exc.message, None, result_error=True))

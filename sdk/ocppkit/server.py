@@ -130,12 +130,7 @@ class CsmsServer:
             select_subprotocol=self._select,
             process_request=self._check,
             ssl=self.ssl,
-            compression="deflate" if self.link.compression else None,
-            ping_interval=self.link.ping_interval,
-            ping_timeout=self.link.ping_timeout,
-            max_size=self.link.max_message_size,
-            open_timeout=self.link.open_timeout,
-            close_timeout=self.link.close_timeout,
+            **self.link.websocket_options(),
             server_header=None,
         )
         return self

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 __all__ = ["SUBPROTOCOLS", "LinkSettings", "text_sender", "version_module"]
 
@@ -60,3 +60,14 @@ class LinkSettings:
     """Larger incoming messages close the connection (1009)."""
     open_timeout: float = 10.0
     close_timeout: float = 5.0
+
+    def websocket_options(self) -> dict[str, Any]:
+        """These settings as keyword arguments of websockets' ``serve`` and ``connect``."""
+        return {
+            "compression": "deflate" if self.compression else None,
+            "ping_interval": self.ping_interval,
+            "ping_timeout": self.ping_timeout,
+            "max_size": self.max_message_size,
+            "open_timeout": self.open_timeout,
+            "close_timeout": self.close_timeout,
+        }
