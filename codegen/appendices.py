@@ -7,6 +7,8 @@ UTF-8 file, quoted cells over several lines, empty rows, 2.1's group rows in ``r
 and strict about their content: every value is checked against the version's schemas (the
 ``fields`` of its row, ``DataEnumType``, ``AttributeEnumType``) and its units against the units
 table. Corrections of OCA cells live in ``specs/appendix-corrections.csv``, each with its reason.
+The project's ChargeX table (kind ``chargex``) is checked the same way, and its 1.6 error codes
+against the 1.6 schema's ``ChargePointErrorCode``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ KINDS = (
     "components",
     "variables",
     "device_model",
+    "chargex",
 )
 DEVICE_MODEL_KINDS = ("components", "variables", "device_model")
 
@@ -44,6 +47,17 @@ STRING_FORMATS = ("identifierString", "passwordString")
 """Part 2's string types that the appendix names as a variable's data type (sent as ``string``)."""
 
 GENERIC = "<generic>"
+
+CHARGEX_CODE = re.compile(r"CX[0-9]{3}")
+CHARGEX_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
+CHARGEX_LISTS = {
+    "responsibility": ("EV User", "EV", "EVSE", "CSO"),
+    "classification": ("Safety", "Security", "Maintenance", "Authorization"),
+}
+CHARGEX_CONFIDENCE = ("high", "single source")
+"""The words of ``specs/chargex-codes.csv``'s responsibility, classification and confidence columns."""
+ERROR_CODE_ENUM = "ChargePointErrorCode"
+"""The 1.6 enum that a ChargeX code's 1.6 ``errorCode`` must be a value of."""
 
 _HEADERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # kind: (required columns, optional columns); names lower-cased, '?' dropped. The first column of
@@ -58,6 +72,18 @@ _HEADERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "device_model": (
         ("specific component", "variable", "instance", "required", "datatype", "unit", "description"),
         (),
+    ),
+    "chargex": (
+        (
+            "code",
+            "name",
+            "description",
+            "ocpp16_error_code",
+            "responsibility",
+            "classification",
+            "confidence",
+        ),
+        ("sources", "note"),
     ),
 }
 
@@ -80,6 +106,15 @@ class Value:
     key_length: str = ""
     hash_algorithm: str = ""
     """signing_methods: the table's informative columns"""
+    name: str = ""
+    error_code: str = ""
+    error_code_py: str = ""
+    """chargex: the 1.6 ``ChargePointErrorCode`` and its member name (empty where the version lacks it)"""
+    responsibility: tuple[str, ...] = ()
+    classification: tuple[str, ...] = ()
+    single_source: bool = False
+    note: str = ""
+    """chargex: the ChargeX name (the StrEnum member's), the table's columns"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,8 +364,12 @@ class _Reader:
     units: frozenset[str] | None = None
     data_types: dict[str, str] = field(default_factory=dict)
     attributes: dict[str, str] = field(default_factory=dict)
+    error_codes: dict[str, str] = field(default_factory=dict)
+    """1.6 ``ChargePointErrorCode``: value → member name (empty in 2.x)."""
 
     def __post_init__(self) -> None:
+        if any(e.name == ERROR_CODE_ENUM for e in self.spec.enums):
+            self.error_codes = {m.value: m.py for m in self.spec.enum(ERROR_CODE_ENUM).members}
         for enum, target in (("DataEnumType", self.data_types), ("AttributeEnumType", self.attributes)):
             try:
                 members = self.spec.enum(enum).members
@@ -389,12 +428,15 @@ class _Reader:
 
     def value(self, kind: str, cells: dict[str, str], first: str, group: str, where: str) -> Value | None:
         """One row of a catalogue table (not a group row); ``first`` is its first cell."""
-        text = {"security_events": "security event", "reason_codes": "reason code"}.get(kind)
+        columns = {"security_events": "security event", "reason_codes": "reason code", "chargex": "code"}
+        text = columns.get(kind)
         value = cells[text] if text else first
         if not value:
             self.problems.error(where, "a row without a value")
             return None
         description = cells.get("description", "")
+        if kind == "chargex":
+            return self.chargex(value, cells, where)
         py = naming.member_name(WireName(value))
         if kind == "security_events":
             flag = cells["critical"].casefold()
@@ -409,6 +451,40 @@ class _Reader:
                 key_length=cells["key length"], hash_algorithm=cells["hash algorithm"],
             )  # fmt: skip
         return Value(value, py, description)
+
+    def chargex(self, code: str, cells: dict[str, str], where: str) -> Value | None:
+        """A row of the ChargeX table: the member is named after the ChargeX name, not the code."""
+        name, error_code = cells["name"], cells["ocpp16_error_code"]
+        ok = True
+        for what, text, pattern in (("code", code, CHARGEX_CODE), ("name", name, CHARGEX_NAME)):
+            if not pattern.fullmatch(text):
+                self.problems.error(where, f"{text!r} is not a ChargeX {what} ({pattern.pattern})")
+                ok = False
+        if not cells["description"]:
+            self.problems.error(where, f"{code} has no description")
+        if self.error_codes and (error_code not in self.error_codes or error_code == "NoError"):
+            self.problems.error(
+                where,
+                f"{code}: {error_code!r} is not a {ERROR_CODE_ENUM} of OCPP {self.spec.version} that reports a "
+                f"fault (one of {', '.join(v for v in self.error_codes if v != 'NoError')})",
+            )
+            ok = False
+        lists: dict[str, tuple[str, ...]] = {}
+        for column, known in CHARGEX_LISTS.items():
+            lists[column] = tuple(w.strip() for w in cells[column].split("|") if w.strip())
+            unknown = [w for w in lists[column] if w not in known] or ([] if lists[column] else ["(none)"])
+            if unknown:
+                self.problems.error(where, f"{code}: {column} {unknown} not in {', '.join(known)}")
+        if cells["confidence"] not in CHARGEX_CONFIDENCE:
+            self.problems.error(where, f"{code}: confidence is {' or '.join(CHARGEX_CONFIDENCE)}")
+        if not ok:
+            return None
+        return Value(
+            code, naming.member_name(WireName(name)), cells["description"], name=name, error_code=error_code,
+            error_code_py=self.error_codes.get(error_code, ""), responsibility=lists["responsibility"],
+            classification=lists["classification"], single_source=cells["confidence"] != "high",
+            note=cells.get("note", ""),
+        )  # fmt: skip
 
     def check_catalogue(self, c: Catalogue, where: str) -> None:
         seen: dict[str, str] = {}

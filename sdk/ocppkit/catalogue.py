@@ -1,8 +1,9 @@
 """Catalogues of standardized values: the appendix tables of OCPP as typed, searchable data.
 
 The generator turns each appendix table (security events, reason codes, units of measure, the
-standardized values of 2.1's open strings, 1.6's ``ChargePointErrorCode`` meanings) into a
-``StrEnum`` of its values and a :class:`Catalogue` of entries, in ``ocppkit.<version>.appendices``::
+standardized values of 2.1's open strings, 1.6's ``ChargePointErrorCode`` meanings, the ChargeX
+codes) into a ``StrEnum`` of its values and a :class:`Catalogue` of entries, in
+``ocppkit.<version>.appendices``::
 
     from ocppkit.v201.appendices import SECURITY_EVENTS, SecurityEvent
 
@@ -19,7 +20,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Catalogue", "Entry", "ReasonCodeEntry", "SecurityEventEntry", "SigningMethodEntry"]
+__all__ = [
+    "Catalogue",
+    "ChargeXEntry",
+    "Entry",
+    "ReasonCodeEntry",
+    "SecurityEventEntry",
+    "SigningMethodEntry",
+]
 
 V = TypeVar("V", bound=str)
 E = TypeVar("E", bound="Entry[Any]")
@@ -33,6 +41,10 @@ class Entry(Generic[V]):
     """The value exactly as it goes on the wire (a member of the catalogue's ``StrEnum``)."""
     description: str
     """OCA's description, verbatim (empty where the table gives none)."""
+
+    def words(self) -> tuple[str, ...]:
+        """What :meth:`Catalogue.search` looks in: the value and the description."""
+        return (self.value, self.description)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +74,31 @@ class SigningMethodEntry(Entry[V]):
     curve: str
     key_length: str
     hash_algorithm: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeXEntry(Entry[V]):
+    """A ChargeX Minimum Required Error Code (``CX001`` ...) and how OCPP 1.6 reports it.
+
+    The description is the ChargeX consortium's; :mod:`ocppkit.faults` builds the messages.
+    """
+
+    name: str
+    """ChargeX's name of the code (``GroundFailure``); the ``StrEnum`` member is named after it."""
+    ocpp16_error_code: str
+    """The 1.6 ``ChargePointErrorCode`` sent with it (``OtherError`` where none has its meaning); in
+    ``ocppkit.v16.appendices`` a member of ``v16.ChargePointErrorCode``."""
+    responsibility: tuple[str, ...]
+    """Who ChargeX makes responsible for resolving it: ``EV User``, ``EV``, ``EVSE``, ``CSO``."""
+    classification: tuple[str, ...]
+    """ChargeX's functional classification: ``Safety``, ``Security``, ``Maintenance``, ``Authorization``."""
+    single_source: bool
+    """``True`` where the name and description rest on one transcription of the ChargeX report."""
+    note: str
+    """ocppkit's remark on a doubtful mapping (empty for most)."""
+
+    def words(self) -> tuple[str, ...]:
+        return (self.value, self.name, self.description)
 
 
 class Catalogue(Mapping[str, E]):
@@ -102,8 +139,7 @@ class Catalogue(Mapping[str, E]):
         return self._by_fold.get(value.casefold())
 
     def search(self, text: str) -> tuple[E, ...]:
-        """Every entry whose value or description contains ``text``, ignoring case."""
+        """Every entry whose value or description (or other name: :meth:`Entry.words`) contains
+        ``text``, ignoring case."""
         needle = text.casefold()
-        return tuple(
-            e for e in self.entries if needle in e.value.casefold() or needle in e.description.casefold()
-        )
+        return tuple(e for e in self.entries if any(needle in w.casefold() for w in e.words()))
