@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any, Final, TypeVar
 
 from ocppkit.errors import ValidationError, Violation
@@ -183,15 +184,12 @@ def out_of_range(value: float, minimum: float | None, maximum: float | None) -> 
     return ValidationError(Violation.PROPERTY, f"{value!r} is greater than the maximum {maximum!r}")
 
 
-_WIDE: Final = Context(prec=1000)
-"""Enough digits for any JSON number's quotient by a schema step (floats stop at 1.8e308)."""
-
-
 def multiple_of(value: float, step: Decimal) -> bool:
-    """``value`` is a multiple of ``step`` in decimal arithmetic (0.3 is a multiple of 0.1)."""
+    """``value`` is a multiple of ``step`` in exact decimal arithmetic (0.3 is a multiple of 0.1),
+    at any magnitude (a JSON integer may have a thousand digits)."""
     try:
-        return _WIDE.remainder(Decimal(repr(value)), step) == 0
-    except InvalidOperation:
+        return Fraction(repr(value)) % Fraction(step) == 0
+    except (ValueError, ZeroDivisionError):
         return False
 
 
