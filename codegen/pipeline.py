@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from codegen import appendices, load, parse, render
+from codegen import appendices, load, parse, render, terminology
 from codegen.ir import Problems, Spec
 
 CONFIG = Path(__file__).resolve().parent.parent / "pyproject.toml"
@@ -31,12 +31,15 @@ def build(specs: Path, out: Path) -> tuple[dict[str, str], Problems]:
                 spec, sources=tuple(sorted({*spec.sources, *app.sources}, key=lambda s: s.path))
             )
         parsed.append((spec, app))
+    terms = terminology.read(specs, parsed, problems)  # spans the versions: glossaries and crosswalks
     if problems.errors:
         return {}, problems
     env = render.environment()
     files: dict[str, str] = {}
     for spec, app in parsed:
         files.update(render.render_version(spec, env, app))
+    if terms is not None:
+        files.update(terminology.render(terms, env))
     return render.ruff_tidy(files, CONFIG), problems
 
 
