@@ -52,7 +52,8 @@ class ValidationPolicy:
     report: Report = log_report
 
     def mode(self, action: str, direction: Literal["inbound", "outbound"]) -> ValidationMode:
-        found = self.overrides.get(f"{action}:{direction}") or self.overrides.get(action)
-        if found is not None:
-            return found
+        if self.overrides:
+            found = self.overrides.get(f"{action}:{direction}") or self.overrides.get(action)
+            if found is not None:
+                return found
         return self.inbound if direction == "inbound" else self.outbound
