@@ -13,5 +13,5 @@ import os
 from hypothesis import settings
 
 settings.register_profile("dev", max_examples=8, deadline=None)
-settings.register_profile("ci", max_examples=30, deadline=None)
+settings.register_profile("ci", max_examples=25, deadline=None)
 settings.load_profile(os.environ.get("OCPPKIT_HYPOTHESIS_PROFILE", "dev"))

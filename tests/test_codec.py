@@ -320,3 +320,8 @@ def test_policy_picks_the_most_specific_mode() -> None:
     assert policy.mode("Heartbeat", "outbound") is ocppkit.ValidationMode.LENIENT
     assert policy.mode("MeterValues", "inbound") is ocppkit.ValidationMode.LENIENT
     assert policy.mode("MeterValues", "outbound") is ocppkit.ValidationMode.OFF
+
+
+def test_null_in_a_field_that_admits_any_json_does_not_hide_another_null() -> None:
+    err = _fails(v201.DataTransferRequest, {"vendorId": "v", "data": None, "messageId": None})
+    assert (err.path, err.code) == ("messageId", "TypeConstraintViolation")

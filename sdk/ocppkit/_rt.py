@@ -138,13 +138,16 @@ def check_json(value: object) -> object:
     raise ValidationError(Violation.TYPE, f"{_kind(value)} is not JSON")
 
 
-def leftover(data: Mapping[str, Any], known: frozenset[str]) -> ValidationError:
-    """Keys that the generated decoder did not count: unknown properties, or ``null`` values."""
+def leftover(
+    data: Mapping[str, Any], known: frozenset[str], nullable: frozenset[str] = frozenset()
+) -> ValidationError:
+    """Keys that the generated decoder did not count: unknown properties, or ``null`` values
+    (except in ``nullable`` fields, whose schema admits any JSON)."""
     for key in data:
         if key not in known:
             return ValidationError(Violation.STRUCTURE, "property is not defined by the schema", [key])
     for key, value in data.items():
-        if value is None:
+        if value is None and key not in nullable:
             return ValidationError(Violation.TYPE, "null is not allowed", [key])
     return ValidationError(Violation.STRUCTURE, "unexpected properties")  # pragma: no cover
 

@@ -21399,7 +21399,7 @@ def _d_DataTransferRequest(d: Any) -> DataTransferRequest:
     except ValidationError as exc:
         raise exc.at(k) from None
     if n != len(d):
-        raise rt.leftover(d, _K_DataTransferRequest)
+        raise rt.leftover(d, _K_DataTransferRequest, frozenset(["data"]))
     return o
 
 
@@ -21488,7 +21488,7 @@ def _d_DataTransferResponse(d: Any) -> DataTransferResponse:
     except TypeError:  # an array or object where an enum value belongs: unhashable
         raise rt.bad_str(d.get(k), None).at(k) from None
     if n != len(d):
-        raise rt.leftover(d, _K_DataTransferResponse)
+        raise rt.leftover(d, _K_DataTransferResponse, frozenset(["data"]))
     return o
 
 
