@@ -64,8 +64,9 @@ def lookup(code: str) -> ChargeXEntry[ChargeXCode]:
 
 
 def _time(value: datetime | None, what: str) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
+    if value is None:  # now, to the millisecond: OCPP 2.x asks for at most three fraction digits
+        now = datetime.now(UTC)
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} is naive: OCPP date-times need a time zone")
     return value
