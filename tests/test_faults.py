@@ -132,9 +132,10 @@ def test_every_code_builds_a_valid_1_6_status_notification(code: str) -> None:
 
 
 def test_1_6_defaults_and_checks() -> None:
-    before = datetime.now(UTC)
+    before = datetime.now(UTC).replace(microsecond=0)  # the builders stamp to the millisecond
     request = status_notification_for(ChargeXCode.NO_INTERNET, 0, v16.ChargePointStatus.AVAILABLE)
     assert request.timestamp is not None and request.timestamp >= before
+    assert request.timestamp.microsecond % 1000 == 0
     assert request.info is None and request.error_code is v16.ChargePointErrorCode.OTHER_ERROR
     assert "info" not in json.loads(ocppkit.encode(request))
     with pytest.raises(ValueError, match="connector_id is 0"):
@@ -201,7 +202,7 @@ def test_2_x_optional_fields_and_several_events_in_one_message() -> None:
     assert body["seqNo"] == 4 and body["eventData"][0]["component"] == {"name": "ChargingStation"}
     assert ocppkit.decode(v201.NotifyEventRequest, ocppkit.encode(request201)) == request201
     # Defaults: now, in UTC.
-    before = datetime.now(UTC)
+    before = datetime.now(UTC).replace(microsecond=0)  # the builders stamp to the millisecond
     made = notify_event_for("CX015", "2.0.1", event_id=3)
     assert made.generated_at >= before and made.event_data[0].timestamp >= before
 
