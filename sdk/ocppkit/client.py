@@ -15,14 +15,14 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.exceptions import InvalidHandshake, InvalidStatus
 from websockets.typing import Subprotocol
 
 from ocppkit import codec as _codec
 from ocppkit.base import Response, StationRequest
 from ocppkit.connection import CallError, MessageIds, StationConnection
 from ocppkit.queue import MemoryQueue, QueuedMessage, RetryPolicy, TransactionQueue
-from ocppkit.transport import LinkSettings, subprotocol_of, text_sender, version_module
+from ocppkit.transport import LinkSettings, pump, subprotocol_of, text_sender, version_module
 from ocppkit.validation import ValidationPolicy
 
 __all__ = ["Backoff", "HandshakeRefused", "StationClient"]
@@ -212,8 +212,7 @@ class StationClient:
                 else:
                     await asyncio.sleep(self.retry.retry_interval * updated.attempts)
                 continue
-            except (ConnectionError, TimeoutError):
-                await asyncio.sleep(0)  # offline, or no answer: keep it and try again when connected
+            except (ConnectionError, TimeoutError):  # offline, or no answer: keep it, try again
                 if self.connection is connection and not connection.closed:
                     await asyncio.sleep(self.retry.retry_interval)
                 continue
@@ -221,12 +220,8 @@ class StationClient:
 
     async def _read(self, ws: ClientConnection, connection: StationConnection) -> None:
         try:
-            async for message in ws:
-                await connection.receive(message)
-        except ConnectionClosed:
-            pass
+            await pump(ws, connection)
         finally:
-            connection.connection_lost()
             if self.connection is connection:
                 self.connection = None
                 self.connected.clear()

@@ -20,12 +20,11 @@ from urllib.parse import unquote
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
-from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from ocppkit.connection import CsmsConnection, MessageIds
-from ocppkit.transport import SUBPROTOCOLS, LinkSettings, subprotocol_of, text_sender, version_module
+from ocppkit.transport import SUBPROTOCOLS, LinkSettings, pump, subprotocol_of, text_sender, version_module
 from ocppkit.validation import ValidationPolicy
 
 __all__ = ["CsmsServer", "StationInfo", "passwords"]
@@ -207,12 +206,8 @@ class CsmsServer:
             _log.info("%s reconnected; the previous connection is replaced", identity)
         _log.info("%s connected with %s", identity, ws.subprotocol)
         try:
-            async for message in ws:
-                await connection.receive(message)
-        except ConnectionClosed:
-            pass
+            await pump(ws, connection)
         finally:
-            connection.connection_lost()
             if self.connections.get(identity) is connection:
                 del self.connections[identity]
             _log.info("%s disconnected", identity)

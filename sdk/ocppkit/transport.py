@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
 from typing import Any, Final, Protocol
 
-__all__ = ["SUBPROTOCOLS", "LinkSettings", "text_sender", "version_module"]
+from websockets.exceptions import ConnectionClosed
+
+__all__ = ["SUBPROTOCOLS", "LinkSettings", "pump", "text_sender", "version_module"]
 
 SUBPROTOCOLS: Final = {"ocpp2.1": "v21", "ocpp2.0.1": "v201", "ocpp1.6": "v16"}
 """WebSocket subprotocol → ocppkit version package."""
@@ -37,6 +39,26 @@ def text_sender(ws: _Sends) -> Callable[[bytes], Awaitable[None]]:
     return send
 
 
+class _Receives(Protocol):
+    def __aiter__(self) -> AsyncIterator[str | bytes]: ...
+
+
+class _Fed(Protocol):
+    async def receive(self, data: bytes | str) -> None: ...
+    def connection_lost(self) -> None: ...
+
+
+async def pump(ws: _Receives, connection: _Fed) -> None:
+    """Feed every message of ``ws`` to ``connection`` until the link closes, then tell it so."""
+    try:
+        async for message in ws:
+            await connection.receive(message)
+    except ConnectionClosed:
+        pass
+    finally:
+        connection.connection_lost()
+
+
 def subprotocol_of(version: str) -> str:
     return _BY_VERSION.get(version, version)
 
@@ -48,7 +70,7 @@ class LinkSettings:
     websockets' own defaults ping every 20 s from each side, which alone costs 30-60 MB a
     month: more than OCA's 25 MB budget for a charger. OCPP has its own liveness (Heartbeat,
     and 2.x's WebSocketPingInterval, which the CSMS may set), so ocppkit does not ping unless
-    asked. permessage-deflate cuts OCPP traffic about four- to fivefold and is on.
+    asked. permessage-deflate is on: OCPP's repetitive JSON compresses well.
     """
 
     ping_interval: float | None = None
