@@ -211,6 +211,14 @@ def test_error_rules_on_the_csms_side() -> None:
         ("2.0.1", '[6, "u", "Heartbeat", {}]', [4, "u", "MessageTypeNotSupported"]),
         ("2.1", '[7, "u", "Heartbeat", {}]', None),
         ("1.6", '[5, "u", "Heartbeat", {}]', None),
+        ("2.0.1", '[2, "x", "Heartbeat", {}, 5]', [4, "x", "RpcFrameworkError"]),  # an extra element
+        ("1.6", '[2, "x", "Heartbeat", {}, 5]', [4, "x", "FormationViolation"]),
+        ("2.1", "[" * 5000 + "]" * 5000, [4, "-1", "RpcFrameworkError"]),  # nested too deep to parse
+        (
+            "2.0.1",
+            '[2, "d", "DataTransfer", {"vendorId": "v", "data": ' + "[" * 5000 + "]" * 5000 + "}]",
+            [4, "-1", "RpcFrameworkError"],
+        ),
     ],
 )
 def test_malformed_frames(version: str, frame: str, expected: list[Any] | None) -> None:
@@ -218,6 +226,20 @@ def test_malformed_frames(version: str, frame: str, expected: list[Any] | None) 
         async with _server() as server:
             reply = await _raw(server, version, frame, expect_reply=expected is not None)
             assert (reply[:3] if reply else None) == expected
+
+    run(main())
+
+
+def test_a_connection_survives_hostile_frames() -> None:
+    async def main() -> None:
+        async with _server() as server:
+            url = f"ws://127.0.0.1:{server.port}/ocpp/RAW"
+            async with connect(url, subprotocols=["ocpp2.0.1"]) as ws:  # type: ignore[list-item]
+                for frame in ("[" * 100_000, "[" * 5000 + "]" * 5000, '[2,"a","Heartbeat",{},{}]', "\u0000"):
+                    await ws.send(frame)
+                    assert json.loads(await ws.recv())[0] == 4
+                await ws.send('[2,"ok","Heartbeat",{}]')
+                assert json.loads(await ws.recv())[:2] == [4, "ok"]  # NotSupported: still answering
 
     run(main())
 

@@ -22,7 +22,16 @@ from ocppkit import codec as _codec
 from ocppkit.base import Response, StationRequest
 from ocppkit.connection import CallError, MessageIds, StationConnection
 from ocppkit.queue import MemoryQueue, QueuedMessage, RetryPolicy, TransactionQueue
-from ocppkit.transport import LinkSettings, pump, subprotocol_of, text_sender, version_module
+from ocppkit.transport import (
+    LinkSettings,
+    Trace,
+    WireCounter,
+    counting,
+    pump,
+    subprotocol_of,
+    text_sender,
+    version_module,
+)
 from ocppkit.validation import ValidationPolicy
 
 __all__ = ["Backoff", "HandshakeRefused", "StationClient"]
@@ -51,6 +60,8 @@ class Backoff:
     wait_minimum: float = 3.0
     random_range: float = 10.0
     repeat_times: int = 5
+    stable_after: float = 60.0
+    """A connection that lasted this long (seconds) starts the doubling afresh when it is lost."""
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
         """Seconds to wait before reconnection attempt ``attempt`` (0 = the first retry)."""
@@ -84,6 +95,12 @@ class StationClient:
     queue: TransactionQueue = field(default_factory=MemoryQueue)
     """Where transaction-related messages wait (``SqliteQueue`` to survive a restart)."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    trace: Trace | None = None
+    """Called with every frame sent and received (identity, ``"in"``/``"out"``, frame)."""
+    wire: WireCounter | None = None
+    """Counts the bytes on the socket each way, across reconnections (``None``: not counted)."""
+    last_error: str | None = None
+    """Why the last connection attempt failed (``None`` before any failure)."""
     connection: StationConnection | None = None
     """The live connection, or ``None`` while disconnected."""
     _ids: MessageIds = field(default_factory=MessageIds)
@@ -108,6 +125,8 @@ class StationClient:
         options: dict[str, Any] = {}
         if self.ssl is not None:  # without one, wss:// uses the system's trusted CAs
             options["ssl"] = self.ssl
+        if self.wire is not None:
+            options["create_connection"] = counting(ClientConnection, self.wire)
         try:
             ws = await connect(
                 self.full_url,
@@ -134,6 +153,7 @@ class StationClient:
             message_ids=self._ids,
             call_timeout=self.call_timeout,
             policy=self.policy,
+            trace=self.trace,
         )
         self._ws, self.connection = ws, connection
         self._reader = asyncio.create_task(self._read(ws, connection))
@@ -232,22 +252,49 @@ class StationClient:
         ``on_connect`` runs after each (re)connection, e.g. to send BootNotification.
         """
         attempt = 0
+        loop = asyncio.get_running_loop()
         while not self._closing:
             try:
                 connection = await self.connect()
             except (TimeoutError, OSError, HandshakeRefused) as exc:
                 delay = self.backoff.delay(attempt)
                 attempt += 1
+                self.last_error = str(exc) or type(exc).__name__
                 _log.warning("%s: cannot connect (%s); retrying in %.1f s", self.identity, exc, delay)
                 await asyncio.sleep(delay)
                 continue
-            attempt = 0
+            since = loop.time()
             if on_connect is not None:
                 result = on_connect(connection)
                 if asyncio.iscoroutine(result):
                     await result
             if self._reader is not None:
                 await asyncio.shield(self._reader)
+            if self.closing:
+                break
+            # Back off after a lost connection too (OCPP 2.x RetryBackOff*), so that a CSMS that
+            # accepts and drops at once is not hammered; the doubling restarts after a stable link.
+            if loop.time() - since >= self.backoff.stable_after:
+                attempt = 0
+            delay = self.backoff.delay(attempt)
+            attempt += 1
+            _log.info("%s: connection lost; reconnecting in %.1f s", self.identity, delay)
+            await asyncio.sleep(delay)
+
+    @property
+    def websocket(self) -> ClientConnection | None:
+        """The live WebSocket (websockets' connection object), or ``None``."""
+        return self._ws
+
+    @property
+    def closing(self) -> bool:
+        """:meth:`close` was called: no more reconnections."""
+        return self._closing
+
+    async def drop(self) -> None:
+        """Close the current connection (e.g. to reboot); :meth:`run` connects again."""
+        if self._ws is not None:
+            await self._ws.close()
 
     async def close(self) -> None:
         """Close the link and stop reconnecting; queued messages stay in the queue."""

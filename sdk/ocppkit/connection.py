@@ -116,6 +116,14 @@ class CallContext:
 Handler = Callable[[Any, CallContext], Awaitable[Any]]
 
 
+def _traced(send: Send, trace: Callable[[str, str, bytes | str], None], identity: str) -> Send:
+    async def traced(data: bytes) -> None:
+        trace(identity, "out", data)
+        await send(data)
+
+    return traced
+
+
 class NotSupportedError(Exception):
     """Raised by the generated skeletons' default handlers: answered with NotSupported."""
 
@@ -135,6 +143,7 @@ class Connection:
         message_ids: MessageIds | None = None,
         call_timeout: float = 30.0,
         policy: ValidationPolicy | None = None,
+        trace: Callable[[str, str, bytes | str], None] | None = None,
     ) -> None:
         self.version: str = version.OCPP_VERSION
         self.identity = identity
@@ -143,6 +152,9 @@ class Connection:
         self.policy = policy or ValidationPolicy()
         self._actions: Mapping[str, Action] = version.ACTIONS
         self._routes: Mapping[str, str] = version.handlers.ROUTES[self.role]
+        self._trace = trace
+        if trace is not None:
+            send = _traced(send, trace, identity)
         self._send = send
         self._ids = message_ids or MessageIds()
         self._call_lock = asyncio.Lock()
@@ -199,6 +211,8 @@ class Connection:
 
     async def receive(self, data: bytes | str) -> None:
         """Feed one received WebSocket message."""
+        if self._trace is not None:
+            self._trace(self.identity, "in", data)
         frame = parse_frame(data, self.version)
         if isinstance(frame, CallFrame):
             self._spawn(self._handle_call(frame))

@@ -92,20 +92,20 @@ class IgnoredFrame:
 Frame = CallFrame | SendFrame | ResultFrame | CallErrorFrame | BadFrame | IgnoredFrame
 
 
-class _Four(msgspec.Struct, array_like=True, gc=False):
+class _Four(msgspec.Struct, array_like=True, gc=False, forbid_unknown_fields=True):
     kind: int
     unique_id: str
     action: str
     payload: msgspec.Raw
 
 
-class _Three(msgspec.Struct, array_like=True, gc=False):
+class _Three(msgspec.Struct, array_like=True, gc=False, forbid_unknown_fields=True):
     kind: int
     unique_id: str
     payload: msgspec.Raw
 
 
-class _Five(msgspec.Struct, array_like=True, gc=False):
+class _Five(msgspec.Struct, array_like=True, gc=False, forbid_unknown_fields=True):
     kind: int
     unique_id: str
     code: str
@@ -135,8 +135,20 @@ def _framework_error(version: str, unique_id: str, description: str) -> bytes | 
     return build_error(unique_id, "RpcFrameworkError", description)
 
 
-def parse_frame(data: bytes | str, version: str) -> Frame:  # noqa: C901, PLR0911
-    """One WebSocket message → a frame, or what to answer when it is not a usable one."""
+def parse_frame(data: bytes | str, version: str) -> Frame:
+    """One WebSocket message → a frame, or what to answer when it is not a usable one.
+
+    Never raises on any input: JSON nested too deep to parse, text that is not valid Unicode and
+    frames with extra elements are bad frames like any other.
+    """
+    try:
+        return _parse_frame(data, version)
+    except (RecursionError, UnicodeError, ValueError) as exc:
+        reason = "nested too deep" if isinstance(exc, RecursionError) else "not valid JSON text"
+        return BadFrame(reason, _framework_error(version, "-1", f"message is {reason}"))
+
+
+def _parse_frame(data: bytes | str, version: str) -> Frame:  # noqa: C901, PLR0911
     known = _KNOWN[version]
     try:
         four = _four(data)

@@ -24,7 +24,15 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from ocppkit.connection import CsmsConnection, MessageIds
-from ocppkit.transport import SUBPROTOCOLS, LinkSettings, pump, subprotocol_of, text_sender, version_module
+from ocppkit.transport import (
+    SUBPROTOCOLS,
+    LinkSettings,
+    Trace,
+    pump,
+    subprotocol_of,
+    text_sender,
+    version_module,
+)
 from ocppkit.validation import ValidationPolicy
 
 __all__ = ["CsmsServer", "StationInfo", "passwords"]
@@ -109,6 +117,10 @@ class CsmsServer:
     link: LinkSettings = field(default_factory=LinkSettings)
     call_timeout: float = 30.0
     policy: ValidationPolicy = field(default_factory=ValidationPolicy)
+    trace: Trace | None = None
+    """Called with every frame sent and received (identity, ``"in"``/``"out"``, frame)."""
+    on_disconnect: Callable[[StationInfo], object] | None = None
+    """Called when a station's connection has ended (a coroutine function is awaited)."""
     connections: dict[str, CsmsConnection] = field(default_factory=dict)
     """The live connections by station identity: call any station through them."""
     _ids: dict[str, MessageIds] = field(default_factory=dict)
@@ -199,6 +211,7 @@ class CsmsServer:
             message_ids=self._ids.setdefault(identity, MessageIds()),
             call_timeout=self.call_timeout,
             policy=self.policy,
+            trace=self.trace,
         )
         previous = self.connections.get(identity)
         self.connections[identity] = connection
@@ -211,3 +224,10 @@ class CsmsServer:
             if self.connections.get(identity) is connection:
                 del self.connections[identity]
             _log.info("%s disconnected", identity)
+            if self.on_disconnect is not None:
+                try:
+                    result = self.on_disconnect(info)
+                    if isinstance(result, Awaitable):
+                        await result
+                except Exception:
+                    _log.exception("on_disconnect hook failed for %s", identity)

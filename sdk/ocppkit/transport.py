@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -10,7 +11,19 @@ from typing import Any, Final, Protocol
 
 from websockets.exceptions import ConnectionClosed
 
-__all__ = ["SUBPROTOCOLS", "LinkSettings", "pump", "text_sender", "version_module"]
+__all__ = [
+    "SUBPROTOCOLS",
+    "LinkSettings",
+    "Trace",
+    "WireCounter",
+    "pump",
+    "text_sender",
+    "version_module",
+]
+
+Trace = Callable[[str, str, bytes | str], None]
+"""``trace(identity, direction, frame)``: every OCPP-J message a connection sends (``"out"``) or
+receives (``"in"``), as it is on the WebSocket, e.g. for a live log or a message count."""
 
 SUBPROTOCOLS: Final = {"ocpp2.1": "v21", "ocpp2.0.1": "v201", "ocpp1.6": "v16"}
 """WebSocket subprotocol → ocppkit version package."""
@@ -34,7 +47,10 @@ def text_sender(ws: _Sends) -> Callable[[bytes], Awaitable[None]]:
     """Send OCPP-J frames as WebSocket *text* frames (OCPP-J requires text; the bytes are UTF-8)."""
 
     async def send(data: bytes) -> None:
-        await ws.send(data, text=True)
+        try:
+            await ws.send(data, text=True)
+        except ConnectionClosed as exc:  # what callers of a Connection handle, whatever the transport
+            raise ConnectionError(f"connection closed: {exc}") from None
 
     return send
 
@@ -93,3 +109,60 @@ class LinkSettings:
             "open_timeout": self.open_timeout,
             "close_timeout": self.close_timeout,
         }
+
+
+class WireCounter:
+    """Bytes a connection's socket carries each way: what TCP transports, HTTP upgrade,
+    WebSocket framing and permessage-deflate included (under TLS: the plaintext, before
+    encryption). Give one to :class:`ocppkit.client.StationClient` (``wire=``) to measure a
+    link; it keeps counting across reconnections."""
+
+    __slots__ = ("connections", "reads", "received", "sent", "writes")
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.received = 0
+        self.writes = 0
+        """Calls to the transport's ``write``: each leaves as at least one TCP segment."""
+        self.reads = 0
+        """Chunks received (on an idle link, about one per segment the peer sent)."""
+        self.connections = 0
+
+    def __repr__(self) -> str:
+        return f"WireCounter(sent={self.sent}, received={self.received}, connections={self.connections})"
+
+
+class _CountingTransport:
+    """Delegates to a transport, counting what is written."""
+
+    def __init__(self, transport: asyncio.Transport, counter: WireCounter) -> None:
+        self._transport = transport
+        self._counter = counter
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self._counter.sent += len(data)
+        self._counter.writes += 1
+        self._transport.write(data)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+def counting(base: type[Any], counter: WireCounter) -> type[Any]:
+    """A subclass of a websockets connection class that counts its socket's bytes in ``counter``."""
+
+    class Counting(base):  # type: ignore[misc]
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            counter.connections += 1
+            super().connection_made(_CountingTransport(transport, counter))  # type: ignore[arg-type]
+
+        def data_received(self, data: bytes) -> None:
+            counter.received += len(data)
+            counter.reads += 1
+            super().data_received(data)
+
+    return Counting
