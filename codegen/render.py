@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from codegen import __version__, naming
+from codegen import __version__, naming, site
 from codegen.appendices import REQUIRED, Appendices
 from codegen.ir import (
     Action,
@@ -22,6 +23,7 @@ from codegen.ir import (
     Direction,
     EnumRef,
     Kind,
+    Message,
     ObjectRef,
     ObjectType,
     Prim,
@@ -255,6 +257,11 @@ def _appendix_context(spec: Spec, app: Appendices) -> dict[str, Any]:
     }
 
 
+def _example_json(spec: Spec, message: Message) -> str:
+    payload = site.example(spec, message).payload
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
 def render_version(spec: Spec, env: jinja2.Environment, app: Appendices | None = None) -> dict[str, str]:
     """All files of one version's package, keyed by path relative to ``generated/``."""
     base = f"ocppkit/{spec.module}"
@@ -279,6 +286,10 @@ def render_version(spec: Spec, env: jinja2.Environment, app: Appendices | None =
         "decimals": _decimals(spec),
         "open_objects": frozenset(o.name for o in _all_objects(spec) if o.open),
         "handler_names": {a.name: "on_" + naming.field_name(WireName(a.name)) for a in spec.actions},
+        "example_requests": [(a.name, _example_json(spec, a.request)) for a in spec.actions],
+        "example_responses": [
+            (a.name, _example_json(spec, a.response)) for a in spec.actions if a.response is not None
+        ],
     }
     files = {
         f"{base}/__init__.py": "package.py.jinja",
@@ -290,6 +301,7 @@ def render_version(spec: Spec, env: jinja2.Environment, app: Appendices | None =
         f"{base}/_codec.py": "codec.py.jinja",
         f"{base}/handlers.py": "handlers.py.jinja",
         f"{base}/_sources.py": "sources.py.jinja",
+        f"{base}/examples.py": "examples.py.jinja",
     }
     if app is not None:
         ctx.update(_appendix_context(spec, app))

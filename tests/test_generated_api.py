@@ -182,3 +182,23 @@ def test_docstrings_come_from_the_schema() -> None:
     assert doc.startswith("The physical system where an Electrical Vehicle (EV) can be charged.")
     assert "\r" not in doc
     assert "urn:x-oca" not in (v201.SampledValueType.__doc__ or "")
+
+
+@pytest.mark.parametrize("module", [v16, v201, v21], ids=lambda m: m.OCPP_VERSION)
+def test_every_action_has_a_valid_example_of_each_payload(module: Any) -> None:
+    from importlib import import_module
+
+    examples = import_module(f"{module.__name__}.examples")
+    assert set(examples.REQUESTS) == set(module.ACTIONS)
+    assert set(examples.RESPONSES) == {n for n, a in module.ACTIONS.items() if a.response is not None}
+    for action, text in examples.REQUESTS.items():
+        request = examples.example_request(action)
+        assert type(request) is module.ACTIONS[action].request
+        assert ocppkit.encode(request) == text.encode()
+    for action, text in examples.RESPONSES.items():
+        assert ocppkit.encode(examples.example_response(action)) == text.encode()
+    sends = [n for n, a in module.ACTIONS.items() if a.response is None]  # 2.1's SEND actions
+    assert bool(sends) is (module.OCPP_VERSION == "2.1")
+    for action in sends:
+        with pytest.raises(KeyError):
+            examples.example_response(action)
