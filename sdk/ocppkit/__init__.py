@@ -1,8 +1,9 @@
 """ocppkit: OCPP 1.6, 2.0.1 and 2.1 for Python, generated from the official OCA schemas.
 
 Messages live in one subpackage per version (``ocppkit.v16``, ``ocppkit.v201``,
-``ocppkit.v21``); :func:`decode` and :func:`encode` turn JSON into validated typed objects and
-back, raising :class:`ValidationError` with the error code the message's version prescribes.
+``ocppkit.v21``); [`decode`][ocppkit.codec.decode] and [`encode`][ocppkit.codec.encode] turn JSON
+into validated typed objects and back, raising [`ValidationError`][ocppkit.errors.ValidationError]
+with the error code the message's version prescribes.
 """
 
 from importlib import import_module

@@ -1,15 +1,16 @@
 """How many bytes a month a charging station's OCPP traffic costs, measured on real sockets.
 
-A :class:`Profile` says what a station does in a day (heartbeats, charging sessions with periodic
-meter values, boots). :func:`measure` plays one such day between a real ocppkit station client and
-the reference CSMS over WebSocket on loopback, with given :class:`ocppkit.transport.LinkSettings`,
-and counts the bytes the socket carries each way: the HTTP upgrade, WebSocket framing and
-permessage-deflate are measured, not estimated. What loopback cannot show is estimated and stated
-in :class:`Overheads`: TLS records and handshakes, and TCP/IP headers with the ACKs of a link
-where every message waits for its answer.
+A [`Profile`][ocppkit.bandwidth.Profile] says what a station does in a day (heartbeats, charging
+sessions with periodic meter values, boots). [`measure`][ocppkit.bandwidth.measure] plays one such
+day between a real ocppkit station client and the reference CSMS over WebSocket on loopback, with
+given [`ocppkit.transport.LinkSettings`][ocppkit.transport.LinkSettings], and counts the bytes the
+socket carries each way: the HTTP upgrade, WebSocket framing and permessage-deflate are measured,
+not estimated. What loopback cannot show is estimated and stated in
+[`Overheads`][ocppkit.bandwidth.Overheads]: TLS records and handshakes, and TCP/IP headers with the
+ACKs of a link where every message waits for its answer.
 
-OCA's target for a charger on a metered link ("OCPP 2.Lite") is 25 MB a month; :data:`HEADROOM`
-(50 %) is added before comparing.
+OCA's target for a charger on a metered link ("OCPP 2.Lite") is 25 MB a month;
+[`HEADROOM`][ocppkit.bandwidth.HEADROOM] (50 %) is added before comparing.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The generator turns each appendix table (security events, reason codes, units of measure, the
 standardized values of 2.1's open strings, 1.6's ``ChargePointErrorCode`` meanings, the ChargeX
-codes) into a ``StrEnum`` of its values and a :class:`Catalogue` of entries, in
-``ocppkit.<version>.appendices``::
+codes) into a ``StrEnum`` of its values and a [`Catalogue`][ocppkit.catalogue.Catalogue] of entries, in
+``ocppkit.<version>.appendices``:
 
     from ocppkit.v201.appendices import SECURITY_EVENTS, SecurityEvent
 
@@ -43,7 +43,8 @@ class Entry(Generic[V]):
     """OCA's description, verbatim (empty where the table gives none)."""
 
     def words(self) -> tuple[str, ...]:
-        """What :meth:`Catalogue.search` looks in: the value and the description."""
+        """What [`Catalogue.search`][ocppkit.catalogue.Catalogue.search] looks in: the value and the
+        description."""
         return (self.value, self.description)
 
 
@@ -80,7 +81,8 @@ class SigningMethodEntry(Entry[V]):
 class ChargeXEntry(Entry[V]):
     """A ChargeX Minimum Required Error Code (``CX001`` ...) and how OCPP 1.6 reports it.
 
-    The description is the ChargeX consortium's; :mod:`ocppkit.faults` builds the messages.
+    The description is the ChargeX consortium's; [`ocppkit.faults`][ocppkit.faults] builds the
+    messages.
     """
 
     name: str
@@ -105,7 +107,8 @@ class Catalogue(Mapping[str, E]):
     """The entries of one appendix table, in the table's order, keyed by their exact value.
 
     ``catalogue[value]`` matches exactly (a ``StrEnum`` member or its string);
-    :meth:`find` ignores case; :meth:`search` looks for words in values and descriptions.
+    [`find`][ocppkit.catalogue.Catalogue.find] ignores case;
+    [`search`][ocppkit.catalogue.Catalogue.search] looks for words in values and descriptions.
     """
 
     __slots__ = ("_by_fold", "_by_value", "entries", "title")
@@ -139,7 +142,7 @@ class Catalogue(Mapping[str, E]):
         return self._by_fold.get(value.casefold())
 
     def search(self, text: str) -> tuple[E, ...]:
-        """Every entry whose value or description (or other name: :meth:`Entry.words`) contains
-        ``text``, ignoring case."""
+        """Every entry whose value or description (or other name:
+        [`Entry.words`][ocppkit.catalogue.Entry.words]) contains ``text``, ignoring case."""
         needle = text.casefold()
         return tuple(e for e in self.entries if any(needle in w.casefold() for w in e.words()))

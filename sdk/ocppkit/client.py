@@ -167,8 +167,8 @@ class StationClient:
         """Send a transaction-related message through the queue and await its response.
 
         The message is validated and stored before anything is sent, delivered in order after
-        the ones before it, kept while offline, and retried per :attr:`retry` when the CSMS
-        fails to process it (the final failure raises :class:`CallError`).
+        the ones before it, kept while offline, and retried per `retry` when the CSMS
+        fails to process it (the final failure raises [`CallError`][ocppkit.connection.CallError]).
         """
         future = self.queue_transaction(request)
         result: R = await future
@@ -247,7 +247,8 @@ class StationClient:
                 self.connected.clear()
 
     async def run(self, on_connect: Callable[[StationConnection], object] | None = None) -> None:
-        """Stay connected until :meth:`close`: reconnect with back-off whenever the link drops.
+        """Stay connected until [`close`][ocppkit.client.StationClient.close]: reconnect with back-off
+        whenever the link drops.
 
         ``on_connect`` runs after each (re)connection, e.g. to send BootNotification.
         """
@@ -288,11 +289,12 @@ class StationClient:
 
     @property
     def closing(self) -> bool:
-        """:meth:`close` was called: no more reconnections."""
+        """[`close`][ocppkit.client.StationClient.close] was called: no more reconnections."""
         return self._closing
 
     async def drop(self) -> None:
-        """Close the current connection (e.g. to reboot); :meth:`run` connects again."""
+        """Close the current connection (e.g. to reboot); [`run`][ocppkit.client.StationClient.run]
+        connects again."""
         if self._ws is not None:
             await self._ws.close()
 

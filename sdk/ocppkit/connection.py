@@ -9,8 +9,8 @@ that sends one WebSocket message and feeds it every message received. The connec
 * answers every CALL: NotImplemented for an unknown action, NotSupported for a known action
   without a handler, the validation code of the negotiated version for a bad payload,
   InternalError (no internals) when a handler fails;
-* raises :class:`CallError` to the caller of a CALL answered with CALLERROR (or, in 2.1,
-  CALLRESULTERROR), and in 2.1 answers an invalid CALLRESULT with CALLRESULTERROR.
+* raises [`CallError`][ocppkit.connection.CallError] to the caller of a CALL answered with
+  CALLERROR (or, in 2.1, CALLRESULTERROR), and in 2.1 answers an invalid CALLRESULT with CALLRESULTERROR.
 """
 
 from __future__ import annotations

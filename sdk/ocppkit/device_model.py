@@ -1,7 +1,8 @@
 """The standardized device model of OCPP 2.0.1 and 2.1 as typed data, and checked request entries.
 
 Each 2.x version has ``ocppkit.<version>.device_model``, generated from the OCA appendix CSVs: its
-``DEVICE_MODEL`` (a :class:`DeviceModel`) and three builders typed with that version's classes::
+``DEVICE_MODEL`` (a [`DeviceModel`][ocppkit.device_model.DeviceModel]) and three builders typed
+with that version's classes:
 
     from ocppkit import v201
     from ocppkit.v201.device_model import DEVICE_MODEL, get_variable, set_variable
@@ -12,9 +13,10 @@ Each 2.x version has ``ocppkit.<version>.device_model``, generated from the OCA 
     set_variable(interval, "5 min")  # ValueError: not an OCPP integer
 
 This module holds what the versions share: the records, the case-insensitive lookup
-(:class:`DeviceModel`), the addressing of an entry (:func:`target`) and the value check
-(:func:`check_value`), which turns a Python value into the ``attributeValue`` text the variable's
-data type admits or raises :class:`ValueError`.
+([`DeviceModel`][ocppkit.device_model.DeviceModel]), the addressing of an entry
+([`target`][ocppkit.device_model.target]) and the value check
+([`check_value`][ocppkit.device_model.check_value]), which turns a Python value into the
+``attributeValue`` text the variable's data type admits or raises `ValueError`.
 
 OCA texts are quoted verbatim: (c) Open Charge Alliance, CC BY-ND 4.0.
 """
@@ -106,7 +108,8 @@ class DeviceModelVariable:
 
     version: str
     component: str
-    """The component's name, or :data:`GENERIC` for a variable any component may have."""
+    """The component's name, or [`GENERIC`][ocppkit.device_model.GENERIC] for a variable any
+    component may have."""
     variable: str
     instance: str | None = None
     """The variable instance: a name (``GetReport``), or a placeholder (``<vendorId>``, ``1, 2 .. 20``)."""
@@ -114,7 +117,7 @@ class DeviceModelVariable:
     """The ``AttributeEnumType`` values the table names (``EnergyImport.maxSet``); empty for any."""
     required: Required = Required.NO
     data_type: str
-    """A ``DataEnumType`` value: what :func:`check_value` admits."""
+    """A ``DataEnumType`` value: what [`check_value`][ocppkit.device_model.check_value] admits."""
     string_format: str | None = None
     units: tuple[str, ...] = ()
     """The standardized unit(s), the first being the default (``("Wh", "kWh")``)."""
@@ -137,8 +140,9 @@ def _fold(text: str) -> str:
 class DeviceModel:
     """The standardized device model of one version; every name lookup ignores case.
 
-    ``get(component, variable)`` finds the component's own row first, then a :data:`GENERIC` one
-    (returned with the component filled in); ``find`` and ``of`` list rows.
+    ``get(component, variable)`` finds the component's own row first, then a
+    [`GENERIC`][ocppkit.device_model.GENERIC] one (returned with the component filled in); ``find``
+    and ``of`` list rows.
     """
 
     __slots__ = ("_components", "_rows", "_variables", "components", "entries", "variables", "version")

@@ -2,7 +2,7 @@
 
 The ChargeX consortium (Idaho National Laboratory, USA) standardized 26 error codes, ``CX001`` to
 ``CX026``, that a station reports so that operators can track uptime. Each version carries them in
-its own message; these builders fill in the fields so that the CSMS recognizes the code::
+its own message; these builders fill in the fields so that the CSMS recognizes the code:
 
     from ocppkit import v16
     from ocppkit.faults import ChargeXCode, notify_event_for, status_notification_for
@@ -13,11 +13,11 @@ its own message; these builders fill in the fields so that the CSMS recognizes t
     notify_event_for(ChargeXCode.GROUND_FAILURE, "2.0.1", event_id=7, evse=1, connector=1)
     notify_event_for(ChargeXCode.GROUND_FAILURE, "2.0.1", event_id=8, evse=1, connector=1, cleared=True)
 
-:data:`CHARGEX_CODES` is the catalogue (ChargeX's names and descriptions, the 1.6 ``errorCode``,
+`CHARGEX_CODES` is the catalogue (ChargeX's names and descriptions, the 1.6 ``errorCode``,
 who is responsible, whether the row rests on a single source); it is generated from
 ``specs/chargex-codes.csv``, whose header names the sources and the reporting convention, and each
 version's ``ocppkit.<version>.appendices`` has the same table. A code is given as a
-:class:`ChargeXCode` member (of any version's module) or as its text, ``"CX002"``.
+`ChargeXCode` member (of any version's module) or as its text, ``"CX002"``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ CONNECTOR: Final = "Connector"
 
 
 def lookup(code: str) -> ChargeXEntry[ChargeXCode]:
-    """The catalogue entry of ``code``: a :class:`ChargeXCode` member or its text (case ignored)."""
+    """The catalogue entry of ``code``: a `ChargeXCode` member or its text (case ignored)."""
     found = CHARGEX_CODES.find(code)
     if found is None:
         raise ValueError(
@@ -86,9 +86,10 @@ def status_notification_for(
     """The 1.6 ``StatusNotification.req`` that reports ``code`` on ``connector_id`` (0: the Charge
     Point main controller).
 
-    ``errorCode`` is the code's ``ChargePointErrorCode`` (:attr:`ChargeXEntry.ocpp16_error_code`:
-    ``OtherError`` where 1.6 has none of the same meaning), ``vendorId`` is :data:`VENDOR_ID` and
-    ``vendorErrorCode`` the code. ``status`` is the connector's status: ``Faulted`` "When a Charge
+    ``errorCode`` is the code's ``ChargePointErrorCode``
+    ([`ChargeXEntry.ocpp16_error_code`][ocppkit.faults.ChargeXEntry.ocpp16_error_code]: ``OtherError``
+    where 1.6 has none of the same meaning), ``vendorId`` is [`VENDOR_ID`][ocppkit.faults.VENDOR_ID]
+    and ``vendorErrorCode`` the code. ``status`` is the connector's status: ``Faulted`` "When a Charge
     Point or connector has reported an error and is not available for energy delivery." (1.6,
     section 7.7). ``timestamp`` is when the fault occurred (default: now, in UTC); ``info`` is
     free text of at most 50 characters (a reading, say).
@@ -294,7 +295,8 @@ def notify_event_for(
     severity: int | None = None,
 ) -> v201.NotifyEventRequest | v21.NotifyEventRequest:
     """The ``NotifyEventRequest`` that reports ``code`` starting (or, with ``cleared=True``,
-    ending): one :func:`event_data_for` entry; ``generatedAt`` defaults to now, ``seqNo`` to 0."""
+    ending): one [`event_data_for`][ocppkit.faults.event_data_for] entry; ``generatedAt`` defaults
+    to now, ``seqNo`` to 0."""
     at = _time(generated_at, "generated_at")
     if version == "2.0.1":
         if severity is not None:

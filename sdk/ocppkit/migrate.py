@@ -1,8 +1,8 @@
 """Moving a station or a CSMS from OCPP 1.6 to 2.0.1 or 2.1: the glossaries and the crosswalks, looked up.
 
 The data is generated from ``specs/terminology.csv`` and ``specs/crosswalk-*.csv`` into
-:mod:`ocppkit.terminology` (``GLOSSARIES``, ``MESSAGES``, ``CONCEPTS``, ``CONFIG_KEYS``); this module holds
-its records and the lookups, which ignore case::
+`ocppkit.terminology` (``GLOSSARIES``, ``MESSAGES``, ``CONCEPTS``, ``CONFIG_KEYS``); this module holds
+its records and the lookups, which ignore case:
 
     from ocppkit import migrate
     from ocppkit.v201.device_model import DEVICE_MODEL, set_variable
@@ -89,7 +89,8 @@ class GlossaryEntry:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The term, and the parts of ``Name (ABBR)`` or ``ABBR (i.e. Name)``: what :meth:`Glossary.find` matches."""
+        """The term, and the parts of ``Name (ABBR)`` or ``ABBR (i.e. Name)``: what
+        [`Glossary.find`][ocppkit.migrate.Glossary.find] matches."""
         names = [self.term]
         m = _PARENTHESIS.match(self.term)
         if m:
@@ -319,7 +320,8 @@ def message_mapping(action: str) -> MessageMapping:
 def message_for_v2(action: str, version: str = "2.0.1") -> tuple[str, ...]:
     """The 2.x action(s) that carry what the 1.6 ``action`` did: ``StartTransaction`` → ``("TransactionEvent",)``.
 
-    Empty where ``version`` has none. See :func:`message_mapping` for the relation and what changes.
+    Empty where ``version`` has none. See [`message_mapping`][ocppkit.migrate.message_mapping] for
+    the relation and what changes.
     """
     return message_mapping(action).targets(_version(version, VERSIONS[1:]))
 
@@ -348,7 +350,8 @@ def config_key(key: str) -> ComponentVariable | None:
     """Where the 1.6 configuration ``key``'s setting lives in the 2.x device model (``HeartbeatInterval`` →
     ``OCPPCommCtrlr.HeartbeatInterval``), or ``None`` where no standardized variable exists.
 
-    Check :func:`config_key_mapping` for keys whose mapping is ``analogous`` or ``restructured``.
+    Check [`config_key_mapping`][ocppkit.migrate.config_key_mapping] for keys whose mapping is
+    ``analogous`` or ``restructured``.
     """
     return config_key_mapping(key).target
 

@@ -7,8 +7,9 @@ MeterValues of a transaction; 2.x: TransactionEvent). A message the CSMS fails t
 earlier attempts, then dropped (1.6 TransactionMessageAttempts / TransactionMessageRetryInterval;
 2.x MessageAttemptsTransactionEvent / MessageAttemptIntervalTransactionEvent).
 
-:class:`MemoryQueue` keeps them in memory; :class:`SqliteQueue` in a SQLite file, so that a
-restart of the station process loses nothing either.
+[`MemoryQueue`][ocppkit.queue.MemoryQueue] keeps them in memory;
+[`SqliteQueue`][ocppkit.queue.SqliteQueue] in a SQLite file, so that a restart of the station
+process loses nothing either.
 """
 
 from __future__ import annotations

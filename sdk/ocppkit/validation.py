@@ -1,5 +1,5 @@
 """Validation modes: strict (the default), lenient (accept and report) or off, chosen per
-direction and per action with a :class:`ValidationPolicy`."""
+direction and per action with a [`ValidationPolicy`][ocppkit.validation.ValidationPolicy]."""
 
 from __future__ import annotations
 
@@ -38,10 +38,11 @@ def log_report(error: ValidationError) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ValidationPolicy:
-    """Which :class:`ValidationMode` applies to a payload, by direction and by action.
+    """Which [`ValidationMode`][ocppkit.validation.ValidationMode] applies to a payload, by direction
+    and by action.
 
     ``overrides`` keys are an action name (both directions) or ``"Action:inbound"`` /
-    ``"Action:outbound"``; the most specific key wins, then the direction's default::
+    ``"Action:outbound"``; the most specific key wins, then the direction's default:
 
         ValidationPolicy(overrides={"MeterValues:inbound": ValidationMode.LENIENT})
     """

@@ -69,7 +69,8 @@ def _number(text: str) -> float | None:
 
 @dataclass(slots=True)
 class ReferenceCsms:
-    """The reference CSMS: a :class:`ocppkit.server.CsmsServer` with handlers for every version."""
+    """The reference CSMS: a [`ocppkit.server.CsmsServer`][ocppkit.server.CsmsServer] with handlers for
+    every version."""
 
     store: Store
     heartbeat_interval: int = 300
