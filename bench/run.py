@@ -9,11 +9,11 @@ microseconds per message of:
 ``ocppkit_in``
     OCPP-J frame bytes -> validated typed object, as a router does it: parse the frame with
     msgspec, check it is a CALL ``[2, id, action, payload]``, look the request class up in
-    the version's ``ACTIONS`` by the frame's action, then ``ocppkit.decode_value(cls, payload)``.
+    the version's ``ACTIONS`` by the frame's action, then ``ocppkit.decode(cls, payload)``.
 ``ocppkit_out``
-    Typed object -> validated frame bytes:
-    ``msgspec.json.Encoder().encode([2, id, action, ocppkit.encode_value(obj)])`` with the
-    action read from the object's codec.
+    Typed object -> validated frame bytes: ``ocppkit.codec.encode_frame(obj, id)``, which checks
+    the object and writes the CALL ``[2, id, action, payload]`` (action from the object's codec)
+    in one msgspec encode.
 ``ocpp_in`` / ``ocpp_out``
     The ``ocpp`` 2.1.0 inbound and outbound paths of ``bench/baseline.py`` (see its notes).
 
@@ -42,6 +42,7 @@ import msgspec
 import ocppkit
 from ocppkit import v16, v201
 from ocppkit.base import Action, Message
+from ocppkit.codec import decode, encode_frame  # bound once, as a router does (see README)
 
 if TYPE_CHECKING or __package__:
     from .baseline import REPEATS, benchmarks, executor_overhead, measure, synchronous_validation
@@ -75,7 +76,6 @@ class _Call(msgspec.Struct, array_like=True, gc=False):
 
 
 _decode_call = msgspec.json.Decoder(_Call).decode
-_encode_frame = msgspec.json.Encoder().encode
 
 
 # --------------------------------------------------------------------------
@@ -88,13 +88,12 @@ def ocppkit_inbound(frame: bytes, actions: Mapping[str, Action]) -> Message:
     call = _decode_call(frame)
     if call.kind != CALL:
         raise ValueError("not an OCPP-J CALL frame")
-    return ocppkit.decode(actions[call.action].request, call.payload)
+    return decode(actions[call.action].request, call.payload)
 
 
 def ocppkit_outbound(message: Message, unique_id: str) -> bytes:
-    """Typed request object -> validated OCPP-J CALL frame bytes."""
-    action = type(message).__ocppkit_codec__.action
-    return _encode_frame([CALL, unique_id, action, msgspec.Raw(ocppkit.encode(message))])
+    """Typed request object -> validated OCPP-J CALL frame bytes (a request's frame is a CALL)."""
+    return encode_frame(message, unique_id)
 
 
 # --------------------------------------------------------------------------

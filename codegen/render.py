@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,10 @@ def _int_bound(value: str | None) -> str | None:
     return str(int(number))
 
 
+def _rounded(value: str | None, rounding: str) -> str | None:
+    return None if value is None else str(int(Decimal(value).to_integral_value(rounding=rounding)))
+
+
 def wire_type(t: TypeRef, open_objects: frozenset[str]) -> str:  # noqa: PLR0911
     """The msgspec annotation of the fast path's wire mirror: a strict subset of the schema.
 
@@ -89,7 +94,11 @@ def wire_type(t: TypeRef, open_objects: frozenset[str]) -> str:  # noqa: PLR0911
         return f"Annotated[int, {meta}]" if meta else "int"
     if t.prim is Prim.NUMBER:
         meta = _meta(ge=t.minimum, le=t.maximum)
-        return f"Annotated[int, {meta}] | Annotated[float, {meta}]" if meta else "int | float"
+        if not meta:
+            return "int | float"
+        # msgspec wants int bounds on int: the same range, rounded inwards exactly.
+        as_int = _meta(ge=_rounded(t.minimum, ROUND_CEILING), le=_rounded(t.maximum, ROUND_FLOOR))
+        return f"Annotated[int, {as_int}] | Annotated[float, {meta}]"
     if t.prim is Prim.BOOLEAN:
         return "bool"
     if t.prim is Prim.DATETIME:

@@ -19,6 +19,7 @@ from ocppkit.errors import ValidationError, Violation
 
 __all__ = [
     "JSON_NULL",
+    "Fallback",
     "JsonNull",
     "absent_or_null",
     "bad_array",
@@ -322,3 +323,8 @@ def extra_properties(extra: Mapping[str, Any], known: frozenset[str]) -> Mapping
         except ValidationError as exc:
             raise exc.at(key) from None
     return extra
+
+
+class Fallback(Exception):
+    """A generated fast path met a value it does not vouch for: the pure-Python authority then
+    decides (it accepts the value, or raises the precise :class:`ValidationError`)."""

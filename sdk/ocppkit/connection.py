@@ -35,9 +35,7 @@ from ocppkit.rpc import (
     IgnoredFrame,
     ResultFrame,
     SendFrame,
-    build_call,
     build_error,
-    build_result,
     parse_frame,
 )
 from ocppkit.validation import ValidationPolicy
@@ -178,15 +176,15 @@ class Connection:
 
     async def _call(self, request: Request[R]) -> R:
         codec = self._check_outgoing(request, self._sends)
-        payload = self._encode(request, codec.action)
+        unique_id = self._ids()
+        frame = self._frame(request, codec.action, unique_id)  # validated before it waits its turn
         async with self._call_lock:
             if self.closed:
                 raise ConnectionError("connection closed")
-            unique_id = self._ids()
             future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
             self._pending = (unique_id, self._actions[codec.action], future)
             try:
-                await self._send(build_call(unique_id, codec.action, payload))
+                await self._send(frame)
                 return await asyncio.wait_for(future, self.call_timeout)
             finally:
                 self._pending = None
@@ -194,16 +192,16 @@ class Connection:
     async def send_message(self, message: SendMessage) -> None:
         """Send a SEND message (OCPP 2.1): not queued behind CALLs, never answered."""
         codec = self._check_outgoing(message, SendMessage)
-        payload = self._encode(message, codec.action)
-        await self._send(build_call(self._ids(), codec.action, payload, send=True))
+        await self._send(self._frame(message, codec.action, self._ids()))
 
     def _decode(self, cls: type[Any], payload: Any, action: str) -> Any:
         mode = self.policy.mode(action, "inbound")
         return _codec.decode(cls, payload, mode=mode, report=self.policy.report)
 
-    def _encode(self, message: Any, action: str) -> bytes:
+    def _frame(self, message: Any, action: str, unique_id: str) -> bytes:
+        """The whole OCPP-J frame of an outgoing message, validated, in one encode."""
         mode = self.policy.mode(action, "outbound")
-        return _codec.encode(message, mode=mode, report=self.policy.report)
+        return _codec.encode_frame(message, unique_id, mode, self.policy.report)
 
     _sends: type | tuple[type, ...] = Request
 
@@ -271,7 +269,7 @@ class Connection:
                 uid, "InternalError", f"an internal error occurred while handling {frame.action}"
             )
         try:
-            return build_result(uid, self._encode(response, frame.action))
+            return self._frame(response, frame.action, uid)
         except ValidationError as exc:
             _log.error("%s: handler for %s returned an invalid response: %s", self.version, frame.action, exc)
             return build_error(

@@ -6018,10 +6018,15 @@ _MK_AuthorizationData: Any = _W_AuthorizationData
 
 
 def _w_AuthorizationData(o: Any) -> Any:
-    return _MK_AuthorizationData(
-        o.id_tag,
-        None if (v := o.id_tag_info) is None else _w_IdTagInfo(v),
-    )
+    v0 = o.id_tag
+    v1 = o.id_tag_info
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not IdTagInfo:
+            raise rt.Fallback
+        v1 = _w_IdTagInfo(v1)
+    return _MK_AuthorizationData(v0, v1)
 
 
 class _W_CertificateHashDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6048,12 +6053,21 @@ _MK_CertificateHashDataType: Any = _W_CertificateHashDataType
 
 
 def _w_CertificateHashDataType(o: Any) -> Any:
-    return _MK_CertificateHashDataType(
-        o.hash_algorithm,
-        o.issuer_name_hash,
-        o.issuer_key_hash,
-        o.serial_number,
-    )
+    v0 = o.hash_algorithm
+    v1 = o.issuer_name_hash
+    v2 = o.issuer_key_hash
+    v3 = o.serial_number
+    if (
+        (
+            type(v0) is not HashAlgorithmEnumType
+            and (not isinstance(v0, str) or v0 not in _E_HashAlgorithmEnumType)
+        )
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 128)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 128)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 40)
+    ):
+        raise rt.Fallback
+    return _MK_CertificateHashDataType(v0, v1, v2, v3)
 
 
 class _W_ChargingProfile(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6092,17 +6106,44 @@ _MK_ChargingProfile: Any = _W_ChargingProfile
 
 
 def _w_ChargingProfile(o: Any) -> Any:
-    return _MK_ChargingProfile(
-        o.charging_profile_id,
-        o.stack_level,
-        o.charging_profile_purpose,
-        o.charging_profile_kind,
-        _w_ChargingSchedule(o.charging_schedule),
-        o.transaction_id,
-        o.recurrency_kind,
-        None if (v := o.valid_from) is None else rt.format_datetime(v),
-        None if (v := o.valid_to) is None else rt.format_datetime(v),
-    )
+    v0 = o.charging_profile_id
+    v1 = o.stack_level
+    v2 = o.charging_profile_purpose
+    v3 = o.charging_profile_kind
+    v4 = o.charging_schedule
+    v5 = o.transaction_id
+    v6 = o.recurrency_kind
+    v7 = o.valid_from
+    v8 = o.valid_to
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not int)
+        or (
+            type(v2) is not ChargingProfilePurposeType
+            and (not isinstance(v2, str) or v2 not in _E_ChargingProfilePurposeType)
+        )
+        or (
+            type(v3) is not ChargingProfileKindType
+            and (not isinstance(v3, str) or v3 not in _E_ChargingProfileKindType)
+        )
+        or (v5 is not None and (type(v5) is not int))
+        or (
+            v6 is not None
+            and (
+                type(v6) is not RecurrencyKindType
+                and (not isinstance(v6, str) or v6 not in _E_RecurrencyKindType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if type(v4) is not ChargingSchedule:
+        raise rt.Fallback
+    v4 = _w_ChargingSchedule(v4)
+    if v7 is not None:
+        v7 = rt.format_datetime(v7)
+    if v8 is not None:
+        v8 = rt.format_datetime(v8)
+    return _MK_ChargingProfile(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_ChargingSchedule(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6130,13 +6171,33 @@ _MK_ChargingSchedule: Any = _W_ChargingSchedule
 
 
 def _w_ChargingSchedule(o: Any) -> Any:
-    return _MK_ChargingSchedule(
-        o.charging_rate_unit,
-        [_w_ChargingSchedulePeriod(x) for x in o.charging_schedule_period],
-        o.duration,
-        None if (v := o.start_schedule) is None else rt.format_datetime(v),
-        None if (v := o.min_charging_rate) is None else rt.checked_multiple(v, _DEC_0_1),
-    )
+    v0 = o.charging_rate_unit
+    v1 = o.charging_schedule_period
+    v2 = o.duration
+    v3 = o.start_schedule
+    v4 = o.min_charging_rate
+    if (
+        (
+            type(v0) is not ChargingRateUnitType
+            and (not isinstance(v0, str) or v0 not in _E_ChargingRateUnitType)
+        )
+        or (v2 is not None and (type(v2) is not int))
+        or (
+            v4 is not None
+            and (
+                (type(v4) is not float and type(v4) is not int)
+                or not _NINF < v4 < _INF
+                or not rt.multiple_of(v4, _DEC_0_1)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if type(v1) is not list:
+        raise rt.Fallback
+    v1 = [_w_ChargingSchedulePeriod(x) for x in v1]
+    if v3 is not None:
+        v3 = rt.format_datetime(v3)
+    return _MK_ChargingSchedule(v0, v1, v2, v3, v4)
 
 
 class _W_ChargingSchedulePeriod(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6159,11 +6220,20 @@ _MK_ChargingSchedulePeriod: Any = _W_ChargingSchedulePeriod
 
 
 def _w_ChargingSchedulePeriod(o: Any) -> Any:
-    return _MK_ChargingSchedulePeriod(
-        o.start_period,
-        rt.checked_multiple(o.limit, _DEC_0_1),
-        o.number_phases,
-    )
+    v0 = o.start_period
+    v1 = o.limit
+    v2 = o.number_phases
+    if (
+        (type(v0) is not int)
+        or (
+            (type(v1) is not float and type(v1) is not int)
+            or not _NINF < v1 < _INF
+            or not rt.multiple_of(v1, _DEC_0_1)
+        )
+        or (v2 is not None and (type(v2) is not int))
+    ):
+        raise rt.Fallback
+    return _MK_ChargingSchedulePeriod(v0, v1, v2)
 
 
 class _W_FirmwareType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6193,13 +6263,21 @@ _MK_FirmwareType: Any = _W_FirmwareType
 
 
 def _w_FirmwareType(o: Any) -> Any:
-    return _MK_FirmwareType(
-        o.location,
-        rt.format_datetime(o.retrieve_date_time),
-        o.signing_certificate,
-        o.signature,
-        None if (v := o.install_date_time) is None else rt.format_datetime(v),
-    )
+    v0 = o.location
+    v1 = o.retrieve_date_time
+    v2 = o.signing_certificate
+    v3 = o.signature
+    v4 = o.install_date_time
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 5500)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 800)
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v4 is not None:
+        v4 = rt.format_datetime(v4)
+    return _MK_FirmwareType(v0, v1, v2, v3, v4)
 
 
 class _W_IdTagInfo(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6222,11 +6300,16 @@ _MK_IdTagInfo: Any = _W_IdTagInfo
 
 
 def _w_IdTagInfo(o: Any) -> Any:
-    return _MK_IdTagInfo(
-        o.status,
-        None if (v := o.expiry_date) is None else rt.format_datetime(v),
-        o.parent_id_tag,
-    )
+    v0 = o.status
+    v1 = o.expiry_date
+    v2 = o.parent_id_tag
+    if (
+        type(v0) is not AuthorizationStatus and (not isinstance(v0, str) or v0 not in _E_AuthorizationStatus)
+    ) or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 20)):
+        raise rt.Fallback
+    if v1 is not None:
+        v1 = rt.format_datetime(v1)
+    return _MK_IdTagInfo(v0, v1, v2)
 
 
 class _W_KeyValue(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6249,11 +6332,16 @@ _MK_KeyValue: Any = _W_KeyValue
 
 
 def _w_KeyValue(o: Any) -> Any:
-    return _MK_KeyValue(
-        o.key,
-        o.readonly,
-        o.value,
-    )
+    v0 = o.key
+    v1 = o.readonly
+    v2 = o.value
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50)
+        or (type(v1) is not bool)
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 500))
+    ):
+        raise rt.Fallback
+    return _MK_KeyValue(v0, v1, v2)
 
 
 class _W_LogParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6277,11 +6365,16 @@ _MK_LogParametersType: Any = _W_LogParametersType
 
 
 def _w_LogParametersType(o: Any) -> Any:
-    return _MK_LogParametersType(
-        o.remote_location,
-        None if (v := o.oldest_timestamp) is None else rt.format_datetime(v),
-        None if (v := o.latest_timestamp) is None else rt.format_datetime(v),
-    )
+    v0 = o.remote_location
+    v1 = o.oldest_timestamp
+    v2 = o.latest_timestamp
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512:
+        raise rt.Fallback
+    if v1 is not None:
+        v1 = rt.format_datetime(v1)
+    if v2 is not None:
+        v2 = rt.format_datetime(v2)
+    return _MK_LogParametersType(v0, v1, v2)
 
 
 class _W_MeterValue(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6301,10 +6394,13 @@ _MK_MeterValue: Any = _W_MeterValue
 
 
 def _w_MeterValue(o: Any) -> Any:
-    return _MK_MeterValue(
-        rt.format_datetime(o.timestamp),
-        [_w_SampledValue(x) for x in o.sampled_value],
-    )
+    v0 = o.timestamp
+    v1 = o.sampled_value
+    v0 = rt.format_datetime(v0)
+    if type(v1) is not list:
+        raise rt.Fallback
+    v1 = [_w_SampledValue(x) for x in v1]
+    return _MK_MeterValue(v0, v1)
 
 
 class _W_SampledValue(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6334,15 +6430,39 @@ _MK_SampledValue: Any = _W_SampledValue
 
 
 def _w_SampledValue(o: Any) -> Any:
-    return _MK_SampledValue(
-        o.value,
-        o.context,
-        o.format,
-        o.measurand,
-        o.phase,
-        o.location,
-        o.unit,
-    )
+    v0 = o.value
+    v1 = o.context
+    v2 = o.format
+    v3 = o.measurand
+    v4 = o.phase
+    v5 = o.location
+    v6 = o.unit
+    if (
+        (v0.__class__ is not str and not isinstance(v0, str))
+        or (
+            v1 is not None
+            and (type(v1) is not ReadingContext and (not isinstance(v1, str) or v1 not in _E_ReadingContext))
+        )
+        or (
+            v2 is not None
+            and (type(v2) is not ValueFormat and (not isinstance(v2, str) or v2 not in _E_ValueFormat))
+        )
+        or (
+            v3 is not None
+            and (type(v3) is not Measurand and (not isinstance(v3, str) or v3 not in _E_Measurand))
+        )
+        or (v4 is not None and (type(v4) is not Phase and (not isinstance(v4, str) or v4 not in _E_Phase)))
+        or (
+            v5 is not None
+            and (type(v5) is not Location and (not isinstance(v5, str) or v5 not in _E_Location))
+        )
+        or (
+            v6 is not None
+            and (type(v6) is not UnitOfMeasure and (not isinstance(v6, str) or v6 not in _E_UnitOfMeasure))
+        )
+    ):
+        raise rt.Fallback
+    return _MK_SampledValue(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_AuthorizeRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6359,10 +6479,13 @@ def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
 _MK_AuthorizeRequest: Any = _W_AuthorizeRequest
 
 
-def _w_AuthorizeRequest(o: Any) -> Any:
-    return _MK_AuthorizeRequest(
-        o.id_tag,
-    )
+def _w_AuthorizeRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_tag
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20:
+        raise rt.Fallback
+    w = _MK_AuthorizeRequest(v0)
+    return w if uid is None else (2, uid, "Authorize", w)
 
 
 class _W_AuthorizeResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6378,10 +6501,14 @@ def _c_AuthorizeResponse(s: Any) -> AuthorizeResponse:
 _MK_AuthorizeResponse: Any = _W_AuthorizeResponse
 
 
-def _w_AuthorizeResponse(o: Any) -> Any:
-    return _MK_AuthorizeResponse(
-        _w_IdTagInfo(o.id_tag_info),
-    )
+def _w_AuthorizeResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_tag_info
+    if type(v0) is not IdTagInfo:
+        raise rt.Fallback
+    v0 = _w_IdTagInfo(v0)
+    w = _MK_AuthorizeResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_BootNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6423,18 +6550,31 @@ def _c_BootNotificationRequest(s: Any) -> BootNotificationRequest:
 _MK_BootNotificationRequest: Any = _W_BootNotificationRequest
 
 
-def _w_BootNotificationRequest(o: Any) -> Any:
-    return _MK_BootNotificationRequest(
-        o.charge_point_vendor,
-        o.charge_point_model,
-        o.charge_point_serial_number,
-        o.charge_box_serial_number,
-        o.firmware_version,
-        o.iccid,
-        o.imsi,
-        o.meter_type,
-        o.meter_serial_number,
-    )
+def _w_BootNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charge_point_vendor
+    v1 = o.charge_point_model
+    v2 = o.charge_point_serial_number
+    v3 = o.charge_box_serial_number
+    v4 = o.firmware_version
+    v5 = o.iccid
+    v6 = o.imsi
+    v7 = o.meter_type
+    v8 = o.meter_serial_number
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 20)
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 25))
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 25))
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 50))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 20))
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 20))
+        or (v7 is not None and ((v7.__class__ is not str and not isinstance(v7, str)) or len(v7) > 25))
+        or (v8 is not None and ((v8.__class__ is not str and not isinstance(v8, str)) or len(v8) > 25))
+    ):
+        raise rt.Fallback
+    w = _MK_BootNotificationRequest(v0, v1, v2, v3, v4, v5, v6, v7, v8)
+    return w if uid is None else (2, uid, "BootNotification", w)
 
 
 class _W_BootNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6457,12 +6597,18 @@ def _c_BootNotificationResponse(s: Any) -> BootNotificationResponse:
 _MK_BootNotificationResponse: Any = _W_BootNotificationResponse
 
 
-def _w_BootNotificationResponse(o: Any) -> Any:
-    return _MK_BootNotificationResponse(
-        o.status,
-        rt.format_datetime(o.current_time),
-        o.interval,
-    )
+def _w_BootNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.current_time
+    v2 = o.interval
+    if (
+        type(v0) is not RegistrationStatus and (not isinstance(v0, str) or v0 not in _E_RegistrationStatus)
+    ) or (type(v2) is not int):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    w = _MK_BootNotificationResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CancelReservationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6479,10 +6625,13 @@ def _c_CancelReservationRequest(s: Any) -> CancelReservationRequest:
 _MK_CancelReservationRequest: Any = _W_CancelReservationRequest
 
 
-def _w_CancelReservationRequest(o: Any) -> Any:
-    return _MK_CancelReservationRequest(
-        o.reservation_id,
-    )
+def _w_CancelReservationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.reservation_id
+    if type(v0) is not int:
+        raise rt.Fallback
+    w = _MK_CancelReservationRequest(v0)
+    return w if uid is None else (2, uid, "CancelReservation", w)
 
 
 class _W_CancelReservationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6499,10 +6648,15 @@ def _c_CancelReservationResponse(s: Any) -> CancelReservationResponse:
 _MK_CancelReservationResponse: Any = _W_CancelReservationResponse
 
 
-def _w_CancelReservationResponse(o: Any) -> Any:
-    return _MK_CancelReservationResponse(
-        o.status,
-    )
+def _w_CancelReservationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not CancelReservationStatus and (
+        not isinstance(v0, str) or v0 not in _E_CancelReservationStatus
+    ):
+        raise rt.Fallback
+    w = _MK_CancelReservationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CertificateSignedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6519,10 +6673,13 @@ def _c_CertificateSignedRequest(s: Any) -> CertificateSignedRequest:
 _MK_CertificateSignedRequest: Any = _W_CertificateSignedRequest
 
 
-def _w_CertificateSignedRequest(o: Any) -> Any:
-    return _MK_CertificateSignedRequest(
-        o.certificate_chain,
-    )
+def _w_CertificateSignedRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_chain
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 10000:
+        raise rt.Fallback
+    w = _MK_CertificateSignedRequest(v0)
+    return w if uid is None else (2, uid, "CertificateSigned", w)
 
 
 class _W_CertificateSignedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6539,10 +6696,15 @@ def _c_CertificateSignedResponse(s: Any) -> CertificateSignedResponse:
 _MK_CertificateSignedResponse: Any = _W_CertificateSignedResponse
 
 
-def _w_CertificateSignedResponse(o: Any) -> Any:
-    return _MK_CertificateSignedResponse(
-        o.status,
-    )
+def _w_CertificateSignedResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not CertificateSignedStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_CertificateSignedStatusEnumType
+    ):
+        raise rt.Fallback
+    w = _MK_CertificateSignedResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ChangeAvailabilityRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6562,11 +6724,16 @@ def _c_ChangeAvailabilityRequest(s: Any) -> ChangeAvailabilityRequest:
 _MK_ChangeAvailabilityRequest: Any = _W_ChangeAvailabilityRequest
 
 
-def _w_ChangeAvailabilityRequest(o: Any) -> Any:
-    return _MK_ChangeAvailabilityRequest(
-        o.connector_id,
-        o.type,
-    )
+def _w_ChangeAvailabilityRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.connector_id
+    v1 = o.type
+    if (type(v0) is not int) or (
+        type(v1) is not AvailabilityType and (not isinstance(v1, str) or v1 not in _E_AvailabilityType)
+    ):
+        raise rt.Fallback
+    w = _MK_ChangeAvailabilityRequest(v0, v1)
+    return w if uid is None else (2, uid, "ChangeAvailability", w)
 
 
 class _W_ChangeAvailabilityResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6583,10 +6750,13 @@ def _c_ChangeAvailabilityResponse(s: Any) -> ChangeAvailabilityResponse:
 _MK_ChangeAvailabilityResponse: Any = _W_ChangeAvailabilityResponse
 
 
-def _w_ChangeAvailabilityResponse(o: Any) -> Any:
-    return _MK_ChangeAvailabilityResponse(
-        o.status,
-    )
+def _w_ChangeAvailabilityResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not AvailabilityStatus and (not isinstance(v0, str) or v0 not in _E_AvailabilityStatus):
+        raise rt.Fallback
+    w = _MK_ChangeAvailabilityResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ChangeConfigurationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6606,11 +6776,16 @@ def _c_ChangeConfigurationRequest(s: Any) -> ChangeConfigurationRequest:
 _MK_ChangeConfigurationRequest: Any = _W_ChangeConfigurationRequest
 
 
-def _w_ChangeConfigurationRequest(o: Any) -> Any:
-    return _MK_ChangeConfigurationRequest(
-        o.key,
-        o.value,
-    )
+def _w_ChangeConfigurationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.key
+    v1 = o.value
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50) or (
+        (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 500
+    ):
+        raise rt.Fallback
+    w = _MK_ChangeConfigurationRequest(v0, v1)
+    return w if uid is None else (2, uid, "ChangeConfiguration", w)
 
 
 class _W_ChangeConfigurationResponse(
@@ -6629,10 +6804,13 @@ def _c_ChangeConfigurationResponse(s: Any) -> ChangeConfigurationResponse:
 _MK_ChangeConfigurationResponse: Any = _W_ChangeConfigurationResponse
 
 
-def _w_ChangeConfigurationResponse(o: Any) -> Any:
-    return _MK_ChangeConfigurationResponse(
-        o.status,
-    )
+def _w_ChangeConfigurationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not ConfigurationStatus and (not isinstance(v0, str) or v0 not in _E_ConfigurationStatus):
+        raise rt.Fallback
+    w = _MK_ChangeConfigurationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearCacheRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6647,8 +6825,10 @@ def _c_ClearCacheRequest(s: Any) -> ClearCacheRequest:
 _MK_ClearCacheRequest: Any = _W_ClearCacheRequest
 
 
-def _w_ClearCacheRequest(o: Any) -> Any:
-    return _MK_ClearCacheRequest()
+def _w_ClearCacheRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_ClearCacheRequest()
+    return w if uid is None else (2, uid, "ClearCache", w)
 
 
 class _W_ClearCacheResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6665,10 +6845,13 @@ def _c_ClearCacheResponse(s: Any) -> ClearCacheResponse:
 _MK_ClearCacheResponse: Any = _W_ClearCacheResponse
 
 
-def _w_ClearCacheResponse(o: Any) -> Any:
-    return _MK_ClearCacheResponse(
-        o.status,
-    )
+def _w_ClearCacheResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not ClearCacheStatus and (not isinstance(v0, str) or v0 not in _E_ClearCacheStatus):
+        raise rt.Fallback
+    w = _MK_ClearCacheResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearChargingProfileRequest(
@@ -6694,13 +6877,27 @@ def _c_ClearChargingProfileRequest(s: Any) -> ClearChargingProfileRequest:
 _MK_ClearChargingProfileRequest: Any = _W_ClearChargingProfileRequest
 
 
-def _w_ClearChargingProfileRequest(o: Any) -> Any:
-    return _MK_ClearChargingProfileRequest(
-        o.id,
-        o.connector_id,
-        o.charging_profile_purpose,
-        o.stack_level,
-    )
+def _w_ClearChargingProfileRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.connector_id
+    v2 = o.charging_profile_purpose
+    v3 = o.stack_level
+    if (
+        (v0 is not None and (type(v0) is not int))
+        or (v1 is not None and (type(v1) is not int))
+        or (
+            v2 is not None
+            and (
+                type(v2) is not ChargingProfilePurposeType
+                and (not isinstance(v2, str) or v2 not in _E_ChargingProfilePurposeType)
+            )
+        )
+        or (v3 is not None and (type(v3) is not int))
+    ):
+        raise rt.Fallback
+    w = _MK_ClearChargingProfileRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "ClearChargingProfile", w)
 
 
 class _W_ClearChargingProfileResponse(
@@ -6719,10 +6916,15 @@ def _c_ClearChargingProfileResponse(s: Any) -> ClearChargingProfileResponse:
 _MK_ClearChargingProfileResponse: Any = _W_ClearChargingProfileResponse
 
 
-def _w_ClearChargingProfileResponse(o: Any) -> Any:
-    return _MK_ClearChargingProfileResponse(
-        o.status,
-    )
+def _w_ClearChargingProfileResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not ClearChargingProfileStatus and (
+        not isinstance(v0, str) or v0 not in _E_ClearChargingProfileStatus
+    ):
+        raise rt.Fallback
+    w = _MK_ClearChargingProfileResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_DataTransferRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6743,12 +6945,19 @@ def _c_DataTransferRequest(s: Any) -> DataTransferRequest:
 _MK_DataTransferRequest: Any = _W_DataTransferRequest
 
 
-def _w_DataTransferRequest(o: Any) -> Any:
-    return _MK_DataTransferRequest(
-        o.vendor_id,
-        o.message_id,
-        o.data,
-    )
+def _w_DataTransferRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.vendor_id
+    v1 = o.message_id
+    v2 = o.data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 255)
+        or (v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50))
+        or (v2 is not None and (v2.__class__ is not str and not isinstance(v2, str)))
+    ):
+        raise rt.Fallback
+    w = _MK_DataTransferRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "DataTransfer", w)
 
 
 class _W_DataTransferResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6767,11 +6976,16 @@ def _c_DataTransferResponse(s: Any) -> DataTransferResponse:
 _MK_DataTransferResponse: Any = _W_DataTransferResponse
 
 
-def _w_DataTransferResponse(o: Any) -> Any:
-    return _MK_DataTransferResponse(
-        o.status,
-        o.data,
-    )
+def _w_DataTransferResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.data
+    if (
+        type(v0) is not DataTransferStatus and (not isinstance(v0, str) or v0 not in _E_DataTransferStatus)
+    ) or (v1 is not None and (v1.__class__ is not str and not isinstance(v1, str))):
+        raise rt.Fallback
+    w = _MK_DataTransferResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_DeleteCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6787,10 +7001,14 @@ def _c_DeleteCertificateRequest(s: Any) -> DeleteCertificateRequest:
 _MK_DeleteCertificateRequest: Any = _W_DeleteCertificateRequest
 
 
-def _w_DeleteCertificateRequest(o: Any) -> Any:
-    return _MK_DeleteCertificateRequest(
-        _w_CertificateHashDataType(o.certificate_hash_data),
-    )
+def _w_DeleteCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_hash_data
+    if type(v0) is not CertificateHashDataType:
+        raise rt.Fallback
+    v0 = _w_CertificateHashDataType(v0)
+    w = _MK_DeleteCertificateRequest(v0)
+    return w if uid is None else (2, uid, "DeleteCertificate", w)
 
 
 class _W_DeleteCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -6807,10 +7025,15 @@ def _c_DeleteCertificateResponse(s: Any) -> DeleteCertificateResponse:
 _MK_DeleteCertificateResponse: Any = _W_DeleteCertificateResponse
 
 
-def _w_DeleteCertificateResponse(o: Any) -> Any:
-    return _MK_DeleteCertificateResponse(
-        o.status,
-    )
+def _w_DeleteCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not DeleteCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DeleteCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    w = _MK_DeleteCertificateResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_DiagnosticsStatusNotificationRequest(
@@ -6829,10 +7052,13 @@ def _c_DiagnosticsStatusNotificationRequest(s: Any) -> DiagnosticsStatusNotifica
 _MK_DiagnosticsStatusNotificationRequest: Any = _W_DiagnosticsStatusNotificationRequest
 
 
-def _w_DiagnosticsStatusNotificationRequest(o: Any) -> Any:
-    return _MK_DiagnosticsStatusNotificationRequest(
-        o.status,
-    )
+def _w_DiagnosticsStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not DiagnosticsStatus and (not isinstance(v0, str) or v0 not in _E_DiagnosticsStatus):
+        raise rt.Fallback
+    w = _MK_DiagnosticsStatusNotificationRequest(v0)
+    return w if uid is None else (2, uid, "DiagnosticsStatusNotification", w)
 
 
 class _W_DiagnosticsStatusNotificationResponse(
@@ -6849,8 +7075,10 @@ def _c_DiagnosticsStatusNotificationResponse(s: Any) -> DiagnosticsStatusNotific
 _MK_DiagnosticsStatusNotificationResponse: Any = _W_DiagnosticsStatusNotificationResponse
 
 
-def _w_DiagnosticsStatusNotificationResponse(o: Any) -> Any:
-    return _MK_DiagnosticsStatusNotificationResponse()
+def _w_DiagnosticsStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_DiagnosticsStatusNotificationResponse()
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ExtendedTriggerMessageRequest(
@@ -6871,11 +7099,17 @@ def _c_ExtendedTriggerMessageRequest(s: Any) -> ExtendedTriggerMessageRequest:
 _MK_ExtendedTriggerMessageRequest: Any = _W_ExtendedTriggerMessageRequest
 
 
-def _w_ExtendedTriggerMessageRequest(o: Any) -> Any:
-    return _MK_ExtendedTriggerMessageRequest(
-        o.requested_message,
-        o.connector_id,
-    )
+def _w_ExtendedTriggerMessageRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.requested_message
+    v1 = o.connector_id
+    if (
+        type(v0) is not MessageTriggerEnumType
+        and (not isinstance(v0, str) or v0 not in _E_MessageTriggerEnumType)
+    ) or (v1 is not None and (type(v1) is not int)):
+        raise rt.Fallback
+    w = _MK_ExtendedTriggerMessageRequest(v0, v1)
+    return w if uid is None else (2, uid, "ExtendedTriggerMessage", w)
 
 
 class _W_ExtendedTriggerMessageResponse(
@@ -6894,10 +7128,15 @@ def _c_ExtendedTriggerMessageResponse(s: Any) -> ExtendedTriggerMessageResponse:
 _MK_ExtendedTriggerMessageResponse: Any = _W_ExtendedTriggerMessageResponse
 
 
-def _w_ExtendedTriggerMessageResponse(o: Any) -> Any:
-    return _MK_ExtendedTriggerMessageResponse(
-        o.status,
-    )
+def _w_ExtendedTriggerMessageResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not TriggerMessageStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_TriggerMessageStatusEnumType
+    ):
+        raise rt.Fallback
+    w = _MK_ExtendedTriggerMessageResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_FirmwareStatusNotificationRequest(
@@ -6916,10 +7155,13 @@ def _c_FirmwareStatusNotificationRequest(s: Any) -> FirmwareStatusNotificationRe
 _MK_FirmwareStatusNotificationRequest: Any = _W_FirmwareStatusNotificationRequest
 
 
-def _w_FirmwareStatusNotificationRequest(o: Any) -> Any:
-    return _MK_FirmwareStatusNotificationRequest(
-        o.status,
-    )
+def _w_FirmwareStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not FirmwareStatus and (not isinstance(v0, str) or v0 not in _E_FirmwareStatus):
+        raise rt.Fallback
+    w = _MK_FirmwareStatusNotificationRequest(v0)
+    return w if uid is None else (2, uid, "FirmwareStatusNotification", w)
 
 
 class _W_FirmwareStatusNotificationResponse(
@@ -6936,8 +7178,10 @@ def _c_FirmwareStatusNotificationResponse(s: Any) -> FirmwareStatusNotificationR
 _MK_FirmwareStatusNotificationResponse: Any = _W_FirmwareStatusNotificationResponse
 
 
-def _w_FirmwareStatusNotificationResponse(o: Any) -> Any:
-    return _MK_FirmwareStatusNotificationResponse()
+def _w_FirmwareStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_FirmwareStatusNotificationResponse()
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetCompositeScheduleRequest(
@@ -6961,12 +7205,25 @@ def _c_GetCompositeScheduleRequest(s: Any) -> GetCompositeScheduleRequest:
 _MK_GetCompositeScheduleRequest: Any = _W_GetCompositeScheduleRequest
 
 
-def _w_GetCompositeScheduleRequest(o: Any) -> Any:
-    return _MK_GetCompositeScheduleRequest(
-        o.connector_id,
-        o.duration,
-        o.charging_rate_unit,
-    )
+def _w_GetCompositeScheduleRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.connector_id
+    v1 = o.duration
+    v2 = o.charging_rate_unit
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not int)
+        or (
+            v2 is not None
+            and (
+                type(v2) is not ChargingRateUnitType
+                and (not isinstance(v2, str) or v2 not in _E_ChargingRateUnitType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    w = _MK_GetCompositeScheduleRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "GetCompositeSchedule", w)
 
 
 class _W_GetCompositeScheduleResponse(
@@ -6993,13 +7250,25 @@ def _c_GetCompositeScheduleResponse(s: Any) -> GetCompositeScheduleResponse:
 _MK_GetCompositeScheduleResponse: Any = _W_GetCompositeScheduleResponse
 
 
-def _w_GetCompositeScheduleResponse(o: Any) -> Any:
-    return _MK_GetCompositeScheduleResponse(
-        o.status,
-        o.connector_id,
-        None if (v := o.schedule_start) is None else rt.format_datetime(v),
-        None if (v := o.charging_schedule) is None else _w_ChargingSchedule(v),
-    )
+def _w_GetCompositeScheduleResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.connector_id
+    v2 = o.schedule_start
+    v3 = o.charging_schedule
+    if (
+        type(v0) is not GetCompositeScheduleStatus
+        and (not isinstance(v0, str) or v0 not in _E_GetCompositeScheduleStatus)
+    ) or (v1 is not None and (type(v1) is not int)):
+        raise rt.Fallback
+    if v2 is not None:
+        v2 = rt.format_datetime(v2)
+    if v3 is not None:
+        if type(v3) is not ChargingSchedule:
+            raise rt.Fallback
+        v3 = _w_ChargingSchedule(v3)
+    w = _MK_GetCompositeScheduleResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetConfigurationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7015,10 +7284,17 @@ def _c_GetConfigurationRequest(s: Any) -> GetConfigurationRequest:
 _MK_GetConfigurationRequest: Any = _W_GetConfigurationRequest
 
 
-def _w_GetConfigurationRequest(o: Any) -> Any:
-    return _MK_GetConfigurationRequest(
-        o.key,
-    )
+def _w_GetConfigurationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.key
+    if v0 is not None:
+        if type(v0) is not list:
+            raise rt.Fallback
+        for x in v0:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 50:
+                raise rt.Fallback
+    w = _MK_GetConfigurationRequest(v0)
+    return w if uid is None else (2, uid, "GetConfiguration", w)
 
 
 class _W_GetConfigurationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7037,11 +7313,22 @@ def _c_GetConfigurationResponse(s: Any) -> GetConfigurationResponse:
 _MK_GetConfigurationResponse: Any = _W_GetConfigurationResponse
 
 
-def _w_GetConfigurationResponse(o: Any) -> Any:
-    return _MK_GetConfigurationResponse(
-        None if (v := o.configuration_key) is None else [_w_KeyValue(x) for x in v],
-        o.unknown_key,
-    )
+def _w_GetConfigurationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.configuration_key
+    v1 = o.unknown_key
+    if v0 is not None:
+        if type(v0) is not list:
+            raise rt.Fallback
+        v0 = [_w_KeyValue(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not list:
+            raise rt.Fallback
+        for x in v1:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 50:
+                raise rt.Fallback
+    w = _MK_GetConfigurationResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetDiagnosticsRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7068,14 +7355,25 @@ def _c_GetDiagnosticsRequest(s: Any) -> GetDiagnosticsRequest:
 _MK_GetDiagnosticsRequest: Any = _W_GetDiagnosticsRequest
 
 
-def _w_GetDiagnosticsRequest(o: Any) -> Any:
-    return _MK_GetDiagnosticsRequest(
-        o.location,
-        o.retries,
-        o.retry_interval,
-        None if (v := o.start_time) is None else rt.format_datetime(v),
-        None if (v := o.stop_time) is None else rt.format_datetime(v),
-    )
+def _w_GetDiagnosticsRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.location
+    v1 = o.retries
+    v2 = o.retry_interval
+    v3 = o.start_time
+    v4 = o.stop_time
+    if (
+        (v0.__class__ is not str and not isinstance(v0, str))
+        or (v1 is not None and (type(v1) is not int))
+        or (v2 is not None and (type(v2) is not int))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        v3 = rt.format_datetime(v3)
+    if v4 is not None:
+        v4 = rt.format_datetime(v4)
+    w = _MK_GetDiagnosticsRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "GetDiagnostics", w)
 
 
 class _W_GetDiagnosticsResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7091,10 +7389,13 @@ def _c_GetDiagnosticsResponse(s: Any) -> GetDiagnosticsResponse:
 _MK_GetDiagnosticsResponse: Any = _W_GetDiagnosticsResponse
 
 
-def _w_GetDiagnosticsResponse(o: Any) -> Any:
-    return _MK_GetDiagnosticsResponse(
-        o.file_name,
-    )
+def _w_GetDiagnosticsResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.file_name
+    if v0 is not None and ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 255):
+        raise rt.Fallback
+    w = _MK_GetDiagnosticsResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetInstalledCertificateIdsRequest(
@@ -7113,10 +7414,15 @@ def _c_GetInstalledCertificateIdsRequest(s: Any) -> GetInstalledCertificateIdsRe
 _MK_GetInstalledCertificateIdsRequest: Any = _W_GetInstalledCertificateIdsRequest
 
 
-def _w_GetInstalledCertificateIdsRequest(o: Any) -> Any:
-    return _MK_GetInstalledCertificateIdsRequest(
-        o.certificate_type,
-    )
+def _w_GetInstalledCertificateIdsRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_type
+    if type(v0) is not CertificateUseEnumType and (
+        not isinstance(v0, str) or v0 not in _E_CertificateUseEnumType
+    ):
+        raise rt.Fallback
+    w = _MK_GetInstalledCertificateIdsRequest(v0)
+    return w if uid is None else (2, uid, "GetInstalledCertificateIds", w)
 
 
 class _W_GetInstalledCertificateIdsResponse(
@@ -7140,11 +7446,20 @@ def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsR
 _MK_GetInstalledCertificateIdsResponse: Any = _W_GetInstalledCertificateIdsResponse
 
 
-def _w_GetInstalledCertificateIdsResponse(o: Any) -> Any:
-    return _MK_GetInstalledCertificateIdsResponse(
-        o.status,
-        None if (v := o.certificate_hash_data) is None else [_w_CertificateHashDataType(x) for x in v],
-    )
+def _w_GetInstalledCertificateIdsResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.certificate_hash_data
+    if type(v0) is not GetInstalledCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GetInstalledCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        v1 = [_w_CertificateHashDataType(x) for x in v1]
+    w = _MK_GetInstalledCertificateIdsResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetLocalListVersionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7159,8 +7474,10 @@ def _c_GetLocalListVersionRequest(s: Any) -> GetLocalListVersionRequest:
 _MK_GetLocalListVersionRequest: Any = _W_GetLocalListVersionRequest
 
 
-def _w_GetLocalListVersionRequest(o: Any) -> Any:
-    return _MK_GetLocalListVersionRequest()
+def _w_GetLocalListVersionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_GetLocalListVersionRequest()
+    return w if uid is None else (2, uid, "GetLocalListVersion", w)
 
 
 class _W_GetLocalListVersionResponse(
@@ -7179,10 +7496,13 @@ def _c_GetLocalListVersionResponse(s: Any) -> GetLocalListVersionResponse:
 _MK_GetLocalListVersionResponse: Any = _W_GetLocalListVersionResponse
 
 
-def _w_GetLocalListVersionResponse(o: Any) -> Any:
-    return _MK_GetLocalListVersionResponse(
-        o.list_version,
-    )
+def _w_GetLocalListVersionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.list_version
+    if type(v0) is not int:
+        raise rt.Fallback
+    w = _MK_GetLocalListVersionResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetLogRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7208,14 +7528,25 @@ def _c_GetLogRequest(s: Any) -> GetLogRequest:
 _MK_GetLogRequest: Any = _W_GetLogRequest
 
 
-def _w_GetLogRequest(o: Any) -> Any:
-    return _MK_GetLogRequest(
-        _w_LogParametersType(o.log),
-        o.log_type,
-        o.request_id,
-        o.retries,
-        o.retry_interval,
-    )
+def _w_GetLogRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.log
+    v1 = o.log_type
+    v2 = o.request_id
+    v3 = o.retries
+    v4 = o.retry_interval
+    if (
+        (type(v1) is not LogEnumType and (not isinstance(v1, str) or v1 not in _E_LogEnumType))
+        or (type(v2) is not int)
+        or (v3 is not None and (type(v3) is not int))
+        or (v4 is not None and (type(v4) is not int))
+    ):
+        raise rt.Fallback
+    if type(v0) is not LogParametersType:
+        raise rt.Fallback
+    v0 = _w_LogParametersType(v0)
+    w = _MK_GetLogRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "GetLog", w)
 
 
 class _W_GetLogResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7234,11 +7565,16 @@ def _c_GetLogResponse(s: Any) -> GetLogResponse:
 _MK_GetLogResponse: Any = _W_GetLogResponse
 
 
-def _w_GetLogResponse(o: Any) -> Any:
-    return _MK_GetLogResponse(
-        o.status,
-        o.filename,
-    )
+def _w_GetLogResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.filename
+    if (
+        type(v0) is not LogStatusEnumType and (not isinstance(v0, str) or v0 not in _E_LogStatusEnumType)
+    ) or (v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 255)):
+        raise rt.Fallback
+    w = _MK_GetLogResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_HeartbeatRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7253,8 +7589,10 @@ def _c_HeartbeatRequest(s: Any) -> HeartbeatRequest:
 _MK_HeartbeatRequest: Any = _W_HeartbeatRequest
 
 
-def _w_HeartbeatRequest(o: Any) -> Any:
-    return _MK_HeartbeatRequest()
+def _w_HeartbeatRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_HeartbeatRequest()
+    return w if uid is None else (2, uid, "Heartbeat", w)
 
 
 class _W_HeartbeatResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7271,10 +7609,12 @@ def _c_HeartbeatResponse(s: Any) -> HeartbeatResponse:
 _MK_HeartbeatResponse: Any = _W_HeartbeatResponse
 
 
-def _w_HeartbeatResponse(o: Any) -> Any:
-    return _MK_HeartbeatResponse(
-        rt.format_datetime(o.current_time),
-    )
+def _w_HeartbeatResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.current_time
+    v0 = rt.format_datetime(v0)
+    w = _MK_HeartbeatResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_InstallCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7294,11 +7634,17 @@ def _c_InstallCertificateRequest(s: Any) -> InstallCertificateRequest:
 _MK_InstallCertificateRequest: Any = _W_InstallCertificateRequest
 
 
-def _w_InstallCertificateRequest(o: Any) -> Any:
-    return _MK_InstallCertificateRequest(
-        o.certificate_type,
-        o.certificate,
-    )
+def _w_InstallCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_type
+    v1 = o.certificate
+    if (
+        type(v0) is not CertificateUseEnumType
+        and (not isinstance(v0, str) or v0 not in _E_CertificateUseEnumType)
+    ) or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 5500):
+        raise rt.Fallback
+    w = _MK_InstallCertificateRequest(v0, v1)
+    return w if uid is None else (2, uid, "InstallCertificate", w)
 
 
 class _W_InstallCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7315,10 +7661,15 @@ def _c_InstallCertificateResponse(s: Any) -> InstallCertificateResponse:
 _MK_InstallCertificateResponse: Any = _W_InstallCertificateResponse
 
 
-def _w_InstallCertificateResponse(o: Any) -> Any:
-    return _MK_InstallCertificateResponse(
-        o.status,
-    )
+def _w_InstallCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not InstallCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_InstallCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    w = _MK_InstallCertificateResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_LogStatusNotificationRequest(
@@ -7339,11 +7690,17 @@ def _c_LogStatusNotificationRequest(s: Any) -> LogStatusNotificationRequest:
 _MK_LogStatusNotificationRequest: Any = _W_LogStatusNotificationRequest
 
 
-def _w_LogStatusNotificationRequest(o: Any) -> Any:
-    return _MK_LogStatusNotificationRequest(
-        o.status,
-        o.request_id,
-    )
+def _w_LogStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.request_id
+    if (
+        type(v0) is not UploadLogStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_UploadLogStatusEnumType)
+    ) or (v1 is not None and (type(v1) is not int)):
+        raise rt.Fallback
+    w = _MK_LogStatusNotificationRequest(v0, v1)
+    return w if uid is None else (2, uid, "LogStatusNotification", w)
 
 
 class _W_LogStatusNotificationResponse(
@@ -7360,8 +7717,10 @@ def _c_LogStatusNotificationResponse(s: Any) -> LogStatusNotificationResponse:
 _MK_LogStatusNotificationResponse: Any = _W_LogStatusNotificationResponse
 
 
-def _w_LogStatusNotificationResponse(o: Any) -> Any:
-    return _MK_LogStatusNotificationResponse()
+def _w_LogStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_LogStatusNotificationResponse()
+    return w if uid is None else (3, uid, w)
 
 
 class _W_MeterValuesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7382,12 +7741,18 @@ def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
 _MK_MeterValuesRequest: Any = _W_MeterValuesRequest
 
 
-def _w_MeterValuesRequest(o: Any) -> Any:
-    return _MK_MeterValuesRequest(
-        o.connector_id,
-        [_w_MeterValue(x) for x in o.meter_value],
-        o.transaction_id,
-    )
+def _w_MeterValuesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.connector_id
+    v1 = o.meter_value
+    v2 = o.transaction_id
+    if (type(v0) is not int) or (v2 is not None and (type(v2) is not int)):
+        raise rt.Fallback
+    if type(v1) is not list:
+        raise rt.Fallback
+    v1 = [_w_MeterValue(x) for x in v1]
+    w = _MK_MeterValuesRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "MeterValues", w)
 
 
 class _W_MeterValuesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7402,8 +7767,10 @@ def _c_MeterValuesResponse(s: Any) -> MeterValuesResponse:
 _MK_MeterValuesResponse: Any = _W_MeterValuesResponse
 
 
-def _w_MeterValuesResponse(o: Any) -> Any:
-    return _MK_MeterValuesResponse()
+def _w_MeterValuesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_MeterValuesResponse()
+    return w if uid is None else (3, uid, w)
 
 
 class _W_RemoteStartTransactionRequest(
@@ -7427,12 +7794,21 @@ def _c_RemoteStartTransactionRequest(s: Any) -> RemoteStartTransactionRequest:
 _MK_RemoteStartTransactionRequest: Any = _W_RemoteStartTransactionRequest
 
 
-def _w_RemoteStartTransactionRequest(o: Any) -> Any:
-    return _MK_RemoteStartTransactionRequest(
-        o.id_tag,
-        o.connector_id,
-        None if (v := o.charging_profile) is None else _w_ChargingProfile(v),
-    )
+def _w_RemoteStartTransactionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_tag
+    v1 = o.connector_id
+    v2 = o.charging_profile
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20) or (
+        v1 is not None and (type(v1) is not int)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not ChargingProfile:
+            raise rt.Fallback
+        v2 = _w_ChargingProfile(v2)
+    w = _MK_RemoteStartTransactionRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "RemoteStartTransaction", w)
 
 
 class _W_RemoteStartTransactionResponse(
@@ -7451,10 +7827,15 @@ def _c_RemoteStartTransactionResponse(s: Any) -> RemoteStartTransactionResponse:
 _MK_RemoteStartTransactionResponse: Any = _W_RemoteStartTransactionResponse
 
 
-def _w_RemoteStartTransactionResponse(o: Any) -> Any:
-    return _MK_RemoteStartTransactionResponse(
-        o.status,
-    )
+def _w_RemoteStartTransactionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not RemoteStartStopStatus and (
+        not isinstance(v0, str) or v0 not in _E_RemoteStartStopStatus
+    ):
+        raise rt.Fallback
+    w = _MK_RemoteStartTransactionResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_RemoteStopTransactionRequest(
@@ -7473,10 +7854,13 @@ def _c_RemoteStopTransactionRequest(s: Any) -> RemoteStopTransactionRequest:
 _MK_RemoteStopTransactionRequest: Any = _W_RemoteStopTransactionRequest
 
 
-def _w_RemoteStopTransactionRequest(o: Any) -> Any:
-    return _MK_RemoteStopTransactionRequest(
-        o.transaction_id,
-    )
+def _w_RemoteStopTransactionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.transaction_id
+    if type(v0) is not int:
+        raise rt.Fallback
+    w = _MK_RemoteStopTransactionRequest(v0)
+    return w if uid is None else (2, uid, "RemoteStopTransaction", w)
 
 
 class _W_RemoteStopTransactionResponse(
@@ -7495,10 +7879,15 @@ def _c_RemoteStopTransactionResponse(s: Any) -> RemoteStopTransactionResponse:
 _MK_RemoteStopTransactionResponse: Any = _W_RemoteStopTransactionResponse
 
 
-def _w_RemoteStopTransactionResponse(o: Any) -> Any:
-    return _MK_RemoteStopTransactionResponse(
-        o.status,
-    )
+def _w_RemoteStopTransactionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not RemoteStartStopStatus and (
+        not isinstance(v0, str) or v0 not in _E_RemoteStartStopStatus
+    ):
+        raise rt.Fallback
+    w = _MK_RemoteStopTransactionResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ReserveNowRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7526,14 +7915,23 @@ def _c_ReserveNowRequest(s: Any) -> ReserveNowRequest:
 _MK_ReserveNowRequest: Any = _W_ReserveNowRequest
 
 
-def _w_ReserveNowRequest(o: Any) -> Any:
-    return _MK_ReserveNowRequest(
-        o.connector_id,
-        rt.format_datetime(o.expiry_date),
-        o.id_tag,
-        o.reservation_id,
-        o.parent_id_tag,
-    )
+def _w_ReserveNowRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.connector_id
+    v1 = o.expiry_date
+    v2 = o.id_tag
+    v3 = o.reservation_id
+    v4 = o.parent_id_tag
+    if (
+        (type(v0) is not int)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 20)
+        or (type(v3) is not int)
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 20))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    w = _MK_ReserveNowRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "ReserveNow", w)
 
 
 class _W_ReserveNowResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7550,10 +7948,13 @@ def _c_ReserveNowResponse(s: Any) -> ReserveNowResponse:
 _MK_ReserveNowResponse: Any = _W_ReserveNowResponse
 
 
-def _w_ReserveNowResponse(o: Any) -> Any:
-    return _MK_ReserveNowResponse(
-        o.status,
-    )
+def _w_ReserveNowResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not ReservationStatus and (not isinstance(v0, str) or v0 not in _E_ReservationStatus):
+        raise rt.Fallback
+    w = _MK_ReserveNowResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ResetRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7570,10 +7971,13 @@ def _c_ResetRequest(s: Any) -> ResetRequest:
 _MK_ResetRequest: Any = _W_ResetRequest
 
 
-def _w_ResetRequest(o: Any) -> Any:
-    return _MK_ResetRequest(
-        o.type,
-    )
+def _w_ResetRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.type
+    if type(v0) is not ResetType and (not isinstance(v0, str) or v0 not in _E_ResetType):
+        raise rt.Fallback
+    w = _MK_ResetRequest(v0)
+    return w if uid is None else (2, uid, "Reset", w)
 
 
 class _W_ResetResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7590,10 +7994,13 @@ def _c_ResetResponse(s: Any) -> ResetResponse:
 _MK_ResetResponse: Any = _W_ResetResponse
 
 
-def _w_ResetResponse(o: Any) -> Any:
-    return _MK_ResetResponse(
-        o.status,
-    )
+def _w_ResetResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not ResetStatus and (not isinstance(v0, str) or v0 not in _E_ResetStatus):
+        raise rt.Fallback
+    w = _MK_ResetResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SecurityEventNotificationRequest(
@@ -7617,12 +8024,18 @@ def _c_SecurityEventNotificationRequest(s: Any) -> SecurityEventNotificationRequ
 _MK_SecurityEventNotificationRequest: Any = _W_SecurityEventNotificationRequest
 
 
-def _w_SecurityEventNotificationRequest(o: Any) -> Any:
-    return _MK_SecurityEventNotificationRequest(
-        o.type,
-        rt.format_datetime(o.timestamp),
-        o.tech_info,
-    )
+def _w_SecurityEventNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.type
+    v1 = o.timestamp
+    v2 = o.tech_info
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50) or (
+        v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 255)
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    w = _MK_SecurityEventNotificationRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "SecurityEventNotification", w)
 
 
 class _W_SecurityEventNotificationResponse(
@@ -7639,8 +8052,10 @@ def _c_SecurityEventNotificationResponse(s: Any) -> SecurityEventNotificationRes
 _MK_SecurityEventNotificationResponse: Any = _W_SecurityEventNotificationResponse
 
 
-def _w_SecurityEventNotificationResponse(o: Any) -> Any:
-    return _MK_SecurityEventNotificationResponse()
+def _w_SecurityEventNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_SecurityEventNotificationResponse()
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SendLocalListRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7665,12 +8080,21 @@ def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
 _MK_SendLocalListRequest: Any = _W_SendLocalListRequest
 
 
-def _w_SendLocalListRequest(o: Any) -> Any:
-    return _MK_SendLocalListRequest(
-        o.list_version,
-        o.update_type,
-        None if (v := o.local_authorization_list) is None else [_w_AuthorizationData(x) for x in v],
-    )
+def _w_SendLocalListRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.list_version
+    v1 = o.update_type
+    v2 = o.local_authorization_list
+    if (type(v0) is not int) or (
+        type(v1) is not UpdateType and (not isinstance(v1, str) or v1 not in _E_UpdateType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not list:
+            raise rt.Fallback
+        v2 = [_w_AuthorizationData(x) for x in v2]
+    w = _MK_SendLocalListRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "SendLocalList", w)
 
 
 class _W_SendLocalListResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7687,10 +8111,13 @@ def _c_SendLocalListResponse(s: Any) -> SendLocalListResponse:
 _MK_SendLocalListResponse: Any = _W_SendLocalListResponse
 
 
-def _w_SendLocalListResponse(o: Any) -> Any:
-    return _MK_SendLocalListResponse(
-        o.status,
-    )
+def _w_SendLocalListResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not UpdateStatus and (not isinstance(v0, str) or v0 not in _E_UpdateStatus):
+        raise rt.Fallback
+    w = _MK_SendLocalListResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetChargingProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7709,11 +8136,17 @@ def _c_SetChargingProfileRequest(s: Any) -> SetChargingProfileRequest:
 _MK_SetChargingProfileRequest: Any = _W_SetChargingProfileRequest
 
 
-def _w_SetChargingProfileRequest(o: Any) -> Any:
-    return _MK_SetChargingProfileRequest(
-        o.connector_id,
-        _w_ChargingProfile(o.cs_charging_profiles),
-    )
+def _w_SetChargingProfileRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.connector_id
+    v1 = o.cs_charging_profiles
+    if type(v0) is not int:
+        raise rt.Fallback
+    if type(v1) is not ChargingProfile:
+        raise rt.Fallback
+    v1 = _w_ChargingProfile(v1)
+    w = _MK_SetChargingProfileRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetChargingProfile", w)
 
 
 class _W_SetChargingProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7730,10 +8163,15 @@ def _c_SetChargingProfileResponse(s: Any) -> SetChargingProfileResponse:
 _MK_SetChargingProfileResponse: Any = _W_SetChargingProfileResponse
 
 
-def _w_SetChargingProfileResponse(o: Any) -> Any:
-    return _MK_SetChargingProfileResponse(
-        o.status,
-    )
+def _w_SetChargingProfileResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not ChargingProfileStatus and (
+        not isinstance(v0, str) or v0 not in _E_ChargingProfileStatus
+    ):
+        raise rt.Fallback
+    w = _MK_SetChargingProfileResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SignCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7750,10 +8188,13 @@ def _c_SignCertificateRequest(s: Any) -> SignCertificateRequest:
 _MK_SignCertificateRequest: Any = _W_SignCertificateRequest
 
 
-def _w_SignCertificateRequest(o: Any) -> Any:
-    return _MK_SignCertificateRequest(
-        o.csr,
-    )
+def _w_SignCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.csr
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 5500:
+        raise rt.Fallback
+    w = _MK_SignCertificateRequest(v0)
+    return w if uid is None else (2, uid, "SignCertificate", w)
 
 
 class _W_SignCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7770,10 +8211,15 @@ def _c_SignCertificateResponse(s: Any) -> SignCertificateResponse:
 _MK_SignCertificateResponse: Any = _W_SignCertificateResponse
 
 
-def _w_SignCertificateResponse(o: Any) -> Any:
-    return _MK_SignCertificateResponse(
-        o.status,
-    )
+def _w_SignCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    w = _MK_SignCertificateResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SignedFirmwareStatusNotificationRequest(
@@ -7794,11 +8240,17 @@ def _c_SignedFirmwareStatusNotificationRequest(s: Any) -> SignedFirmwareStatusNo
 _MK_SignedFirmwareStatusNotificationRequest: Any = _W_SignedFirmwareStatusNotificationRequest
 
 
-def _w_SignedFirmwareStatusNotificationRequest(o: Any) -> Any:
-    return _MK_SignedFirmwareStatusNotificationRequest(
-        o.status,
-        o.request_id,
-    )
+def _w_SignedFirmwareStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.request_id
+    if (
+        type(v0) is not FirmwareStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_FirmwareStatusEnumType)
+    ) or (v1 is not None and (type(v1) is not int)):
+        raise rt.Fallback
+    w = _MK_SignedFirmwareStatusNotificationRequest(v0, v1)
+    return w if uid is None else (2, uid, "SignedFirmwareStatusNotification", w)
 
 
 class _W_SignedFirmwareStatusNotificationResponse(
@@ -7815,8 +8267,10 @@ def _c_SignedFirmwareStatusNotificationResponse(s: Any) -> SignedFirmwareStatusN
 _MK_SignedFirmwareStatusNotificationResponse: Any = _W_SignedFirmwareStatusNotificationResponse
 
 
-def _w_SignedFirmwareStatusNotificationResponse(o: Any) -> Any:
-    return _MK_SignedFirmwareStatusNotificationResponse()
+def _w_SignedFirmwareStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_SignedFirmwareStatusNotificationResponse()
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SignedUpdateFirmwareRequest(
@@ -7841,13 +8295,23 @@ def _c_SignedUpdateFirmwareRequest(s: Any) -> SignedUpdateFirmwareRequest:
 _MK_SignedUpdateFirmwareRequest: Any = _W_SignedUpdateFirmwareRequest
 
 
-def _w_SignedUpdateFirmwareRequest(o: Any) -> Any:
-    return _MK_SignedUpdateFirmwareRequest(
-        o.request_id,
-        _w_FirmwareType(o.firmware),
-        o.retries,
-        o.retry_interval,
-    )
+def _w_SignedUpdateFirmwareRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.firmware
+    v2 = o.retries
+    v3 = o.retry_interval
+    if (
+        (type(v0) is not int)
+        or (v2 is not None and (type(v2) is not int))
+        or (v3 is not None and (type(v3) is not int))
+    ):
+        raise rt.Fallback
+    if type(v1) is not FirmwareType:
+        raise rt.Fallback
+    v1 = _w_FirmwareType(v1)
+    w = _MK_SignedUpdateFirmwareRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "SignedUpdateFirmware", w)
 
 
 class _W_SignedUpdateFirmwareResponse(
@@ -7866,10 +8330,15 @@ def _c_SignedUpdateFirmwareResponse(s: Any) -> SignedUpdateFirmwareResponse:
 _MK_SignedUpdateFirmwareResponse: Any = _W_SignedUpdateFirmwareResponse
 
 
-def _w_SignedUpdateFirmwareResponse(o: Any) -> Any:
-    return _MK_SignedUpdateFirmwareResponse(
-        o.status,
-    )
+def _w_SignedUpdateFirmwareResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not UpdateFirmwareStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_UpdateFirmwareStatusEnumType
+    ):
+        raise rt.Fallback
+    w = _MK_SignedUpdateFirmwareResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_StartTransactionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7897,14 +8366,23 @@ def _c_StartTransactionRequest(s: Any) -> StartTransactionRequest:
 _MK_StartTransactionRequest: Any = _W_StartTransactionRequest
 
 
-def _w_StartTransactionRequest(o: Any) -> Any:
-    return _MK_StartTransactionRequest(
-        o.connector_id,
-        o.id_tag,
-        o.meter_start,
-        rt.format_datetime(o.timestamp),
-        o.reservation_id,
-    )
+def _w_StartTransactionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.connector_id
+    v1 = o.id_tag
+    v2 = o.meter_start
+    v3 = o.timestamp
+    v4 = o.reservation_id
+    if (
+        (type(v0) is not int)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 20)
+        or (type(v2) is not int)
+        or (v4 is not None and (type(v4) is not int))
+    ):
+        raise rt.Fallback
+    v3 = rt.format_datetime(v3)
+    w = _MK_StartTransactionRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "StartTransaction", w)
 
 
 class _W_StartTransactionResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7923,11 +8401,17 @@ def _c_StartTransactionResponse(s: Any) -> StartTransactionResponse:
 _MK_StartTransactionResponse: Any = _W_StartTransactionResponse
 
 
-def _w_StartTransactionResponse(o: Any) -> Any:
-    return _MK_StartTransactionResponse(
-        _w_IdTagInfo(o.id_tag_info),
-        o.transaction_id,
-    )
+def _w_StartTransactionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_tag_info
+    v1 = o.transaction_id
+    if type(v1) is not int:
+        raise rt.Fallback
+    if type(v0) is not IdTagInfo:
+        raise rt.Fallback
+    v0 = _w_IdTagInfo(v0)
+    w = _MK_StartTransactionResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_StatusNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7961,16 +8445,31 @@ def _c_StatusNotificationRequest(s: Any) -> StatusNotificationRequest:
 _MK_StatusNotificationRequest: Any = _W_StatusNotificationRequest
 
 
-def _w_StatusNotificationRequest(o: Any) -> Any:
-    return _MK_StatusNotificationRequest(
-        o.connector_id,
-        o.error_code,
-        o.status,
-        o.info,
-        None if (v := o.timestamp) is None else rt.format_datetime(v),
-        o.vendor_id,
-        o.vendor_error_code,
-    )
+def _w_StatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.connector_id
+    v1 = o.error_code
+    v2 = o.status
+    v3 = o.info
+    v4 = o.timestamp
+    v5 = o.vendor_id
+    v6 = o.vendor_error_code
+    if (
+        (type(v0) is not int)
+        or (
+            type(v1) is not ChargePointErrorCode
+            and (not isinstance(v1, str) or v1 not in _E_ChargePointErrorCode)
+        )
+        or (type(v2) is not ChargePointStatus and (not isinstance(v2, str) or v2 not in _E_ChargePointStatus))
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 50))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 255))
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 50))
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        v4 = rt.format_datetime(v4)
+    w = _MK_StatusNotificationRequest(v0, v1, v2, v3, v4, v5, v6)
+    return w if uid is None else (2, uid, "StatusNotification", w)
 
 
 class _W_StatusNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -7985,8 +8484,10 @@ def _c_StatusNotificationResponse(s: Any) -> StatusNotificationResponse:
 _MK_StatusNotificationResponse: Any = _W_StatusNotificationResponse
 
 
-def _w_StatusNotificationResponse(o: Any) -> Any:
-    return _MK_StatusNotificationResponse()
+def _w_StatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_StatusNotificationResponse()
+    return w if uid is None else (3, uid, w)
 
 
 class _W_StopTransactionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -8016,15 +8517,28 @@ def _c_StopTransactionRequest(s: Any) -> StopTransactionRequest:
 _MK_StopTransactionRequest: Any = _W_StopTransactionRequest
 
 
-def _w_StopTransactionRequest(o: Any) -> Any:
-    return _MK_StopTransactionRequest(
-        o.meter_stop,
-        rt.format_datetime(o.timestamp),
-        o.transaction_id,
-        o.id_tag,
-        o.reason,
-        None if (v := o.transaction_data) is None else [_w_MeterValue(x) for x in v],
-    )
+def _w_StopTransactionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.meter_stop
+    v1 = o.timestamp
+    v2 = o.transaction_id
+    v3 = o.id_tag
+    v4 = o.reason
+    v5 = o.transaction_data
+    if (
+        (type(v0) is not int)
+        or (type(v2) is not int)
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 20))
+        or (v4 is not None and (type(v4) is not Reason and (not isinstance(v4, str) or v4 not in _E_Reason)))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v5 is not None:
+        if type(v5) is not list:
+            raise rt.Fallback
+        v5 = [_w_MeterValue(x) for x in v5]
+    w = _MK_StopTransactionRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "StopTransaction", w)
 
 
 class _W_StopTransactionResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -8041,10 +8555,15 @@ def _c_StopTransactionResponse(s: Any) -> StopTransactionResponse:
 _MK_StopTransactionResponse: Any = _W_StopTransactionResponse
 
 
-def _w_StopTransactionResponse(o: Any) -> Any:
-    return _MK_StopTransactionResponse(
-        None if (v := o.id_tag_info) is None else _w_IdTagInfo(v),
-    )
+def _w_StopTransactionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_tag_info
+    if v0 is not None:
+        if type(v0) is not IdTagInfo:
+            raise rt.Fallback
+        v0 = _w_IdTagInfo(v0)
+    w = _MK_StopTransactionResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_TriggerMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -8063,11 +8582,16 @@ def _c_TriggerMessageRequest(s: Any) -> TriggerMessageRequest:
 _MK_TriggerMessageRequest: Any = _W_TriggerMessageRequest
 
 
-def _w_TriggerMessageRequest(o: Any) -> Any:
-    return _MK_TriggerMessageRequest(
-        o.requested_message,
-        o.connector_id,
-    )
+def _w_TriggerMessageRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.requested_message
+    v1 = o.connector_id
+    if (type(v0) is not MessageTrigger and (not isinstance(v0, str) or v0 not in _E_MessageTrigger)) or (
+        v1 is not None and (type(v1) is not int)
+    ):
+        raise rt.Fallback
+    w = _MK_TriggerMessageRequest(v0, v1)
+    return w if uid is None else (2, uid, "TriggerMessage", w)
 
 
 class _W_TriggerMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -8084,10 +8608,15 @@ def _c_TriggerMessageResponse(s: Any) -> TriggerMessageResponse:
 _MK_TriggerMessageResponse: Any = _W_TriggerMessageResponse
 
 
-def _w_TriggerMessageResponse(o: Any) -> Any:
-    return _MK_TriggerMessageResponse(
-        o.status,
-    )
+def _w_TriggerMessageResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not TriggerMessageStatus and (
+        not isinstance(v0, str) or v0 not in _E_TriggerMessageStatus
+    ):
+        raise rt.Fallback
+    w = _MK_TriggerMessageResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UnlockConnectorRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -8104,10 +8633,13 @@ def _c_UnlockConnectorRequest(s: Any) -> UnlockConnectorRequest:
 _MK_UnlockConnectorRequest: Any = _W_UnlockConnectorRequest
 
 
-def _w_UnlockConnectorRequest(o: Any) -> Any:
-    return _MK_UnlockConnectorRequest(
-        o.connector_id,
-    )
+def _w_UnlockConnectorRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.connector_id
+    if type(v0) is not int:
+        raise rt.Fallback
+    w = _MK_UnlockConnectorRequest(v0)
+    return w if uid is None else (2, uid, "UnlockConnector", w)
 
 
 class _W_UnlockConnectorResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -8124,10 +8656,13 @@ def _c_UnlockConnectorResponse(s: Any) -> UnlockConnectorResponse:
 _MK_UnlockConnectorResponse: Any = _W_UnlockConnectorResponse
 
 
-def _w_UnlockConnectorResponse(o: Any) -> Any:
-    return _MK_UnlockConnectorResponse(
-        o.status,
-    )
+def _w_UnlockConnectorResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    if type(v0) is not UnlockStatus and (not isinstance(v0, str) or v0 not in _E_UnlockStatus):
+        raise rt.Fallback
+    w = _MK_UnlockConnectorResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UpdateFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -8151,13 +8686,21 @@ def _c_UpdateFirmwareRequest(s: Any) -> UpdateFirmwareRequest:
 _MK_UpdateFirmwareRequest: Any = _W_UpdateFirmwareRequest
 
 
-def _w_UpdateFirmwareRequest(o: Any) -> Any:
-    return _MK_UpdateFirmwareRequest(
-        o.location,
-        rt.format_datetime(o.retrieve_date),
-        o.retries,
-        o.retry_interval,
-    )
+def _w_UpdateFirmwareRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.location
+    v1 = o.retrieve_date
+    v2 = o.retries
+    v3 = o.retry_interval
+    if (
+        (v0.__class__ is not str and not isinstance(v0, str))
+        or (v2 is not None and (type(v2) is not int))
+        or (v3 is not None and (type(v3) is not int))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    w = _MK_UpdateFirmwareRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "UpdateFirmware", w)
 
 
 class _W_UpdateFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -8172,8 +8715,10 @@ def _c_UpdateFirmwareResponse(s: Any) -> UpdateFirmwareResponse:
 _MK_UpdateFirmwareResponse: Any = _W_UpdateFirmwareResponse
 
 
-def _w_UpdateFirmwareResponse(o: Any) -> Any:
-    return _MK_UpdateFirmwareResponse()
+def _w_UpdateFirmwareResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    w = _MK_UpdateFirmwareResponse()
+    return w if uid is None else (3, uid, w)
 
 
 # -- lenient builders ----------------------------------------------------------------------
@@ -9933,8 +10478,946 @@ def _u_UpdateFirmwareResponse(o: Any) -> dict[str, Any]:
     return d
 
 
+# -- top-level messages: JSON bytes → message in one frame ---------------------------------
+
+
+def _f_AuthorizeRequest(dec: Any) -> Any:
+    def decode(data: Any) -> AuthorizeRequest:
+        s = dec(data)
+        o = _new(AuthorizeRequest)
+        o.id_tag = s.id_tag
+
+        return o
+
+    return decode
+
+
+def _f_AuthorizeResponse(dec: Any) -> Any:
+    def decode(data: Any) -> AuthorizeResponse:
+        s = dec(data)
+        o = _new(AuthorizeResponse)
+        o.id_tag_info = _c_IdTagInfo(s.id_tag_info)
+        return o
+
+    return decode
+
+
+def _f_BootNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> BootNotificationRequest:
+        s = dec(data)
+        o = _new(BootNotificationRequest)
+        o.charge_point_vendor = s.charge_point_vendor
+
+        o.charge_point_model = s.charge_point_model
+
+        o.charge_point_serial_number = s.charge_point_serial_number
+        o.charge_box_serial_number = s.charge_box_serial_number
+        o.firmware_version = s.firmware_version
+        o.iccid = s.iccid
+        o.imsi = s.imsi
+        o.meter_type = s.meter_type
+        o.meter_serial_number = s.meter_serial_number
+        return o
+
+    return decode
+
+
+def _f_BootNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> BootNotificationResponse:
+        s = dec(data)
+        o = _new(BootNotificationResponse)
+        o.status = s.status
+
+        o.current_time = rt.parse_datetime(s.current_time)
+
+        o.interval = s.interval
+
+        return o
+
+    return decode
+
+
+def _f_CancelReservationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CancelReservationRequest:
+        s = dec(data)
+        o = _new(CancelReservationRequest)
+        o.reservation_id = s.reservation_id
+
+        return o
+
+    return decode
+
+
+def _f_CancelReservationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CancelReservationResponse:
+        s = dec(data)
+        o = _new(CancelReservationResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_CertificateSignedRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CertificateSignedRequest:
+        s = dec(data)
+        o = _new(CertificateSignedRequest)
+        o.certificate_chain = s.certificate_chain
+
+        return o
+
+    return decode
+
+
+def _f_CertificateSignedResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CertificateSignedResponse:
+        s = dec(data)
+        o = _new(CertificateSignedResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_ChangeAvailabilityRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeAvailabilityRequest:
+        s = dec(data)
+        o = _new(ChangeAvailabilityRequest)
+        o.connector_id = s.connector_id
+
+        o.type = s.type
+
+        return o
+
+    return decode
+
+
+def _f_ChangeAvailabilityResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeAvailabilityResponse:
+        s = dec(data)
+        o = _new(ChangeAvailabilityResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_ChangeConfigurationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeConfigurationRequest:
+        s = dec(data)
+        o = _new(ChangeConfigurationRequest)
+        o.key = s.key
+
+        o.value = s.value
+
+        return o
+
+    return decode
+
+
+def _f_ChangeConfigurationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeConfigurationResponse:
+        s = dec(data)
+        o = _new(ChangeConfigurationResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_ClearCacheRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearCacheRequest:
+        dec(data)
+        o = _new(ClearCacheRequest)
+        return o
+
+    return decode
+
+
+def _f_ClearCacheResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearCacheResponse:
+        s = dec(data)
+        o = _new(ClearCacheResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_ClearChargingProfileRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearChargingProfileRequest:
+        s = dec(data)
+        o = _new(ClearChargingProfileRequest)
+        o.id = s.id
+        o.connector_id = s.connector_id
+        o.charging_profile_purpose = s.charging_profile_purpose
+        o.stack_level = s.stack_level
+        return o
+
+    return decode
+
+
+def _f_ClearChargingProfileResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearChargingProfileResponse:
+        s = dec(data)
+        o = _new(ClearChargingProfileResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_DataTransferRequest(dec: Any) -> Any:
+    def decode(data: Any) -> DataTransferRequest:
+        s = dec(data)
+        o = _new(DataTransferRequest)
+        o.vendor_id = s.vendor_id
+
+        o.message_id = s.message_id
+        o.data = s.data
+        return o
+
+    return decode
+
+
+def _f_DataTransferResponse(dec: Any) -> Any:
+    def decode(data: Any) -> DataTransferResponse:
+        s = dec(data)
+        o = _new(DataTransferResponse)
+        o.status = s.status
+
+        o.data = s.data
+        return o
+
+    return decode
+
+
+def _f_DeleteCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> DeleteCertificateRequest:
+        s = dec(data)
+        o = _new(DeleteCertificateRequest)
+        o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+        return o
+
+    return decode
+
+
+def _f_DeleteCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> DeleteCertificateResponse:
+        s = dec(data)
+        o = _new(DeleteCertificateResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_DiagnosticsStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> DiagnosticsStatusNotificationRequest:
+        s = dec(data)
+        o = _new(DiagnosticsStatusNotificationRequest)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_DiagnosticsStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> DiagnosticsStatusNotificationResponse:
+        dec(data)
+        o = _new(DiagnosticsStatusNotificationResponse)
+        return o
+
+    return decode
+
+
+def _f_ExtendedTriggerMessageRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ExtendedTriggerMessageRequest:
+        s = dec(data)
+        o = _new(ExtendedTriggerMessageRequest)
+        o.requested_message = s.requested_message
+
+        o.connector_id = s.connector_id
+        return o
+
+    return decode
+
+
+def _f_ExtendedTriggerMessageResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ExtendedTriggerMessageResponse:
+        s = dec(data)
+        o = _new(ExtendedTriggerMessageResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_FirmwareStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> FirmwareStatusNotificationRequest:
+        s = dec(data)
+        o = _new(FirmwareStatusNotificationRequest)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_FirmwareStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> FirmwareStatusNotificationResponse:
+        dec(data)
+        o = _new(FirmwareStatusNotificationResponse)
+        return o
+
+    return decode
+
+
+def _f_GetCompositeScheduleRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetCompositeScheduleRequest:
+        s = dec(data)
+        o = _new(GetCompositeScheduleRequest)
+        o.connector_id = s.connector_id
+
+        o.duration = s.duration
+
+        o.charging_rate_unit = s.charging_rate_unit
+        return o
+
+    return decode
+
+
+def _f_GetCompositeScheduleResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetCompositeScheduleResponse:
+        s = dec(data)
+        o = _new(GetCompositeScheduleResponse)
+        o.status = s.status
+
+        o.connector_id = s.connector_id
+        v = s.schedule_start
+        o.schedule_start = None if v is None else rt.parse_datetime(v)
+        v = s.charging_schedule
+        o.charging_schedule = None if v is None else _c_ChargingSchedule(v)
+        return o
+
+    return decode
+
+
+def _f_GetConfigurationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetConfigurationRequest:
+        s = dec(data)
+        o = _new(GetConfigurationRequest)
+        o.key = s.key
+        return o
+
+    return decode
+
+
+def _f_GetConfigurationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetConfigurationResponse:
+        s = dec(data)
+        o = _new(GetConfigurationResponse)
+        v = s.configuration_key
+        o.configuration_key = None if v is None else [_c_KeyValue(x) for x in v]
+        o.unknown_key = s.unknown_key
+        return o
+
+    return decode
+
+
+def _f_GetDiagnosticsRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetDiagnosticsRequest:
+        s = dec(data)
+        o = _new(GetDiagnosticsRequest)
+        o.location = s.location
+
+        o.retries = s.retries
+        o.retry_interval = s.retry_interval
+        v = s.start_time
+        o.start_time = None if v is None else rt.parse_datetime(v)
+        v = s.stop_time
+        o.stop_time = None if v is None else rt.parse_datetime(v)
+        return o
+
+    return decode
+
+
+def _f_GetDiagnosticsResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetDiagnosticsResponse:
+        s = dec(data)
+        o = _new(GetDiagnosticsResponse)
+        o.file_name = s.file_name
+        return o
+
+    return decode
+
+
+def _f_GetInstalledCertificateIdsRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetInstalledCertificateIdsRequest:
+        s = dec(data)
+        o = _new(GetInstalledCertificateIdsRequest)
+        o.certificate_type = s.certificate_type
+
+        return o
+
+    return decode
+
+
+def _f_GetInstalledCertificateIdsResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetInstalledCertificateIdsResponse:
+        s = dec(data)
+        o = _new(GetInstalledCertificateIdsResponse)
+        v = s.certificate_hash_data
+        o.certificate_hash_data = None if v is None else [_c_CertificateHashDataType(x) for x in v]
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_GetLocalListVersionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetLocalListVersionRequest:
+        dec(data)
+        o = _new(GetLocalListVersionRequest)
+        return o
+
+    return decode
+
+
+def _f_GetLocalListVersionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetLocalListVersionResponse:
+        s = dec(data)
+        o = _new(GetLocalListVersionResponse)
+        o.list_version = s.list_version
+
+        return o
+
+    return decode
+
+
+def _f_GetLogRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetLogRequest:
+        s = dec(data)
+        o = _new(GetLogRequest)
+        o.log = _c_LogParametersType(s.log)
+        o.log_type = s.log_type
+
+        o.request_id = s.request_id
+
+        o.retries = s.retries
+        o.retry_interval = s.retry_interval
+        return o
+
+    return decode
+
+
+def _f_GetLogResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetLogResponse:
+        s = dec(data)
+        o = _new(GetLogResponse)
+        o.status = s.status
+
+        o.filename = s.filename
+        return o
+
+    return decode
+
+
+def _f_HeartbeatRequest(dec: Any) -> Any:
+    def decode(data: Any) -> HeartbeatRequest:
+        dec(data)
+        o = _new(HeartbeatRequest)
+        return o
+
+    return decode
+
+
+def _f_HeartbeatResponse(dec: Any) -> Any:
+    def decode(data: Any) -> HeartbeatResponse:
+        s = dec(data)
+        o = _new(HeartbeatResponse)
+        o.current_time = rt.parse_datetime(s.current_time)
+
+        return o
+
+    return decode
+
+
+def _f_InstallCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> InstallCertificateRequest:
+        s = dec(data)
+        o = _new(InstallCertificateRequest)
+        o.certificate_type = s.certificate_type
+
+        o.certificate = s.certificate
+
+        return o
+
+    return decode
+
+
+def _f_InstallCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> InstallCertificateResponse:
+        s = dec(data)
+        o = _new(InstallCertificateResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_LogStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> LogStatusNotificationRequest:
+        s = dec(data)
+        o = _new(LogStatusNotificationRequest)
+        o.status = s.status
+
+        o.request_id = s.request_id
+        return o
+
+    return decode
+
+
+def _f_LogStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> LogStatusNotificationResponse:
+        dec(data)
+        o = _new(LogStatusNotificationResponse)
+        return o
+
+    return decode
+
+
+def _f_MeterValuesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> MeterValuesRequest:
+        s = dec(data)
+        o = _new(MeterValuesRequest)
+        o.connector_id = s.connector_id
+
+        o.transaction_id = s.transaction_id
+        o.meter_value = [_c_MeterValue(x) for x in s.meter_value]
+        return o
+
+    return decode
+
+
+def _f_MeterValuesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> MeterValuesResponse:
+        dec(data)
+        o = _new(MeterValuesResponse)
+        return o
+
+    return decode
+
+
+def _f_RemoteStartTransactionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> RemoteStartTransactionRequest:
+        s = dec(data)
+        o = _new(RemoteStartTransactionRequest)
+        o.connector_id = s.connector_id
+        o.id_tag = s.id_tag
+
+        v = s.charging_profile
+        o.charging_profile = None if v is None else _c_ChargingProfile(v)
+        return o
+
+    return decode
+
+
+def _f_RemoteStartTransactionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> RemoteStartTransactionResponse:
+        s = dec(data)
+        o = _new(RemoteStartTransactionResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_RemoteStopTransactionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> RemoteStopTransactionRequest:
+        s = dec(data)
+        o = _new(RemoteStopTransactionRequest)
+        o.transaction_id = s.transaction_id
+
+        return o
+
+    return decode
+
+
+def _f_RemoteStopTransactionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> RemoteStopTransactionResponse:
+        s = dec(data)
+        o = _new(RemoteStopTransactionResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_ReserveNowRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ReserveNowRequest:
+        s = dec(data)
+        o = _new(ReserveNowRequest)
+        o.connector_id = s.connector_id
+
+        o.expiry_date = rt.parse_datetime(s.expiry_date)
+
+        o.id_tag = s.id_tag
+
+        o.parent_id_tag = s.parent_id_tag
+        o.reservation_id = s.reservation_id
+
+        return o
+
+    return decode
+
+
+def _f_ReserveNowResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ReserveNowResponse:
+        s = dec(data)
+        o = _new(ReserveNowResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_ResetRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ResetRequest:
+        s = dec(data)
+        o = _new(ResetRequest)
+        o.type = s.type
+
+        return o
+
+    return decode
+
+
+def _f_ResetResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ResetResponse:
+        s = dec(data)
+        o = _new(ResetResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_SecurityEventNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SecurityEventNotificationRequest:
+        s = dec(data)
+        o = _new(SecurityEventNotificationRequest)
+        o.type = s.type
+
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.tech_info = s.tech_info
+        return o
+
+    return decode
+
+
+def _f_SecurityEventNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SecurityEventNotificationResponse:
+        dec(data)
+        o = _new(SecurityEventNotificationResponse)
+        return o
+
+    return decode
+
+
+def _f_SendLocalListRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SendLocalListRequest:
+        s = dec(data)
+        o = _new(SendLocalListRequest)
+        o.list_version = s.list_version
+
+        v = s.local_authorization_list
+        o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+        o.update_type = s.update_type
+
+        return o
+
+    return decode
+
+
+def _f_SendLocalListResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SendLocalListResponse:
+        s = dec(data)
+        o = _new(SendLocalListResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_SetChargingProfileRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetChargingProfileRequest:
+        s = dec(data)
+        o = _new(SetChargingProfileRequest)
+        o.connector_id = s.connector_id
+
+        o.cs_charging_profiles = _c_ChargingProfile(s.cs_charging_profiles)
+        return o
+
+    return decode
+
+
+def _f_SetChargingProfileResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetChargingProfileResponse:
+        s = dec(data)
+        o = _new(SetChargingProfileResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_SignCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SignCertificateRequest:
+        s = dec(data)
+        o = _new(SignCertificateRequest)
+        o.csr = s.csr
+
+        return o
+
+    return decode
+
+
+def _f_SignCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SignCertificateResponse:
+        s = dec(data)
+        o = _new(SignCertificateResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_SignedFirmwareStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SignedFirmwareStatusNotificationRequest:
+        s = dec(data)
+        o = _new(SignedFirmwareStatusNotificationRequest)
+        o.status = s.status
+
+        o.request_id = s.request_id
+        return o
+
+    return decode
+
+
+def _f_SignedFirmwareStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SignedFirmwareStatusNotificationResponse:
+        dec(data)
+        o = _new(SignedFirmwareStatusNotificationResponse)
+        return o
+
+    return decode
+
+
+def _f_SignedUpdateFirmwareRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SignedUpdateFirmwareRequest:
+        s = dec(data)
+        o = _new(SignedUpdateFirmwareRequest)
+        o.retries = s.retries
+        o.retry_interval = s.retry_interval
+        o.request_id = s.request_id
+
+        o.firmware = _c_FirmwareType(s.firmware)
+        return o
+
+    return decode
+
+
+def _f_SignedUpdateFirmwareResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SignedUpdateFirmwareResponse:
+        s = dec(data)
+        o = _new(SignedUpdateFirmwareResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_StartTransactionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> StartTransactionRequest:
+        s = dec(data)
+        o = _new(StartTransactionRequest)
+        o.connector_id = s.connector_id
+
+        o.id_tag = s.id_tag
+
+        o.meter_start = s.meter_start
+
+        o.reservation_id = s.reservation_id
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        return o
+
+    return decode
+
+
+def _f_StartTransactionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> StartTransactionResponse:
+        s = dec(data)
+        o = _new(StartTransactionResponse)
+        o.id_tag_info = _c_IdTagInfo(s.id_tag_info)
+        o.transaction_id = s.transaction_id
+
+        return o
+
+    return decode
+
+
+def _f_StatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> StatusNotificationRequest:
+        s = dec(data)
+        o = _new(StatusNotificationRequest)
+        o.connector_id = s.connector_id
+
+        o.error_code = s.error_code
+
+        o.info = s.info
+        o.status = s.status
+
+        v = s.timestamp
+        o.timestamp = None if v is None else rt.parse_datetime(v)
+        o.vendor_id = s.vendor_id
+        o.vendor_error_code = s.vendor_error_code
+        return o
+
+    return decode
+
+
+def _f_StatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> StatusNotificationResponse:
+        dec(data)
+        o = _new(StatusNotificationResponse)
+        return o
+
+    return decode
+
+
+def _f_StopTransactionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> StopTransactionRequest:
+        s = dec(data)
+        o = _new(StopTransactionRequest)
+        o.id_tag = s.id_tag
+        o.meter_stop = s.meter_stop
+
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.transaction_id = s.transaction_id
+
+        o.reason = s.reason
+        v = s.transaction_data
+        o.transaction_data = None if v is None else [_c_MeterValue(x) for x in v]
+        return o
+
+    return decode
+
+
+def _f_StopTransactionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> StopTransactionResponse:
+        s = dec(data)
+        o = _new(StopTransactionResponse)
+        v = s.id_tag_info
+        o.id_tag_info = None if v is None else _c_IdTagInfo(v)
+        return o
+
+    return decode
+
+
+def _f_TriggerMessageRequest(dec: Any) -> Any:
+    def decode(data: Any) -> TriggerMessageRequest:
+        s = dec(data)
+        o = _new(TriggerMessageRequest)
+        o.requested_message = s.requested_message
+
+        o.connector_id = s.connector_id
+        return o
+
+    return decode
+
+
+def _f_TriggerMessageResponse(dec: Any) -> Any:
+    def decode(data: Any) -> TriggerMessageResponse:
+        s = dec(data)
+        o = _new(TriggerMessageResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_UnlockConnectorRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UnlockConnectorRequest:
+        s = dec(data)
+        o = _new(UnlockConnectorRequest)
+        o.connector_id = s.connector_id
+
+        return o
+
+    return decode
+
+
+def _f_UnlockConnectorResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UnlockConnectorResponse:
+        s = dec(data)
+        o = _new(UnlockConnectorResponse)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_UpdateFirmwareRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UpdateFirmwareRequest:
+        s = dec(data)
+        o = _new(UpdateFirmwareRequest)
+        o.location = s.location
+
+        o.retries = s.retries
+        o.retrieve_date = rt.parse_datetime(s.retrieve_date)
+
+        o.retry_interval = s.retry_interval
+        return o
+
+    return decode
+
+
+def _f_UpdateFirmwareResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UpdateFirmwareResponse:
+        dec(data)
+        o = _new(UpdateFirmwareResponse)
+        return o
+
+    return decode
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
-AuthorizeRequest.__ocppkit_codec__ = Codec(
+Codec(
     version="1.6",
     action="Authorize",
     role="request",
@@ -9944,10 +11427,12 @@ AuthorizeRequest.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeRequest,
     from_wire=_c_AuthorizeRequest,
     to_wire=_w_AuthorizeRequest,
+    fuse=_f_AuthorizeRequest,
+    frame=2,
     loose=_l_AuthorizeRequest,
     unchecked=_u_AuthorizeRequest,
-)
-AuthorizeResponse.__ocppkit_codec__ = Codec(
+).attach(AuthorizeRequest)
+Codec(
     version="1.6",
     action="Authorize",
     role="response",
@@ -9957,10 +11442,12 @@ AuthorizeResponse.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeResponse,
     from_wire=_c_AuthorizeResponse,
     to_wire=_w_AuthorizeResponse,
+    fuse=_f_AuthorizeResponse,
+    frame=3,
     loose=_l_AuthorizeResponse,
     unchecked=_u_AuthorizeResponse,
-)
-BootNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(AuthorizeResponse)
+Codec(
     version="1.6",
     action="BootNotification",
     role="request",
@@ -9970,10 +11457,12 @@ BootNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationRequest,
     from_wire=_c_BootNotificationRequest,
     to_wire=_w_BootNotificationRequest,
+    fuse=_f_BootNotificationRequest,
+    frame=2,
     loose=_l_BootNotificationRequest,
     unchecked=_u_BootNotificationRequest,
-)
-BootNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(BootNotificationRequest)
+Codec(
     version="1.6",
     action="BootNotification",
     role="response",
@@ -9983,10 +11472,12 @@ BootNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationResponse,
     from_wire=_c_BootNotificationResponse,
     to_wire=_w_BootNotificationResponse,
+    fuse=_f_BootNotificationResponse,
+    frame=3,
     loose=_l_BootNotificationResponse,
     unchecked=_u_BootNotificationResponse,
-)
-CancelReservationRequest.__ocppkit_codec__ = Codec(
+).attach(BootNotificationResponse)
+Codec(
     version="1.6",
     action="CancelReservation",
     role="request",
@@ -9996,10 +11487,12 @@ CancelReservationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationRequest,
     from_wire=_c_CancelReservationRequest,
     to_wire=_w_CancelReservationRequest,
+    fuse=_f_CancelReservationRequest,
+    frame=2,
     loose=_l_CancelReservationRequest,
     unchecked=_u_CancelReservationRequest,
-)
-CancelReservationResponse.__ocppkit_codec__ = Codec(
+).attach(CancelReservationRequest)
+Codec(
     version="1.6",
     action="CancelReservation",
     role="response",
@@ -10009,10 +11502,12 @@ CancelReservationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationResponse,
     from_wire=_c_CancelReservationResponse,
     to_wire=_w_CancelReservationResponse,
+    fuse=_f_CancelReservationResponse,
+    frame=3,
     loose=_l_CancelReservationResponse,
     unchecked=_u_CancelReservationResponse,
-)
-CertificateSignedRequest.__ocppkit_codec__ = Codec(
+).attach(CancelReservationResponse)
+Codec(
     version="1.6",
     action="CertificateSigned",
     role="request",
@@ -10022,10 +11517,12 @@ CertificateSignedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedRequest,
     from_wire=_c_CertificateSignedRequest,
     to_wire=_w_CertificateSignedRequest,
+    fuse=_f_CertificateSignedRequest,
+    frame=2,
     loose=_l_CertificateSignedRequest,
     unchecked=_u_CertificateSignedRequest,
-)
-CertificateSignedResponse.__ocppkit_codec__ = Codec(
+).attach(CertificateSignedRequest)
+Codec(
     version="1.6",
     action="CertificateSigned",
     role="response",
@@ -10035,10 +11532,12 @@ CertificateSignedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedResponse,
     from_wire=_c_CertificateSignedResponse,
     to_wire=_w_CertificateSignedResponse,
+    fuse=_f_CertificateSignedResponse,
+    frame=3,
     loose=_l_CertificateSignedResponse,
     unchecked=_u_CertificateSignedResponse,
-)
-ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
+).attach(CertificateSignedResponse)
+Codec(
     version="1.6",
     action="ChangeAvailability",
     role="request",
@@ -10048,10 +11547,12 @@ ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityRequest,
     from_wire=_c_ChangeAvailabilityRequest,
     to_wire=_w_ChangeAvailabilityRequest,
+    fuse=_f_ChangeAvailabilityRequest,
+    frame=2,
     loose=_l_ChangeAvailabilityRequest,
     unchecked=_u_ChangeAvailabilityRequest,
-)
-ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
+).attach(ChangeAvailabilityRequest)
+Codec(
     version="1.6",
     action="ChangeAvailability",
     role="response",
@@ -10061,10 +11562,12 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityResponse,
     from_wire=_c_ChangeAvailabilityResponse,
     to_wire=_w_ChangeAvailabilityResponse,
+    fuse=_f_ChangeAvailabilityResponse,
+    frame=3,
     loose=_l_ChangeAvailabilityResponse,
     unchecked=_u_ChangeAvailabilityResponse,
-)
-ChangeConfigurationRequest.__ocppkit_codec__ = Codec(
+).attach(ChangeAvailabilityResponse)
+Codec(
     version="1.6",
     action="ChangeConfiguration",
     role="request",
@@ -10074,10 +11577,12 @@ ChangeConfigurationRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeConfigurationRequest,
     from_wire=_c_ChangeConfigurationRequest,
     to_wire=_w_ChangeConfigurationRequest,
+    fuse=_f_ChangeConfigurationRequest,
+    frame=2,
     loose=_l_ChangeConfigurationRequest,
     unchecked=_u_ChangeConfigurationRequest,
-)
-ChangeConfigurationResponse.__ocppkit_codec__ = Codec(
+).attach(ChangeConfigurationRequest)
+Codec(
     version="1.6",
     action="ChangeConfiguration",
     role="response",
@@ -10087,10 +11592,12 @@ ChangeConfigurationResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeConfigurationResponse,
     from_wire=_c_ChangeConfigurationResponse,
     to_wire=_w_ChangeConfigurationResponse,
+    fuse=_f_ChangeConfigurationResponse,
+    frame=3,
     loose=_l_ChangeConfigurationResponse,
     unchecked=_u_ChangeConfigurationResponse,
-)
-ClearCacheRequest.__ocppkit_codec__ = Codec(
+).attach(ChangeConfigurationResponse)
+Codec(
     version="1.6",
     action="ClearCache",
     role="request",
@@ -10100,10 +11607,12 @@ ClearCacheRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheRequest,
     from_wire=_c_ClearCacheRequest,
     to_wire=_w_ClearCacheRequest,
+    fuse=_f_ClearCacheRequest,
+    frame=2,
     loose=_l_ClearCacheRequest,
     unchecked=_u_ClearCacheRequest,
-)
-ClearCacheResponse.__ocppkit_codec__ = Codec(
+).attach(ClearCacheRequest)
+Codec(
     version="1.6",
     action="ClearCache",
     role="response",
@@ -10113,10 +11622,12 @@ ClearCacheResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheResponse,
     from_wire=_c_ClearCacheResponse,
     to_wire=_w_ClearCacheResponse,
+    fuse=_f_ClearCacheResponse,
+    frame=3,
     loose=_l_ClearCacheResponse,
     unchecked=_u_ClearCacheResponse,
-)
-ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
+).attach(ClearCacheResponse)
+Codec(
     version="1.6",
     action="ClearChargingProfile",
     role="request",
@@ -10126,10 +11637,12 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileRequest,
     from_wire=_c_ClearChargingProfileRequest,
     to_wire=_w_ClearChargingProfileRequest,
+    fuse=_f_ClearChargingProfileRequest,
+    frame=2,
     loose=_l_ClearChargingProfileRequest,
     unchecked=_u_ClearChargingProfileRequest,
-)
-ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
+).attach(ClearChargingProfileRequest)
+Codec(
     version="1.6",
     action="ClearChargingProfile",
     role="response",
@@ -10139,10 +11652,12 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileResponse,
     from_wire=_c_ClearChargingProfileResponse,
     to_wire=_w_ClearChargingProfileResponse,
+    fuse=_f_ClearChargingProfileResponse,
+    frame=3,
     loose=_l_ClearChargingProfileResponse,
     unchecked=_u_ClearChargingProfileResponse,
-)
-DataTransferRequest.__ocppkit_codec__ = Codec(
+).attach(ClearChargingProfileResponse)
+Codec(
     version="1.6",
     action="DataTransfer",
     role="request",
@@ -10152,10 +11667,12 @@ DataTransferRequest.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferRequest,
     from_wire=_c_DataTransferRequest,
     to_wire=_w_DataTransferRequest,
+    fuse=_f_DataTransferRequest,
+    frame=2,
     loose=_l_DataTransferRequest,
     unchecked=_u_DataTransferRequest,
-)
-DataTransferResponse.__ocppkit_codec__ = Codec(
+).attach(DataTransferRequest)
+Codec(
     version="1.6",
     action="DataTransfer",
     role="response",
@@ -10165,10 +11682,12 @@ DataTransferResponse.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferResponse,
     from_wire=_c_DataTransferResponse,
     to_wire=_w_DataTransferResponse,
+    fuse=_f_DataTransferResponse,
+    frame=3,
     loose=_l_DataTransferResponse,
     unchecked=_u_DataTransferResponse,
-)
-DeleteCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(DataTransferResponse)
+Codec(
     version="1.6",
     action="DeleteCertificate",
     role="request",
@@ -10178,10 +11697,12 @@ DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateRequest,
     from_wire=_c_DeleteCertificateRequest,
     to_wire=_w_DeleteCertificateRequest,
+    fuse=_f_DeleteCertificateRequest,
+    frame=2,
     loose=_l_DeleteCertificateRequest,
     unchecked=_u_DeleteCertificateRequest,
-)
-DeleteCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(DeleteCertificateRequest)
+Codec(
     version="1.6",
     action="DeleteCertificate",
     role="response",
@@ -10191,10 +11712,12 @@ DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateResponse,
     from_wire=_c_DeleteCertificateResponse,
     to_wire=_w_DeleteCertificateResponse,
+    fuse=_f_DeleteCertificateResponse,
+    frame=3,
     loose=_l_DeleteCertificateResponse,
     unchecked=_u_DeleteCertificateResponse,
-)
-DiagnosticsStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(DeleteCertificateResponse)
+Codec(
     version="1.6",
     action="DiagnosticsStatusNotification",
     role="request",
@@ -10204,10 +11727,12 @@ DiagnosticsStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_DiagnosticsStatusNotificationRequest,
     from_wire=_c_DiagnosticsStatusNotificationRequest,
     to_wire=_w_DiagnosticsStatusNotificationRequest,
+    fuse=_f_DiagnosticsStatusNotificationRequest,
+    frame=2,
     loose=_l_DiagnosticsStatusNotificationRequest,
     unchecked=_u_DiagnosticsStatusNotificationRequest,
-)
-DiagnosticsStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(DiagnosticsStatusNotificationRequest)
+Codec(
     version="1.6",
     action="DiagnosticsStatusNotification",
     role="response",
@@ -10217,10 +11742,12 @@ DiagnosticsStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_DiagnosticsStatusNotificationResponse,
     from_wire=_c_DiagnosticsStatusNotificationResponse,
     to_wire=_w_DiagnosticsStatusNotificationResponse,
+    fuse=_f_DiagnosticsStatusNotificationResponse,
+    frame=3,
     loose=_l_DiagnosticsStatusNotificationResponse,
     unchecked=_u_DiagnosticsStatusNotificationResponse,
-)
-ExtendedTriggerMessageRequest.__ocppkit_codec__ = Codec(
+).attach(DiagnosticsStatusNotificationResponse)
+Codec(
     version="1.6",
     action="ExtendedTriggerMessage",
     role="request",
@@ -10230,10 +11757,12 @@ ExtendedTriggerMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_ExtendedTriggerMessageRequest,
     from_wire=_c_ExtendedTriggerMessageRequest,
     to_wire=_w_ExtendedTriggerMessageRequest,
+    fuse=_f_ExtendedTriggerMessageRequest,
+    frame=2,
     loose=_l_ExtendedTriggerMessageRequest,
     unchecked=_u_ExtendedTriggerMessageRequest,
-)
-ExtendedTriggerMessageResponse.__ocppkit_codec__ = Codec(
+).attach(ExtendedTriggerMessageRequest)
+Codec(
     version="1.6",
     action="ExtendedTriggerMessage",
     role="response",
@@ -10243,10 +11772,12 @@ ExtendedTriggerMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_ExtendedTriggerMessageResponse,
     from_wire=_c_ExtendedTriggerMessageResponse,
     to_wire=_w_ExtendedTriggerMessageResponse,
+    fuse=_f_ExtendedTriggerMessageResponse,
+    frame=3,
     loose=_l_ExtendedTriggerMessageResponse,
     unchecked=_u_ExtendedTriggerMessageResponse,
-)
-FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(ExtendedTriggerMessageResponse)
+Codec(
     version="1.6",
     action="FirmwareStatusNotification",
     role="request",
@@ -10256,10 +11787,12 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationRequest,
     from_wire=_c_FirmwareStatusNotificationRequest,
     to_wire=_w_FirmwareStatusNotificationRequest,
+    fuse=_f_FirmwareStatusNotificationRequest,
+    frame=2,
     loose=_l_FirmwareStatusNotificationRequest,
     unchecked=_u_FirmwareStatusNotificationRequest,
-)
-FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(FirmwareStatusNotificationRequest)
+Codec(
     version="1.6",
     action="FirmwareStatusNotification",
     role="response",
@@ -10269,10 +11802,12 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationResponse,
     from_wire=_c_FirmwareStatusNotificationResponse,
     to_wire=_w_FirmwareStatusNotificationResponse,
+    fuse=_f_FirmwareStatusNotificationResponse,
+    frame=3,
     loose=_l_FirmwareStatusNotificationResponse,
     unchecked=_u_FirmwareStatusNotificationResponse,
-)
-GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
+).attach(FirmwareStatusNotificationResponse)
+Codec(
     version="1.6",
     action="GetCompositeSchedule",
     role="request",
@@ -10282,10 +11817,12 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleRequest,
     from_wire=_c_GetCompositeScheduleRequest,
     to_wire=_w_GetCompositeScheduleRequest,
+    fuse=_f_GetCompositeScheduleRequest,
+    frame=2,
     loose=_l_GetCompositeScheduleRequest,
     unchecked=_u_GetCompositeScheduleRequest,
-)
-GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
+).attach(GetCompositeScheduleRequest)
+Codec(
     version="1.6",
     action="GetCompositeSchedule",
     role="response",
@@ -10295,10 +11832,12 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleResponse,
     from_wire=_c_GetCompositeScheduleResponse,
     to_wire=_w_GetCompositeScheduleResponse,
+    fuse=_f_GetCompositeScheduleResponse,
+    frame=3,
     loose=_l_GetCompositeScheduleResponse,
     unchecked=_u_GetCompositeScheduleResponse,
-)
-GetConfigurationRequest.__ocppkit_codec__ = Codec(
+).attach(GetCompositeScheduleResponse)
+Codec(
     version="1.6",
     action="GetConfiguration",
     role="request",
@@ -10308,10 +11847,12 @@ GetConfigurationRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetConfigurationRequest,
     from_wire=_c_GetConfigurationRequest,
     to_wire=_w_GetConfigurationRequest,
+    fuse=_f_GetConfigurationRequest,
+    frame=2,
     loose=_l_GetConfigurationRequest,
     unchecked=_u_GetConfigurationRequest,
-)
-GetConfigurationResponse.__ocppkit_codec__ = Codec(
+).attach(GetConfigurationRequest)
+Codec(
     version="1.6",
     action="GetConfiguration",
     role="response",
@@ -10321,10 +11862,12 @@ GetConfigurationResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetConfigurationResponse,
     from_wire=_c_GetConfigurationResponse,
     to_wire=_w_GetConfigurationResponse,
+    fuse=_f_GetConfigurationResponse,
+    frame=3,
     loose=_l_GetConfigurationResponse,
     unchecked=_u_GetConfigurationResponse,
-)
-GetDiagnosticsRequest.__ocppkit_codec__ = Codec(
+).attach(GetConfigurationResponse)
+Codec(
     version="1.6",
     action="GetDiagnostics",
     role="request",
@@ -10334,10 +11877,12 @@ GetDiagnosticsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetDiagnosticsRequest,
     from_wire=_c_GetDiagnosticsRequest,
     to_wire=_w_GetDiagnosticsRequest,
+    fuse=_f_GetDiagnosticsRequest,
+    frame=2,
     loose=_l_GetDiagnosticsRequest,
     unchecked=_u_GetDiagnosticsRequest,
-)
-GetDiagnosticsResponse.__ocppkit_codec__ = Codec(
+).attach(GetDiagnosticsRequest)
+Codec(
     version="1.6",
     action="GetDiagnostics",
     role="response",
@@ -10347,10 +11892,12 @@ GetDiagnosticsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetDiagnosticsResponse,
     from_wire=_c_GetDiagnosticsResponse,
     to_wire=_w_GetDiagnosticsResponse,
+    fuse=_f_GetDiagnosticsResponse,
+    frame=3,
     loose=_l_GetDiagnosticsResponse,
     unchecked=_u_GetDiagnosticsResponse,
-)
-GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
+).attach(GetDiagnosticsResponse)
+Codec(
     version="1.6",
     action="GetInstalledCertificateIds",
     role="request",
@@ -10360,10 +11907,12 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsRequest,
     from_wire=_c_GetInstalledCertificateIdsRequest,
     to_wire=_w_GetInstalledCertificateIdsRequest,
+    fuse=_f_GetInstalledCertificateIdsRequest,
+    frame=2,
     loose=_l_GetInstalledCertificateIdsRequest,
     unchecked=_u_GetInstalledCertificateIdsRequest,
-)
-GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
+).attach(GetInstalledCertificateIdsRequest)
+Codec(
     version="1.6",
     action="GetInstalledCertificateIds",
     role="response",
@@ -10373,10 +11922,12 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsResponse,
     from_wire=_c_GetInstalledCertificateIdsResponse,
     to_wire=_w_GetInstalledCertificateIdsResponse,
+    fuse=_f_GetInstalledCertificateIdsResponse,
+    frame=3,
     loose=_l_GetInstalledCertificateIdsResponse,
     unchecked=_u_GetInstalledCertificateIdsResponse,
-)
-GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
+).attach(GetInstalledCertificateIdsResponse)
+Codec(
     version="1.6",
     action="GetLocalListVersion",
     role="request",
@@ -10386,10 +11937,12 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionRequest,
     from_wire=_c_GetLocalListVersionRequest,
     to_wire=_w_GetLocalListVersionRequest,
+    fuse=_f_GetLocalListVersionRequest,
+    frame=2,
     loose=_l_GetLocalListVersionRequest,
     unchecked=_u_GetLocalListVersionRequest,
-)
-GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
+).attach(GetLocalListVersionRequest)
+Codec(
     version="1.6",
     action="GetLocalListVersion",
     role="response",
@@ -10399,10 +11952,12 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionResponse,
     from_wire=_c_GetLocalListVersionResponse,
     to_wire=_w_GetLocalListVersionResponse,
+    fuse=_f_GetLocalListVersionResponse,
+    frame=3,
     loose=_l_GetLocalListVersionResponse,
     unchecked=_u_GetLocalListVersionResponse,
-)
-GetLogRequest.__ocppkit_codec__ = Codec(
+).attach(GetLocalListVersionResponse)
+Codec(
     version="1.6",
     action="GetLog",
     role="request",
@@ -10412,10 +11967,12 @@ GetLogRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLogRequest,
     from_wire=_c_GetLogRequest,
     to_wire=_w_GetLogRequest,
+    fuse=_f_GetLogRequest,
+    frame=2,
     loose=_l_GetLogRequest,
     unchecked=_u_GetLogRequest,
-)
-GetLogResponse.__ocppkit_codec__ = Codec(
+).attach(GetLogRequest)
+Codec(
     version="1.6",
     action="GetLog",
     role="response",
@@ -10425,10 +11982,12 @@ GetLogResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLogResponse,
     from_wire=_c_GetLogResponse,
     to_wire=_w_GetLogResponse,
+    fuse=_f_GetLogResponse,
+    frame=3,
     loose=_l_GetLogResponse,
     unchecked=_u_GetLogResponse,
-)
-HeartbeatRequest.__ocppkit_codec__ = Codec(
+).attach(GetLogResponse)
+Codec(
     version="1.6",
     action="Heartbeat",
     role="request",
@@ -10438,10 +11997,12 @@ HeartbeatRequest.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatRequest,
     from_wire=_c_HeartbeatRequest,
     to_wire=_w_HeartbeatRequest,
+    fuse=_f_HeartbeatRequest,
+    frame=2,
     loose=_l_HeartbeatRequest,
     unchecked=_u_HeartbeatRequest,
-)
-HeartbeatResponse.__ocppkit_codec__ = Codec(
+).attach(HeartbeatRequest)
+Codec(
     version="1.6",
     action="Heartbeat",
     role="response",
@@ -10451,10 +12012,12 @@ HeartbeatResponse.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatResponse,
     from_wire=_c_HeartbeatResponse,
     to_wire=_w_HeartbeatResponse,
+    fuse=_f_HeartbeatResponse,
+    frame=3,
     loose=_l_HeartbeatResponse,
     unchecked=_u_HeartbeatResponse,
-)
-InstallCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(HeartbeatResponse)
+Codec(
     version="1.6",
     action="InstallCertificate",
     role="request",
@@ -10464,10 +12027,12 @@ InstallCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateRequest,
     from_wire=_c_InstallCertificateRequest,
     to_wire=_w_InstallCertificateRequest,
+    fuse=_f_InstallCertificateRequest,
+    frame=2,
     loose=_l_InstallCertificateRequest,
     unchecked=_u_InstallCertificateRequest,
-)
-InstallCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(InstallCertificateRequest)
+Codec(
     version="1.6",
     action="InstallCertificate",
     role="response",
@@ -10477,10 +12042,12 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateResponse,
     from_wire=_c_InstallCertificateResponse,
     to_wire=_w_InstallCertificateResponse,
+    fuse=_f_InstallCertificateResponse,
+    frame=3,
     loose=_l_InstallCertificateResponse,
     unchecked=_u_InstallCertificateResponse,
-)
-LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(InstallCertificateResponse)
+Codec(
     version="1.6",
     action="LogStatusNotification",
     role="request",
@@ -10490,10 +12057,12 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationRequest,
     from_wire=_c_LogStatusNotificationRequest,
     to_wire=_w_LogStatusNotificationRequest,
+    fuse=_f_LogStatusNotificationRequest,
+    frame=2,
     loose=_l_LogStatusNotificationRequest,
     unchecked=_u_LogStatusNotificationRequest,
-)
-LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(LogStatusNotificationRequest)
+Codec(
     version="1.6",
     action="LogStatusNotification",
     role="response",
@@ -10503,10 +12072,12 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationResponse,
     from_wire=_c_LogStatusNotificationResponse,
     to_wire=_w_LogStatusNotificationResponse,
+    fuse=_f_LogStatusNotificationResponse,
+    frame=3,
     loose=_l_LogStatusNotificationResponse,
     unchecked=_u_LogStatusNotificationResponse,
-)
-MeterValuesRequest.__ocppkit_codec__ = Codec(
+).attach(LogStatusNotificationResponse)
+Codec(
     version="1.6",
     action="MeterValues",
     role="request",
@@ -10516,10 +12087,12 @@ MeterValuesRequest.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesRequest,
     from_wire=_c_MeterValuesRequest,
     to_wire=_w_MeterValuesRequest,
+    fuse=_f_MeterValuesRequest,
+    frame=2,
     loose=_l_MeterValuesRequest,
     unchecked=_u_MeterValuesRequest,
-)
-MeterValuesResponse.__ocppkit_codec__ = Codec(
+).attach(MeterValuesRequest)
+Codec(
     version="1.6",
     action="MeterValues",
     role="response",
@@ -10529,10 +12102,12 @@ MeterValuesResponse.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesResponse,
     from_wire=_c_MeterValuesResponse,
     to_wire=_w_MeterValuesResponse,
+    fuse=_f_MeterValuesResponse,
+    frame=3,
     loose=_l_MeterValuesResponse,
     unchecked=_u_MeterValuesResponse,
-)
-RemoteStartTransactionRequest.__ocppkit_codec__ = Codec(
+).attach(MeterValuesResponse)
+Codec(
     version="1.6",
     action="RemoteStartTransaction",
     role="request",
@@ -10542,10 +12117,12 @@ RemoteStartTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RemoteStartTransactionRequest,
     from_wire=_c_RemoteStartTransactionRequest,
     to_wire=_w_RemoteStartTransactionRequest,
+    fuse=_f_RemoteStartTransactionRequest,
+    frame=2,
     loose=_l_RemoteStartTransactionRequest,
     unchecked=_u_RemoteStartTransactionRequest,
-)
-RemoteStartTransactionResponse.__ocppkit_codec__ = Codec(
+).attach(RemoteStartTransactionRequest)
+Codec(
     version="1.6",
     action="RemoteStartTransaction",
     role="response",
@@ -10555,10 +12132,12 @@ RemoteStartTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RemoteStartTransactionResponse,
     from_wire=_c_RemoteStartTransactionResponse,
     to_wire=_w_RemoteStartTransactionResponse,
+    fuse=_f_RemoteStartTransactionResponse,
+    frame=3,
     loose=_l_RemoteStartTransactionResponse,
     unchecked=_u_RemoteStartTransactionResponse,
-)
-RemoteStopTransactionRequest.__ocppkit_codec__ = Codec(
+).attach(RemoteStartTransactionResponse)
+Codec(
     version="1.6",
     action="RemoteStopTransaction",
     role="request",
@@ -10568,10 +12147,12 @@ RemoteStopTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RemoteStopTransactionRequest,
     from_wire=_c_RemoteStopTransactionRequest,
     to_wire=_w_RemoteStopTransactionRequest,
+    fuse=_f_RemoteStopTransactionRequest,
+    frame=2,
     loose=_l_RemoteStopTransactionRequest,
     unchecked=_u_RemoteStopTransactionRequest,
-)
-RemoteStopTransactionResponse.__ocppkit_codec__ = Codec(
+).attach(RemoteStopTransactionRequest)
+Codec(
     version="1.6",
     action="RemoteStopTransaction",
     role="response",
@@ -10581,10 +12162,12 @@ RemoteStopTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RemoteStopTransactionResponse,
     from_wire=_c_RemoteStopTransactionResponse,
     to_wire=_w_RemoteStopTransactionResponse,
+    fuse=_f_RemoteStopTransactionResponse,
+    frame=3,
     loose=_l_RemoteStopTransactionResponse,
     unchecked=_u_RemoteStopTransactionResponse,
-)
-ReserveNowRequest.__ocppkit_codec__ = Codec(
+).attach(RemoteStopTransactionResponse)
+Codec(
     version="1.6",
     action="ReserveNow",
     role="request",
@@ -10594,10 +12177,12 @@ ReserveNowRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowRequest,
     from_wire=_c_ReserveNowRequest,
     to_wire=_w_ReserveNowRequest,
+    fuse=_f_ReserveNowRequest,
+    frame=2,
     loose=_l_ReserveNowRequest,
     unchecked=_u_ReserveNowRequest,
-)
-ReserveNowResponse.__ocppkit_codec__ = Codec(
+).attach(ReserveNowRequest)
+Codec(
     version="1.6",
     action="ReserveNow",
     role="response",
@@ -10607,10 +12192,12 @@ ReserveNowResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowResponse,
     from_wire=_c_ReserveNowResponse,
     to_wire=_w_ReserveNowResponse,
+    fuse=_f_ReserveNowResponse,
+    frame=3,
     loose=_l_ReserveNowResponse,
     unchecked=_u_ReserveNowResponse,
-)
-ResetRequest.__ocppkit_codec__ = Codec(
+).attach(ReserveNowResponse)
+Codec(
     version="1.6",
     action="Reset",
     role="request",
@@ -10620,10 +12207,12 @@ ResetRequest.__ocppkit_codec__ = Codec(
     wire=_W_ResetRequest,
     from_wire=_c_ResetRequest,
     to_wire=_w_ResetRequest,
+    fuse=_f_ResetRequest,
+    frame=2,
     loose=_l_ResetRequest,
     unchecked=_u_ResetRequest,
-)
-ResetResponse.__ocppkit_codec__ = Codec(
+).attach(ResetRequest)
+Codec(
     version="1.6",
     action="Reset",
     role="response",
@@ -10633,10 +12222,12 @@ ResetResponse.__ocppkit_codec__ = Codec(
     wire=_W_ResetResponse,
     from_wire=_c_ResetResponse,
     to_wire=_w_ResetResponse,
+    fuse=_f_ResetResponse,
+    frame=3,
     loose=_l_ResetResponse,
     unchecked=_u_ResetResponse,
-)
-SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(ResetResponse)
+Codec(
     version="1.6",
     action="SecurityEventNotification",
     role="request",
@@ -10646,10 +12237,12 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationRequest,
     from_wire=_c_SecurityEventNotificationRequest,
     to_wire=_w_SecurityEventNotificationRequest,
+    fuse=_f_SecurityEventNotificationRequest,
+    frame=2,
     loose=_l_SecurityEventNotificationRequest,
     unchecked=_u_SecurityEventNotificationRequest,
-)
-SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(SecurityEventNotificationRequest)
+Codec(
     version="1.6",
     action="SecurityEventNotification",
     role="response",
@@ -10659,10 +12252,12 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationResponse,
     from_wire=_c_SecurityEventNotificationResponse,
     to_wire=_w_SecurityEventNotificationResponse,
+    fuse=_f_SecurityEventNotificationResponse,
+    frame=3,
     loose=_l_SecurityEventNotificationResponse,
     unchecked=_u_SecurityEventNotificationResponse,
-)
-SendLocalListRequest.__ocppkit_codec__ = Codec(
+).attach(SecurityEventNotificationResponse)
+Codec(
     version="1.6",
     action="SendLocalList",
     role="request",
@@ -10672,10 +12267,12 @@ SendLocalListRequest.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListRequest,
     from_wire=_c_SendLocalListRequest,
     to_wire=_w_SendLocalListRequest,
+    fuse=_f_SendLocalListRequest,
+    frame=2,
     loose=_l_SendLocalListRequest,
     unchecked=_u_SendLocalListRequest,
-)
-SendLocalListResponse.__ocppkit_codec__ = Codec(
+).attach(SendLocalListRequest)
+Codec(
     version="1.6",
     action="SendLocalList",
     role="response",
@@ -10685,10 +12282,12 @@ SendLocalListResponse.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListResponse,
     from_wire=_c_SendLocalListResponse,
     to_wire=_w_SendLocalListResponse,
+    fuse=_f_SendLocalListResponse,
+    frame=3,
     loose=_l_SendLocalListResponse,
     unchecked=_u_SendLocalListResponse,
-)
-SetChargingProfileRequest.__ocppkit_codec__ = Codec(
+).attach(SendLocalListResponse)
+Codec(
     version="1.6",
     action="SetChargingProfile",
     role="request",
@@ -10698,10 +12297,12 @@ SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileRequest,
     from_wire=_c_SetChargingProfileRequest,
     to_wire=_w_SetChargingProfileRequest,
+    fuse=_f_SetChargingProfileRequest,
+    frame=2,
     loose=_l_SetChargingProfileRequest,
     unchecked=_u_SetChargingProfileRequest,
-)
-SetChargingProfileResponse.__ocppkit_codec__ = Codec(
+).attach(SetChargingProfileRequest)
+Codec(
     version="1.6",
     action="SetChargingProfile",
     role="response",
@@ -10711,10 +12312,12 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileResponse,
     from_wire=_c_SetChargingProfileResponse,
     to_wire=_w_SetChargingProfileResponse,
+    fuse=_f_SetChargingProfileResponse,
+    frame=3,
     loose=_l_SetChargingProfileResponse,
     unchecked=_u_SetChargingProfileResponse,
-)
-SignCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(SetChargingProfileResponse)
+Codec(
     version="1.6",
     action="SignCertificate",
     role="request",
@@ -10724,10 +12327,12 @@ SignCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateRequest,
     from_wire=_c_SignCertificateRequest,
     to_wire=_w_SignCertificateRequest,
+    fuse=_f_SignCertificateRequest,
+    frame=2,
     loose=_l_SignCertificateRequest,
     unchecked=_u_SignCertificateRequest,
-)
-SignCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(SignCertificateRequest)
+Codec(
     version="1.6",
     action="SignCertificate",
     role="response",
@@ -10737,10 +12342,12 @@ SignCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateResponse,
     from_wire=_c_SignCertificateResponse,
     to_wire=_w_SignCertificateResponse,
+    fuse=_f_SignCertificateResponse,
+    frame=3,
     loose=_l_SignCertificateResponse,
     unchecked=_u_SignCertificateResponse,
-)
-SignedFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(SignCertificateResponse)
+Codec(
     version="1.6",
     action="SignedFirmwareStatusNotification",
     role="request",
@@ -10750,10 +12357,12 @@ SignedFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignedFirmwareStatusNotificationRequest,
     from_wire=_c_SignedFirmwareStatusNotificationRequest,
     to_wire=_w_SignedFirmwareStatusNotificationRequest,
+    fuse=_f_SignedFirmwareStatusNotificationRequest,
+    frame=2,
     loose=_l_SignedFirmwareStatusNotificationRequest,
     unchecked=_u_SignedFirmwareStatusNotificationRequest,
-)
-SignedFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(SignedFirmwareStatusNotificationRequest)
+Codec(
     version="1.6",
     action="SignedFirmwareStatusNotification",
     role="response",
@@ -10763,10 +12372,12 @@ SignedFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignedFirmwareStatusNotificationResponse,
     from_wire=_c_SignedFirmwareStatusNotificationResponse,
     to_wire=_w_SignedFirmwareStatusNotificationResponse,
+    fuse=_f_SignedFirmwareStatusNotificationResponse,
+    frame=3,
     loose=_l_SignedFirmwareStatusNotificationResponse,
     unchecked=_u_SignedFirmwareStatusNotificationResponse,
-)
-SignedUpdateFirmwareRequest.__ocppkit_codec__ = Codec(
+).attach(SignedFirmwareStatusNotificationResponse)
+Codec(
     version="1.6",
     action="SignedUpdateFirmware",
     role="request",
@@ -10776,10 +12387,12 @@ SignedUpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignedUpdateFirmwareRequest,
     from_wire=_c_SignedUpdateFirmwareRequest,
     to_wire=_w_SignedUpdateFirmwareRequest,
+    fuse=_f_SignedUpdateFirmwareRequest,
+    frame=2,
     loose=_l_SignedUpdateFirmwareRequest,
     unchecked=_u_SignedUpdateFirmwareRequest,
-)
-SignedUpdateFirmwareResponse.__ocppkit_codec__ = Codec(
+).attach(SignedUpdateFirmwareRequest)
+Codec(
     version="1.6",
     action="SignedUpdateFirmware",
     role="response",
@@ -10789,10 +12402,12 @@ SignedUpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignedUpdateFirmwareResponse,
     from_wire=_c_SignedUpdateFirmwareResponse,
     to_wire=_w_SignedUpdateFirmwareResponse,
+    fuse=_f_SignedUpdateFirmwareResponse,
+    frame=3,
     loose=_l_SignedUpdateFirmwareResponse,
     unchecked=_u_SignedUpdateFirmwareResponse,
-)
-StartTransactionRequest.__ocppkit_codec__ = Codec(
+).attach(SignedUpdateFirmwareResponse)
+Codec(
     version="1.6",
     action="StartTransaction",
     role="request",
@@ -10802,10 +12417,12 @@ StartTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_StartTransactionRequest,
     from_wire=_c_StartTransactionRequest,
     to_wire=_w_StartTransactionRequest,
+    fuse=_f_StartTransactionRequest,
+    frame=2,
     loose=_l_StartTransactionRequest,
     unchecked=_u_StartTransactionRequest,
-)
-StartTransactionResponse.__ocppkit_codec__ = Codec(
+).attach(StartTransactionRequest)
+Codec(
     version="1.6",
     action="StartTransaction",
     role="response",
@@ -10815,10 +12432,12 @@ StartTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_StartTransactionResponse,
     from_wire=_c_StartTransactionResponse,
     to_wire=_w_StartTransactionResponse,
+    fuse=_f_StartTransactionResponse,
+    frame=3,
     loose=_l_StartTransactionResponse,
     unchecked=_u_StartTransactionResponse,
-)
-StatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(StartTransactionResponse)
+Codec(
     version="1.6",
     action="StatusNotification",
     role="request",
@@ -10828,10 +12447,12 @@ StatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationRequest,
     from_wire=_c_StatusNotificationRequest,
     to_wire=_w_StatusNotificationRequest,
+    fuse=_f_StatusNotificationRequest,
+    frame=2,
     loose=_l_StatusNotificationRequest,
     unchecked=_u_StatusNotificationRequest,
-)
-StatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(StatusNotificationRequest)
+Codec(
     version="1.6",
     action="StatusNotification",
     role="response",
@@ -10841,10 +12462,12 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationResponse,
     from_wire=_c_StatusNotificationResponse,
     to_wire=_w_StatusNotificationResponse,
+    fuse=_f_StatusNotificationResponse,
+    frame=3,
     loose=_l_StatusNotificationResponse,
     unchecked=_u_StatusNotificationResponse,
-)
-StopTransactionRequest.__ocppkit_codec__ = Codec(
+).attach(StatusNotificationResponse)
+Codec(
     version="1.6",
     action="StopTransaction",
     role="request",
@@ -10854,10 +12477,12 @@ StopTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_StopTransactionRequest,
     from_wire=_c_StopTransactionRequest,
     to_wire=_w_StopTransactionRequest,
+    fuse=_f_StopTransactionRequest,
+    frame=2,
     loose=_l_StopTransactionRequest,
     unchecked=_u_StopTransactionRequest,
-)
-StopTransactionResponse.__ocppkit_codec__ = Codec(
+).attach(StopTransactionRequest)
+Codec(
     version="1.6",
     action="StopTransaction",
     role="response",
@@ -10867,10 +12492,12 @@ StopTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_StopTransactionResponse,
     from_wire=_c_StopTransactionResponse,
     to_wire=_w_StopTransactionResponse,
+    fuse=_f_StopTransactionResponse,
+    frame=3,
     loose=_l_StopTransactionResponse,
     unchecked=_u_StopTransactionResponse,
-)
-TriggerMessageRequest.__ocppkit_codec__ = Codec(
+).attach(StopTransactionResponse)
+Codec(
     version="1.6",
     action="TriggerMessage",
     role="request",
@@ -10880,10 +12507,12 @@ TriggerMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageRequest,
     from_wire=_c_TriggerMessageRequest,
     to_wire=_w_TriggerMessageRequest,
+    fuse=_f_TriggerMessageRequest,
+    frame=2,
     loose=_l_TriggerMessageRequest,
     unchecked=_u_TriggerMessageRequest,
-)
-TriggerMessageResponse.__ocppkit_codec__ = Codec(
+).attach(TriggerMessageRequest)
+Codec(
     version="1.6",
     action="TriggerMessage",
     role="response",
@@ -10893,10 +12522,12 @@ TriggerMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageResponse,
     from_wire=_c_TriggerMessageResponse,
     to_wire=_w_TriggerMessageResponse,
+    fuse=_f_TriggerMessageResponse,
+    frame=3,
     loose=_l_TriggerMessageResponse,
     unchecked=_u_TriggerMessageResponse,
-)
-UnlockConnectorRequest.__ocppkit_codec__ = Codec(
+).attach(TriggerMessageResponse)
+Codec(
     version="1.6",
     action="UnlockConnector",
     role="request",
@@ -10906,10 +12537,12 @@ UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorRequest,
     from_wire=_c_UnlockConnectorRequest,
     to_wire=_w_UnlockConnectorRequest,
+    fuse=_f_UnlockConnectorRequest,
+    frame=2,
     loose=_l_UnlockConnectorRequest,
     unchecked=_u_UnlockConnectorRequest,
-)
-UnlockConnectorResponse.__ocppkit_codec__ = Codec(
+).attach(UnlockConnectorRequest)
+Codec(
     version="1.6",
     action="UnlockConnector",
     role="response",
@@ -10919,10 +12552,12 @@ UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorResponse,
     from_wire=_c_UnlockConnectorResponse,
     to_wire=_w_UnlockConnectorResponse,
+    fuse=_f_UnlockConnectorResponse,
+    frame=3,
     loose=_l_UnlockConnectorResponse,
     unchecked=_u_UnlockConnectorResponse,
-)
-UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
+).attach(UnlockConnectorResponse)
+Codec(
     version="1.6",
     action="UpdateFirmware",
     role="request",
@@ -10932,10 +12567,12 @@ UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareRequest,
     from_wire=_c_UpdateFirmwareRequest,
     to_wire=_w_UpdateFirmwareRequest,
+    fuse=_f_UpdateFirmwareRequest,
+    frame=2,
     loose=_l_UpdateFirmwareRequest,
     unchecked=_u_UpdateFirmwareRequest,
-)
-UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
+).attach(UpdateFirmwareRequest)
+Codec(
     version="1.6",
     action="UpdateFirmware",
     role="response",
@@ -10945,6 +12582,8 @@ UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareResponse,
     from_wire=_c_UpdateFirmwareResponse,
     to_wire=_w_UpdateFirmwareResponse,
+    fuse=_f_UpdateFirmwareResponse,
+    frame=3,
     loose=_l_UpdateFirmwareResponse,
     unchecked=_u_UpdateFirmwareResponse,
-)
+).attach(UpdateFirmwareResponse)

@@ -17829,13 +17829,18 @@ _MK_ACChargingParametersType: Any = _W_ACChargingParametersType
 
 
 def _w_ACChargingParametersType(o: Any) -> Any:
-    return _MK_ACChargingParametersType(
-        o.energy_amount,
-        o.ev_min_current,
-        o.ev_max_current,
-        o.ev_max_voltage,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.energy_amount
+    v1 = o.ev_min_current
+    v2 = o.ev_max_current
+    v3 = o.ev_max_voltage
+    v4 = o.custom_data
+    if (type(v0) is not int) or (type(v1) is not int) or (type(v2) is not int) or (type(v3) is not int):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_ACChargingParametersType(v0, v1, v2, v3, v4)
 
 
 class _W_APNType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -17871,16 +17876,32 @@ _MK_APNType: Any = _W_APNType
 
 
 def _w_APNType(o: Any) -> Any:
-    return _MK_APNType(
-        o.apn,
-        o.apn_authentication,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.apn_user_name,
-        o.apn_password,
-        o.sim_pin,
-        o.preferred_network,
-        o.use_only_preferred_network,
-    )
+    v0 = o.apn
+    v1 = o.apn_authentication
+    v2 = o.custom_data
+    v3 = o.apn_user_name
+    v4 = o.apn_password
+    v5 = o.sim_pin
+    v6 = o.preferred_network
+    v7 = o.use_only_preferred_network
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512)
+        or (
+            type(v1) is not APNAuthenticationEnumType
+            and (not isinstance(v1, str) or v1 not in _E_APNAuthenticationEnumType)
+        )
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 20))
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 20))
+        or (v5 is not None and (type(v5) is not int))
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 6))
+        or (v7 is not None and (type(v7) is not bool))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_APNType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_AdditionalInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -17904,11 +17925,18 @@ _MK_AdditionalInfoType: Any = _W_AdditionalInfoType
 
 
 def _w_AdditionalInfoType(o: Any) -> Any:
-    return _MK_AdditionalInfoType(
-        o.additional_id_token,
-        o.type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.additional_id_token
+    v1 = o.type
+    v2 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36) or (
+        (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_AdditionalInfoType(v0, v1, v2)
 
 
 class _W_AuthorizationData(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -17931,11 +17959,21 @@ _MK_AuthorizationData: Any = _W_AuthorizationData
 
 
 def _w_AuthorizationData(o: Any) -> Any:
-    return _MK_AuthorizationData(
-        _w_IdTokenType(o.id_token),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.id_token_info) is None else _w_IdTokenInfoType(v),
-    )
+    v0 = o.id_token
+    v1 = o.custom_data
+    v2 = o.id_token_info
+    if type(v0) is not IdTokenType:
+        raise rt.Fallback
+    v0 = _w_IdTokenType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not IdTokenInfoType:
+            raise rt.Fallback
+        v2 = _w_IdTokenInfoType(v2)
+    return _MK_AuthorizationData(v0, v1, v2)
 
 
 class _W_CertificateHashDataChainType(
@@ -17965,12 +18003,26 @@ _MK_CertificateHashDataChainType: Any = _W_CertificateHashDataChainType
 
 
 def _w_CertificateHashDataChainType(o: Any) -> Any:
-    return _MK_CertificateHashDataChainType(
-        _w_CertificateHashDataType(o.certificate_hash_data),
-        o.certificate_type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.child_certificate_hash_data) is None else [_w_CertificateHashDataType(x) for x in v],
-    )
+    v0 = o.certificate_hash_data
+    v1 = o.certificate_type
+    v2 = o.custom_data
+    v3 = o.child_certificate_hash_data
+    if type(v1) is not GetCertificateIdUseEnumType and (
+        not isinstance(v1, str) or v1 not in _E_GetCertificateIdUseEnumType
+    ):
+        raise rt.Fallback
+    if type(v0) is not CertificateHashDataType:
+        raise rt.Fallback
+    v0 = _w_CertificateHashDataType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1 or len(v3) > 4:
+            raise rt.Fallback
+        v3 = [_w_CertificateHashDataType(x) for x in v3]
+    return _MK_CertificateHashDataChainType(v0, v1, v2, v3)
 
 
 class _W_CertificateHashDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18000,13 +18052,26 @@ _MK_CertificateHashDataType: Any = _W_CertificateHashDataType
 
 
 def _w_CertificateHashDataType(o: Any) -> Any:
-    return _MK_CertificateHashDataType(
-        o.hash_algorithm,
-        o.issuer_name_hash,
-        o.issuer_key_hash,
-        o.serial_number,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.hash_algorithm
+    v1 = o.issuer_name_hash
+    v2 = o.issuer_key_hash
+    v3 = o.serial_number
+    v4 = o.custom_data
+    if (
+        (
+            type(v0) is not HashAlgorithmEnumType
+            and (not isinstance(v0, str) or v0 not in _E_HashAlgorithmEnumType)
+        )
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 128)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 128)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 40)
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_CertificateHashDataType(v0, v1, v2, v3, v4)
 
 
 class _W_ChargingLimitType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18029,11 +18094,19 @@ _MK_ChargingLimitType: Any = _W_ChargingLimitType
 
 
 def _w_ChargingLimitType(o: Any) -> Any:
-    return _MK_ChargingLimitType(
-        o.charging_limit_source,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.is_grid_critical,
-    )
+    v0 = o.charging_limit_source
+    v1 = o.custom_data
+    v2 = o.is_grid_critical
+    if (
+        type(v0) is not ChargingLimitSourceEnumType
+        and (not isinstance(v0, str) or v0 not in _E_ChargingLimitSourceEnumType)
+    ) or (v2 is not None and (type(v2) is not bool)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    return _MK_ChargingLimitType(v0, v1, v2)
 
 
 class _W_ChargingNeedsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18067,13 +18140,30 @@ _MK_ChargingNeedsType: Any = _W_ChargingNeedsType
 
 
 def _w_ChargingNeedsType(o: Any) -> Any:
-    return _MK_ChargingNeedsType(
-        o.requested_energy_transfer,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.ac_charging_parameters) is None else _w_ACChargingParametersType(v),
-        None if (v := o.dc_charging_parameters) is None else _w_DCChargingParametersType(v),
-        None if (v := o.departure_time) is None else rt.format_datetime(v),
-    )
+    v0 = o.requested_energy_transfer
+    v1 = o.custom_data
+    v2 = o.ac_charging_parameters
+    v3 = o.dc_charging_parameters
+    v4 = o.departure_time
+    if type(v0) is not EnergyTransferModeEnumType and (
+        not isinstance(v0, str) or v0 not in _E_EnergyTransferModeEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not ACChargingParametersType:
+            raise rt.Fallback
+        v2 = _w_ACChargingParametersType(v2)
+    if v3 is not None:
+        if type(v3) is not DCChargingParametersType:
+            raise rt.Fallback
+        v3 = _w_DCChargingParametersType(v3)
+    if v4 is not None:
+        v4 = rt.format_datetime(v4)
+    return _MK_ChargingNeedsType(v0, v1, v2, v3, v4)
 
 
 class _W_ChargingProfileCriterionType(
@@ -18107,13 +18197,38 @@ _MK_ChargingProfileCriterionType: Any = _W_ChargingProfileCriterionType
 
 
 def _w_ChargingProfileCriterionType(o: Any) -> Any:
-    return _MK_ChargingProfileCriterionType(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.charging_profile_purpose,
-        o.stack_level,
-        o.charging_profile_id,
-        o.charging_limit_source,
-    )
+    v0 = o.custom_data
+    v1 = o.charging_profile_purpose
+    v2 = o.stack_level
+    v3 = o.charging_profile_id
+    v4 = o.charging_limit_source
+    if (
+        v1 is not None
+        and (
+            type(v1) is not ChargingProfilePurposeEnumType
+            and (not isinstance(v1, str) or v1 not in _E_ChargingProfilePurposeEnumType)
+        )
+    ) or (v2 is not None and (type(v2) is not int)):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1:
+            raise rt.Fallback
+        for x in v3:
+            if type(x) is not int:
+                raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not list or len(v4) < 1 or len(v4) > 4:
+            raise rt.Fallback
+        for x in v4:
+            if type(x) is not ChargingLimitSourceEnumType and (
+                not isinstance(x, str) or x not in _E_ChargingLimitSourceEnumType
+            ):
+                raise rt.Fallback
+    return _MK_ChargingProfileCriterionType(v0, v1, v2, v3, v4)
 
 
 class _W_ChargingProfileType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18157,18 +18272,49 @@ _MK_ChargingProfileType: Any = _W_ChargingProfileType
 
 
 def _w_ChargingProfileType(o: Any) -> Any:
-    return _MK_ChargingProfileType(
-        o.id,
-        o.stack_level,
-        o.charging_profile_purpose,
-        o.charging_profile_kind,
-        [_w_ChargingScheduleType(x) for x in o.charging_schedule],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.recurrency_kind,
-        None if (v := o.valid_from) is None else rt.format_datetime(v),
-        None if (v := o.valid_to) is None else rt.format_datetime(v),
-        o.transaction_id,
-    )
+    v0 = o.id
+    v1 = o.stack_level
+    v2 = o.charging_profile_purpose
+    v3 = o.charging_profile_kind
+    v4 = o.charging_schedule
+    v5 = o.custom_data
+    v6 = o.recurrency_kind
+    v7 = o.valid_from
+    v8 = o.valid_to
+    v9 = o.transaction_id
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not int)
+        or (
+            type(v2) is not ChargingProfilePurposeEnumType
+            and (not isinstance(v2, str) or v2 not in _E_ChargingProfilePurposeEnumType)
+        )
+        or (
+            type(v3) is not ChargingProfileKindEnumType
+            and (not isinstance(v3, str) or v3 not in _E_ChargingProfileKindEnumType)
+        )
+        or (
+            v6 is not None
+            and (
+                type(v6) is not RecurrencyKindEnumType
+                and (not isinstance(v6, str) or v6 not in _E_RecurrencyKindEnumType)
+            )
+        )
+        or (v9 is not None and ((v9.__class__ is not str and not isinstance(v9, str)) or len(v9) > 36))
+    ):
+        raise rt.Fallback
+    if type(v4) is not list or len(v4) < 1 or len(v4) > 3:
+        raise rt.Fallback
+    v4 = [_w_ChargingScheduleType(x) for x in v4]
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    if v7 is not None:
+        v7 = rt.format_datetime(v7)
+    if v8 is not None:
+        v8 = rt.format_datetime(v8)
+    return _MK_ChargingProfileType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9)
 
 
 class _W_ChargingSchedulePeriodType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18196,13 +18342,23 @@ _MK_ChargingSchedulePeriodType: Any = _W_ChargingSchedulePeriodType
 
 
 def _w_ChargingSchedulePeriodType(o: Any) -> Any:
-    return _MK_ChargingSchedulePeriodType(
-        o.start_period,
-        o.limit,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.number_phases,
-        o.phase_to_use,
-    )
+    v0 = o.start_period
+    v1 = o.limit
+    v2 = o.custom_data
+    v3 = o.number_phases
+    v4 = o.phase_to_use
+    if (
+        (type(v0) is not int)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or (v3 is not None and (type(v3) is not int))
+        or (v4 is not None and (type(v4) is not int))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_ChargingSchedulePeriodType(v0, v1, v2, v3, v4)
 
 
 class _W_ChargingScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18240,16 +18396,38 @@ _MK_ChargingScheduleType: Any = _W_ChargingScheduleType
 
 
 def _w_ChargingScheduleType(o: Any) -> Any:
-    return _MK_ChargingScheduleType(
-        o.id,
-        o.charging_rate_unit,
-        [_w_ChargingSchedulePeriodType(x) for x in o.charging_schedule_period],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.start_schedule) is None else rt.format_datetime(v),
-        o.duration,
-        o.min_charging_rate,
-        None if (v := o.sales_tariff) is None else _w_SalesTariffType(v),
-    )
+    v0 = o.id
+    v1 = o.charging_rate_unit
+    v2 = o.charging_schedule_period
+    v3 = o.custom_data
+    v4 = o.start_schedule
+    v5 = o.duration
+    v6 = o.min_charging_rate
+    v7 = o.sales_tariff
+    if (
+        (type(v0) is not int)
+        or (
+            type(v1) is not ChargingRateUnitEnumType
+            and (not isinstance(v1, str) or v1 not in _E_ChargingRateUnitEnumType)
+        )
+        or (v5 is not None and (type(v5) is not int))
+        or (v6 is not None and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF))
+    ):
+        raise rt.Fallback
+    if type(v2) is not list or len(v2) < 1 or len(v2) > 1024:
+        raise rt.Fallback
+    v2 = [_w_ChargingSchedulePeriodType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v4 is not None:
+        v4 = rt.format_datetime(v4)
+    if v7 is not None:
+        if type(v7) is not SalesTariffType:
+            raise rt.Fallback
+        v7 = _w_SalesTariffType(v7)
+    return _MK_ChargingScheduleType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_ChargingStationType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18282,14 +18460,28 @@ _MK_ChargingStationType: Any = _W_ChargingStationType
 
 
 def _w_ChargingStationType(o: Any) -> Any:
-    return _MK_ChargingStationType(
-        o.model,
-        o.vendor_name,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.serial_number,
-        None if (v := o.modem) is None else _w_ModemType(v),
-        o.firmware_version,
-    )
+    v0 = o.model
+    v1 = o.vendor_name
+    v2 = o.custom_data
+    v3 = o.serial_number
+    v4 = o.modem
+    v5 = o.firmware_version
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 25))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 50))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    if v4 is not None:
+        if type(v4) is not ModemType:
+            raise rt.Fallback
+        v4 = _w_ModemType(v4)
+    return _MK_ChargingStationType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_ClearChargingProfileType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18315,12 +18507,27 @@ _MK_ClearChargingProfileType: Any = _W_ClearChargingProfileType
 
 
 def _w_ClearChargingProfileType(o: Any) -> Any:
-    return _MK_ClearChargingProfileType(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.evse_id,
-        o.charging_profile_purpose,
-        o.stack_level,
-    )
+    v0 = o.custom_data
+    v1 = o.evse_id
+    v2 = o.charging_profile_purpose
+    v3 = o.stack_level
+    if (
+        (v1 is not None and (type(v1) is not int))
+        or (
+            v2 is not None
+            and (
+                type(v2) is not ChargingProfilePurposeEnumType
+                and (not isinstance(v2, str) or v2 not in _E_ChargingProfilePurposeEnumType)
+            )
+        )
+        or (v3 is not None and (type(v3) is not int))
+    ):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    return _MK_ClearChargingProfileType(v0, v1, v2, v3)
 
 
 class _W_ClearMonitoringResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18347,12 +18554,24 @@ _MK_ClearMonitoringResultType: Any = _W_ClearMonitoringResultType
 
 
 def _w_ClearMonitoringResultType(o: Any) -> Any:
-    return _MK_ClearMonitoringResultType(
-        o.status,
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+    v0 = o.status
+    v1 = o.id
+    v2 = o.custom_data
+    v3 = o.status_info
+    if (
+        type(v0) is not ClearMonitoringStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_ClearMonitoringStatusEnumType)
+    ) or (type(v1) is not int):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    if v3 is not None:
+        if type(v3) is not StatusInfoType:
+            raise rt.Fallback
+        v3 = _w_StatusInfoType(v3)
+    return _MK_ClearMonitoringResultType(v0, v1, v2, v3)
 
 
 class _W_ComponentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18378,12 +18597,23 @@ _MK_ComponentType: Any = _W_ComponentType
 
 
 def _w_ComponentType(o: Any) -> Any:
-    return _MK_ComponentType(
-        o.name,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.evse) is None else _w_EVSEType(v),
-        o.instance,
-    )
+    v0 = o.name
+    v1 = o.custom_data
+    v2 = o.evse
+    v3 = o.instance
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50) or (
+        v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 50)
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not EVSEType:
+            raise rt.Fallback
+        v2 = _w_EVSEType(v2)
+    return _MK_ComponentType(v0, v1, v2, v3)
 
 
 class _W_ComponentVariableType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18406,11 +18636,21 @@ _MK_ComponentVariableType: Any = _W_ComponentVariableType
 
 
 def _w_ComponentVariableType(o: Any) -> Any:
-    return _MK_ComponentVariableType(
-        _w_ComponentType(o.component),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.variable) is None else _w_VariableType(v),
-    )
+    v0 = o.component
+    v1 = o.custom_data
+    v2 = o.variable
+    if type(v0) is not ComponentType:
+        raise rt.Fallback
+    v0 = _w_ComponentType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not VariableType:
+            raise rt.Fallback
+        v2 = _w_VariableType(v2)
+    return _MK_ComponentVariableType(v0, v1, v2)
 
 
 class _W_CompositeScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18444,14 +18684,30 @@ _MK_CompositeScheduleType: Any = _W_CompositeScheduleType
 
 
 def _w_CompositeScheduleType(o: Any) -> Any:
-    return _MK_CompositeScheduleType(
-        [_w_ChargingSchedulePeriodType(x) for x in o.charging_schedule_period],
-        o.evse_id,
-        o.duration,
-        rt.format_datetime(o.schedule_start),
-        o.charging_rate_unit,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.charging_schedule_period
+    v1 = o.evse_id
+    v2 = o.duration
+    v3 = o.schedule_start
+    v4 = o.charging_rate_unit
+    v5 = o.custom_data
+    if (
+        (type(v1) is not int)
+        or (type(v2) is not int)
+        or (
+            type(v4) is not ChargingRateUnitEnumType
+            and (not isinstance(v4, str) or v4 not in _E_ChargingRateUnitEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_ChargingSchedulePeriodType(x) for x in v0]
+    v3 = rt.format_datetime(v3)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_CompositeScheduleType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_ConsumptionCostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18474,11 +18730,19 @@ _MK_ConsumptionCostType: Any = _W_ConsumptionCostType
 
 
 def _w_ConsumptionCostType(o: Any) -> Any:
-    return _MK_ConsumptionCostType(
-        o.start_value,
-        [_w_CostType(x) for x in o.cost],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.start_value
+    v1 = o.cost
+    v2 = o.custom_data
+    if (type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF:
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1 or len(v1) > 3:
+        raise rt.Fallback
+    v1 = [_w_CostType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_ConsumptionCostType(v0, v1, v2)
 
 
 class _W_CostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18504,12 +18768,21 @@ _MK_CostType: Any = _W_CostType
 
 
 def _w_CostType(o: Any) -> Any:
-    return _MK_CostType(
-        o.cost_kind,
-        o.amount,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.amount_multiplier,
-    )
+    v0 = o.cost_kind
+    v1 = o.amount
+    v2 = o.custom_data
+    v3 = o.amount_multiplier
+    if (
+        (type(v0) is not CostKindEnumType and (not isinstance(v0, str) or v0 not in _E_CostKindEnumType))
+        or (type(v1) is not int)
+        or (v3 is not None and (type(v3) is not int))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_CostType(v0, v1, v2, v3)
 
 
 class _W_DCChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18545,17 +18818,31 @@ _MK_DCChargingParametersType: Any = _W_DCChargingParametersType
 
 
 def _w_DCChargingParametersType(o: Any) -> Any:
-    return _MK_DCChargingParametersType(
-        o.ev_max_current,
-        o.ev_max_voltage,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.energy_amount,
-        o.ev_max_power,
-        o.state_of_charge,
-        o.ev_energy_capacity,
-        o.full_so_c,
-        o.bulk_so_c,
-    )
+    v0 = o.ev_max_current
+    v1 = o.ev_max_voltage
+    v2 = o.custom_data
+    v3 = o.energy_amount
+    v4 = o.ev_max_power
+    v5 = o.state_of_charge
+    v6 = o.ev_energy_capacity
+    v7 = o.full_so_c
+    v8 = o.bulk_so_c
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not int)
+        or (v3 is not None and (type(v3) is not int))
+        or (v4 is not None and (type(v4) is not int))
+        or (v5 is not None and (type(v5) is not int or v5 < 0.0 or v5 > 100.0))
+        or (v6 is not None and (type(v6) is not int))
+        or (v7 is not None and (type(v7) is not int or v7 < 0.0 or v7 > 100.0))
+        or (v8 is not None and (type(v8) is not int or v8 < 0.0 or v8 > 100.0))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_DCChargingParametersType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_EVSEType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18578,11 +18865,16 @@ _MK_EVSEType: Any = _W_EVSEType
 
 
 def _w_EVSEType(o: Any) -> Any:
-    return _MK_EVSEType(
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.connector_id,
-    )
+    v0 = o.id
+    v1 = o.custom_data
+    v2 = o.connector_id
+    if (type(v0) is not int) or (v2 is not None and (type(v2) is not int)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    return _MK_EVSEType(v0, v1, v2)
 
 
 class _W_EventDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18631,22 +18923,51 @@ _MK_EventDataType: Any = _W_EventDataType
 
 
 def _w_EventDataType(o: Any) -> Any:
-    return _MK_EventDataType(
-        o.event_id,
-        rt.format_datetime(o.timestamp),
-        o.trigger,
-        o.actual_value,
-        _w_ComponentType(o.component),
-        o.event_notification_type,
-        _w_VariableType(o.variable),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.cause,
-        o.tech_code,
-        o.tech_info,
-        o.cleared,
-        o.transaction_id,
-        o.variable_monitoring_id,
-    )
+    v0 = o.event_id
+    v1 = o.timestamp
+    v2 = o.trigger
+    v3 = o.actual_value
+    v4 = o.component
+    v5 = o.event_notification_type
+    v6 = o.variable
+    v7 = o.custom_data
+    v8 = o.cause
+    v9 = o.tech_code
+    v10 = o.tech_info
+    v11 = o.cleared
+    v12 = o.transaction_id
+    v13 = o.variable_monitoring_id
+    if (
+        (type(v0) is not int)
+        or (
+            type(v2) is not EventTriggerEnumType
+            and (not isinstance(v2, str) or v2 not in _E_EventTriggerEnumType)
+        )
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 2500)
+        or (
+            type(v5) is not EventNotificationEnumType
+            and (not isinstance(v5, str) or v5 not in _E_EventNotificationEnumType)
+        )
+        or (v8 is not None and (type(v8) is not int))
+        or (v9 is not None and ((v9.__class__ is not str and not isinstance(v9, str)) or len(v9) > 50))
+        or (v10 is not None and ((v10.__class__ is not str and not isinstance(v10, str)) or len(v10) > 500))
+        or (v11 is not None and (type(v11) is not bool))
+        or (v12 is not None and ((v12.__class__ is not str and not isinstance(v12, str)) or len(v12) > 36))
+        or (v13 is not None and (type(v13) is not int))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if type(v4) is not ComponentType:
+        raise rt.Fallback
+    v4 = _w_ComponentType(v4)
+    if type(v6) is not VariableType:
+        raise rt.Fallback
+    v6 = _w_VariableType(v6)
+    if v7 is not None:
+        if type(v7) is not CustomDataType:
+            raise rt.Fallback
+        v7 = _e_CustomDataType(v7)
+    return _MK_EventDataType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13)
 
 
 class _W_FirmwareType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18679,14 +19000,26 @@ _MK_FirmwareType: Any = _W_FirmwareType
 
 
 def _w_FirmwareType(o: Any) -> Any:
-    return _MK_FirmwareType(
-        o.location,
-        rt.format_datetime(o.retrieve_date_time),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.install_date_time) is None else rt.format_datetime(v),
-        o.signing_certificate,
-        o.signature,
-    )
+    v0 = o.location
+    v1 = o.retrieve_date_time
+    v2 = o.custom_data
+    v3 = o.install_date_time
+    v4 = o.signing_certificate
+    v5 = o.signature
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512)
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 5500))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 800))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    if v3 is not None:
+        v3 = rt.format_datetime(v3)
+    return _MK_FirmwareType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_GetVariableDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18710,12 +19043,25 @@ _MK_GetVariableDataType: Any = _W_GetVariableDataType
 
 
 def _w_GetVariableDataType(o: Any) -> Any:
-    return _MK_GetVariableDataType(
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.attribute_type,
-    )
+    v0 = o.component
+    v1 = o.variable
+    v2 = o.custom_data
+    v3 = o.attribute_type
+    if v3 is not None and (
+        type(v3) is not AttributeEnumType and (not isinstance(v3, str) or v3 not in _E_AttributeEnumType)
+    ):
+        raise rt.Fallback
+    if type(v0) is not ComponentType:
+        raise rt.Fallback
+    v0 = _w_ComponentType(v0)
+    if type(v1) is not VariableType:
+        raise rt.Fallback
+    v1 = _w_VariableType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_GetVariableDataType(v0, v1, v2, v3)
 
 
 class _W_GetVariableResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18749,15 +19095,43 @@ _MK_GetVariableResultType: Any = _W_GetVariableResultType
 
 
 def _w_GetVariableResultType(o: Any) -> Any:
-    return _MK_GetVariableResultType(
-        o.attribute_status,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.attribute_status_info) is None else _w_StatusInfoType(v),
-        o.attribute_type,
-        o.attribute_value,
-    )
+    v0 = o.attribute_status
+    v1 = o.component
+    v2 = o.variable
+    v3 = o.custom_data
+    v4 = o.attribute_status_info
+    v5 = o.attribute_type
+    v6 = o.attribute_value
+    if (
+        (
+            type(v0) is not GetVariableStatusEnumType
+            and (not isinstance(v0, str) or v0 not in _E_GetVariableStatusEnumType)
+        )
+        or (
+            v5 is not None
+            and (
+                type(v5) is not AttributeEnumType
+                and (not isinstance(v5, str) or v5 not in _E_AttributeEnumType)
+            )
+        )
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 2500))
+    ):
+        raise rt.Fallback
+    if type(v1) is not ComponentType:
+        raise rt.Fallback
+    v1 = _w_ComponentType(v1)
+    if type(v2) is not VariableType:
+        raise rt.Fallback
+    v2 = _w_VariableType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v4 is not None:
+        if type(v4) is not StatusInfoType:
+            raise rt.Fallback
+        v4 = _w_StatusInfoType(v4)
+    return _MK_GetVariableResultType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_IdTokenInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18795,17 +19169,46 @@ _MK_IdTokenInfoType: Any = _W_IdTokenInfoType
 
 
 def _w_IdTokenInfoType(o: Any) -> Any:
-    return _MK_IdTokenInfoType(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.cache_expiry_date_time) is None else rt.format_datetime(v),
-        o.charging_priority,
-        o.language1,
-        o.evse_id,
-        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
-        o.language2,
-        None if (v := o.personal_message) is None else _w_MessageContentType(v),
-    )
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.cache_expiry_date_time
+    v3 = o.charging_priority
+    v4 = o.language1
+    v5 = o.evse_id
+    v6 = o.group_id_token
+    v7 = o.language2
+    v8 = o.personal_message
+    if (
+        (
+            type(v0) is not AuthorizationStatusEnumType
+            and (not isinstance(v0, str) or v0 not in _E_AuthorizationStatusEnumType)
+        )
+        or (v3 is not None and (type(v3) is not int))
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 8))
+        or (v7 is not None and ((v7.__class__ is not str and not isinstance(v7, str)) or len(v7) > 8))
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        v2 = rt.format_datetime(v2)
+    if v5 is not None:
+        if type(v5) is not list or len(v5) < 1:
+            raise rt.Fallback
+        for x in v5:
+            if type(x) is not int:
+                raise rt.Fallback
+    if v6 is not None:
+        if type(v6) is not IdTokenType:
+            raise rt.Fallback
+        v6 = _w_IdTokenType(v6)
+    if v8 is not None:
+        if type(v8) is not MessageContentType:
+            raise rt.Fallback
+        v8 = _w_MessageContentType(v8)
+    return _MK_IdTokenInfoType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_IdTokenType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18834,12 +19237,23 @@ _MK_IdTokenType: Any = _W_IdTokenType
 
 
 def _w_IdTokenType(o: Any) -> Any:
-    return _MK_IdTokenType(
-        o.id_token,
-        o.type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.additional_info) is None else [_w_AdditionalInfoType(x) for x in v],
-    )
+    v0 = o.id_token
+    v1 = o.type
+    v2 = o.custom_data
+    v3 = o.additional_info
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36) or (
+        type(v1) is not IdTokenEnumType and (not isinstance(v1, str) or v1 not in _E_IdTokenEnumType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1:
+            raise rt.Fallback
+        v3 = [_w_AdditionalInfoType(x) for x in v3]
+    return _MK_IdTokenType(v0, v1, v2, v3)
 
 
 class _W_LogParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18866,12 +19280,21 @@ _MK_LogParametersType: Any = _W_LogParametersType
 
 
 def _w_LogParametersType(o: Any) -> Any:
-    return _MK_LogParametersType(
-        o.remote_location,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.oldest_timestamp) is None else rt.format_datetime(v),
-        None if (v := o.latest_timestamp) is None else rt.format_datetime(v),
-    )
+    v0 = o.remote_location
+    v1 = o.custom_data
+    v2 = o.oldest_timestamp
+    v3 = o.latest_timestamp
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        v2 = rt.format_datetime(v2)
+    if v3 is not None:
+        v3 = rt.format_datetime(v3)
+    return _MK_LogParametersType(v0, v1, v2, v3)
 
 
 class _W_MessageContentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18897,12 +19320,24 @@ _MK_MessageContentType: Any = _W_MessageContentType
 
 
 def _w_MessageContentType(o: Any) -> Any:
-    return _MK_MessageContentType(
-        o.format,
-        o.content,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.language,
-    )
+    v0 = o.format
+    v1 = o.content
+    v2 = o.custom_data
+    v3 = o.language
+    if (
+        (
+            type(v0) is not MessageFormatEnumType
+            and (not isinstance(v0, str) or v0 not in _E_MessageFormatEnumType)
+        )
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 512)
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 8))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_MessageContentType(v0, v1, v2, v3)
 
 
 class _W_MessageInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18941,17 +19376,47 @@ _MK_MessageInfoType: Any = _W_MessageInfoType
 
 
 def _w_MessageInfoType(o: Any) -> Any:
-    return _MK_MessageInfoType(
-        o.id,
-        o.priority,
-        _w_MessageContentType(o.message),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.display) is None else _w_ComponentType(v),
-        o.state,
-        None if (v := o.start_date_time) is None else rt.format_datetime(v),
-        None if (v := o.end_date_time) is None else rt.format_datetime(v),
-        o.transaction_id,
-    )
+    v0 = o.id
+    v1 = o.priority
+    v2 = o.message
+    v3 = o.custom_data
+    v4 = o.display
+    v5 = o.state
+    v6 = o.start_date_time
+    v7 = o.end_date_time
+    v8 = o.transaction_id
+    if (
+        (type(v0) is not int)
+        or (
+            type(v1) is not MessagePriorityEnumType
+            and (not isinstance(v1, str) or v1 not in _E_MessagePriorityEnumType)
+        )
+        or (
+            v5 is not None
+            and (
+                type(v5) is not MessageStateEnumType
+                and (not isinstance(v5, str) or v5 not in _E_MessageStateEnumType)
+            )
+        )
+        or (v8 is not None and ((v8.__class__ is not str and not isinstance(v8, str)) or len(v8) > 36))
+    ):
+        raise rt.Fallback
+    if type(v2) is not MessageContentType:
+        raise rt.Fallback
+    v2 = _w_MessageContentType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v4 is not None:
+        if type(v4) is not ComponentType:
+            raise rt.Fallback
+        v4 = _w_ComponentType(v4)
+    if v6 is not None:
+        v6 = rt.format_datetime(v6)
+    if v7 is not None:
+        v7 = rt.format_datetime(v7)
+    return _MK_MessageInfoType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_MeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -18976,11 +19441,18 @@ _MK_MeterValueType: Any = _W_MeterValueType
 
 
 def _w_MeterValueType(o: Any) -> Any:
-    return _MK_MeterValueType(
-        [_w_SampledValueType(x) for x in o.sampled_value],
-        rt.format_datetime(o.timestamp),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.sampled_value
+    v1 = o.timestamp
+    v2 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SampledValueType(x) for x in v0]
+    v1 = rt.format_datetime(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_MeterValueType(v0, v1, v2)
 
 
 class _W_ModemType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19002,11 +19474,18 @@ _MK_ModemType: Any = _W_ModemType
 
 
 def _w_ModemType(o: Any) -> Any:
-    return _MK_ModemType(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.iccid,
-        o.imsi,
-    )
+    v0 = o.custom_data
+    v1 = o.iccid
+    v2 = o.imsi
+    if (v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 20)) or (
+        v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 20)
+    ):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    return _MK_ModemType(v0, v1, v2)
 
 
 class _W_MonitoringDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19032,12 +19511,24 @@ _MK_MonitoringDataType: Any = _W_MonitoringDataType
 
 
 def _w_MonitoringDataType(o: Any) -> Any:
-    return _MK_MonitoringDataType(
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        [_w_VariableMonitoringType(x) for x in o.variable_monitoring],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.component
+    v1 = o.variable
+    v2 = o.variable_monitoring
+    v3 = o.custom_data
+    if type(v0) is not ComponentType:
+        raise rt.Fallback
+    v0 = _w_ComponentType(v0)
+    if type(v1) is not VariableType:
+        raise rt.Fallback
+    v1 = _w_VariableType(v1)
+    if type(v2) is not list or len(v2) < 1:
+        raise rt.Fallback
+    v2 = [_w_VariableMonitoringType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_MonitoringDataType(v0, v1, v2, v3)
 
 
 class _W_NetworkConnectionProfileType(
@@ -19081,17 +19572,46 @@ _MK_NetworkConnectionProfileType: Any = _W_NetworkConnectionProfileType
 
 
 def _w_NetworkConnectionProfileType(o: Any) -> Any:
-    return _MK_NetworkConnectionProfileType(
-        o.ocpp_version,
-        o.ocpp_transport,
-        o.ocpp_csms_url,
-        o.message_timeout,
-        o.security_profile,
-        o.ocpp_interface,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.apn) is None else _w_APNType(v),
-        None if (v := o.vpn) is None else _w_VPNType(v),
-    )
+    v0 = o.ocpp_version
+    v1 = o.ocpp_transport
+    v2 = o.ocpp_csms_url
+    v3 = o.message_timeout
+    v4 = o.security_profile
+    v5 = o.ocpp_interface
+    v6 = o.custom_data
+    v7 = o.apn
+    v8 = o.vpn
+    if (
+        (
+            type(v0) is not OCPPVersionEnumType
+            and (not isinstance(v0, str) or v0 not in _E_OCPPVersionEnumType)
+        )
+        or (
+            type(v1) is not OCPPTransportEnumType
+            and (not isinstance(v1, str) or v1 not in _E_OCPPTransportEnumType)
+        )
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 512)
+        or (type(v3) is not int)
+        or (type(v4) is not int)
+        or (
+            type(v5) is not OCPPInterfaceEnumType
+            and (not isinstance(v5, str) or v5 not in _E_OCPPInterfaceEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    if v7 is not None:
+        if type(v7) is not APNType:
+            raise rt.Fallback
+        v7 = _w_APNType(v7)
+    if v8 is not None:
+        if type(v8) is not VPNType:
+            raise rt.Fallback
+        v8 = _w_VPNType(v8)
+    return _MK_NetworkConnectionProfileType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_OCSPRequestDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19124,14 +19644,28 @@ _MK_OCSPRequestDataType: Any = _W_OCSPRequestDataType
 
 
 def _w_OCSPRequestDataType(o: Any) -> Any:
-    return _MK_OCSPRequestDataType(
-        o.hash_algorithm,
-        o.issuer_name_hash,
-        o.issuer_key_hash,
-        o.serial_number,
-        o.responder_url,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.hash_algorithm
+    v1 = o.issuer_name_hash
+    v2 = o.issuer_key_hash
+    v3 = o.serial_number
+    v4 = o.responder_url
+    v5 = o.custom_data
+    if (
+        (
+            type(v0) is not HashAlgorithmEnumType
+            and (not isinstance(v0, str) or v0 not in _E_HashAlgorithmEnumType)
+        )
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 128)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 128)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 40)
+        or ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 512)
+    ):
+        raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_OCSPRequestDataType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_RelativeTimeIntervalType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19154,11 +19688,16 @@ _MK_RelativeTimeIntervalType: Any = _W_RelativeTimeIntervalType
 
 
 def _w_RelativeTimeIntervalType(o: Any) -> Any:
-    return _MK_RelativeTimeIntervalType(
-        o.start,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.duration,
-    )
+    v0 = o.start
+    v1 = o.custom_data
+    v2 = o.duration
+    if (type(v0) is not int) or (v2 is not None and (type(v2) is not int)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    return _MK_RelativeTimeIntervalType(v0, v1, v2)
 
 
 class _W_ReportDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19189,13 +19728,29 @@ _MK_ReportDataType: Any = _W_ReportDataType
 
 
 def _w_ReportDataType(o: Any) -> Any:
-    return _MK_ReportDataType(
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        [_w_VariableAttributeType(x) for x in o.variable_attribute],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.variable_characteristics) is None else _w_VariableCharacteristicsType(v),
-    )
+    v0 = o.component
+    v1 = o.variable
+    v2 = o.variable_attribute
+    v3 = o.custom_data
+    v4 = o.variable_characteristics
+    if type(v0) is not ComponentType:
+        raise rt.Fallback
+    v0 = _w_ComponentType(v0)
+    if type(v1) is not VariableType:
+        raise rt.Fallback
+    v1 = _w_VariableType(v1)
+    if type(v2) is not list or len(v2) < 1 or len(v2) > 4:
+        raise rt.Fallback
+    v2 = [_w_VariableAttributeType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v4 is not None:
+        if type(v4) is not VariableCharacteristicsType:
+            raise rt.Fallback
+        v4 = _w_VariableCharacteristicsType(v4)
+    return _MK_ReportDataType(v0, v1, v2, v3, v4)
 
 
 class _W_SalesTariffEntryType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19222,12 +19777,24 @@ _MK_SalesTariffEntryType: Any = _W_SalesTariffEntryType
 
 
 def _w_SalesTariffEntryType(o: Any) -> Any:
-    return _MK_SalesTariffEntryType(
-        _w_RelativeTimeIntervalType(o.relative_time_interval),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.e_price_level,
-        None if (v := o.consumption_cost) is None else [_w_ConsumptionCostType(x) for x in v],
-    )
+    v0 = o.relative_time_interval
+    v1 = o.custom_data
+    v2 = o.e_price_level
+    v3 = o.consumption_cost
+    if v2 is not None and (type(v2) is not int or v2 < 0.0):
+        raise rt.Fallback
+    if type(v0) is not RelativeTimeIntervalType:
+        raise rt.Fallback
+    v0 = _w_RelativeTimeIntervalType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1 or len(v3) > 3:
+            raise rt.Fallback
+        v3 = [_w_ConsumptionCostType(x) for x in v3]
+    return _MK_SalesTariffEntryType(v0, v1, v2, v3)
 
 
 class _W_SalesTariffType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19258,13 +19825,25 @@ _MK_SalesTariffType: Any = _W_SalesTariffType
 
 
 def _w_SalesTariffType(o: Any) -> Any:
-    return _MK_SalesTariffType(
-        o.id,
-        [_w_SalesTariffEntryType(x) for x in o.sales_tariff_entry],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.sales_tariff_description,
-        o.num_e_price_levels,
-    )
+    v0 = o.id
+    v1 = o.sales_tariff_entry
+    v2 = o.custom_data
+    v3 = o.sales_tariff_description
+    v4 = o.num_e_price_levels
+    if (
+        (type(v0) is not int)
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 32))
+        or (v4 is not None and (type(v4) is not int))
+    ):
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1 or len(v1) > 1024:
+        raise rt.Fallback
+    v1 = [_w_SalesTariffEntryType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_SalesTariffType(v0, v1, v2, v3, v4)
 
 
 class _W_SampledValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19299,16 +19878,56 @@ _MK_SampledValueType: Any = _W_SampledValueType
 
 
 def _w_SampledValueType(o: Any) -> Any:
-    return _MK_SampledValueType(
-        o.value,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.context,
-        o.measurand,
-        o.phase,
-        o.location,
-        None if (v := o.signed_meter_value) is None else _w_SignedMeterValueType(v),
-        None if (v := o.unit_of_measure) is None else _w_UnitOfMeasureType(v),
-    )
+    v0 = o.value
+    v1 = o.custom_data
+    v2 = o.context
+    v3 = o.measurand
+    v4 = o.phase
+    v5 = o.location
+    v6 = o.signed_meter_value
+    v7 = o.unit_of_measure
+    if (
+        ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)
+        or (
+            v2 is not None
+            and (
+                type(v2) is not ReadingContextEnumType
+                and (not isinstance(v2, str) or v2 not in _E_ReadingContextEnumType)
+            )
+        )
+        or (
+            v3 is not None
+            and (
+                type(v3) is not MeasurandEnumType
+                and (not isinstance(v3, str) or v3 not in _E_MeasurandEnumType)
+            )
+        )
+        or (
+            v4 is not None
+            and (type(v4) is not PhaseEnumType and (not isinstance(v4, str) or v4 not in _E_PhaseEnumType))
+        )
+        or (
+            v5 is not None
+            and (
+                type(v5) is not LocationEnumType
+                and (not isinstance(v5, str) or v5 not in _E_LocationEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v6 is not None:
+        if type(v6) is not SignedMeterValueType:
+            raise rt.Fallback
+        v6 = _w_SignedMeterValueType(v6)
+    if v7 is not None:
+        if type(v7) is not UnitOfMeasureType:
+            raise rt.Fallback
+        v7 = _w_UnitOfMeasureType(v7)
+    return _MK_SampledValueType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_SetMonitoringDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19343,16 +19962,33 @@ _MK_SetMonitoringDataType: Any = _W_SetMonitoringDataType
 
 
 def _w_SetMonitoringDataType(o: Any) -> Any:
-    return _MK_SetMonitoringDataType(
-        o.value,
-        o.type,
-        o.severity,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.id,
-        o.transaction,
-    )
+    v0 = o.value
+    v1 = o.type
+    v2 = o.severity
+    v3 = o.component
+    v4 = o.variable
+    v5 = o.custom_data
+    v6 = o.id
+    v7 = o.transaction
+    if (
+        ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)
+        or (type(v1) is not MonitorEnumType and (not isinstance(v1, str) or v1 not in _E_MonitorEnumType))
+        or (type(v2) is not int)
+        or (v6 is not None and (type(v6) is not int))
+        or (v7 is not None and (type(v7) is not bool))
+    ):
+        raise rt.Fallback
+    if type(v3) is not ComponentType:
+        raise rt.Fallback
+    v3 = _w_ComponentType(v3)
+    if type(v4) is not VariableType:
+        raise rt.Fallback
+    v4 = _w_VariableType(v4)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_SetMonitoringDataType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_SetMonitoringResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19388,16 +20024,39 @@ _MK_SetMonitoringResultType: Any = _W_SetMonitoringResultType
 
 
 def _w_SetMonitoringResultType(o: Any) -> Any:
-    return _MK_SetMonitoringResultType(
-        o.status,
-        o.type,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        o.severity,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.id,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+    v0 = o.status
+    v1 = o.type
+    v2 = o.component
+    v3 = o.variable
+    v4 = o.severity
+    v5 = o.custom_data
+    v6 = o.id
+    v7 = o.status_info
+    if (
+        (
+            type(v0) is not SetMonitoringStatusEnumType
+            and (not isinstance(v0, str) or v0 not in _E_SetMonitoringStatusEnumType)
+        )
+        or (type(v1) is not MonitorEnumType and (not isinstance(v1, str) or v1 not in _E_MonitorEnumType))
+        or (type(v4) is not int)
+        or (v6 is not None and (type(v6) is not int))
+    ):
+        raise rt.Fallback
+    if type(v2) is not ComponentType:
+        raise rt.Fallback
+    v2 = _w_ComponentType(v2)
+    if type(v3) is not VariableType:
+        raise rt.Fallback
+    v3 = _w_VariableType(v3)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    if v7 is not None:
+        if type(v7) is not StatusInfoType:
+            raise rt.Fallback
+        v7 = _w_StatusInfoType(v7)
+    return _MK_SetMonitoringResultType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_SetVariableDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19424,13 +20083,29 @@ _MK_SetVariableDataType: Any = _W_SetVariableDataType
 
 
 def _w_SetVariableDataType(o: Any) -> Any:
-    return _MK_SetVariableDataType(
-        o.attribute_value,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.attribute_type,
-    )
+    v0 = o.attribute_value
+    v1 = o.component
+    v2 = o.variable
+    v3 = o.custom_data
+    v4 = o.attribute_type
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 1000) or (
+        v4 is not None
+        and (
+            type(v4) is not AttributeEnumType and (not isinstance(v4, str) or v4 not in _E_AttributeEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if type(v1) is not ComponentType:
+        raise rt.Fallback
+    v1 = _w_ComponentType(v1)
+    if type(v2) is not VariableType:
+        raise rt.Fallback
+    v2 = _w_VariableType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_SetVariableDataType(v0, v1, v2, v3, v4)
 
 
 class _W_SetVariableResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19460,14 +20135,37 @@ _MK_SetVariableResultType: Any = _W_SetVariableResultType
 
 
 def _w_SetVariableResultType(o: Any) -> Any:
-    return _MK_SetVariableResultType(
-        o.attribute_status,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.attribute_type,
-        None if (v := o.attribute_status_info) is None else _w_StatusInfoType(v),
-    )
+    v0 = o.attribute_status
+    v1 = o.component
+    v2 = o.variable
+    v3 = o.custom_data
+    v4 = o.attribute_type
+    v5 = o.attribute_status_info
+    if (
+        type(v0) is not SetVariableStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_SetVariableStatusEnumType)
+    ) or (
+        v4 is not None
+        and (
+            type(v4) is not AttributeEnumType and (not isinstance(v4, str) or v4 not in _E_AttributeEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if type(v1) is not ComponentType:
+        raise rt.Fallback
+    v1 = _w_ComponentType(v1)
+    if type(v2) is not VariableType:
+        raise rt.Fallback
+    v2 = _w_VariableType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v5 is not None:
+        if type(v5) is not StatusInfoType:
+            raise rt.Fallback
+        v5 = _w_StatusInfoType(v5)
+    return _MK_SetVariableResultType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_SignedMeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19497,13 +20195,23 @@ _MK_SignedMeterValueType: Any = _W_SignedMeterValueType
 
 
 def _w_SignedMeterValueType(o: Any) -> Any:
-    return _MK_SignedMeterValueType(
-        o.signed_meter_data,
-        o.signing_method,
-        o.encoding_method,
-        o.public_key,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.signed_meter_data
+    v1 = o.signing_method
+    v2 = o.encoding_method
+    v3 = o.public_key
+    v4 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2500)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 50)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 2500)
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_SignedMeterValueType(v0, v1, v2, v3, v4)
 
 
 class _W_StatusInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19528,11 +20236,18 @@ _MK_StatusInfoType: Any = _W_StatusInfoType
 
 
 def _w_StatusInfoType(o: Any) -> Any:
-    return _MK_StatusInfoType(
-        o.reason_code,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.additional_info,
-    )
+    v0 = o.reason_code
+    v1 = o.custom_data
+    v2 = o.additional_info
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20) or (
+        v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 512)
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    return _MK_StatusInfoType(v0, v1, v2)
 
 
 class _W_TransactionType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19561,14 +20276,34 @@ _MK_TransactionType: Any = _W_TransactionType
 
 
 def _w_TransactionType(o: Any) -> Any:
-    return _MK_TransactionType(
-        o.transaction_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.charging_state,
-        o.time_spent_charging,
-        o.stopped_reason,
-        o.remote_start_id,
-    )
+    v0 = o.transaction_id
+    v1 = o.custom_data
+    v2 = o.charging_state
+    v3 = o.time_spent_charging
+    v4 = o.stopped_reason
+    v5 = o.remote_start_id
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36)
+        or (
+            v2 is not None
+            and (
+                type(v2) is not ChargingStateEnumType
+                and (not isinstance(v2, str) or v2 not in _E_ChargingStateEnumType)
+            )
+        )
+        or (v3 is not None and (type(v3) is not int))
+        or (
+            v4 is not None
+            and (type(v4) is not ReasonEnumType and (not isinstance(v4, str) or v4 not in _E_ReasonEnumType))
+        )
+        or (v5 is not None and (type(v5) is not int))
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    return _MK_TransactionType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_UnitOfMeasureType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19590,11 +20325,18 @@ _MK_UnitOfMeasureType: Any = _W_UnitOfMeasureType
 
 
 def _w_UnitOfMeasureType(o: Any) -> Any:
-    return _MK_UnitOfMeasureType(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.unit,
-        o.multiplier,
-    )
+    v0 = o.custom_data
+    v1 = o.unit
+    v2 = o.multiplier
+    if (v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 20)) or (
+        v2 is not None and (type(v2) is not int)
+    ):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    return _MK_UnitOfMeasureType(v0, v1, v2)
 
 
 class _W_VPNType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19629,15 +20371,27 @@ _MK_VPNType: Any = _W_VPNType
 
 
 def _w_VPNType(o: Any) -> Any:
-    return _MK_VPNType(
-        o.server,
-        o.user,
-        o.password,
-        o.key,
-        o.type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.group,
-    )
+    v0 = o.server
+    v1 = o.user
+    v2 = o.password
+    v3 = o.key
+    v4 = o.type
+    v5 = o.custom_data
+    v6 = o.group
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 20)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 20)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 255)
+        or (type(v4) is not VPNEnumType and (not isinstance(v4, str) or v4 not in _E_VPNEnumType))
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 20))
+    ):
+        raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_VPNType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_VariableAttributeType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19665,14 +20419,37 @@ _MK_VariableAttributeType: Any = _W_VariableAttributeType
 
 
 def _w_VariableAttributeType(o: Any) -> Any:
-    return _MK_VariableAttributeType(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.type,
-        o.value,
-        o.mutability,
-        o.persistent,
-        o.constant,
-    )
+    v0 = o.custom_data
+    v1 = o.type
+    v2 = o.value
+    v3 = o.mutability
+    v4 = o.persistent
+    v5 = o.constant
+    if (
+        (
+            v1 is not None
+            and (
+                type(v1) is not AttributeEnumType
+                and (not isinstance(v1, str) or v1 not in _E_AttributeEnumType)
+            )
+        )
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 2500))
+        or (
+            v3 is not None
+            and (
+                type(v3) is not MutabilityEnumType
+                and (not isinstance(v3, str) or v3 not in _E_MutabilityEnumType)
+            )
+        )
+        or (v4 is not None and (type(v4) is not bool))
+        or (v5 is not None and (type(v5) is not bool))
+    ):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    return _MK_VariableAttributeType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_VariableCharacteristicsType(
@@ -19706,15 +20483,27 @@ _MK_VariableCharacteristicsType: Any = _W_VariableCharacteristicsType
 
 
 def _w_VariableCharacteristicsType(o: Any) -> Any:
-    return _MK_VariableCharacteristicsType(
-        o.data_type,
-        o.supports_monitoring,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.unit,
-        o.min_limit,
-        o.max_limit,
-        o.values_list,
-    )
+    v0 = o.data_type
+    v1 = o.supports_monitoring
+    v2 = o.custom_data
+    v3 = o.unit
+    v4 = o.min_limit
+    v5 = o.max_limit
+    v6 = o.values_list
+    if (
+        (type(v0) is not DataEnumType and (not isinstance(v0, str) or v0 not in _E_DataEnumType))
+        or (type(v1) is not bool)
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 16))
+        or (v4 is not None and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF))
+        or (v5 is not None and ((type(v5) is not float and type(v5) is not int) or not _NINF < v5 < _INF))
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 1000))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_VariableCharacteristicsType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_VariableMonitoringType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19747,14 +20536,25 @@ _MK_VariableMonitoringType: Any = _W_VariableMonitoringType
 
 
 def _w_VariableMonitoringType(o: Any) -> Any:
-    return _MK_VariableMonitoringType(
-        o.id,
-        o.transaction,
-        o.value,
-        o.type,
-        o.severity,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.transaction
+    v2 = o.value
+    v3 = o.type
+    v4 = o.severity
+    v5 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not bool)
+        or ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF)
+        or (type(v3) is not MonitorEnumType and (not isinstance(v3, str) or v3 not in _E_MonitorEnumType))
+        or (type(v4) is not int)
+    ):
+        raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_VariableMonitoringType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_VariableType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19777,11 +20577,18 @@ _MK_VariableType: Any = _W_VariableType
 
 
 def _w_VariableType(o: Any) -> Any:
-    return _MK_VariableType(
-        o.name,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.instance,
-    )
+    v0 = o.name
+    v1 = o.custom_data
+    v2 = o.instance
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50) or (
+        v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 50)
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    return _MK_VariableType(v0, v1, v2)
 
 
 class _W_AuthorizeRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19807,13 +20614,27 @@ def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
 _MK_AuthorizeRequest: Any = _W_AuthorizeRequest
 
 
-def _w_AuthorizeRequest(o: Any) -> Any:
-    return _MK_AuthorizeRequest(
-        _w_IdTokenType(o.id_token),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.certificate,
-        None if (v := o.iso15118_certificate_hash_data) is None else [_w_OCSPRequestDataType(x) for x in v],
-    )
+def _w_AuthorizeRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_token
+    v1 = o.custom_data
+    v2 = o.certificate
+    v3 = o.iso15118_certificate_hash_data
+    if v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 5500):
+        raise rt.Fallback
+    if type(v0) is not IdTokenType:
+        raise rt.Fallback
+    v0 = _w_IdTokenType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1 or len(v3) > 4:
+            raise rt.Fallback
+        v3 = [_w_OCSPRequestDataType(x) for x in v3]
+    w = _MK_AuthorizeRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "Authorize", w)
 
 
 class _W_AuthorizeResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19836,12 +20657,25 @@ def _c_AuthorizeResponse(s: Any) -> AuthorizeResponse:
 _MK_AuthorizeResponse: Any = _W_AuthorizeResponse
 
 
-def _w_AuthorizeResponse(o: Any) -> Any:
-    return _MK_AuthorizeResponse(
-        _w_IdTokenInfoType(o.id_token_info),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.certificate_status,
-    )
+def _w_AuthorizeResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_token_info
+    v1 = o.custom_data
+    v2 = o.certificate_status
+    if v2 is not None and (
+        type(v2) is not AuthorizeCertificateStatusEnumType
+        and (not isinstance(v2, str) or v2 not in _E_AuthorizeCertificateStatusEnumType)
+    ):
+        raise rt.Fallback
+    if type(v0) is not IdTokenInfoType:
+        raise rt.Fallback
+    v0 = _w_IdTokenInfoType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_AuthorizeResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_BootNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19863,12 +20697,22 @@ def _c_BootNotificationRequest(s: Any) -> BootNotificationRequest:
 _MK_BootNotificationRequest: Any = _W_BootNotificationRequest
 
 
-def _w_BootNotificationRequest(o: Any) -> Any:
-    return _MK_BootNotificationRequest(
-        _w_ChargingStationType(o.charging_station),
-        o.reason,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_BootNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_station
+    v1 = o.reason
+    v2 = o.custom_data
+    if type(v1) is not BootReasonEnumType and (not isinstance(v1, str) or v1 not in _E_BootReasonEnumType):
+        raise rt.Fallback
+    if type(v0) is not ChargingStationType:
+        raise rt.Fallback
+    v0 = _w_ChargingStationType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_BootNotificationRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "BootNotification", w)
 
 
 class _W_BootNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19897,14 +20741,29 @@ def _c_BootNotificationResponse(s: Any) -> BootNotificationResponse:
 _MK_BootNotificationResponse: Any = _W_BootNotificationResponse
 
 
-def _w_BootNotificationResponse(o: Any) -> Any:
-    return _MK_BootNotificationResponse(
-        rt.format_datetime(o.current_time),
-        o.interval,
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_BootNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.current_time
+    v1 = o.interval
+    v2 = o.status
+    v3 = o.custom_data
+    v4 = o.status_info
+    if (type(v1) is not int) or (
+        type(v2) is not RegistrationStatusEnumType
+        and (not isinstance(v2, str) or v2 not in _E_RegistrationStatusEnumType)
+    ):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v4 is not None:
+        if type(v4) is not StatusInfoType:
+            raise rt.Fallback
+        v4 = _w_StatusInfoType(v4)
+    w = _MK_BootNotificationResponse(v0, v1, v2, v3, v4)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CancelReservationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19924,11 +20783,18 @@ def _c_CancelReservationRequest(s: Any) -> CancelReservationRequest:
 _MK_CancelReservationRequest: Any = _W_CancelReservationRequest
 
 
-def _w_CancelReservationRequest(o: Any) -> Any:
-    return _MK_CancelReservationRequest(
-        o.reservation_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CancelReservationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.reservation_id
+    v1 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_CancelReservationRequest(v0, v1)
+    return w if uid is None else (2, uid, "CancelReservation", w)
 
 
 class _W_CancelReservationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19951,12 +20817,25 @@ def _c_CancelReservationResponse(s: Any) -> CancelReservationResponse:
 _MK_CancelReservationResponse: Any = _W_CancelReservationResponse
 
 
-def _w_CancelReservationResponse(o: Any) -> Any:
-    return _MK_CancelReservationResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_CancelReservationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not CancelReservationStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_CancelReservationStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_CancelReservationResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CertificateSignedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -19978,12 +20857,25 @@ def _c_CertificateSignedRequest(s: Any) -> CertificateSignedRequest:
 _MK_CertificateSignedRequest: Any = _W_CertificateSignedRequest
 
 
-def _w_CertificateSignedRequest(o: Any) -> Any:
-    return _MK_CertificateSignedRequest(
-        o.certificate_chain,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.certificate_type,
-    )
+def _w_CertificateSignedRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_chain
+    v1 = o.custom_data
+    v2 = o.certificate_type
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 10000) or (
+        v2 is not None
+        and (
+            type(v2) is not CertificateSigningUseEnumType
+            and (not isinstance(v2, str) or v2 not in _E_CertificateSigningUseEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_CertificateSignedRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "CertificateSigned", w)
 
 
 class _W_CertificateSignedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20006,12 +20898,25 @@ def _c_CertificateSignedResponse(s: Any) -> CertificateSignedResponse:
 _MK_CertificateSignedResponse: Any = _W_CertificateSignedResponse
 
 
-def _w_CertificateSignedResponse(o: Any) -> Any:
-    return _MK_CertificateSignedResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_CertificateSignedResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not CertificateSignedStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_CertificateSignedStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_CertificateSignedResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ChangeAvailabilityRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20034,12 +20939,25 @@ def _c_ChangeAvailabilityRequest(s: Any) -> ChangeAvailabilityRequest:
 _MK_ChangeAvailabilityRequest: Any = _W_ChangeAvailabilityRequest
 
 
-def _w_ChangeAvailabilityRequest(o: Any) -> Any:
-    return _MK_ChangeAvailabilityRequest(
-        o.operational_status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.evse) is None else _w_EVSEType(v),
-    )
+def _w_ChangeAvailabilityRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.operational_status
+    v1 = o.custom_data
+    v2 = o.evse
+    if type(v0) is not OperationalStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_OperationalStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not EVSEType:
+            raise rt.Fallback
+        v2 = _w_EVSEType(v2)
+    w = _MK_ChangeAvailabilityRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ChangeAvailability", w)
 
 
 class _W_ChangeAvailabilityResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20062,12 +20980,25 @@ def _c_ChangeAvailabilityResponse(s: Any) -> ChangeAvailabilityResponse:
 _MK_ChangeAvailabilityResponse: Any = _W_ChangeAvailabilityResponse
 
 
-def _w_ChangeAvailabilityResponse(o: Any) -> Any:
-    return _MK_ChangeAvailabilityResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_ChangeAvailabilityResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not ChangeAvailabilityStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ChangeAvailabilityStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_ChangeAvailabilityResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearCacheRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20084,10 +21015,15 @@ def _c_ClearCacheRequest(s: Any) -> ClearCacheRequest:
 _MK_ClearCacheRequest: Any = _W_ClearCacheRequest
 
 
-def _w_ClearCacheRequest(o: Any) -> Any:
-    return _MK_ClearCacheRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearCacheRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ClearCacheRequest(v0)
+    return w if uid is None else (2, uid, "ClearCache", w)
 
 
 class _W_ClearCacheResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20110,12 +21046,25 @@ def _c_ClearCacheResponse(s: Any) -> ClearCacheResponse:
 _MK_ClearCacheResponse: Any = _W_ClearCacheResponse
 
 
-def _w_ClearCacheResponse(o: Any) -> Any:
-    return _MK_ClearCacheResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_ClearCacheResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not ClearCacheStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ClearCacheStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_ClearCacheResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearChargingProfileRequest(
@@ -20141,12 +21090,23 @@ def _c_ClearChargingProfileRequest(s: Any) -> ClearChargingProfileRequest:
 _MK_ClearChargingProfileRequest: Any = _W_ClearChargingProfileRequest
 
 
-def _w_ClearChargingProfileRequest(o: Any) -> Any:
-    return _MK_ClearChargingProfileRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.charging_profile_id,
-        None if (v := o.charging_profile_criteria) is None else _w_ClearChargingProfileType(v),
-    )
+def _w_ClearChargingProfileRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    v1 = o.charging_profile_id
+    v2 = o.charging_profile_criteria
+    if v1 is not None and (type(v1) is not int):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    if v2 is not None:
+        if type(v2) is not ClearChargingProfileType:
+            raise rt.Fallback
+        v2 = _w_ClearChargingProfileType(v2)
+    w = _MK_ClearChargingProfileRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ClearChargingProfile", w)
 
 
 class _W_ClearChargingProfileResponse(
@@ -20171,12 +21131,25 @@ def _c_ClearChargingProfileResponse(s: Any) -> ClearChargingProfileResponse:
 _MK_ClearChargingProfileResponse: Any = _W_ClearChargingProfileResponse
 
 
-def _w_ClearChargingProfileResponse(o: Any) -> Any:
-    return _MK_ClearChargingProfileResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_ClearChargingProfileResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not ClearChargingProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ClearChargingProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_ClearChargingProfileResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearDisplayMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20196,11 +21169,18 @@ def _c_ClearDisplayMessageRequest(s: Any) -> ClearDisplayMessageRequest:
 _MK_ClearDisplayMessageRequest: Any = _W_ClearDisplayMessageRequest
 
 
-def _w_ClearDisplayMessageRequest(o: Any) -> Any:
-    return _MK_ClearDisplayMessageRequest(
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearDisplayMessageRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClearDisplayMessageRequest(v0, v1)
+    return w if uid is None else (2, uid, "ClearDisplayMessage", w)
 
 
 class _W_ClearDisplayMessageResponse(
@@ -20225,12 +21205,25 @@ def _c_ClearDisplayMessageResponse(s: Any) -> ClearDisplayMessageResponse:
 _MK_ClearDisplayMessageResponse: Any = _W_ClearDisplayMessageResponse
 
 
-def _w_ClearDisplayMessageResponse(o: Any) -> Any:
-    return _MK_ClearDisplayMessageResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_ClearDisplayMessageResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not ClearMessageStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ClearMessageStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_ClearDisplayMessageResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearVariableMonitoringRequest(
@@ -20251,11 +21244,21 @@ def _c_ClearVariableMonitoringRequest(s: Any) -> ClearVariableMonitoringRequest:
 _MK_ClearVariableMonitoringRequest: Any = _W_ClearVariableMonitoringRequest
 
 
-def _w_ClearVariableMonitoringRequest(o: Any) -> Any:
-    return _MK_ClearVariableMonitoringRequest(
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearVariableMonitoringRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    for x in v0:
+        if type(x) is not int:
+            raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClearVariableMonitoringRequest(v0, v1)
+    return w if uid is None else (2, uid, "ClearVariableMonitoring", w)
 
 
 class _W_ClearVariableMonitoringResponse(
@@ -20278,11 +21281,19 @@ def _c_ClearVariableMonitoringResponse(s: Any) -> ClearVariableMonitoringRespons
 _MK_ClearVariableMonitoringResponse: Any = _W_ClearVariableMonitoringResponse
 
 
-def _w_ClearVariableMonitoringResponse(o: Any) -> Any:
-    return _MK_ClearVariableMonitoringResponse(
-        [_w_ClearMonitoringResultType(x) for x in o.clear_monitoring_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearVariableMonitoringResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.clear_monitoring_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_ClearMonitoringResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClearVariableMonitoringResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearedChargingLimitRequest(
@@ -20306,12 +21317,22 @@ def _c_ClearedChargingLimitRequest(s: Any) -> ClearedChargingLimitRequest:
 _MK_ClearedChargingLimitRequest: Any = _W_ClearedChargingLimitRequest
 
 
-def _w_ClearedChargingLimitRequest(o: Any) -> Any:
-    return _MK_ClearedChargingLimitRequest(
-        o.charging_limit_source,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.evse_id,
-    )
+def _w_ClearedChargingLimitRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_limit_source
+    v1 = o.custom_data
+    v2 = o.evse_id
+    if (
+        type(v0) is not ChargingLimitSourceEnumType
+        and (not isinstance(v0, str) or v0 not in _E_ChargingLimitSourceEnumType)
+    ) or (v2 is not None and (type(v2) is not int)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClearedChargingLimitRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ClearedChargingLimit", w)
 
 
 class _W_ClearedChargingLimitResponse(
@@ -20330,10 +21351,15 @@ def _c_ClearedChargingLimitResponse(s: Any) -> ClearedChargingLimitResponse:
 _MK_ClearedChargingLimitResponse: Any = _W_ClearedChargingLimitResponse
 
 
-def _w_ClearedChargingLimitResponse(o: Any) -> Any:
-    return _MK_ClearedChargingLimitResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearedChargingLimitResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ClearedChargingLimitResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CostUpdatedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20356,12 +21382,21 @@ def _c_CostUpdatedRequest(s: Any) -> CostUpdatedRequest:
 _MK_CostUpdatedRequest: Any = _W_CostUpdatedRequest
 
 
-def _w_CostUpdatedRequest(o: Any) -> Any:
-    return _MK_CostUpdatedRequest(
-        o.total_cost,
-        o.transaction_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CostUpdatedRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.total_cost
+    v1 = o.transaction_id
+    v2 = o.custom_data
+    if ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF) or (
+        (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_CostUpdatedRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "CostUpdated", w)
 
 
 class _W_CostUpdatedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20378,10 +21413,15 @@ def _c_CostUpdatedResponse(s: Any) -> CostUpdatedResponse:
 _MK_CostUpdatedResponse: Any = _W_CostUpdatedResponse
 
 
-def _w_CostUpdatedResponse(o: Any) -> Any:
-    return _MK_CostUpdatedResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CostUpdatedResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_CostUpdatedResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CustomerInformationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20419,16 +21459,36 @@ def _c_CustomerInformationRequest(s: Any) -> CustomerInformationRequest:
 _MK_CustomerInformationRequest: Any = _W_CustomerInformationRequest
 
 
-def _w_CustomerInformationRequest(o: Any) -> Any:
-    return _MK_CustomerInformationRequest(
-        o.request_id,
-        o.report,
-        o.clear,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.customer_certificate) is None else _w_CertificateHashDataType(v),
-        None if (v := o.id_token) is None else _w_IdTokenType(v),
-        o.customer_identifier,
-    )
+def _w_CustomerInformationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.report
+    v2 = o.clear
+    v3 = o.custom_data
+    v4 = o.customer_certificate
+    v5 = o.id_token
+    v6 = o.customer_identifier
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not bool)
+        or (type(v2) is not bool)
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 64))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v4 is not None:
+        if type(v4) is not CertificateHashDataType:
+            raise rt.Fallback
+        v4 = _w_CertificateHashDataType(v4)
+    if v5 is not None:
+        if type(v5) is not IdTokenType:
+            raise rt.Fallback
+        v5 = _w_IdTokenType(v5)
+    w = _MK_CustomerInformationRequest(v0, v1, v2, v3, v4, v5, v6)
+    return w if uid is None else (2, uid, "CustomerInformation", w)
 
 
 class _W_CustomerInformationResponse(
@@ -20453,12 +21513,25 @@ def _c_CustomerInformationResponse(s: Any) -> CustomerInformationResponse:
 _MK_CustomerInformationResponse: Any = _W_CustomerInformationResponse
 
 
-def _w_CustomerInformationResponse(o: Any) -> Any:
-    return _MK_CustomerInformationResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_CustomerInformationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not CustomerInformationStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_CustomerInformationStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_CustomerInformationResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_DataTransferRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20484,13 +21557,23 @@ def _c_DataTransferRequest(s: Any) -> DataTransferRequest:
 _MK_DataTransferRequest: Any = _W_DataTransferRequest
 
 
-def _w_DataTransferRequest(o: Any) -> Any:
-    return _MK_DataTransferRequest(
-        o.vendor_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.message_id,
-        UNSET if (v := o.data) is None else None if v is rt.JSON_NULL else v,
-    )
+def _w_DataTransferRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.vendor_id
+    v1 = o.custom_data
+    v2 = o.message_id
+    v3 = o.data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 255) or (
+        v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 50)
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    v3 = UNSET if v3 is None else None if v3 is rt.JSON_NULL else rt.check_json(v3)
+    w = _MK_DataTransferRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "DataTransfer", w)
 
 
 class _W_DataTransferResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20517,13 +21600,27 @@ def _c_DataTransferResponse(s: Any) -> DataTransferResponse:
 _MK_DataTransferResponse: Any = _W_DataTransferResponse
 
 
-def _w_DataTransferResponse(o: Any) -> Any:
-    return _MK_DataTransferResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        UNSET if (v := o.data) is None else None if v is rt.JSON_NULL else v,
-    )
+def _w_DataTransferResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    v3 = o.data
+    if type(v0) is not DataTransferStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DataTransferStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    v3 = UNSET if v3 is None else None if v3 is rt.JSON_NULL else rt.check_json(v3)
+    w = _MK_DataTransferResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_DeleteCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20542,11 +21639,19 @@ def _c_DeleteCertificateRequest(s: Any) -> DeleteCertificateRequest:
 _MK_DeleteCertificateRequest: Any = _W_DeleteCertificateRequest
 
 
-def _w_DeleteCertificateRequest(o: Any) -> Any:
-    return _MK_DeleteCertificateRequest(
-        _w_CertificateHashDataType(o.certificate_hash_data),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_DeleteCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_hash_data
+    v1 = o.custom_data
+    if type(v0) is not CertificateHashDataType:
+        raise rt.Fallback
+    v0 = _w_CertificateHashDataType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_DeleteCertificateRequest(v0, v1)
+    return w if uid is None else (2, uid, "DeleteCertificate", w)
 
 
 class _W_DeleteCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20569,12 +21674,25 @@ def _c_DeleteCertificateResponse(s: Any) -> DeleteCertificateResponse:
 _MK_DeleteCertificateResponse: Any = _W_DeleteCertificateResponse
 
 
-def _w_DeleteCertificateResponse(o: Any) -> Any:
-    return _MK_DeleteCertificateResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_DeleteCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not DeleteCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DeleteCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_DeleteCertificateResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_FirmwareStatusNotificationRequest(
@@ -20598,12 +21716,22 @@ def _c_FirmwareStatusNotificationRequest(s: Any) -> FirmwareStatusNotificationRe
 _MK_FirmwareStatusNotificationRequest: Any = _W_FirmwareStatusNotificationRequest
 
 
-def _w_FirmwareStatusNotificationRequest(o: Any) -> Any:
-    return _MK_FirmwareStatusNotificationRequest(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.request_id,
-    )
+def _w_FirmwareStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.request_id
+    if (
+        type(v0) is not FirmwareStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_FirmwareStatusEnumType)
+    ) or (v2 is not None and (type(v2) is not int)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_FirmwareStatusNotificationRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "FirmwareStatusNotification", w)
 
 
 class _W_FirmwareStatusNotificationResponse(
@@ -20622,10 +21750,15 @@ def _c_FirmwareStatusNotificationResponse(s: Any) -> FirmwareStatusNotificationR
 _MK_FirmwareStatusNotificationResponse: Any = _W_FirmwareStatusNotificationResponse
 
 
-def _w_FirmwareStatusNotificationResponse(o: Any) -> Any:
-    return _MK_FirmwareStatusNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_FirmwareStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_FirmwareStatusNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_Get15118EVCertificateRequest(
@@ -20653,13 +21786,27 @@ def _c_Get15118EVCertificateRequest(s: Any) -> Get15118EVCertificateRequest:
 _MK_Get15118EVCertificateRequest: Any = _W_Get15118EVCertificateRequest
 
 
-def _w_Get15118EVCertificateRequest(o: Any) -> Any:
-    return _MK_Get15118EVCertificateRequest(
-        o.iso15118_schema_version,
-        o.action,
-        o.exi_request,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_Get15118EVCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.iso15118_schema_version
+    v1 = o.action
+    v2 = o.exi_request
+    v3 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50)
+        or (
+            type(v1) is not CertificateActionEnumType
+            and (not isinstance(v1, str) or v1 not in _E_CertificateActionEnumType)
+        )
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 5600)
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_Get15118EVCertificateRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "Get15118EVCertificate", w)
 
 
 class _W_Get15118EVCertificateResponse(
@@ -20687,13 +21834,27 @@ def _c_Get15118EVCertificateResponse(s: Any) -> Get15118EVCertificateResponse:
 _MK_Get15118EVCertificateResponse: Any = _W_Get15118EVCertificateResponse
 
 
-def _w_Get15118EVCertificateResponse(o: Any) -> Any:
-    return _MK_Get15118EVCertificateResponse(
-        o.status,
-        o.exi_response,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_Get15118EVCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.exi_response
+    v2 = o.custom_data
+    v3 = o.status_info
+    if (
+        type(v0) is not Iso15118EVCertificateStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_Iso15118EVCertificateStatusEnumType)
+    ) or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 5600):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    if v3 is not None:
+        if type(v3) is not StatusInfoType:
+            raise rt.Fallback
+        v3 = _w_StatusInfoType(v3)
+    w = _MK_Get15118EVCertificateResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetBaseReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20716,12 +21877,21 @@ def _c_GetBaseReportRequest(s: Any) -> GetBaseReportRequest:
 _MK_GetBaseReportRequest: Any = _W_GetBaseReportRequest
 
 
-def _w_GetBaseReportRequest(o: Any) -> Any:
-    return _MK_GetBaseReportRequest(
-        o.request_id,
-        o.report_base,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetBaseReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.report_base
+    v2 = o.custom_data
+    if (type(v0) is not int) or (
+        type(v1) is not ReportBaseEnumType and (not isinstance(v1, str) or v1 not in _E_ReportBaseEnumType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetBaseReportRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "GetBaseReport", w)
 
 
 class _W_GetBaseReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20744,12 +21914,25 @@ def _c_GetBaseReportResponse(s: Any) -> GetBaseReportResponse:
 _MK_GetBaseReportResponse: Any = _W_GetBaseReportResponse
 
 
-def _w_GetBaseReportResponse(o: Any) -> Any:
-    return _MK_GetBaseReportResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_GetBaseReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GenericDeviceModelStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericDeviceModelStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_GetBaseReportResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetCertificateStatusRequest(
@@ -20770,11 +21953,19 @@ def _c_GetCertificateStatusRequest(s: Any) -> GetCertificateStatusRequest:
 _MK_GetCertificateStatusRequest: Any = _W_GetCertificateStatusRequest
 
 
-def _w_GetCertificateStatusRequest(o: Any) -> Any:
-    return _MK_GetCertificateStatusRequest(
-        _w_OCSPRequestDataType(o.ocsp_request_data),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetCertificateStatusRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.ocsp_request_data
+    v1 = o.custom_data
+    if type(v0) is not OCSPRequestDataType:
+        raise rt.Fallback
+    v0 = _w_OCSPRequestDataType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetCertificateStatusRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetCertificateStatus", w)
 
 
 class _W_GetCertificateStatusResponse(
@@ -20801,13 +21992,27 @@ def _c_GetCertificateStatusResponse(s: Any) -> GetCertificateStatusResponse:
 _MK_GetCertificateStatusResponse: Any = _W_GetCertificateStatusResponse
 
 
-def _w_GetCertificateStatusResponse(o: Any) -> Any:
-    return _MK_GetCertificateStatusResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.ocsp_result,
-    )
+def _w_GetCertificateStatusResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    v3 = o.ocsp_result
+    if (
+        type(v0) is not GetCertificateStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_GetCertificateStatusEnumType)
+    ) or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 5500)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_GetCertificateStatusResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetChargingProfilesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20831,13 +22036,23 @@ def _c_GetChargingProfilesRequest(s: Any) -> GetChargingProfilesRequest:
 _MK_GetChargingProfilesRequest: Any = _W_GetChargingProfilesRequest
 
 
-def _w_GetChargingProfilesRequest(o: Any) -> Any:
-    return _MK_GetChargingProfilesRequest(
-        o.request_id,
-        _w_ChargingProfileCriterionType(o.charging_profile),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.evse_id,
-    )
+def _w_GetChargingProfilesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.charging_profile
+    v2 = o.custom_data
+    v3 = o.evse_id
+    if (type(v0) is not int) or (v3 is not None and (type(v3) is not int)):
+        raise rt.Fallback
+    if type(v1) is not ChargingProfileCriterionType:
+        raise rt.Fallback
+    v1 = _w_ChargingProfileCriterionType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetChargingProfilesRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "GetChargingProfiles", w)
 
 
 class _W_GetChargingProfilesResponse(
@@ -20862,12 +22077,25 @@ def _c_GetChargingProfilesResponse(s: Any) -> GetChargingProfilesResponse:
 _MK_GetChargingProfilesResponse: Any = _W_GetChargingProfilesResponse
 
 
-def _w_GetChargingProfilesResponse(o: Any) -> Any:
-    return _MK_GetChargingProfilesResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_GetChargingProfilesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GetChargingProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GetChargingProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_GetChargingProfilesResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetCompositeScheduleRequest(
@@ -20894,13 +22122,30 @@ def _c_GetCompositeScheduleRequest(s: Any) -> GetCompositeScheduleRequest:
 _MK_GetCompositeScheduleRequest: Any = _W_GetCompositeScheduleRequest
 
 
-def _w_GetCompositeScheduleRequest(o: Any) -> Any:
-    return _MK_GetCompositeScheduleRequest(
-        o.duration,
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.charging_rate_unit,
-    )
+def _w_GetCompositeScheduleRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.duration
+    v1 = o.evse_id
+    v2 = o.custom_data
+    v3 = o.charging_rate_unit
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not int)
+        or (
+            v3 is not None
+            and (
+                type(v3) is not ChargingRateUnitEnumType
+                and (not isinstance(v3, str) or v3 not in _E_ChargingRateUnitEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetCompositeScheduleRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "GetCompositeSchedule", w)
 
 
 class _W_GetCompositeScheduleResponse(
@@ -20928,13 +22173,30 @@ def _c_GetCompositeScheduleResponse(s: Any) -> GetCompositeScheduleResponse:
 _MK_GetCompositeScheduleResponse: Any = _W_GetCompositeScheduleResponse
 
 
-def _w_GetCompositeScheduleResponse(o: Any) -> Any:
-    return _MK_GetCompositeScheduleResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.schedule) is None else _w_CompositeScheduleType(v),
-    )
+def _w_GetCompositeScheduleResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    v3 = o.schedule
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    if v3 is not None:
+        if type(v3) is not CompositeScheduleType:
+            raise rt.Fallback
+        v3 = _w_CompositeScheduleType(v3)
+    w = _MK_GetCompositeScheduleResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetDisplayMessagesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20960,14 +22222,43 @@ def _c_GetDisplayMessagesRequest(s: Any) -> GetDisplayMessagesRequest:
 _MK_GetDisplayMessagesRequest: Any = _W_GetDisplayMessagesRequest
 
 
-def _w_GetDisplayMessagesRequest(o: Any) -> Any:
-    return _MK_GetDisplayMessagesRequest(
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.id,
-        o.priority,
-        o.state,
-    )
+def _w_GetDisplayMessagesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.custom_data
+    v2 = o.id
+    v3 = o.priority
+    v4 = o.state
+    if (
+        (type(v0) is not int)
+        or (
+            v3 is not None
+            and (
+                type(v3) is not MessagePriorityEnumType
+                and (not isinstance(v3, str) or v3 not in _E_MessagePriorityEnumType)
+            )
+        )
+        or (
+            v4 is not None
+            and (
+                type(v4) is not MessageStateEnumType
+                and (not isinstance(v4, str) or v4 not in _E_MessageStateEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        for x in v2:
+            if type(x) is not int:
+                raise rt.Fallback
+    w = _MK_GetDisplayMessagesRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "GetDisplayMessages", w)
 
 
 class _W_GetDisplayMessagesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -20990,12 +22281,25 @@ def _c_GetDisplayMessagesResponse(s: Any) -> GetDisplayMessagesResponse:
 _MK_GetDisplayMessagesResponse: Any = _W_GetDisplayMessagesResponse
 
 
-def _w_GetDisplayMessagesResponse(o: Any) -> Any:
-    return _MK_GetDisplayMessagesResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_GetDisplayMessagesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GetDisplayMessagesStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GetDisplayMessagesStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_GetDisplayMessagesResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetInstalledCertificateIdsRequest(
@@ -21018,11 +22322,24 @@ def _c_GetInstalledCertificateIdsRequest(s: Any) -> GetInstalledCertificateIdsRe
 _MK_GetInstalledCertificateIdsRequest: Any = _W_GetInstalledCertificateIdsRequest
 
 
-def _w_GetInstalledCertificateIdsRequest(o: Any) -> Any:
-    return _MK_GetInstalledCertificateIdsRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.certificate_type,
-    )
+def _w_GetInstalledCertificateIdsRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    v1 = o.certificate_type
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        for x in v1:
+            if type(x) is not GetCertificateIdUseEnumType and (
+                not isinstance(x, str) or x not in _E_GetCertificateIdUseEnumType
+            ):
+                raise rt.Fallback
+    w = _MK_GetInstalledCertificateIdsRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetInstalledCertificateIds", w)
 
 
 class _W_GetInstalledCertificateIdsResponse(
@@ -21052,15 +22369,30 @@ def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsR
 _MK_GetInstalledCertificateIdsResponse: Any = _W_GetInstalledCertificateIdsResponse
 
 
-def _w_GetInstalledCertificateIdsResponse(o: Any) -> Any:
-    return _MK_GetInstalledCertificateIdsResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None
-        if (v := o.certificate_hash_data_chain) is None
-        else [_w_CertificateHashDataChainType(x) for x in v],
-    )
+def _w_GetInstalledCertificateIdsResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    v3 = o.certificate_hash_data_chain
+    if type(v0) is not GetInstalledCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GetInstalledCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1:
+            raise rt.Fallback
+        v3 = [_w_CertificateHashDataChainType(x) for x in v3]
+    w = _MK_GetInstalledCertificateIdsResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetLocalListVersionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21077,10 +22409,15 @@ def _c_GetLocalListVersionRequest(s: Any) -> GetLocalListVersionRequest:
 _MK_GetLocalListVersionRequest: Any = _W_GetLocalListVersionRequest
 
 
-def _w_GetLocalListVersionRequest(o: Any) -> Any:
-    return _MK_GetLocalListVersionRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetLocalListVersionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_GetLocalListVersionRequest(v0)
+    return w if uid is None else (2, uid, "GetLocalListVersion", w)
 
 
 class _W_GetLocalListVersionResponse(
@@ -21102,11 +22439,18 @@ def _c_GetLocalListVersionResponse(s: Any) -> GetLocalListVersionResponse:
 _MK_GetLocalListVersionResponse: Any = _W_GetLocalListVersionResponse
 
 
-def _w_GetLocalListVersionResponse(o: Any) -> Any:
-    return _MK_GetLocalListVersionResponse(
-        o.version_number,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetLocalListVersionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.version_number
+    v1 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetLocalListVersionResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetLogRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21135,15 +22479,30 @@ def _c_GetLogRequest(s: Any) -> GetLogRequest:
 _MK_GetLogRequest: Any = _W_GetLogRequest
 
 
-def _w_GetLogRequest(o: Any) -> Any:
-    return _MK_GetLogRequest(
-        _w_LogParametersType(o.log),
-        o.log_type,
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.retries,
-        o.retry_interval,
-    )
+def _w_GetLogRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.log
+    v1 = o.log_type
+    v2 = o.request_id
+    v3 = o.custom_data
+    v4 = o.retries
+    v5 = o.retry_interval
+    if (
+        (type(v1) is not LogEnumType and (not isinstance(v1, str) or v1 not in _E_LogEnumType))
+        or (type(v2) is not int)
+        or (v4 is not None and (type(v4) is not int))
+        or (v5 is not None and (type(v5) is not int))
+    ):
+        raise rt.Fallback
+    if type(v0) is not LogParametersType:
+        raise rt.Fallback
+    v0 = _w_LogParametersType(v0)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetLogRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "GetLog", w)
 
 
 class _W_GetLogResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21168,13 +22527,26 @@ def _c_GetLogResponse(s: Any) -> GetLogResponse:
 _MK_GetLogResponse: Any = _W_GetLogResponse
 
 
-def _w_GetLogResponse(o: Any) -> Any:
-    return _MK_GetLogResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.filename,
-    )
+def _w_GetLogResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    v3 = o.filename
+    if (
+        type(v0) is not LogStatusEnumType and (not isinstance(v0, str) or v0 not in _E_LogStatusEnumType)
+    ) or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 255)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_GetLogResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetMonitoringReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21203,13 +22575,32 @@ def _c_GetMonitoringReportRequest(s: Any) -> GetMonitoringReportRequest:
 _MK_GetMonitoringReportRequest: Any = _W_GetMonitoringReportRequest
 
 
-def _w_GetMonitoringReportRequest(o: Any) -> Any:
-    return _MK_GetMonitoringReportRequest(
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.component_variable) is None else [_w_ComponentVariableType(x) for x in v],
-        o.monitoring_criteria,
-    )
+def _w_GetMonitoringReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.custom_data
+    v2 = o.component_variable
+    v3 = o.monitoring_criteria
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_ComponentVariableType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1 or len(v3) > 3:
+            raise rt.Fallback
+        for x in v3:
+            if type(x) is not MonitoringCriterionEnumType and (
+                not isinstance(x, str) or x not in _E_MonitoringCriterionEnumType
+            ):
+                raise rt.Fallback
+    w = _MK_GetMonitoringReportRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "GetMonitoringReport", w)
 
 
 class _W_GetMonitoringReportResponse(
@@ -21234,12 +22625,25 @@ def _c_GetMonitoringReportResponse(s: Any) -> GetMonitoringReportResponse:
 _MK_GetMonitoringReportResponse: Any = _W_GetMonitoringReportResponse
 
 
-def _w_GetMonitoringReportResponse(o: Any) -> Any:
-    return _MK_GetMonitoringReportResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_GetMonitoringReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GenericDeviceModelStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericDeviceModelStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_GetMonitoringReportResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21268,13 +22672,32 @@ def _c_GetReportRequest(s: Any) -> GetReportRequest:
 _MK_GetReportRequest: Any = _W_GetReportRequest
 
 
-def _w_GetReportRequest(o: Any) -> Any:
-    return _MK_GetReportRequest(
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.component_variable) is None else [_w_ComponentVariableType(x) for x in v],
-        o.component_criteria,
-    )
+def _w_GetReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.custom_data
+    v2 = o.component_variable
+    v3 = o.component_criteria
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_ComponentVariableType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1 or len(v3) > 4:
+            raise rt.Fallback
+        for x in v3:
+            if type(x) is not ComponentCriterionEnumType and (
+                not isinstance(x, str) or x not in _E_ComponentCriterionEnumType
+            ):
+                raise rt.Fallback
+    w = _MK_GetReportRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "GetReport", w)
 
 
 class _W_GetReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21297,12 +22720,25 @@ def _c_GetReportResponse(s: Any) -> GetReportResponse:
 _MK_GetReportResponse: Any = _W_GetReportResponse
 
 
-def _w_GetReportResponse(o: Any) -> Any:
-    return _MK_GetReportResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_GetReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GenericDeviceModelStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericDeviceModelStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_GetReportResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetTransactionStatusRequest(
@@ -21323,11 +22759,18 @@ def _c_GetTransactionStatusRequest(s: Any) -> GetTransactionStatusRequest:
 _MK_GetTransactionStatusRequest: Any = _W_GetTransactionStatusRequest
 
 
-def _w_GetTransactionStatusRequest(o: Any) -> Any:
-    return _MK_GetTransactionStatusRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.transaction_id,
-    )
+def _w_GetTransactionStatusRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    v1 = o.transaction_id
+    if v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_GetTransactionStatusRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetTransactionStatus", w)
 
 
 class _W_GetTransactionStatusResponse(
@@ -21351,12 +22794,19 @@ def _c_GetTransactionStatusResponse(s: Any) -> GetTransactionStatusResponse:
 _MK_GetTransactionStatusResponse: Any = _W_GetTransactionStatusResponse
 
 
-def _w_GetTransactionStatusResponse(o: Any) -> Any:
-    return _MK_GetTransactionStatusResponse(
-        o.messages_in_queue,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.ongoing_indicator,
-    )
+def _w_GetTransactionStatusResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.messages_in_queue
+    v1 = o.custom_data
+    v2 = o.ongoing_indicator
+    if (type(v0) is not bool) or (v2 is not None and (type(v2) is not bool)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetTransactionStatusResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21377,11 +22827,19 @@ def _c_GetVariablesRequest(s: Any) -> GetVariablesRequest:
 _MK_GetVariablesRequest: Any = _W_GetVariablesRequest
 
 
-def _w_GetVariablesRequest(o: Any) -> Any:
-    return _MK_GetVariablesRequest(
-        [_w_GetVariableDataType(x) for x in o.get_variable_data],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetVariablesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.get_variable_data
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_GetVariableDataType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetVariablesRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetVariables", w)
 
 
 class _W_GetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21402,11 +22860,19 @@ def _c_GetVariablesResponse(s: Any) -> GetVariablesResponse:
 _MK_GetVariablesResponse: Any = _W_GetVariablesResponse
 
 
-def _w_GetVariablesResponse(o: Any) -> Any:
-    return _MK_GetVariablesResponse(
-        [_w_GetVariableResultType(x) for x in o.get_variable_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetVariablesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.get_variable_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_GetVariableResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetVariablesResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_HeartbeatRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21423,10 +22889,15 @@ def _c_HeartbeatRequest(s: Any) -> HeartbeatRequest:
 _MK_HeartbeatRequest: Any = _W_HeartbeatRequest
 
 
-def _w_HeartbeatRequest(o: Any) -> Any:
-    return _MK_HeartbeatRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_HeartbeatRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_HeartbeatRequest(v0)
+    return w if uid is None else (2, uid, "Heartbeat", w)
 
 
 class _W_HeartbeatResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21446,11 +22917,17 @@ def _c_HeartbeatResponse(s: Any) -> HeartbeatResponse:
 _MK_HeartbeatResponse: Any = _W_HeartbeatResponse
 
 
-def _w_HeartbeatResponse(o: Any) -> Any:
-    return _MK_HeartbeatResponse(
-        rt.format_datetime(o.current_time),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_HeartbeatResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.current_time
+    v1 = o.custom_data
+    v0 = rt.format_datetime(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_HeartbeatResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_InstallCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21473,12 +22950,22 @@ def _c_InstallCertificateRequest(s: Any) -> InstallCertificateRequest:
 _MK_InstallCertificateRequest: Any = _W_InstallCertificateRequest
 
 
-def _w_InstallCertificateRequest(o: Any) -> Any:
-    return _MK_InstallCertificateRequest(
-        o.certificate_type,
-        o.certificate,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_InstallCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_type
+    v1 = o.certificate
+    v2 = o.custom_data
+    if (
+        type(v0) is not InstallCertificateUseEnumType
+        and (not isinstance(v0, str) or v0 not in _E_InstallCertificateUseEnumType)
+    ) or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 5500):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_InstallCertificateRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "InstallCertificate", w)
 
 
 class _W_InstallCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21501,12 +22988,25 @@ def _c_InstallCertificateResponse(s: Any) -> InstallCertificateResponse:
 _MK_InstallCertificateResponse: Any = _W_InstallCertificateResponse
 
 
-def _w_InstallCertificateResponse(o: Any) -> Any:
-    return _MK_InstallCertificateResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_InstallCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not InstallCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_InstallCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_InstallCertificateResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_LogStatusNotificationRequest(
@@ -21530,12 +23030,22 @@ def _c_LogStatusNotificationRequest(s: Any) -> LogStatusNotificationRequest:
 _MK_LogStatusNotificationRequest: Any = _W_LogStatusNotificationRequest
 
 
-def _w_LogStatusNotificationRequest(o: Any) -> Any:
-    return _MK_LogStatusNotificationRequest(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.request_id,
-    )
+def _w_LogStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.request_id
+    if (
+        type(v0) is not UploadLogStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_UploadLogStatusEnumType)
+    ) or (v2 is not None and (type(v2) is not int)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_LogStatusNotificationRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "LogStatusNotification", w)
 
 
 class _W_LogStatusNotificationResponse(
@@ -21554,10 +23064,15 @@ def _c_LogStatusNotificationResponse(s: Any) -> LogStatusNotificationResponse:
 _MK_LogStatusNotificationResponse: Any = _W_LogStatusNotificationResponse
 
 
-def _w_LogStatusNotificationResponse(o: Any) -> Any:
-    return _MK_LogStatusNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_LogStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_LogStatusNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_MeterValuesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21579,12 +23094,22 @@ def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
 _MK_MeterValuesRequest: Any = _W_MeterValuesRequest
 
 
-def _w_MeterValuesRequest(o: Any) -> Any:
-    return _MK_MeterValuesRequest(
-        o.evse_id,
-        [_w_MeterValueType(x) for x in o.meter_value],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_MeterValuesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.meter_value
+    v2 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1:
+        raise rt.Fallback
+    v1 = [_w_MeterValueType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_MeterValuesRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "MeterValues", w)
 
 
 class _W_MeterValuesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21601,10 +23126,15 @@ def _c_MeterValuesResponse(s: Any) -> MeterValuesResponse:
 _MK_MeterValuesResponse: Any = _W_MeterValuesResponse
 
 
-def _w_MeterValuesResponse(o: Any) -> Any:
-    return _MK_MeterValuesResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_MeterValuesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_MeterValuesResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyChargingLimitRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21630,13 +23160,27 @@ def _c_NotifyChargingLimitRequest(s: Any) -> NotifyChargingLimitRequest:
 _MK_NotifyChargingLimitRequest: Any = _W_NotifyChargingLimitRequest
 
 
-def _w_NotifyChargingLimitRequest(o: Any) -> Any:
-    return _MK_NotifyChargingLimitRequest(
-        _w_ChargingLimitType(o.charging_limit),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.charging_schedule) is None else [_w_ChargingScheduleType(x) for x in v],
-        o.evse_id,
-    )
+def _w_NotifyChargingLimitRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_limit
+    v1 = o.custom_data
+    v2 = o.charging_schedule
+    v3 = o.evse_id
+    if v3 is not None and (type(v3) is not int):
+        raise rt.Fallback
+    if type(v0) is not ChargingLimitType:
+        raise rt.Fallback
+    v0 = _w_ChargingLimitType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_ChargingScheduleType(x) for x in v2]
+    w = _MK_NotifyChargingLimitRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "NotifyChargingLimit", w)
 
 
 class _W_NotifyChargingLimitResponse(
@@ -21655,10 +23199,15 @@ def _c_NotifyChargingLimitResponse(s: Any) -> NotifyChargingLimitResponse:
 _MK_NotifyChargingLimitResponse: Any = _W_NotifyChargingLimitResponse
 
 
-def _w_NotifyChargingLimitResponse(o: Any) -> Any:
-    return _MK_NotifyChargingLimitResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyChargingLimitResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyChargingLimitResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyCustomerInformationRequest(
@@ -21691,15 +23240,28 @@ def _c_NotifyCustomerInformationRequest(s: Any) -> NotifyCustomerInformationRequ
 _MK_NotifyCustomerInformationRequest: Any = _W_NotifyCustomerInformationRequest
 
 
-def _w_NotifyCustomerInformationRequest(o: Any) -> Any:
-    return _MK_NotifyCustomerInformationRequest(
-        o.data,
-        o.seq_no,
-        rt.format_datetime(o.generated_at),
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.tbc,
-    )
+def _w_NotifyCustomerInformationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.data
+    v1 = o.seq_no
+    v2 = o.generated_at
+    v3 = o.request_id
+    v4 = o.custom_data
+    v5 = o.tbc
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512)
+        or (type(v1) is not int)
+        or (type(v3) is not int)
+        or (v5 is not None and (type(v5) is not bool))
+    ):
+        raise rt.Fallback
+    v2 = rt.format_datetime(v2)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_NotifyCustomerInformationRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "NotifyCustomerInformation", w)
 
 
 class _W_NotifyCustomerInformationResponse(
@@ -21718,10 +23280,15 @@ def _c_NotifyCustomerInformationResponse(s: Any) -> NotifyCustomerInformationRes
 _MK_NotifyCustomerInformationResponse: Any = _W_NotifyCustomerInformationResponse
 
 
-def _w_NotifyCustomerInformationResponse(o: Any) -> Any:
-    return _MK_NotifyCustomerInformationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyCustomerInformationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyCustomerInformationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyDisplayMessagesRequest(
@@ -21750,13 +23317,24 @@ def _c_NotifyDisplayMessagesRequest(s: Any) -> NotifyDisplayMessagesRequest:
 _MK_NotifyDisplayMessagesRequest: Any = _W_NotifyDisplayMessagesRequest
 
 
-def _w_NotifyDisplayMessagesRequest(o: Any) -> Any:
-    return _MK_NotifyDisplayMessagesRequest(
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.message_info) is None else [_w_MessageInfoType(x) for x in v],
-        o.tbc,
-    )
+def _w_NotifyDisplayMessagesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.custom_data
+    v2 = o.message_info
+    v3 = o.tbc
+    if (type(v0) is not int) or (v3 is not None and (type(v3) is not bool)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_MessageInfoType(x) for x in v2]
+    w = _MK_NotifyDisplayMessagesRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "NotifyDisplayMessages", w)
 
 
 class _W_NotifyDisplayMessagesResponse(
@@ -21775,10 +23353,15 @@ def _c_NotifyDisplayMessagesResponse(s: Any) -> NotifyDisplayMessagesResponse:
 _MK_NotifyDisplayMessagesResponse: Any = _W_NotifyDisplayMessagesResponse
 
 
-def _w_NotifyDisplayMessagesResponse(o: Any) -> Any:
-    return _MK_NotifyDisplayMessagesResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyDisplayMessagesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyDisplayMessagesResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyEVChargingNeedsRequest(
@@ -21804,13 +23387,23 @@ def _c_NotifyEVChargingNeedsRequest(s: Any) -> NotifyEVChargingNeedsRequest:
 _MK_NotifyEVChargingNeedsRequest: Any = _W_NotifyEVChargingNeedsRequest
 
 
-def _w_NotifyEVChargingNeedsRequest(o: Any) -> Any:
-    return _MK_NotifyEVChargingNeedsRequest(
-        _w_ChargingNeedsType(o.charging_needs),
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.max_schedule_tuples,
-    )
+def _w_NotifyEVChargingNeedsRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_needs
+    v1 = o.evse_id
+    v2 = o.custom_data
+    v3 = o.max_schedule_tuples
+    if (type(v1) is not int) or (v3 is not None and (type(v3) is not int)):
+        raise rt.Fallback
+    if type(v0) is not ChargingNeedsType:
+        raise rt.Fallback
+    v0 = _w_ChargingNeedsType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_NotifyEVChargingNeedsRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "NotifyEVChargingNeeds", w)
 
 
 class _W_NotifyEVChargingNeedsResponse(
@@ -21835,12 +23428,25 @@ def _c_NotifyEVChargingNeedsResponse(s: Any) -> NotifyEVChargingNeedsResponse:
 _MK_NotifyEVChargingNeedsResponse: Any = _W_NotifyEVChargingNeedsResponse
 
 
-def _w_NotifyEVChargingNeedsResponse(o: Any) -> Any:
-    return _MK_NotifyEVChargingNeedsResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_NotifyEVChargingNeedsResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not NotifyEVChargingNeedsStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_NotifyEVChargingNeedsStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_NotifyEVChargingNeedsResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyEVChargingScheduleRequest(
@@ -21867,13 +23473,24 @@ def _c_NotifyEVChargingScheduleRequest(s: Any) -> NotifyEVChargingScheduleReques
 _MK_NotifyEVChargingScheduleRequest: Any = _W_NotifyEVChargingScheduleRequest
 
 
-def _w_NotifyEVChargingScheduleRequest(o: Any) -> Any:
-    return _MK_NotifyEVChargingScheduleRequest(
-        rt.format_datetime(o.time_base),
-        _w_ChargingScheduleType(o.charging_schedule),
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyEVChargingScheduleRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.time_base
+    v1 = o.charging_schedule
+    v2 = o.evse_id
+    v3 = o.custom_data
+    if type(v2) is not int:
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if type(v1) is not ChargingScheduleType:
+        raise rt.Fallback
+    v1 = _w_ChargingScheduleType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_NotifyEVChargingScheduleRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "NotifyEVChargingSchedule", w)
 
 
 class _W_NotifyEVChargingScheduleResponse(
@@ -21898,12 +23515,25 @@ def _c_NotifyEVChargingScheduleResponse(s: Any) -> NotifyEVChargingScheduleRespo
 _MK_NotifyEVChargingScheduleResponse: Any = _W_NotifyEVChargingScheduleResponse
 
 
-def _w_NotifyEVChargingScheduleResponse(o: Any) -> Any:
-    return _MK_NotifyEVChargingScheduleResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_NotifyEVChargingScheduleResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_NotifyEVChargingScheduleResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyEventRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21930,14 +23560,25 @@ def _c_NotifyEventRequest(s: Any) -> NotifyEventRequest:
 _MK_NotifyEventRequest: Any = _W_NotifyEventRequest
 
 
-def _w_NotifyEventRequest(o: Any) -> Any:
-    return _MK_NotifyEventRequest(
-        rt.format_datetime(o.generated_at),
-        o.seq_no,
-        [_w_EventDataType(x) for x in o.event_data],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.tbc,
-    )
+def _w_NotifyEventRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.generated_at
+    v1 = o.seq_no
+    v2 = o.event_data
+    v3 = o.custom_data
+    v4 = o.tbc
+    if (type(v1) is not int) or (v4 is not None and (type(v4) is not bool)):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if type(v2) is not list or len(v2) < 1:
+        raise rt.Fallback
+    v2 = [_w_EventDataType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_NotifyEventRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "NotifyEvent", w)
 
 
 class _W_NotifyEventResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -21954,10 +23595,15 @@ def _c_NotifyEventResponse(s: Any) -> NotifyEventResponse:
 _MK_NotifyEventResponse: Any = _W_NotifyEventResponse
 
 
-def _w_NotifyEventResponse(o: Any) -> Any:
-    return _MK_NotifyEventResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyEventResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyEventResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyMonitoringReportRequest(
@@ -21992,15 +23638,27 @@ def _c_NotifyMonitoringReportRequest(s: Any) -> NotifyMonitoringReportRequest:
 _MK_NotifyMonitoringReportRequest: Any = _W_NotifyMonitoringReportRequest
 
 
-def _w_NotifyMonitoringReportRequest(o: Any) -> Any:
-    return _MK_NotifyMonitoringReportRequest(
-        o.request_id,
-        o.seq_no,
-        rt.format_datetime(o.generated_at),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.monitor) is None else [_w_MonitoringDataType(x) for x in v],
-        o.tbc,
-    )
+def _w_NotifyMonitoringReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.seq_no
+    v2 = o.generated_at
+    v3 = o.custom_data
+    v4 = o.monitor
+    v5 = o.tbc
+    if (type(v0) is not int) or (type(v1) is not int) or (v5 is not None and (type(v5) is not bool)):
+        raise rt.Fallback
+    v2 = rt.format_datetime(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v4 is not None:
+        if type(v4) is not list or len(v4) < 1:
+            raise rt.Fallback
+        v4 = [_w_MonitoringDataType(x) for x in v4]
+    w = _MK_NotifyMonitoringReportRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "NotifyMonitoringReport", w)
 
 
 class _W_NotifyMonitoringReportResponse(
@@ -22019,10 +23677,15 @@ def _c_NotifyMonitoringReportResponse(s: Any) -> NotifyMonitoringReportResponse:
 _MK_NotifyMonitoringReportResponse: Any = _W_NotifyMonitoringReportResponse
 
 
-def _w_NotifyMonitoringReportResponse(o: Any) -> Any:
-    return _MK_NotifyMonitoringReportResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyMonitoringReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyMonitoringReportResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22055,15 +23718,27 @@ def _c_NotifyReportRequest(s: Any) -> NotifyReportRequest:
 _MK_NotifyReportRequest: Any = _W_NotifyReportRequest
 
 
-def _w_NotifyReportRequest(o: Any) -> Any:
-    return _MK_NotifyReportRequest(
-        o.request_id,
-        rt.format_datetime(o.generated_at),
-        o.seq_no,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.report_data) is None else [_w_ReportDataType(x) for x in v],
-        o.tbc,
-    )
+def _w_NotifyReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.generated_at
+    v2 = o.seq_no
+    v3 = o.custom_data
+    v4 = o.report_data
+    v5 = o.tbc
+    if (type(v0) is not int) or (type(v2) is not int) or (v5 is not None and (type(v5) is not bool)):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v4 is not None:
+        if type(v4) is not list or len(v4) < 1:
+            raise rt.Fallback
+        v4 = [_w_ReportDataType(x) for x in v4]
+    w = _MK_NotifyReportRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "NotifyReport", w)
 
 
 class _W_NotifyReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22080,10 +23755,15 @@ def _c_NotifyReportResponse(s: Any) -> NotifyReportResponse:
 _MK_NotifyReportResponse: Any = _W_NotifyReportResponse
 
 
-def _w_NotifyReportResponse(o: Any) -> Any:
-    return _MK_NotifyReportResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyReportResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_PublishFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22113,15 +23793,28 @@ def _c_PublishFirmwareRequest(s: Any) -> PublishFirmwareRequest:
 _MK_PublishFirmwareRequest: Any = _W_PublishFirmwareRequest
 
 
-def _w_PublishFirmwareRequest(o: Any) -> Any:
-    return _MK_PublishFirmwareRequest(
-        o.location,
-        o.checksum,
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.retries,
-        o.retry_interval,
-    )
+def _w_PublishFirmwareRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.location
+    v1 = o.checksum
+    v2 = o.request_id
+    v3 = o.custom_data
+    v4 = o.retries
+    v5 = o.retry_interval
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 32)
+        or (type(v2) is not int)
+        or (v4 is not None and (type(v4) is not int))
+        or (v5 is not None and (type(v5) is not int))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_PublishFirmwareRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "PublishFirmware", w)
 
 
 class _W_PublishFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22144,12 +23837,25 @@ def _c_PublishFirmwareResponse(s: Any) -> PublishFirmwareResponse:
 _MK_PublishFirmwareResponse: Any = _W_PublishFirmwareResponse
 
 
-def _w_PublishFirmwareResponse(o: Any) -> Any:
-    return _MK_PublishFirmwareResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_PublishFirmwareResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_PublishFirmwareResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_PublishFirmwareStatusNotificationRequest(
@@ -22177,13 +23883,29 @@ def _c_PublishFirmwareStatusNotificationRequest(s: Any) -> PublishFirmwareStatus
 _MK_PublishFirmwareStatusNotificationRequest: Any = _W_PublishFirmwareStatusNotificationRequest
 
 
-def _w_PublishFirmwareStatusNotificationRequest(o: Any) -> Any:
-    return _MK_PublishFirmwareStatusNotificationRequest(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.location,
-        o.request_id,
-    )
+def _w_PublishFirmwareStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.location
+    v3 = o.request_id
+    if (
+        type(v0) is not PublishFirmwareStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_PublishFirmwareStatusEnumType)
+    ) or (v3 is not None and (type(v3) is not int)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        for x in v2:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 512:
+                raise rt.Fallback
+    w = _MK_PublishFirmwareStatusNotificationRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "PublishFirmwareStatusNotification", w)
 
 
 class _W_PublishFirmwareStatusNotificationResponse(
@@ -22202,10 +23924,15 @@ def _c_PublishFirmwareStatusNotificationResponse(s: Any) -> PublishFirmwareStatu
 _MK_PublishFirmwareStatusNotificationResponse: Any = _W_PublishFirmwareStatusNotificationResponse
 
 
-def _w_PublishFirmwareStatusNotificationResponse(o: Any) -> Any:
-    return _MK_PublishFirmwareStatusNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_PublishFirmwareStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_PublishFirmwareStatusNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ReportChargingProfilesRequest(
@@ -22239,15 +23966,33 @@ def _c_ReportChargingProfilesRequest(s: Any) -> ReportChargingProfilesRequest:
 _MK_ReportChargingProfilesRequest: Any = _W_ReportChargingProfilesRequest
 
 
-def _w_ReportChargingProfilesRequest(o: Any) -> Any:
-    return _MK_ReportChargingProfilesRequest(
-        o.request_id,
-        o.charging_limit_source,
-        [_w_ChargingProfileType(x) for x in o.charging_profile],
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.tbc,
-    )
+def _w_ReportChargingProfilesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.charging_limit_source
+    v2 = o.charging_profile
+    v3 = o.evse_id
+    v4 = o.custom_data
+    v5 = o.tbc
+    if (
+        (type(v0) is not int)
+        or (
+            type(v1) is not ChargingLimitSourceEnumType
+            and (not isinstance(v1, str) or v1 not in _E_ChargingLimitSourceEnumType)
+        )
+        or (type(v3) is not int)
+        or (v5 is not None and (type(v5) is not bool))
+    ):
+        raise rt.Fallback
+    if type(v2) is not list or len(v2) < 1:
+        raise rt.Fallback
+    v2 = [_w_ChargingProfileType(x) for x in v2]
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_ReportChargingProfilesRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "ReportChargingProfiles", w)
 
 
 class _W_ReportChargingProfilesResponse(
@@ -22266,10 +24011,15 @@ def _c_ReportChargingProfilesResponse(s: Any) -> ReportChargingProfilesResponse:
 _MK_ReportChargingProfilesResponse: Any = _W_ReportChargingProfilesResponse
 
 
-def _w_ReportChargingProfilesResponse(o: Any) -> Any:
-    return _MK_ReportChargingProfilesResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReportChargingProfilesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ReportChargingProfilesResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_RequestStartTransactionRequest(
@@ -22301,15 +24051,33 @@ def _c_RequestStartTransactionRequest(s: Any) -> RequestStartTransactionRequest:
 _MK_RequestStartTransactionRequest: Any = _W_RequestStartTransactionRequest
 
 
-def _w_RequestStartTransactionRequest(o: Any) -> Any:
-    return _MK_RequestStartTransactionRequest(
-        _w_IdTokenType(o.id_token),
-        o.remote_start_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.evse_id,
-        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
-        None if (v := o.charging_profile) is None else _w_ChargingProfileType(v),
-    )
+def _w_RequestStartTransactionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_token
+    v1 = o.remote_start_id
+    v2 = o.custom_data
+    v3 = o.evse_id
+    v4 = o.group_id_token
+    v5 = o.charging_profile
+    if (type(v1) is not int) or (v3 is not None and (type(v3) is not int)):
+        raise rt.Fallback
+    if type(v0) is not IdTokenType:
+        raise rt.Fallback
+    v0 = _w_IdTokenType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    if v4 is not None:
+        if type(v4) is not IdTokenType:
+            raise rt.Fallback
+        v4 = _w_IdTokenType(v4)
+    if v5 is not None:
+        if type(v5) is not ChargingProfileType:
+            raise rt.Fallback
+        v5 = _w_ChargingProfileType(v5)
+    w = _MK_RequestStartTransactionRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "RequestStartTransaction", w)
 
 
 class _W_RequestStartTransactionResponse(
@@ -22336,13 +24104,27 @@ def _c_RequestStartTransactionResponse(s: Any) -> RequestStartTransactionRespons
 _MK_RequestStartTransactionResponse: Any = _W_RequestStartTransactionResponse
 
 
-def _w_RequestStartTransactionResponse(o: Any) -> Any:
-    return _MK_RequestStartTransactionResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.transaction_id,
-    )
+def _w_RequestStartTransactionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    v3 = o.transaction_id
+    if (
+        type(v0) is not RequestStartStopStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_RequestStartStopStatusEnumType)
+    ) or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 36)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_RequestStartTransactionResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_RequestStopTransactionRequest(
@@ -22364,11 +24146,18 @@ def _c_RequestStopTransactionRequest(s: Any) -> RequestStopTransactionRequest:
 _MK_RequestStopTransactionRequest: Any = _W_RequestStopTransactionRequest
 
 
-def _w_RequestStopTransactionRequest(o: Any) -> Any:
-    return _MK_RequestStopTransactionRequest(
-        o.transaction_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_RequestStopTransactionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.transaction_id
+    v1 = o.custom_data
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_RequestStopTransactionRequest(v0, v1)
+    return w if uid is None else (2, uid, "RequestStopTransaction", w)
 
 
 class _W_RequestStopTransactionResponse(
@@ -22393,12 +24182,25 @@ def _c_RequestStopTransactionResponse(s: Any) -> RequestStopTransactionResponse:
 _MK_RequestStopTransactionResponse: Any = _W_RequestStopTransactionResponse
 
 
-def _w_RequestStopTransactionResponse(o: Any) -> Any:
-    return _MK_RequestStopTransactionResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_RequestStopTransactionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not RequestStartStopStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_RequestStartStopStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_RequestStopTransactionResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ReservationStatusUpdateRequest(
@@ -22423,12 +24225,22 @@ def _c_ReservationStatusUpdateRequest(s: Any) -> ReservationStatusUpdateRequest:
 _MK_ReservationStatusUpdateRequest: Any = _W_ReservationStatusUpdateRequest
 
 
-def _w_ReservationStatusUpdateRequest(o: Any) -> Any:
-    return _MK_ReservationStatusUpdateRequest(
-        o.reservation_id,
-        o.reservation_update_status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReservationStatusUpdateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.reservation_id
+    v1 = o.reservation_update_status
+    v2 = o.custom_data
+    if (type(v0) is not int) or (
+        type(v1) is not ReservationUpdateStatusEnumType
+        and (not isinstance(v1, str) or v1 not in _E_ReservationUpdateStatusEnumType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ReservationStatusUpdateRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ReservationStatusUpdate", w)
 
 
 class _W_ReservationStatusUpdateResponse(
@@ -22447,10 +24259,15 @@ def _c_ReservationStatusUpdateResponse(s: Any) -> ReservationStatusUpdateRespons
 _MK_ReservationStatusUpdateResponse: Any = _W_ReservationStatusUpdateResponse
 
 
-def _w_ReservationStatusUpdateResponse(o: Any) -> Any:
-    return _MK_ReservationStatusUpdateResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReservationStatusUpdateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ReservationStatusUpdateResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ReserveNowRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22482,16 +24299,41 @@ def _c_ReserveNowRequest(s: Any) -> ReserveNowRequest:
 _MK_ReserveNowRequest: Any = _W_ReserveNowRequest
 
 
-def _w_ReserveNowRequest(o: Any) -> Any:
-    return _MK_ReserveNowRequest(
-        o.id,
-        rt.format_datetime(o.expiry_date_time),
-        _w_IdTokenType(o.id_token),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.connector_type,
-        o.evse_id,
-        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
-    )
+def _w_ReserveNowRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.expiry_date_time
+    v2 = o.id_token
+    v3 = o.custom_data
+    v4 = o.connector_type
+    v5 = o.evse_id
+    v6 = o.group_id_token
+    if (
+        (type(v0) is not int)
+        or (
+            v4 is not None
+            and (
+                type(v4) is not ConnectorEnumType
+                and (not isinstance(v4, str) or v4 not in _E_ConnectorEnumType)
+            )
+        )
+        or (v5 is not None and (type(v5) is not int))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if type(v2) is not IdTokenType:
+        raise rt.Fallback
+    v2 = _w_IdTokenType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    if v6 is not None:
+        if type(v6) is not IdTokenType:
+            raise rt.Fallback
+        v6 = _w_IdTokenType(v6)
+    w = _MK_ReserveNowRequest(v0, v1, v2, v3, v4, v5, v6)
+    return w if uid is None else (2, uid, "ReserveNow", w)
 
 
 class _W_ReserveNowResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22514,12 +24356,25 @@ def _c_ReserveNowResponse(s: Any) -> ReserveNowResponse:
 _MK_ReserveNowResponse: Any = _W_ReserveNowResponse
 
 
-def _w_ReserveNowResponse(o: Any) -> Any:
-    return _MK_ReserveNowResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_ReserveNowResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not ReserveNowStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ReserveNowStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_ReserveNowResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ResetRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22541,12 +24396,21 @@ def _c_ResetRequest(s: Any) -> ResetRequest:
 _MK_ResetRequest: Any = _W_ResetRequest
 
 
-def _w_ResetRequest(o: Any) -> Any:
-    return _MK_ResetRequest(
-        o.type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.evse_id,
-    )
+def _w_ResetRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.type
+    v1 = o.custom_data
+    v2 = o.evse_id
+    if (type(v0) is not ResetEnumType and (not isinstance(v0, str) or v0 not in _E_ResetEnumType)) or (
+        v2 is not None and (type(v2) is not int)
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ResetRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "Reset", w)
 
 
 class _W_ResetResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22569,12 +24433,23 @@ def _c_ResetResponse(s: Any) -> ResetResponse:
 _MK_ResetResponse: Any = _W_ResetResponse
 
 
-def _w_ResetResponse(o: Any) -> Any:
-    return _MK_ResetResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_ResetResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not ResetStatusEnumType and (not isinstance(v0, str) or v0 not in _E_ResetStatusEnumType):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_ResetResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SecurityEventNotificationRequest(
@@ -22601,13 +24476,23 @@ def _c_SecurityEventNotificationRequest(s: Any) -> SecurityEventNotificationRequ
 _MK_SecurityEventNotificationRequest: Any = _W_SecurityEventNotificationRequest
 
 
-def _w_SecurityEventNotificationRequest(o: Any) -> Any:
-    return _MK_SecurityEventNotificationRequest(
-        o.type,
-        rt.format_datetime(o.timestamp),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.tech_info,
-    )
+def _w_SecurityEventNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.type
+    v1 = o.timestamp
+    v2 = o.custom_data
+    v3 = o.tech_info
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50) or (
+        v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 255)
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SecurityEventNotificationRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "SecurityEventNotification", w)
 
 
 class _W_SecurityEventNotificationResponse(
@@ -22626,10 +24511,15 @@ def _c_SecurityEventNotificationResponse(s: Any) -> SecurityEventNotificationRes
 _MK_SecurityEventNotificationResponse: Any = _W_SecurityEventNotificationResponse
 
 
-def _w_SecurityEventNotificationResponse(o: Any) -> Any:
-    return _MK_SecurityEventNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SecurityEventNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_SecurityEventNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SendLocalListRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22657,13 +24547,26 @@ def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
 _MK_SendLocalListRequest: Any = _W_SendLocalListRequest
 
 
-def _w_SendLocalListRequest(o: Any) -> Any:
-    return _MK_SendLocalListRequest(
-        o.version_number,
-        o.update_type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.local_authorization_list) is None else [_w_AuthorizationData(x) for x in v],
-    )
+def _w_SendLocalListRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.version_number
+    v1 = o.update_type
+    v2 = o.custom_data
+    v3 = o.local_authorization_list
+    if (type(v0) is not int) or (
+        type(v1) is not UpdateEnumType and (not isinstance(v1, str) or v1 not in _E_UpdateEnumType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1:
+            raise rt.Fallback
+        v3 = [_w_AuthorizationData(x) for x in v3]
+    w = _MK_SendLocalListRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "SendLocalList", w)
 
 
 class _W_SendLocalListResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22686,12 +24589,25 @@ def _c_SendLocalListResponse(s: Any) -> SendLocalListResponse:
 _MK_SendLocalListResponse: Any = _W_SendLocalListResponse
 
 
-def _w_SendLocalListResponse(o: Any) -> Any:
-    return _MK_SendLocalListResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_SendLocalListResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not SendLocalListStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_SendLocalListStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_SendLocalListResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetChargingProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22713,12 +24629,22 @@ def _c_SetChargingProfileRequest(s: Any) -> SetChargingProfileRequest:
 _MK_SetChargingProfileRequest: Any = _W_SetChargingProfileRequest
 
 
-def _w_SetChargingProfileRequest(o: Any) -> Any:
-    return _MK_SetChargingProfileRequest(
-        o.evse_id,
-        _w_ChargingProfileType(o.charging_profile),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetChargingProfileRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.charging_profile
+    v2 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if type(v1) is not ChargingProfileType:
+        raise rt.Fallback
+    v1 = _w_ChargingProfileType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetChargingProfileRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "SetChargingProfile", w)
 
 
 class _W_SetChargingProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22741,12 +24667,25 @@ def _c_SetChargingProfileResponse(s: Any) -> SetChargingProfileResponse:
 _MK_SetChargingProfileResponse: Any = _W_SetChargingProfileResponse
 
 
-def _w_SetChargingProfileResponse(o: Any) -> Any:
-    return _MK_SetChargingProfileResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_SetChargingProfileResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not ChargingProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ChargingProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_SetChargingProfileResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetDisplayMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22765,11 +24704,19 @@ def _c_SetDisplayMessageRequest(s: Any) -> SetDisplayMessageRequest:
 _MK_SetDisplayMessageRequest: Any = _W_SetDisplayMessageRequest
 
 
-def _w_SetDisplayMessageRequest(o: Any) -> Any:
-    return _MK_SetDisplayMessageRequest(
-        _w_MessageInfoType(o.message),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetDisplayMessageRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.message
+    v1 = o.custom_data
+    if type(v0) is not MessageInfoType:
+        raise rt.Fallback
+    v0 = _w_MessageInfoType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetDisplayMessageRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetDisplayMessage", w)
 
 
 class _W_SetDisplayMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22792,12 +24739,25 @@ def _c_SetDisplayMessageResponse(s: Any) -> SetDisplayMessageResponse:
 _MK_SetDisplayMessageResponse: Any = _W_SetDisplayMessageResponse
 
 
-def _w_SetDisplayMessageResponse(o: Any) -> Any:
-    return _MK_SetDisplayMessageResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_SetDisplayMessageResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not DisplayMessageStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DisplayMessageStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_SetDisplayMessageResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetMonitoringBaseRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22817,11 +24777,20 @@ def _c_SetMonitoringBaseRequest(s: Any) -> SetMonitoringBaseRequest:
 _MK_SetMonitoringBaseRequest: Any = _W_SetMonitoringBaseRequest
 
 
-def _w_SetMonitoringBaseRequest(o: Any) -> Any:
-    return _MK_SetMonitoringBaseRequest(
-        o.monitoring_base,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetMonitoringBaseRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.monitoring_base
+    v1 = o.custom_data
+    if type(v0) is not MonitoringBaseEnumType and (
+        not isinstance(v0, str) or v0 not in _E_MonitoringBaseEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetMonitoringBaseRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetMonitoringBase", w)
 
 
 class _W_SetMonitoringBaseResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22844,12 +24813,25 @@ def _c_SetMonitoringBaseResponse(s: Any) -> SetMonitoringBaseResponse:
 _MK_SetMonitoringBaseResponse: Any = _W_SetMonitoringBaseResponse
 
 
-def _w_SetMonitoringBaseResponse(o: Any) -> Any:
-    return _MK_SetMonitoringBaseResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_SetMonitoringBaseResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GenericDeviceModelStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericDeviceModelStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_SetMonitoringBaseResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetMonitoringLevelRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22869,11 +24851,18 @@ def _c_SetMonitoringLevelRequest(s: Any) -> SetMonitoringLevelRequest:
 _MK_SetMonitoringLevelRequest: Any = _W_SetMonitoringLevelRequest
 
 
-def _w_SetMonitoringLevelRequest(o: Any) -> Any:
-    return _MK_SetMonitoringLevelRequest(
-        o.severity,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetMonitoringLevelRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.severity
+    v1 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetMonitoringLevelRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetMonitoringLevel", w)
 
 
 class _W_SetMonitoringLevelResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22896,12 +24885,25 @@ def _c_SetMonitoringLevelResponse(s: Any) -> SetMonitoringLevelResponse:
 _MK_SetMonitoringLevelResponse: Any = _W_SetMonitoringLevelResponse
 
 
-def _w_SetMonitoringLevelResponse(o: Any) -> Any:
-    return _MK_SetMonitoringLevelResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_SetMonitoringLevelResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_SetMonitoringLevelResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetNetworkProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22923,12 +24925,22 @@ def _c_SetNetworkProfileRequest(s: Any) -> SetNetworkProfileRequest:
 _MK_SetNetworkProfileRequest: Any = _W_SetNetworkProfileRequest
 
 
-def _w_SetNetworkProfileRequest(o: Any) -> Any:
-    return _MK_SetNetworkProfileRequest(
-        o.configuration_slot,
-        _w_NetworkConnectionProfileType(o.connection_data),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetNetworkProfileRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.configuration_slot
+    v1 = o.connection_data
+    v2 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if type(v1) is not NetworkConnectionProfileType:
+        raise rt.Fallback
+    v1 = _w_NetworkConnectionProfileType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetNetworkProfileRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "SetNetworkProfile", w)
 
 
 class _W_SetNetworkProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -22951,12 +24963,25 @@ def _c_SetNetworkProfileResponse(s: Any) -> SetNetworkProfileResponse:
 _MK_SetNetworkProfileResponse: Any = _W_SetNetworkProfileResponse
 
 
-def _w_SetNetworkProfileResponse(o: Any) -> Any:
-    return _MK_SetNetworkProfileResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_SetNetworkProfileResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not SetNetworkProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_SetNetworkProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_SetNetworkProfileResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetVariableMonitoringRequest(
@@ -22979,11 +25004,19 @@ def _c_SetVariableMonitoringRequest(s: Any) -> SetVariableMonitoringRequest:
 _MK_SetVariableMonitoringRequest: Any = _W_SetVariableMonitoringRequest
 
 
-def _w_SetVariableMonitoringRequest(o: Any) -> Any:
-    return _MK_SetVariableMonitoringRequest(
-        [_w_SetMonitoringDataType(x) for x in o.set_monitoring_data],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetVariableMonitoringRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.set_monitoring_data
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SetMonitoringDataType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetVariableMonitoringRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetVariableMonitoring", w)
 
 
 class _W_SetVariableMonitoringResponse(
@@ -23006,11 +25039,19 @@ def _c_SetVariableMonitoringResponse(s: Any) -> SetVariableMonitoringResponse:
 _MK_SetVariableMonitoringResponse: Any = _W_SetVariableMonitoringResponse
 
 
-def _w_SetVariableMonitoringResponse(o: Any) -> Any:
-    return _MK_SetVariableMonitoringResponse(
-        [_w_SetMonitoringResultType(x) for x in o.set_monitoring_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetVariableMonitoringResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.set_monitoring_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SetMonitoringResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetVariableMonitoringResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23031,11 +25072,19 @@ def _c_SetVariablesRequest(s: Any) -> SetVariablesRequest:
 _MK_SetVariablesRequest: Any = _W_SetVariablesRequest
 
 
-def _w_SetVariablesRequest(o: Any) -> Any:
-    return _MK_SetVariablesRequest(
-        [_w_SetVariableDataType(x) for x in o.set_variable_data],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetVariablesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.set_variable_data
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SetVariableDataType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetVariablesRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetVariables", w)
 
 
 class _W_SetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23056,11 +25105,19 @@ def _c_SetVariablesResponse(s: Any) -> SetVariablesResponse:
 _MK_SetVariablesResponse: Any = _W_SetVariablesResponse
 
 
-def _w_SetVariablesResponse(o: Any) -> Any:
-    return _MK_SetVariablesResponse(
-        [_w_SetVariableResultType(x) for x in o.set_variable_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetVariablesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.set_variable_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SetVariableResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetVariablesResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SignCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23082,12 +25139,25 @@ def _c_SignCertificateRequest(s: Any) -> SignCertificateRequest:
 _MK_SignCertificateRequest: Any = _W_SignCertificateRequest
 
 
-def _w_SignCertificateRequest(o: Any) -> Any:
-    return _MK_SignCertificateRequest(
-        o.csr,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.certificate_type,
-    )
+def _w_SignCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.csr
+    v1 = o.custom_data
+    v2 = o.certificate_type
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 5500) or (
+        v2 is not None
+        and (
+            type(v2) is not CertificateSigningUseEnumType
+            and (not isinstance(v2, str) or v2 not in _E_CertificateSigningUseEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SignCertificateRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "SignCertificate", w)
 
 
 class _W_SignCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23110,12 +25180,25 @@ def _c_SignCertificateResponse(s: Any) -> SignCertificateResponse:
 _MK_SignCertificateResponse: Any = _W_SignCertificateResponse
 
 
-def _w_SignCertificateResponse(o: Any) -> Any:
-    return _MK_SignCertificateResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_SignCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_SignCertificateResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_StatusNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23144,14 +25227,29 @@ def _c_StatusNotificationRequest(s: Any) -> StatusNotificationRequest:
 _MK_StatusNotificationRequest: Any = _W_StatusNotificationRequest
 
 
-def _w_StatusNotificationRequest(o: Any) -> Any:
-    return _MK_StatusNotificationRequest(
-        rt.format_datetime(o.timestamp),
-        o.connector_status,
-        o.evse_id,
-        o.connector_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_StatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.timestamp
+    v1 = o.connector_status
+    v2 = o.evse_id
+    v3 = o.connector_id
+    v4 = o.custom_data
+    if (
+        (
+            type(v1) is not ConnectorStatusEnumType
+            and (not isinstance(v1, str) or v1 not in _E_ConnectorStatusEnumType)
+        )
+        or (type(v2) is not int)
+        or (type(v3) is not int)
+    ):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_StatusNotificationRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "StatusNotification", w)
 
 
 class _W_StatusNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23168,10 +25266,15 @@ def _c_StatusNotificationResponse(s: Any) -> StatusNotificationResponse:
 _MK_StatusNotificationResponse: Any = _W_StatusNotificationResponse
 
 
-def _w_StatusNotificationResponse(o: Any) -> Any:
-    return _MK_StatusNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_StatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_StatusNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_TransactionEventRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23221,22 +25324,59 @@ def _c_TransactionEventRequest(s: Any) -> TransactionEventRequest:
 _MK_TransactionEventRequest: Any = _W_TransactionEventRequest
 
 
-def _w_TransactionEventRequest(o: Any) -> Any:
-    return _MK_TransactionEventRequest(
-        o.event_type,
-        rt.format_datetime(o.timestamp),
-        o.trigger_reason,
-        o.seq_no,
-        _w_TransactionType(o.transaction_info),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.meter_value) is None else [_w_MeterValueType(x) for x in v],
-        o.offline,
-        o.number_of_phases_used,
-        o.cable_max_current,
-        o.reservation_id,
-        None if (v := o.evse) is None else _w_EVSEType(v),
-        None if (v := o.id_token) is None else _w_IdTokenType(v),
-    )
+def _w_TransactionEventRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.event_type
+    v1 = o.timestamp
+    v2 = o.trigger_reason
+    v3 = o.seq_no
+    v4 = o.transaction_info
+    v5 = o.custom_data
+    v6 = o.meter_value
+    v7 = o.offline
+    v8 = o.number_of_phases_used
+    v9 = o.cable_max_current
+    v10 = o.reservation_id
+    v11 = o.evse
+    v12 = o.id_token
+    if (
+        (
+            type(v0) is not TransactionEventEnumType
+            and (not isinstance(v0, str) or v0 not in _E_TransactionEventEnumType)
+        )
+        or (
+            type(v2) is not TriggerReasonEnumType
+            and (not isinstance(v2, str) or v2 not in _E_TriggerReasonEnumType)
+        )
+        or (type(v3) is not int)
+        or (v7 is not None and (type(v7) is not bool))
+        or (v8 is not None and (type(v8) is not int))
+        or (v9 is not None and (type(v9) is not int))
+        or (v10 is not None and (type(v10) is not int))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if type(v4) is not TransactionType:
+        raise rt.Fallback
+    v4 = _w_TransactionType(v4)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    if v6 is not None:
+        if type(v6) is not list or len(v6) < 1:
+            raise rt.Fallback
+        v6 = [_w_MeterValueType(x) for x in v6]
+    if v11 is not None:
+        if type(v11) is not EVSEType:
+            raise rt.Fallback
+        v11 = _w_EVSEType(v11)
+    if v12 is not None:
+        if type(v12) is not IdTokenType:
+            raise rt.Fallback
+        v12 = _w_IdTokenType(v12)
+    w = _MK_TransactionEventRequest(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12)
+    return w if uid is None else (2, uid, "TransactionEvent", w)
 
 
 class _W_TransactionEventResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23265,14 +25405,31 @@ def _c_TransactionEventResponse(s: Any) -> TransactionEventResponse:
 _MK_TransactionEventResponse: Any = _W_TransactionEventResponse
 
 
-def _w_TransactionEventResponse(o: Any) -> Any:
-    return _MK_TransactionEventResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.total_cost,
-        o.charging_priority,
-        None if (v := o.id_token_info) is None else _w_IdTokenInfoType(v),
-        None if (v := o.updated_personal_message) is None else _w_MessageContentType(v),
-    )
+def _w_TransactionEventResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    v1 = o.total_cost
+    v2 = o.charging_priority
+    v3 = o.id_token_info
+    v4 = o.updated_personal_message
+    if (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)) or (
+        v2 is not None and (type(v2) is not int)
+    ):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    if v3 is not None:
+        if type(v3) is not IdTokenInfoType:
+            raise rt.Fallback
+        v3 = _w_IdTokenInfoType(v3)
+    if v4 is not None:
+        if type(v4) is not MessageContentType:
+            raise rt.Fallback
+        v4 = _w_MessageContentType(v4)
+    w = _MK_TransactionEventResponse(v0, v1, v2, v3, v4)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_TriggerMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23295,12 +25452,25 @@ def _c_TriggerMessageRequest(s: Any) -> TriggerMessageRequest:
 _MK_TriggerMessageRequest: Any = _W_TriggerMessageRequest
 
 
-def _w_TriggerMessageRequest(o: Any) -> Any:
-    return _MK_TriggerMessageRequest(
-        o.requested_message,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.evse) is None else _w_EVSEType(v),
-    )
+def _w_TriggerMessageRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.requested_message
+    v1 = o.custom_data
+    v2 = o.evse
+    if type(v0) is not MessageTriggerEnumType and (
+        not isinstance(v0, str) or v0 not in _E_MessageTriggerEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not EVSEType:
+            raise rt.Fallback
+        v2 = _w_EVSEType(v2)
+    w = _MK_TriggerMessageRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "TriggerMessage", w)
 
 
 class _W_TriggerMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23323,12 +25493,25 @@ def _c_TriggerMessageResponse(s: Any) -> TriggerMessageResponse:
 _MK_TriggerMessageResponse: Any = _W_TriggerMessageResponse
 
 
-def _w_TriggerMessageResponse(o: Any) -> Any:
-    return _MK_TriggerMessageResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_TriggerMessageResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not TriggerMessageStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_TriggerMessageStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_TriggerMessageResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UnlockConnectorRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23351,12 +25534,19 @@ def _c_UnlockConnectorRequest(s: Any) -> UnlockConnectorRequest:
 _MK_UnlockConnectorRequest: Any = _W_UnlockConnectorRequest
 
 
-def _w_UnlockConnectorRequest(o: Any) -> Any:
-    return _MK_UnlockConnectorRequest(
-        o.evse_id,
-        o.connector_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UnlockConnectorRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.connector_id
+    v2 = o.custom_data
+    if (type(v0) is not int) or (type(v1) is not int):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UnlockConnectorRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "UnlockConnector", w)
 
 
 class _W_UnlockConnectorResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23379,12 +25569,25 @@ def _c_UnlockConnectorResponse(s: Any) -> UnlockConnectorResponse:
 _MK_UnlockConnectorResponse: Any = _W_UnlockConnectorResponse
 
 
-def _w_UnlockConnectorResponse(o: Any) -> Any:
-    return _MK_UnlockConnectorResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_UnlockConnectorResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not UnlockStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_UnlockStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_UnlockConnectorResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UnpublishFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23404,11 +25607,18 @@ def _c_UnpublishFirmwareRequest(s: Any) -> UnpublishFirmwareRequest:
 _MK_UnpublishFirmwareRequest: Any = _W_UnpublishFirmwareRequest
 
 
-def _w_UnpublishFirmwareRequest(o: Any) -> Any:
-    return _MK_UnpublishFirmwareRequest(
-        o.checksum,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UnpublishFirmwareRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.checksum
+    v1 = o.custom_data
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 32:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_UnpublishFirmwareRequest(v0, v1)
+    return w if uid is None else (2, uid, "UnpublishFirmware", w)
 
 
 class _W_UnpublishFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23428,11 +25638,20 @@ def _c_UnpublishFirmwareResponse(s: Any) -> UnpublishFirmwareResponse:
 _MK_UnpublishFirmwareResponse: Any = _W_UnpublishFirmwareResponse
 
 
-def _w_UnpublishFirmwareResponse(o: Any) -> Any:
-    return _MK_UnpublishFirmwareResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UnpublishFirmwareResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    if type(v0) is not UnpublishFirmwareStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_UnpublishFirmwareStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_UnpublishFirmwareResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UpdateFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23458,14 +25677,28 @@ def _c_UpdateFirmwareRequest(s: Any) -> UpdateFirmwareRequest:
 _MK_UpdateFirmwareRequest: Any = _W_UpdateFirmwareRequest
 
 
-def _w_UpdateFirmwareRequest(o: Any) -> Any:
-    return _MK_UpdateFirmwareRequest(
-        o.request_id,
-        _w_FirmwareType(o.firmware),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        o.retries,
-        o.retry_interval,
-    )
+def _w_UpdateFirmwareRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.firmware
+    v2 = o.custom_data
+    v3 = o.retries
+    v4 = o.retry_interval
+    if (
+        (type(v0) is not int)
+        or (v3 is not None and (type(v3) is not int))
+        or (v4 is not None and (type(v4) is not int))
+    ):
+        raise rt.Fallback
+    if type(v1) is not FirmwareType:
+        raise rt.Fallback
+    v1 = _w_FirmwareType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UpdateFirmwareRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "UpdateFirmware", w)
 
 
 class _W_UpdateFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -23488,12 +25721,25 @@ def _c_UpdateFirmwareResponse(s: Any) -> UpdateFirmwareResponse:
 _MK_UpdateFirmwareResponse: Any = _W_UpdateFirmwareResponse
 
 
-def _w_UpdateFirmwareResponse(o: Any) -> Any:
-    return _MK_UpdateFirmwareResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-    )
+def _w_UpdateFirmwareResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    v2 = o.status_info
+    if type(v0) is not UpdateFirmwareStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_UpdateFirmwareStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    w = _MK_UpdateFirmwareResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 # -- lenient builders ----------------------------------------------------------------------
@@ -28476,8 +30722,1879 @@ def _u_UpdateFirmwareResponse(o: Any) -> dict[str, Any]:
     return d
 
 
+# -- top-level messages: JSON bytes → message in one frame ---------------------------------
+
+
+def _f_AuthorizeRequest(dec: Any) -> Any:
+    def decode(data: Any) -> AuthorizeRequest:
+        s = dec(data)
+        o = _new(AuthorizeRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.id_token = _c_IdTokenType(s.id_token)
+        o.certificate = s.certificate
+        v = s.iso15118_certificate_hash_data
+        o.iso15118_certificate_hash_data = None if v is None else [_c_OCSPRequestDataType(x) for x in v]
+        return o
+
+    return decode
+
+
+def _f_AuthorizeResponse(dec: Any) -> Any:
+    def decode(data: Any) -> AuthorizeResponse:
+        s = dec(data)
+        o = _new(AuthorizeResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.id_token_info = _c_IdTokenInfoType(s.id_token_info)
+        o.certificate_status = s.certificate_status
+        return o
+
+    return decode
+
+
+def _f_BootNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> BootNotificationRequest:
+        s = dec(data)
+        o = _new(BootNotificationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.charging_station = _c_ChargingStationType(s.charging_station)
+        o.reason = s.reason
+
+        return o
+
+    return decode
+
+
+def _f_BootNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> BootNotificationResponse:
+        s = dec(data)
+        o = _new(BootNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.current_time = rt.parse_datetime(s.current_time)
+
+        o.interval = s.interval
+
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_CancelReservationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CancelReservationRequest:
+        s = dec(data)
+        o = _new(CancelReservationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.reservation_id = s.reservation_id
+
+        return o
+
+    return decode
+
+
+def _f_CancelReservationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CancelReservationResponse:
+        s = dec(data)
+        o = _new(CancelReservationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_CertificateSignedRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CertificateSignedRequest:
+        s = dec(data)
+        o = _new(CertificateSignedRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.certificate_chain = s.certificate_chain
+
+        o.certificate_type = s.certificate_type
+        return o
+
+    return decode
+
+
+def _f_CertificateSignedResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CertificateSignedResponse:
+        s = dec(data)
+        o = _new(CertificateSignedResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_ChangeAvailabilityRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeAvailabilityRequest:
+        s = dec(data)
+        o = _new(ChangeAvailabilityRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.evse
+        o.evse = None if v is None else _c_EVSEType(v)
+        o.operational_status = s.operational_status
+
+        return o
+
+    return decode
+
+
+def _f_ChangeAvailabilityResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeAvailabilityResponse:
+        s = dec(data)
+        o = _new(ChangeAvailabilityResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearCacheRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearCacheRequest:
+        s = dec(data)
+        o = _new(ClearCacheRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearCacheResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearCacheResponse:
+        s = dec(data)
+        o = _new(ClearCacheResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearChargingProfileRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearChargingProfileRequest:
+        s = dec(data)
+        o = _new(ClearChargingProfileRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.charging_profile_id = s.charging_profile_id
+        v = s.charging_profile_criteria
+        o.charging_profile_criteria = None if v is None else _c_ClearChargingProfileType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearChargingProfileResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearChargingProfileResponse:
+        s = dec(data)
+        o = _new(ClearChargingProfileResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearDisplayMessageRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearDisplayMessageRequest:
+        s = dec(data)
+        o = _new(ClearDisplayMessageRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.id = s.id
+
+        return o
+
+    return decode
+
+
+def _f_ClearDisplayMessageResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearDisplayMessageResponse:
+        s = dec(data)
+        o = _new(ClearDisplayMessageResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearVariableMonitoringRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearVariableMonitoringRequest:
+        s = dec(data)
+        o = _new(ClearVariableMonitoringRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.id = s.id
+        return o
+
+    return decode
+
+
+def _f_ClearVariableMonitoringResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearVariableMonitoringResponse:
+        s = dec(data)
+        o = _new(ClearVariableMonitoringResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.clear_monitoring_result = [_c_ClearMonitoringResultType(x) for x in s.clear_monitoring_result]
+        return o
+
+    return decode
+
+
+def _f_ClearedChargingLimitRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearedChargingLimitRequest:
+        s = dec(data)
+        o = _new(ClearedChargingLimitRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.charging_limit_source = s.charging_limit_source
+
+        o.evse_id = s.evse_id
+        return o
+
+    return decode
+
+
+def _f_ClearedChargingLimitResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearedChargingLimitResponse:
+        s = dec(data)
+        o = _new(ClearedChargingLimitResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CostUpdatedRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CostUpdatedRequest:
+        s = dec(data)
+        o = _new(CostUpdatedRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.total_cost = s.total_cost
+
+        o.transaction_id = s.transaction_id
+
+        return o
+
+    return decode
+
+
+def _f_CostUpdatedResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CostUpdatedResponse:
+        s = dec(data)
+        o = _new(CostUpdatedResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CustomerInformationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CustomerInformationRequest:
+        s = dec(data)
+        o = _new(CustomerInformationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.customer_certificate
+        o.customer_certificate = None if v is None else _c_CertificateHashDataType(v)
+        v = s.id_token
+        o.id_token = None if v is None else _c_IdTokenType(v)
+        o.request_id = s.request_id
+
+        o.report = s.report
+
+        o.clear = s.clear
+
+        o.customer_identifier = s.customer_identifier
+        return o
+
+    return decode
+
+
+def _f_CustomerInformationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CustomerInformationResponse:
+        s = dec(data)
+        o = _new(CustomerInformationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_DataTransferRequest(dec: Any) -> Any:
+    def decode(data: Any) -> DataTransferRequest:
+        s = dec(data)
+        o = _new(DataTransferRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.message_id = s.message_id
+        v = s.data
+        o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
+
+        o.vendor_id = s.vendor_id
+
+        return o
+
+    return decode
+
+
+def _f_DataTransferResponse(dec: Any) -> Any:
+    def decode(data: Any) -> DataTransferResponse:
+        s = dec(data)
+        o = _new(DataTransferResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.data
+        o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
+
+        return o
+
+    return decode
+
+
+def _f_DeleteCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> DeleteCertificateRequest:
+        s = dec(data)
+        o = _new(DeleteCertificateRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+        return o
+
+    return decode
+
+
+def _f_DeleteCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> DeleteCertificateResponse:
+        s = dec(data)
+        o = _new(DeleteCertificateResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_FirmwareStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> FirmwareStatusNotificationRequest:
+        s = dec(data)
+        o = _new(FirmwareStatusNotificationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        o.request_id = s.request_id
+        return o
+
+    return decode
+
+
+def _f_FirmwareStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> FirmwareStatusNotificationResponse:
+        s = dec(data)
+        o = _new(FirmwareStatusNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_Get15118EVCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> Get15118EVCertificateRequest:
+        s = dec(data)
+        o = _new(Get15118EVCertificateRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.iso15118_schema_version = s.iso15118_schema_version
+
+        o.action = s.action
+
+        o.exi_request = s.exi_request
+
+        return o
+
+    return decode
+
+
+def _f_Get15118EVCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> Get15118EVCertificateResponse:
+        s = dec(data)
+        o = _new(Get15118EVCertificateResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.exi_response = s.exi_response
+
+        return o
+
+    return decode
+
+
+def _f_GetBaseReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetBaseReportRequest:
+        s = dec(data)
+        o = _new(GetBaseReportRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.request_id = s.request_id
+
+        o.report_base = s.report_base
+
+        return o
+
+    return decode
+
+
+def _f_GetBaseReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetBaseReportResponse:
+        s = dec(data)
+        o = _new(GetBaseReportResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_GetCertificateStatusRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetCertificateStatusRequest:
+        s = dec(data)
+        o = _new(GetCertificateStatusRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.ocsp_request_data = _c_OCSPRequestDataType(s.ocsp_request_data)
+        return o
+
+    return decode
+
+
+def _f_GetCertificateStatusResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetCertificateStatusResponse:
+        s = dec(data)
+        o = _new(GetCertificateStatusResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.ocsp_result = s.ocsp_result
+        return o
+
+    return decode
+
+
+def _f_GetChargingProfilesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetChargingProfilesRequest:
+        s = dec(data)
+        o = _new(GetChargingProfilesRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.request_id = s.request_id
+
+        o.evse_id = s.evse_id
+        o.charging_profile = _c_ChargingProfileCriterionType(s.charging_profile)
+        return o
+
+    return decode
+
+
+def _f_GetChargingProfilesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetChargingProfilesResponse:
+        s = dec(data)
+        o = _new(GetChargingProfilesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_GetCompositeScheduleRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetCompositeScheduleRequest:
+        s = dec(data)
+        o = _new(GetCompositeScheduleRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.duration = s.duration
+
+        o.charging_rate_unit = s.charging_rate_unit
+        o.evse_id = s.evse_id
+
+        return o
+
+    return decode
+
+
+def _f_GetCompositeScheduleResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetCompositeScheduleResponse:
+        s = dec(data)
+        o = _new(GetCompositeScheduleResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.schedule
+        o.schedule = None if v is None else _c_CompositeScheduleType(v)
+        return o
+
+    return decode
+
+
+def _f_GetDisplayMessagesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetDisplayMessagesRequest:
+        s = dec(data)
+        o = _new(GetDisplayMessagesRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.id = s.id
+        o.request_id = s.request_id
+
+        o.priority = s.priority
+        o.state = s.state
+        return o
+
+    return decode
+
+
+def _f_GetDisplayMessagesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetDisplayMessagesResponse:
+        s = dec(data)
+        o = _new(GetDisplayMessagesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_GetInstalledCertificateIdsRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetInstalledCertificateIdsRequest:
+        s = dec(data)
+        o = _new(GetInstalledCertificateIdsRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.certificate_type = s.certificate_type
+        return o
+
+    return decode
+
+
+def _f_GetInstalledCertificateIdsResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetInstalledCertificateIdsResponse:
+        s = dec(data)
+        o = _new(GetInstalledCertificateIdsResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.certificate_hash_data_chain
+        o.certificate_hash_data_chain = None if v is None else [_c_CertificateHashDataChainType(x) for x in v]
+        return o
+
+    return decode
+
+
+def _f_GetLocalListVersionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetLocalListVersionRequest:
+        s = dec(data)
+        o = _new(GetLocalListVersionRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetLocalListVersionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetLocalListVersionResponse:
+        s = dec(data)
+        o = _new(GetLocalListVersionResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.version_number = s.version_number
+
+        return o
+
+    return decode
+
+
+def _f_GetLogRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetLogRequest:
+        s = dec(data)
+        o = _new(GetLogRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.log = _c_LogParametersType(s.log)
+        o.log_type = s.log_type
+
+        o.request_id = s.request_id
+
+        o.retries = s.retries
+        o.retry_interval = s.retry_interval
+        return o
+
+    return decode
+
+
+def _f_GetLogResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetLogResponse:
+        s = dec(data)
+        o = _new(GetLogResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.filename = s.filename
+        return o
+
+    return decode
+
+
+def _f_GetMonitoringReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetMonitoringReportRequest:
+        s = dec(data)
+        o = _new(GetMonitoringReportRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.component_variable
+        o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.monitoring_criteria = s.monitoring_criteria
+        return o
+
+    return decode
+
+
+def _f_GetMonitoringReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetMonitoringReportResponse:
+        s = dec(data)
+        o = _new(GetMonitoringReportResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_GetReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetReportRequest:
+        s = dec(data)
+        o = _new(GetReportRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.component_variable
+        o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.component_criteria = s.component_criteria
+        return o
+
+    return decode
+
+
+def _f_GetReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetReportResponse:
+        s = dec(data)
+        o = _new(GetReportResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_GetTransactionStatusRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetTransactionStatusRequest:
+        s = dec(data)
+        o = _new(GetTransactionStatusRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.transaction_id = s.transaction_id
+        return o
+
+    return decode
+
+
+def _f_GetTransactionStatusResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetTransactionStatusResponse:
+        s = dec(data)
+        o = _new(GetTransactionStatusResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.ongoing_indicator = s.ongoing_indicator
+        o.messages_in_queue = s.messages_in_queue
+
+        return o
+
+    return decode
+
+
+def _f_GetVariablesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetVariablesRequest:
+        s = dec(data)
+        o = _new(GetVariablesRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.get_variable_data = [_c_GetVariableDataType(x) for x in s.get_variable_data]
+        return o
+
+    return decode
+
+
+def _f_GetVariablesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetVariablesResponse:
+        s = dec(data)
+        o = _new(GetVariablesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.get_variable_result = [_c_GetVariableResultType(x) for x in s.get_variable_result]
+        return o
+
+    return decode
+
+
+def _f_HeartbeatRequest(dec: Any) -> Any:
+    def decode(data: Any) -> HeartbeatRequest:
+        s = dec(data)
+        o = _new(HeartbeatRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_HeartbeatResponse(dec: Any) -> Any:
+    def decode(data: Any) -> HeartbeatResponse:
+        s = dec(data)
+        o = _new(HeartbeatResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.current_time = rt.parse_datetime(s.current_time)
+
+        return o
+
+    return decode
+
+
+def _f_InstallCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> InstallCertificateRequest:
+        s = dec(data)
+        o = _new(InstallCertificateRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.certificate_type = s.certificate_type
+
+        o.certificate = s.certificate
+
+        return o
+
+    return decode
+
+
+def _f_InstallCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> InstallCertificateResponse:
+        s = dec(data)
+        o = _new(InstallCertificateResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_LogStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> LogStatusNotificationRequest:
+        s = dec(data)
+        o = _new(LogStatusNotificationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        o.request_id = s.request_id
+        return o
+
+    return decode
+
+
+def _f_LogStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> LogStatusNotificationResponse:
+        s = dec(data)
+        o = _new(LogStatusNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_MeterValuesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> MeterValuesRequest:
+        s = dec(data)
+        o = _new(MeterValuesRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.evse_id = s.evse_id
+
+        o.meter_value = [_c_MeterValueType(x) for x in s.meter_value]
+        return o
+
+    return decode
+
+
+def _f_MeterValuesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> MeterValuesResponse:
+        s = dec(data)
+        o = _new(MeterValuesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyChargingLimitRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyChargingLimitRequest:
+        s = dec(data)
+        o = _new(NotifyChargingLimitRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.charging_schedule
+        o.charging_schedule = None if v is None else [_c_ChargingScheduleType(x) for x in v]
+        o.evse_id = s.evse_id
+        o.charging_limit = _c_ChargingLimitType(s.charging_limit)
+        return o
+
+    return decode
+
+
+def _f_NotifyChargingLimitResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyChargingLimitResponse:
+        s = dec(data)
+        o = _new(NotifyChargingLimitResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyCustomerInformationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyCustomerInformationRequest:
+        s = dec(data)
+        o = _new(NotifyCustomerInformationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.data = s.data
+
+        o.tbc = s.tbc
+        o.seq_no = s.seq_no
+
+        o.generated_at = rt.parse_datetime(s.generated_at)
+
+        o.request_id = s.request_id
+
+        return o
+
+    return decode
+
+
+def _f_NotifyCustomerInformationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyCustomerInformationResponse:
+        s = dec(data)
+        o = _new(NotifyCustomerInformationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyDisplayMessagesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyDisplayMessagesRequest:
+        s = dec(data)
+        o = _new(NotifyDisplayMessagesRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.message_info
+        o.message_info = None if v is None else [_c_MessageInfoType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.tbc = s.tbc
+        return o
+
+    return decode
+
+
+def _f_NotifyDisplayMessagesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyDisplayMessagesResponse:
+        s = dec(data)
+        o = _new(NotifyDisplayMessagesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEVChargingNeedsRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEVChargingNeedsRequest:
+        s = dec(data)
+        o = _new(NotifyEVChargingNeedsRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.max_schedule_tuples = s.max_schedule_tuples
+        o.charging_needs = _c_ChargingNeedsType(s.charging_needs)
+        o.evse_id = s.evse_id
+
+        return o
+
+    return decode
+
+
+def _f_NotifyEVChargingNeedsResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEVChargingNeedsResponse:
+        s = dec(data)
+        o = _new(NotifyEVChargingNeedsResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEVChargingScheduleRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEVChargingScheduleRequest:
+        s = dec(data)
+        o = _new(NotifyEVChargingScheduleRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.time_base = rt.parse_datetime(s.time_base)
+
+        o.charging_schedule = _c_ChargingScheduleType(s.charging_schedule)
+        o.evse_id = s.evse_id
+
+        return o
+
+    return decode
+
+
+def _f_NotifyEVChargingScheduleResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEVChargingScheduleResponse:
+        s = dec(data)
+        o = _new(NotifyEVChargingScheduleResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEventRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEventRequest:
+        s = dec(data)
+        o = _new(NotifyEventRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.generated_at = rt.parse_datetime(s.generated_at)
+
+        o.tbc = s.tbc
+        o.seq_no = s.seq_no
+
+        o.event_data = [_c_EventDataType(x) for x in s.event_data]
+        return o
+
+    return decode
+
+
+def _f_NotifyEventResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEventResponse:
+        s = dec(data)
+        o = _new(NotifyEventResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyMonitoringReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyMonitoringReportRequest:
+        s = dec(data)
+        o = _new(NotifyMonitoringReportRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.monitor
+        o.monitor = None if v is None else [_c_MonitoringDataType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.tbc = s.tbc
+        o.seq_no = s.seq_no
+
+        o.generated_at = rt.parse_datetime(s.generated_at)
+
+        return o
+
+    return decode
+
+
+def _f_NotifyMonitoringReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyMonitoringReportResponse:
+        s = dec(data)
+        o = _new(NotifyMonitoringReportResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyReportRequest:
+        s = dec(data)
+        o = _new(NotifyReportRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.request_id = s.request_id
+
+        o.generated_at = rt.parse_datetime(s.generated_at)
+
+        v = s.report_data
+        o.report_data = None if v is None else [_c_ReportDataType(x) for x in v]
+        o.tbc = s.tbc
+        o.seq_no = s.seq_no
+
+        return o
+
+    return decode
+
+
+def _f_NotifyReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyReportResponse:
+        s = dec(data)
+        o = _new(NotifyReportResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_PublishFirmwareRequest(dec: Any) -> Any:
+    def decode(data: Any) -> PublishFirmwareRequest:
+        s = dec(data)
+        o = _new(PublishFirmwareRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.location = s.location
+
+        o.retries = s.retries
+        o.checksum = s.checksum
+
+        o.request_id = s.request_id
+
+        o.retry_interval = s.retry_interval
+        return o
+
+    return decode
+
+
+def _f_PublishFirmwareResponse(dec: Any) -> Any:
+    def decode(data: Any) -> PublishFirmwareResponse:
+        s = dec(data)
+        o = _new(PublishFirmwareResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_PublishFirmwareStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> PublishFirmwareStatusNotificationRequest:
+        s = dec(data)
+        o = _new(PublishFirmwareStatusNotificationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        o.location = s.location
+        o.request_id = s.request_id
+        return o
+
+    return decode
+
+
+def _f_PublishFirmwareStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> PublishFirmwareStatusNotificationResponse:
+        s = dec(data)
+        o = _new(PublishFirmwareStatusNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReportChargingProfilesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ReportChargingProfilesRequest:
+        s = dec(data)
+        o = _new(ReportChargingProfilesRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.request_id = s.request_id
+
+        o.charging_limit_source = s.charging_limit_source
+
+        o.charging_profile = [_c_ChargingProfileType(x) for x in s.charging_profile]
+        o.tbc = s.tbc
+        o.evse_id = s.evse_id
+
+        return o
+
+    return decode
+
+
+def _f_ReportChargingProfilesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ReportChargingProfilesResponse:
+        s = dec(data)
+        o = _new(ReportChargingProfilesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_RequestStartTransactionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> RequestStartTransactionRequest:
+        s = dec(data)
+        o = _new(RequestStartTransactionRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.evse_id = s.evse_id
+        v = s.group_id_token
+        o.group_id_token = None if v is None else _c_IdTokenType(v)
+        o.id_token = _c_IdTokenType(s.id_token)
+        o.remote_start_id = s.remote_start_id
+
+        v = s.charging_profile
+        o.charging_profile = None if v is None else _c_ChargingProfileType(v)
+        return o
+
+    return decode
+
+
+def _f_RequestStartTransactionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> RequestStartTransactionResponse:
+        s = dec(data)
+        o = _new(RequestStartTransactionResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.transaction_id = s.transaction_id
+        return o
+
+    return decode
+
+
+def _f_RequestStopTransactionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> RequestStopTransactionRequest:
+        s = dec(data)
+        o = _new(RequestStopTransactionRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.transaction_id = s.transaction_id
+
+        return o
+
+    return decode
+
+
+def _f_RequestStopTransactionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> RequestStopTransactionResponse:
+        s = dec(data)
+        o = _new(RequestStopTransactionResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_ReservationStatusUpdateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ReservationStatusUpdateRequest:
+        s = dec(data)
+        o = _new(ReservationStatusUpdateRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.reservation_id = s.reservation_id
+
+        o.reservation_update_status = s.reservation_update_status
+
+        return o
+
+    return decode
+
+
+def _f_ReservationStatusUpdateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ReservationStatusUpdateResponse:
+        s = dec(data)
+        o = _new(ReservationStatusUpdateResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReserveNowRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ReserveNowRequest:
+        s = dec(data)
+        o = _new(ReserveNowRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.id = s.id
+
+        o.expiry_date_time = rt.parse_datetime(s.expiry_date_time)
+
+        o.connector_type = s.connector_type
+        o.id_token = _c_IdTokenType(s.id_token)
+        o.evse_id = s.evse_id
+        v = s.group_id_token
+        o.group_id_token = None if v is None else _c_IdTokenType(v)
+        return o
+
+    return decode
+
+
+def _f_ReserveNowResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ReserveNowResponse:
+        s = dec(data)
+        o = _new(ReserveNowResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_ResetRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ResetRequest:
+        s = dec(data)
+        o = _new(ResetRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.type = s.type
+
+        o.evse_id = s.evse_id
+        return o
+
+    return decode
+
+
+def _f_ResetResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ResetResponse:
+        s = dec(data)
+        o = _new(ResetResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_SecurityEventNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SecurityEventNotificationRequest:
+        s = dec(data)
+        o = _new(SecurityEventNotificationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.type = s.type
+
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.tech_info = s.tech_info
+        return o
+
+    return decode
+
+
+def _f_SecurityEventNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SecurityEventNotificationResponse:
+        s = dec(data)
+        o = _new(SecurityEventNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SendLocalListRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SendLocalListRequest:
+        s = dec(data)
+        o = _new(SendLocalListRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.local_authorization_list
+        o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+        o.version_number = s.version_number
+
+        o.update_type = s.update_type
+
+        return o
+
+    return decode
+
+
+def _f_SendLocalListResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SendLocalListResponse:
+        s = dec(data)
+        o = _new(SendLocalListResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_SetChargingProfileRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetChargingProfileRequest:
+        s = dec(data)
+        o = _new(SetChargingProfileRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.evse_id = s.evse_id
+
+        o.charging_profile = _c_ChargingProfileType(s.charging_profile)
+        return o
+
+    return decode
+
+
+def _f_SetChargingProfileResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetChargingProfileResponse:
+        s = dec(data)
+        o = _new(SetChargingProfileResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_SetDisplayMessageRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetDisplayMessageRequest:
+        s = dec(data)
+        o = _new(SetDisplayMessageRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.message = _c_MessageInfoType(s.message)
+        return o
+
+    return decode
+
+
+def _f_SetDisplayMessageResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetDisplayMessageResponse:
+        s = dec(data)
+        o = _new(SetDisplayMessageResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_SetMonitoringBaseRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetMonitoringBaseRequest:
+        s = dec(data)
+        o = _new(SetMonitoringBaseRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.monitoring_base = s.monitoring_base
+
+        return o
+
+    return decode
+
+
+def _f_SetMonitoringBaseResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetMonitoringBaseResponse:
+        s = dec(data)
+        o = _new(SetMonitoringBaseResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_SetMonitoringLevelRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetMonitoringLevelRequest:
+        s = dec(data)
+        o = _new(SetMonitoringLevelRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.severity = s.severity
+
+        return o
+
+    return decode
+
+
+def _f_SetMonitoringLevelResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetMonitoringLevelResponse:
+        s = dec(data)
+        o = _new(SetMonitoringLevelResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_SetNetworkProfileRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetNetworkProfileRequest:
+        s = dec(data)
+        o = _new(SetNetworkProfileRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.configuration_slot = s.configuration_slot
+
+        o.connection_data = _c_NetworkConnectionProfileType(s.connection_data)
+        return o
+
+    return decode
+
+
+def _f_SetNetworkProfileResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetNetworkProfileResponse:
+        s = dec(data)
+        o = _new(SetNetworkProfileResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_SetVariableMonitoringRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetVariableMonitoringRequest:
+        s = dec(data)
+        o = _new(SetVariableMonitoringRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.set_monitoring_data = [_c_SetMonitoringDataType(x) for x in s.set_monitoring_data]
+        return o
+
+    return decode
+
+
+def _f_SetVariableMonitoringResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetVariableMonitoringResponse:
+        s = dec(data)
+        o = _new(SetVariableMonitoringResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.set_monitoring_result = [_c_SetMonitoringResultType(x) for x in s.set_monitoring_result]
+        return o
+
+    return decode
+
+
+def _f_SetVariablesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetVariablesRequest:
+        s = dec(data)
+        o = _new(SetVariablesRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.set_variable_data = [_c_SetVariableDataType(x) for x in s.set_variable_data]
+        return o
+
+    return decode
+
+
+def _f_SetVariablesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetVariablesResponse:
+        s = dec(data)
+        o = _new(SetVariablesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.set_variable_result = [_c_SetVariableResultType(x) for x in s.set_variable_result]
+        return o
+
+    return decode
+
+
+def _f_SignCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SignCertificateRequest:
+        s = dec(data)
+        o = _new(SignCertificateRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.csr = s.csr
+
+        o.certificate_type = s.certificate_type
+        return o
+
+    return decode
+
+
+def _f_SignCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SignCertificateResponse:
+        s = dec(data)
+        o = _new(SignCertificateResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_StatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> StatusNotificationRequest:
+        s = dec(data)
+        o = _new(StatusNotificationRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.connector_status = s.connector_status
+
+        o.evse_id = s.evse_id
+
+        o.connector_id = s.connector_id
+
+        return o
+
+    return decode
+
+
+def _f_StatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> StatusNotificationResponse:
+        s = dec(data)
+        o = _new(StatusNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_TransactionEventRequest(dec: Any) -> Any:
+    def decode(data: Any) -> TransactionEventRequest:
+        s = dec(data)
+        o = _new(TransactionEventRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.event_type = s.event_type
+
+        v = s.meter_value
+        o.meter_value = None if v is None else [_c_MeterValueType(x) for x in v]
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.trigger_reason = s.trigger_reason
+
+        o.seq_no = s.seq_no
+
+        o.offline = s.offline
+        o.number_of_phases_used = s.number_of_phases_used
+        o.cable_max_current = s.cable_max_current
+        o.reservation_id = s.reservation_id
+        o.transaction_info = _c_TransactionType(s.transaction_info)
+        v = s.evse
+        o.evse = None if v is None else _c_EVSEType(v)
+        v = s.id_token
+        o.id_token = None if v is None else _c_IdTokenType(v)
+        return o
+
+    return decode
+
+
+def _f_TransactionEventResponse(dec: Any) -> Any:
+    def decode(data: Any) -> TransactionEventResponse:
+        s = dec(data)
+        o = _new(TransactionEventResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.total_cost = s.total_cost
+        o.charging_priority = s.charging_priority
+        v = s.id_token_info
+        o.id_token_info = None if v is None else _c_IdTokenInfoType(v)
+        v = s.updated_personal_message
+        o.updated_personal_message = None if v is None else _c_MessageContentType(v)
+        return o
+
+    return decode
+
+
+def _f_TriggerMessageRequest(dec: Any) -> Any:
+    def decode(data: Any) -> TriggerMessageRequest:
+        s = dec(data)
+        o = _new(TriggerMessageRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        v = s.evse
+        o.evse = None if v is None else _c_EVSEType(v)
+        o.requested_message = s.requested_message
+
+        return o
+
+    return decode
+
+
+def _f_TriggerMessageResponse(dec: Any) -> Any:
+    def decode(data: Any) -> TriggerMessageResponse:
+        s = dec(data)
+        o = _new(TriggerMessageResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_UnlockConnectorRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UnlockConnectorRequest:
+        s = dec(data)
+        o = _new(UnlockConnectorRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.evse_id = s.evse_id
+
+        o.connector_id = s.connector_id
+
+        return o
+
+    return decode
+
+
+def _f_UnlockConnectorResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UnlockConnectorResponse:
+        s = dec(data)
+        o = _new(UnlockConnectorResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
+def _f_UnpublishFirmwareRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UnpublishFirmwareRequest:
+        s = dec(data)
+        o = _new(UnpublishFirmwareRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.checksum = s.checksum
+
+        return o
+
+    return decode
+
+
+def _f_UnpublishFirmwareResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UnpublishFirmwareResponse:
+        s = dec(data)
+        o = _new(UnpublishFirmwareResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        return o
+
+    return decode
+
+
+def _f_UpdateFirmwareRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UpdateFirmwareRequest:
+        s = dec(data)
+        o = _new(UpdateFirmwareRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.retries = s.retries
+        o.retry_interval = s.retry_interval
+        o.request_id = s.request_id
+
+        o.firmware = _c_FirmwareType(s.firmware)
+        return o
+
+    return decode
+
+
+def _f_UpdateFirmwareResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UpdateFirmwareResponse:
+        s = dec(data)
+        o = _new(UpdateFirmwareResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        return o
+
+    return decode
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
-AuthorizeRequest.__ocppkit_codec__ = Codec(
+Codec(
     version="2.0.1",
     action="Authorize",
     role="request",
@@ -28487,10 +32604,12 @@ AuthorizeRequest.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeRequest,
     from_wire=_c_AuthorizeRequest,
     to_wire=_w_AuthorizeRequest,
+    fuse=_f_AuthorizeRequest,
+    frame=2,
     loose=_l_AuthorizeRequest,
     unchecked=_u_AuthorizeRequest,
-)
-AuthorizeResponse.__ocppkit_codec__ = Codec(
+).attach(AuthorizeRequest)
+Codec(
     version="2.0.1",
     action="Authorize",
     role="response",
@@ -28500,10 +32619,12 @@ AuthorizeResponse.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeResponse,
     from_wire=_c_AuthorizeResponse,
     to_wire=_w_AuthorizeResponse,
+    fuse=_f_AuthorizeResponse,
+    frame=3,
     loose=_l_AuthorizeResponse,
     unchecked=_u_AuthorizeResponse,
-)
-BootNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(AuthorizeResponse)
+Codec(
     version="2.0.1",
     action="BootNotification",
     role="request",
@@ -28513,10 +32634,12 @@ BootNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationRequest,
     from_wire=_c_BootNotificationRequest,
     to_wire=_w_BootNotificationRequest,
+    fuse=_f_BootNotificationRequest,
+    frame=2,
     loose=_l_BootNotificationRequest,
     unchecked=_u_BootNotificationRequest,
-)
-BootNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(BootNotificationRequest)
+Codec(
     version="2.0.1",
     action="BootNotification",
     role="response",
@@ -28526,10 +32649,12 @@ BootNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationResponse,
     from_wire=_c_BootNotificationResponse,
     to_wire=_w_BootNotificationResponse,
+    fuse=_f_BootNotificationResponse,
+    frame=3,
     loose=_l_BootNotificationResponse,
     unchecked=_u_BootNotificationResponse,
-)
-CancelReservationRequest.__ocppkit_codec__ = Codec(
+).attach(BootNotificationResponse)
+Codec(
     version="2.0.1",
     action="CancelReservation",
     role="request",
@@ -28539,10 +32664,12 @@ CancelReservationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationRequest,
     from_wire=_c_CancelReservationRequest,
     to_wire=_w_CancelReservationRequest,
+    fuse=_f_CancelReservationRequest,
+    frame=2,
     loose=_l_CancelReservationRequest,
     unchecked=_u_CancelReservationRequest,
-)
-CancelReservationResponse.__ocppkit_codec__ = Codec(
+).attach(CancelReservationRequest)
+Codec(
     version="2.0.1",
     action="CancelReservation",
     role="response",
@@ -28552,10 +32679,12 @@ CancelReservationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationResponse,
     from_wire=_c_CancelReservationResponse,
     to_wire=_w_CancelReservationResponse,
+    fuse=_f_CancelReservationResponse,
+    frame=3,
     loose=_l_CancelReservationResponse,
     unchecked=_u_CancelReservationResponse,
-)
-CertificateSignedRequest.__ocppkit_codec__ = Codec(
+).attach(CancelReservationResponse)
+Codec(
     version="2.0.1",
     action="CertificateSigned",
     role="request",
@@ -28565,10 +32694,12 @@ CertificateSignedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedRequest,
     from_wire=_c_CertificateSignedRequest,
     to_wire=_w_CertificateSignedRequest,
+    fuse=_f_CertificateSignedRequest,
+    frame=2,
     loose=_l_CertificateSignedRequest,
     unchecked=_u_CertificateSignedRequest,
-)
-CertificateSignedResponse.__ocppkit_codec__ = Codec(
+).attach(CertificateSignedRequest)
+Codec(
     version="2.0.1",
     action="CertificateSigned",
     role="response",
@@ -28578,10 +32709,12 @@ CertificateSignedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedResponse,
     from_wire=_c_CertificateSignedResponse,
     to_wire=_w_CertificateSignedResponse,
+    fuse=_f_CertificateSignedResponse,
+    frame=3,
     loose=_l_CertificateSignedResponse,
     unchecked=_u_CertificateSignedResponse,
-)
-ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
+).attach(CertificateSignedResponse)
+Codec(
     version="2.0.1",
     action="ChangeAvailability",
     role="request",
@@ -28591,10 +32724,12 @@ ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityRequest,
     from_wire=_c_ChangeAvailabilityRequest,
     to_wire=_w_ChangeAvailabilityRequest,
+    fuse=_f_ChangeAvailabilityRequest,
+    frame=2,
     loose=_l_ChangeAvailabilityRequest,
     unchecked=_u_ChangeAvailabilityRequest,
-)
-ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
+).attach(ChangeAvailabilityRequest)
+Codec(
     version="2.0.1",
     action="ChangeAvailability",
     role="response",
@@ -28604,10 +32739,12 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityResponse,
     from_wire=_c_ChangeAvailabilityResponse,
     to_wire=_w_ChangeAvailabilityResponse,
+    fuse=_f_ChangeAvailabilityResponse,
+    frame=3,
     loose=_l_ChangeAvailabilityResponse,
     unchecked=_u_ChangeAvailabilityResponse,
-)
-ClearCacheRequest.__ocppkit_codec__ = Codec(
+).attach(ChangeAvailabilityResponse)
+Codec(
     version="2.0.1",
     action="ClearCache",
     role="request",
@@ -28617,10 +32754,12 @@ ClearCacheRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheRequest,
     from_wire=_c_ClearCacheRequest,
     to_wire=_w_ClearCacheRequest,
+    fuse=_f_ClearCacheRequest,
+    frame=2,
     loose=_l_ClearCacheRequest,
     unchecked=_u_ClearCacheRequest,
-)
-ClearCacheResponse.__ocppkit_codec__ = Codec(
+).attach(ClearCacheRequest)
+Codec(
     version="2.0.1",
     action="ClearCache",
     role="response",
@@ -28630,10 +32769,12 @@ ClearCacheResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheResponse,
     from_wire=_c_ClearCacheResponse,
     to_wire=_w_ClearCacheResponse,
+    fuse=_f_ClearCacheResponse,
+    frame=3,
     loose=_l_ClearCacheResponse,
     unchecked=_u_ClearCacheResponse,
-)
-ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
+).attach(ClearCacheResponse)
+Codec(
     version="2.0.1",
     action="ClearChargingProfile",
     role="request",
@@ -28643,10 +32784,12 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileRequest,
     from_wire=_c_ClearChargingProfileRequest,
     to_wire=_w_ClearChargingProfileRequest,
+    fuse=_f_ClearChargingProfileRequest,
+    frame=2,
     loose=_l_ClearChargingProfileRequest,
     unchecked=_u_ClearChargingProfileRequest,
-)
-ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
+).attach(ClearChargingProfileRequest)
+Codec(
     version="2.0.1",
     action="ClearChargingProfile",
     role="response",
@@ -28656,10 +32799,12 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileResponse,
     from_wire=_c_ClearChargingProfileResponse,
     to_wire=_w_ClearChargingProfileResponse,
+    fuse=_f_ClearChargingProfileResponse,
+    frame=3,
     loose=_l_ClearChargingProfileResponse,
     unchecked=_u_ClearChargingProfileResponse,
-)
-ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
+).attach(ClearChargingProfileResponse)
+Codec(
     version="2.0.1",
     action="ClearDisplayMessage",
     role="request",
@@ -28669,10 +32814,12 @@ ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearDisplayMessageRequest,
     from_wire=_c_ClearDisplayMessageRequest,
     to_wire=_w_ClearDisplayMessageRequest,
+    fuse=_f_ClearDisplayMessageRequest,
+    frame=2,
     loose=_l_ClearDisplayMessageRequest,
     unchecked=_u_ClearDisplayMessageRequest,
-)
-ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
+).attach(ClearDisplayMessageRequest)
+Codec(
     version="2.0.1",
     action="ClearDisplayMessage",
     role="response",
@@ -28682,10 +32829,12 @@ ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearDisplayMessageResponse,
     from_wire=_c_ClearDisplayMessageResponse,
     to_wire=_w_ClearDisplayMessageResponse,
+    fuse=_f_ClearDisplayMessageResponse,
+    frame=3,
     loose=_l_ClearDisplayMessageResponse,
     unchecked=_u_ClearDisplayMessageResponse,
-)
-ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
+).attach(ClearDisplayMessageResponse)
+Codec(
     version="2.0.1",
     action="ClearVariableMonitoring",
     role="request",
@@ -28695,10 +32844,12 @@ ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearVariableMonitoringRequest,
     from_wire=_c_ClearVariableMonitoringRequest,
     to_wire=_w_ClearVariableMonitoringRequest,
+    fuse=_f_ClearVariableMonitoringRequest,
+    frame=2,
     loose=_l_ClearVariableMonitoringRequest,
     unchecked=_u_ClearVariableMonitoringRequest,
-)
-ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
+).attach(ClearVariableMonitoringRequest)
+Codec(
     version="2.0.1",
     action="ClearVariableMonitoring",
     role="response",
@@ -28708,10 +32859,12 @@ ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearVariableMonitoringResponse,
     from_wire=_c_ClearVariableMonitoringResponse,
     to_wire=_w_ClearVariableMonitoringResponse,
+    fuse=_f_ClearVariableMonitoringResponse,
+    frame=3,
     loose=_l_ClearVariableMonitoringResponse,
     unchecked=_u_ClearVariableMonitoringResponse,
-)
-ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
+).attach(ClearVariableMonitoringResponse)
+Codec(
     version="2.0.1",
     action="ClearedChargingLimit",
     role="request",
@@ -28721,10 +32874,12 @@ ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearedChargingLimitRequest,
     from_wire=_c_ClearedChargingLimitRequest,
     to_wire=_w_ClearedChargingLimitRequest,
+    fuse=_f_ClearedChargingLimitRequest,
+    frame=2,
     loose=_l_ClearedChargingLimitRequest,
     unchecked=_u_ClearedChargingLimitRequest,
-)
-ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
+).attach(ClearedChargingLimitRequest)
+Codec(
     version="2.0.1",
     action="ClearedChargingLimit",
     role="response",
@@ -28734,10 +32889,12 @@ ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearedChargingLimitResponse,
     from_wire=_c_ClearedChargingLimitResponse,
     to_wire=_w_ClearedChargingLimitResponse,
+    fuse=_f_ClearedChargingLimitResponse,
+    frame=3,
     loose=_l_ClearedChargingLimitResponse,
     unchecked=_u_ClearedChargingLimitResponse,
-)
-CostUpdatedRequest.__ocppkit_codec__ = Codec(
+).attach(ClearedChargingLimitResponse)
+Codec(
     version="2.0.1",
     action="CostUpdated",
     role="request",
@@ -28747,10 +32904,12 @@ CostUpdatedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CostUpdatedRequest,
     from_wire=_c_CostUpdatedRequest,
     to_wire=_w_CostUpdatedRequest,
+    fuse=_f_CostUpdatedRequest,
+    frame=2,
     loose=_l_CostUpdatedRequest,
     unchecked=_u_CostUpdatedRequest,
-)
-CostUpdatedResponse.__ocppkit_codec__ = Codec(
+).attach(CostUpdatedRequest)
+Codec(
     version="2.0.1",
     action="CostUpdated",
     role="response",
@@ -28760,10 +32919,12 @@ CostUpdatedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CostUpdatedResponse,
     from_wire=_c_CostUpdatedResponse,
     to_wire=_w_CostUpdatedResponse,
+    fuse=_f_CostUpdatedResponse,
+    frame=3,
     loose=_l_CostUpdatedResponse,
     unchecked=_u_CostUpdatedResponse,
-)
-CustomerInformationRequest.__ocppkit_codec__ = Codec(
+).attach(CostUpdatedResponse)
+Codec(
     version="2.0.1",
     action="CustomerInformation",
     role="request",
@@ -28773,10 +32934,12 @@ CustomerInformationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CustomerInformationRequest,
     from_wire=_c_CustomerInformationRequest,
     to_wire=_w_CustomerInformationRequest,
+    fuse=_f_CustomerInformationRequest,
+    frame=2,
     loose=_l_CustomerInformationRequest,
     unchecked=_u_CustomerInformationRequest,
-)
-CustomerInformationResponse.__ocppkit_codec__ = Codec(
+).attach(CustomerInformationRequest)
+Codec(
     version="2.0.1",
     action="CustomerInformation",
     role="response",
@@ -28786,10 +32949,12 @@ CustomerInformationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CustomerInformationResponse,
     from_wire=_c_CustomerInformationResponse,
     to_wire=_w_CustomerInformationResponse,
+    fuse=_f_CustomerInformationResponse,
+    frame=3,
     loose=_l_CustomerInformationResponse,
     unchecked=_u_CustomerInformationResponse,
-)
-DataTransferRequest.__ocppkit_codec__ = Codec(
+).attach(CustomerInformationResponse)
+Codec(
     version="2.0.1",
     action="DataTransfer",
     role="request",
@@ -28799,10 +32964,12 @@ DataTransferRequest.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferRequest,
     from_wire=_c_DataTransferRequest,
     to_wire=_w_DataTransferRequest,
+    fuse=_f_DataTransferRequest,
+    frame=2,
     loose=_l_DataTransferRequest,
     unchecked=_u_DataTransferRequest,
-)
-DataTransferResponse.__ocppkit_codec__ = Codec(
+).attach(DataTransferRequest)
+Codec(
     version="2.0.1",
     action="DataTransfer",
     role="response",
@@ -28812,10 +32979,12 @@ DataTransferResponse.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferResponse,
     from_wire=_c_DataTransferResponse,
     to_wire=_w_DataTransferResponse,
+    fuse=_f_DataTransferResponse,
+    frame=3,
     loose=_l_DataTransferResponse,
     unchecked=_u_DataTransferResponse,
-)
-DeleteCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(DataTransferResponse)
+Codec(
     version="2.0.1",
     action="DeleteCertificate",
     role="request",
@@ -28825,10 +32994,12 @@ DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateRequest,
     from_wire=_c_DeleteCertificateRequest,
     to_wire=_w_DeleteCertificateRequest,
+    fuse=_f_DeleteCertificateRequest,
+    frame=2,
     loose=_l_DeleteCertificateRequest,
     unchecked=_u_DeleteCertificateRequest,
-)
-DeleteCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(DeleteCertificateRequest)
+Codec(
     version="2.0.1",
     action="DeleteCertificate",
     role="response",
@@ -28838,10 +33009,12 @@ DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateResponse,
     from_wire=_c_DeleteCertificateResponse,
     to_wire=_w_DeleteCertificateResponse,
+    fuse=_f_DeleteCertificateResponse,
+    frame=3,
     loose=_l_DeleteCertificateResponse,
     unchecked=_u_DeleteCertificateResponse,
-)
-FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(DeleteCertificateResponse)
+Codec(
     version="2.0.1",
     action="FirmwareStatusNotification",
     role="request",
@@ -28851,10 +33024,12 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationRequest,
     from_wire=_c_FirmwareStatusNotificationRequest,
     to_wire=_w_FirmwareStatusNotificationRequest,
+    fuse=_f_FirmwareStatusNotificationRequest,
+    frame=2,
     loose=_l_FirmwareStatusNotificationRequest,
     unchecked=_u_FirmwareStatusNotificationRequest,
-)
-FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(FirmwareStatusNotificationRequest)
+Codec(
     version="2.0.1",
     action="FirmwareStatusNotification",
     role="response",
@@ -28864,10 +33039,12 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationResponse,
     from_wire=_c_FirmwareStatusNotificationResponse,
     to_wire=_w_FirmwareStatusNotificationResponse,
+    fuse=_f_FirmwareStatusNotificationResponse,
+    frame=3,
     loose=_l_FirmwareStatusNotificationResponse,
     unchecked=_u_FirmwareStatusNotificationResponse,
-)
-Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(FirmwareStatusNotificationResponse)
+Codec(
     version="2.0.1",
     action="Get15118EVCertificate",
     role="request",
@@ -28877,10 +33054,12 @@ Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_Get15118EVCertificateRequest,
     from_wire=_c_Get15118EVCertificateRequest,
     to_wire=_w_Get15118EVCertificateRequest,
+    fuse=_f_Get15118EVCertificateRequest,
+    frame=2,
     loose=_l_Get15118EVCertificateRequest,
     unchecked=_u_Get15118EVCertificateRequest,
-)
-Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(Get15118EVCertificateRequest)
+Codec(
     version="2.0.1",
     action="Get15118EVCertificate",
     role="response",
@@ -28890,10 +33069,12 @@ Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_Get15118EVCertificateResponse,
     from_wire=_c_Get15118EVCertificateResponse,
     to_wire=_w_Get15118EVCertificateResponse,
+    fuse=_f_Get15118EVCertificateResponse,
+    frame=3,
     loose=_l_Get15118EVCertificateResponse,
     unchecked=_u_Get15118EVCertificateResponse,
-)
-GetBaseReportRequest.__ocppkit_codec__ = Codec(
+).attach(Get15118EVCertificateResponse)
+Codec(
     version="2.0.1",
     action="GetBaseReport",
     role="request",
@@ -28903,10 +33084,12 @@ GetBaseReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetBaseReportRequest,
     from_wire=_c_GetBaseReportRequest,
     to_wire=_w_GetBaseReportRequest,
+    fuse=_f_GetBaseReportRequest,
+    frame=2,
     loose=_l_GetBaseReportRequest,
     unchecked=_u_GetBaseReportRequest,
-)
-GetBaseReportResponse.__ocppkit_codec__ = Codec(
+).attach(GetBaseReportRequest)
+Codec(
     version="2.0.1",
     action="GetBaseReport",
     role="response",
@@ -28916,10 +33099,12 @@ GetBaseReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetBaseReportResponse,
     from_wire=_c_GetBaseReportResponse,
     to_wire=_w_GetBaseReportResponse,
+    fuse=_f_GetBaseReportResponse,
+    frame=3,
     loose=_l_GetBaseReportResponse,
     unchecked=_u_GetBaseReportResponse,
-)
-GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
+).attach(GetBaseReportResponse)
+Codec(
     version="2.0.1",
     action="GetCertificateStatus",
     role="request",
@@ -28929,10 +33114,12 @@ GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateStatusRequest,
     from_wire=_c_GetCertificateStatusRequest,
     to_wire=_w_GetCertificateStatusRequest,
+    fuse=_f_GetCertificateStatusRequest,
+    frame=2,
     loose=_l_GetCertificateStatusRequest,
     unchecked=_u_GetCertificateStatusRequest,
-)
-GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
+).attach(GetCertificateStatusRequest)
+Codec(
     version="2.0.1",
     action="GetCertificateStatus",
     role="response",
@@ -28942,10 +33129,12 @@ GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateStatusResponse,
     from_wire=_c_GetCertificateStatusResponse,
     to_wire=_w_GetCertificateStatusResponse,
+    fuse=_f_GetCertificateStatusResponse,
+    frame=3,
     loose=_l_GetCertificateStatusResponse,
     unchecked=_u_GetCertificateStatusResponse,
-)
-GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
+).attach(GetCertificateStatusResponse)
+Codec(
     version="2.0.1",
     action="GetChargingProfiles",
     role="request",
@@ -28955,10 +33144,12 @@ GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetChargingProfilesRequest,
     from_wire=_c_GetChargingProfilesRequest,
     to_wire=_w_GetChargingProfilesRequest,
+    fuse=_f_GetChargingProfilesRequest,
+    frame=2,
     loose=_l_GetChargingProfilesRequest,
     unchecked=_u_GetChargingProfilesRequest,
-)
-GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
+).attach(GetChargingProfilesRequest)
+Codec(
     version="2.0.1",
     action="GetChargingProfiles",
     role="response",
@@ -28968,10 +33159,12 @@ GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetChargingProfilesResponse,
     from_wire=_c_GetChargingProfilesResponse,
     to_wire=_w_GetChargingProfilesResponse,
+    fuse=_f_GetChargingProfilesResponse,
+    frame=3,
     loose=_l_GetChargingProfilesResponse,
     unchecked=_u_GetChargingProfilesResponse,
-)
-GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
+).attach(GetChargingProfilesResponse)
+Codec(
     version="2.0.1",
     action="GetCompositeSchedule",
     role="request",
@@ -28981,10 +33174,12 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleRequest,
     from_wire=_c_GetCompositeScheduleRequest,
     to_wire=_w_GetCompositeScheduleRequest,
+    fuse=_f_GetCompositeScheduleRequest,
+    frame=2,
     loose=_l_GetCompositeScheduleRequest,
     unchecked=_u_GetCompositeScheduleRequest,
-)
-GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
+).attach(GetCompositeScheduleRequest)
+Codec(
     version="2.0.1",
     action="GetCompositeSchedule",
     role="response",
@@ -28994,10 +33189,12 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleResponse,
     from_wire=_c_GetCompositeScheduleResponse,
     to_wire=_w_GetCompositeScheduleResponse,
+    fuse=_f_GetCompositeScheduleResponse,
+    frame=3,
     loose=_l_GetCompositeScheduleResponse,
     unchecked=_u_GetCompositeScheduleResponse,
-)
-GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
+).attach(GetCompositeScheduleResponse)
+Codec(
     version="2.0.1",
     action="GetDisplayMessages",
     role="request",
@@ -29007,10 +33204,12 @@ GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetDisplayMessagesRequest,
     from_wire=_c_GetDisplayMessagesRequest,
     to_wire=_w_GetDisplayMessagesRequest,
+    fuse=_f_GetDisplayMessagesRequest,
+    frame=2,
     loose=_l_GetDisplayMessagesRequest,
     unchecked=_u_GetDisplayMessagesRequest,
-)
-GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
+).attach(GetDisplayMessagesRequest)
+Codec(
     version="2.0.1",
     action="GetDisplayMessages",
     role="response",
@@ -29020,10 +33219,12 @@ GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetDisplayMessagesResponse,
     from_wire=_c_GetDisplayMessagesResponse,
     to_wire=_w_GetDisplayMessagesResponse,
+    fuse=_f_GetDisplayMessagesResponse,
+    frame=3,
     loose=_l_GetDisplayMessagesResponse,
     unchecked=_u_GetDisplayMessagesResponse,
-)
-GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
+).attach(GetDisplayMessagesResponse)
+Codec(
     version="2.0.1",
     action="GetInstalledCertificateIds",
     role="request",
@@ -29033,10 +33234,12 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsRequest,
     from_wire=_c_GetInstalledCertificateIdsRequest,
     to_wire=_w_GetInstalledCertificateIdsRequest,
+    fuse=_f_GetInstalledCertificateIdsRequest,
+    frame=2,
     loose=_l_GetInstalledCertificateIdsRequest,
     unchecked=_u_GetInstalledCertificateIdsRequest,
-)
-GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
+).attach(GetInstalledCertificateIdsRequest)
+Codec(
     version="2.0.1",
     action="GetInstalledCertificateIds",
     role="response",
@@ -29046,10 +33249,12 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsResponse,
     from_wire=_c_GetInstalledCertificateIdsResponse,
     to_wire=_w_GetInstalledCertificateIdsResponse,
+    fuse=_f_GetInstalledCertificateIdsResponse,
+    frame=3,
     loose=_l_GetInstalledCertificateIdsResponse,
     unchecked=_u_GetInstalledCertificateIdsResponse,
-)
-GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
+).attach(GetInstalledCertificateIdsResponse)
+Codec(
     version="2.0.1",
     action="GetLocalListVersion",
     role="request",
@@ -29059,10 +33264,12 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionRequest,
     from_wire=_c_GetLocalListVersionRequest,
     to_wire=_w_GetLocalListVersionRequest,
+    fuse=_f_GetLocalListVersionRequest,
+    frame=2,
     loose=_l_GetLocalListVersionRequest,
     unchecked=_u_GetLocalListVersionRequest,
-)
-GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
+).attach(GetLocalListVersionRequest)
+Codec(
     version="2.0.1",
     action="GetLocalListVersion",
     role="response",
@@ -29072,10 +33279,12 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionResponse,
     from_wire=_c_GetLocalListVersionResponse,
     to_wire=_w_GetLocalListVersionResponse,
+    fuse=_f_GetLocalListVersionResponse,
+    frame=3,
     loose=_l_GetLocalListVersionResponse,
     unchecked=_u_GetLocalListVersionResponse,
-)
-GetLogRequest.__ocppkit_codec__ = Codec(
+).attach(GetLocalListVersionResponse)
+Codec(
     version="2.0.1",
     action="GetLog",
     role="request",
@@ -29085,10 +33294,12 @@ GetLogRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLogRequest,
     from_wire=_c_GetLogRequest,
     to_wire=_w_GetLogRequest,
+    fuse=_f_GetLogRequest,
+    frame=2,
     loose=_l_GetLogRequest,
     unchecked=_u_GetLogRequest,
-)
-GetLogResponse.__ocppkit_codec__ = Codec(
+).attach(GetLogRequest)
+Codec(
     version="2.0.1",
     action="GetLog",
     role="response",
@@ -29098,10 +33309,12 @@ GetLogResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLogResponse,
     from_wire=_c_GetLogResponse,
     to_wire=_w_GetLogResponse,
+    fuse=_f_GetLogResponse,
+    frame=3,
     loose=_l_GetLogResponse,
     unchecked=_u_GetLogResponse,
-)
-GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
+).attach(GetLogResponse)
+Codec(
     version="2.0.1",
     action="GetMonitoringReport",
     role="request",
@@ -29111,10 +33324,12 @@ GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetMonitoringReportRequest,
     from_wire=_c_GetMonitoringReportRequest,
     to_wire=_w_GetMonitoringReportRequest,
+    fuse=_f_GetMonitoringReportRequest,
+    frame=2,
     loose=_l_GetMonitoringReportRequest,
     unchecked=_u_GetMonitoringReportRequest,
-)
-GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
+).attach(GetMonitoringReportRequest)
+Codec(
     version="2.0.1",
     action="GetMonitoringReport",
     role="response",
@@ -29124,10 +33339,12 @@ GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetMonitoringReportResponse,
     from_wire=_c_GetMonitoringReportResponse,
     to_wire=_w_GetMonitoringReportResponse,
+    fuse=_f_GetMonitoringReportResponse,
+    frame=3,
     loose=_l_GetMonitoringReportResponse,
     unchecked=_u_GetMonitoringReportResponse,
-)
-GetReportRequest.__ocppkit_codec__ = Codec(
+).attach(GetMonitoringReportResponse)
+Codec(
     version="2.0.1",
     action="GetReport",
     role="request",
@@ -29137,10 +33354,12 @@ GetReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetReportRequest,
     from_wire=_c_GetReportRequest,
     to_wire=_w_GetReportRequest,
+    fuse=_f_GetReportRequest,
+    frame=2,
     loose=_l_GetReportRequest,
     unchecked=_u_GetReportRequest,
-)
-GetReportResponse.__ocppkit_codec__ = Codec(
+).attach(GetReportRequest)
+Codec(
     version="2.0.1",
     action="GetReport",
     role="response",
@@ -29150,10 +33369,12 @@ GetReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetReportResponse,
     from_wire=_c_GetReportResponse,
     to_wire=_w_GetReportResponse,
+    fuse=_f_GetReportResponse,
+    frame=3,
     loose=_l_GetReportResponse,
     unchecked=_u_GetReportResponse,
-)
-GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
+).attach(GetReportResponse)
+Codec(
     version="2.0.1",
     action="GetTransactionStatus",
     role="request",
@@ -29163,10 +33384,12 @@ GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetTransactionStatusRequest,
     from_wire=_c_GetTransactionStatusRequest,
     to_wire=_w_GetTransactionStatusRequest,
+    fuse=_f_GetTransactionStatusRequest,
+    frame=2,
     loose=_l_GetTransactionStatusRequest,
     unchecked=_u_GetTransactionStatusRequest,
-)
-GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
+).attach(GetTransactionStatusRequest)
+Codec(
     version="2.0.1",
     action="GetTransactionStatus",
     role="response",
@@ -29176,10 +33399,12 @@ GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetTransactionStatusResponse,
     from_wire=_c_GetTransactionStatusResponse,
     to_wire=_w_GetTransactionStatusResponse,
+    fuse=_f_GetTransactionStatusResponse,
+    frame=3,
     loose=_l_GetTransactionStatusResponse,
     unchecked=_u_GetTransactionStatusResponse,
-)
-GetVariablesRequest.__ocppkit_codec__ = Codec(
+).attach(GetTransactionStatusResponse)
+Codec(
     version="2.0.1",
     action="GetVariables",
     role="request",
@@ -29189,10 +33414,12 @@ GetVariablesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetVariablesRequest,
     from_wire=_c_GetVariablesRequest,
     to_wire=_w_GetVariablesRequest,
+    fuse=_f_GetVariablesRequest,
+    frame=2,
     loose=_l_GetVariablesRequest,
     unchecked=_u_GetVariablesRequest,
-)
-GetVariablesResponse.__ocppkit_codec__ = Codec(
+).attach(GetVariablesRequest)
+Codec(
     version="2.0.1",
     action="GetVariables",
     role="response",
@@ -29202,10 +33429,12 @@ GetVariablesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetVariablesResponse,
     from_wire=_c_GetVariablesResponse,
     to_wire=_w_GetVariablesResponse,
+    fuse=_f_GetVariablesResponse,
+    frame=3,
     loose=_l_GetVariablesResponse,
     unchecked=_u_GetVariablesResponse,
-)
-HeartbeatRequest.__ocppkit_codec__ = Codec(
+).attach(GetVariablesResponse)
+Codec(
     version="2.0.1",
     action="Heartbeat",
     role="request",
@@ -29215,10 +33444,12 @@ HeartbeatRequest.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatRequest,
     from_wire=_c_HeartbeatRequest,
     to_wire=_w_HeartbeatRequest,
+    fuse=_f_HeartbeatRequest,
+    frame=2,
     loose=_l_HeartbeatRequest,
     unchecked=_u_HeartbeatRequest,
-)
-HeartbeatResponse.__ocppkit_codec__ = Codec(
+).attach(HeartbeatRequest)
+Codec(
     version="2.0.1",
     action="Heartbeat",
     role="response",
@@ -29228,10 +33459,12 @@ HeartbeatResponse.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatResponse,
     from_wire=_c_HeartbeatResponse,
     to_wire=_w_HeartbeatResponse,
+    fuse=_f_HeartbeatResponse,
+    frame=3,
     loose=_l_HeartbeatResponse,
     unchecked=_u_HeartbeatResponse,
-)
-InstallCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(HeartbeatResponse)
+Codec(
     version="2.0.1",
     action="InstallCertificate",
     role="request",
@@ -29241,10 +33474,12 @@ InstallCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateRequest,
     from_wire=_c_InstallCertificateRequest,
     to_wire=_w_InstallCertificateRequest,
+    fuse=_f_InstallCertificateRequest,
+    frame=2,
     loose=_l_InstallCertificateRequest,
     unchecked=_u_InstallCertificateRequest,
-)
-InstallCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(InstallCertificateRequest)
+Codec(
     version="2.0.1",
     action="InstallCertificate",
     role="response",
@@ -29254,10 +33489,12 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateResponse,
     from_wire=_c_InstallCertificateResponse,
     to_wire=_w_InstallCertificateResponse,
+    fuse=_f_InstallCertificateResponse,
+    frame=3,
     loose=_l_InstallCertificateResponse,
     unchecked=_u_InstallCertificateResponse,
-)
-LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(InstallCertificateResponse)
+Codec(
     version="2.0.1",
     action="LogStatusNotification",
     role="request",
@@ -29267,10 +33504,12 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationRequest,
     from_wire=_c_LogStatusNotificationRequest,
     to_wire=_w_LogStatusNotificationRequest,
+    fuse=_f_LogStatusNotificationRequest,
+    frame=2,
     loose=_l_LogStatusNotificationRequest,
     unchecked=_u_LogStatusNotificationRequest,
-)
-LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(LogStatusNotificationRequest)
+Codec(
     version="2.0.1",
     action="LogStatusNotification",
     role="response",
@@ -29280,10 +33519,12 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationResponse,
     from_wire=_c_LogStatusNotificationResponse,
     to_wire=_w_LogStatusNotificationResponse,
+    fuse=_f_LogStatusNotificationResponse,
+    frame=3,
     loose=_l_LogStatusNotificationResponse,
     unchecked=_u_LogStatusNotificationResponse,
-)
-MeterValuesRequest.__ocppkit_codec__ = Codec(
+).attach(LogStatusNotificationResponse)
+Codec(
     version="2.0.1",
     action="MeterValues",
     role="request",
@@ -29293,10 +33534,12 @@ MeterValuesRequest.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesRequest,
     from_wire=_c_MeterValuesRequest,
     to_wire=_w_MeterValuesRequest,
+    fuse=_f_MeterValuesRequest,
+    frame=2,
     loose=_l_MeterValuesRequest,
     unchecked=_u_MeterValuesRequest,
-)
-MeterValuesResponse.__ocppkit_codec__ = Codec(
+).attach(MeterValuesRequest)
+Codec(
     version="2.0.1",
     action="MeterValues",
     role="response",
@@ -29306,10 +33549,12 @@ MeterValuesResponse.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesResponse,
     from_wire=_c_MeterValuesResponse,
     to_wire=_w_MeterValuesResponse,
+    fuse=_f_MeterValuesResponse,
+    frame=3,
     loose=_l_MeterValuesResponse,
     unchecked=_u_MeterValuesResponse,
-)
-NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
+).attach(MeterValuesResponse)
+Codec(
     version="2.0.1",
     action="NotifyChargingLimit",
     role="request",
@@ -29319,10 +33564,12 @@ NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyChargingLimitRequest,
     from_wire=_c_NotifyChargingLimitRequest,
     to_wire=_w_NotifyChargingLimitRequest,
+    fuse=_f_NotifyChargingLimitRequest,
+    frame=2,
     loose=_l_NotifyChargingLimitRequest,
     unchecked=_u_NotifyChargingLimitRequest,
-)
-NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyChargingLimitRequest)
+Codec(
     version="2.0.1",
     action="NotifyChargingLimit",
     role="response",
@@ -29332,10 +33579,12 @@ NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyChargingLimitResponse,
     from_wire=_c_NotifyChargingLimitResponse,
     to_wire=_w_NotifyChargingLimitResponse,
+    fuse=_f_NotifyChargingLimitResponse,
+    frame=3,
     loose=_l_NotifyChargingLimitResponse,
     unchecked=_u_NotifyChargingLimitResponse,
-)
-NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyChargingLimitResponse)
+Codec(
     version="2.0.1",
     action="NotifyCustomerInformation",
     role="request",
@@ -29345,10 +33594,12 @@ NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyCustomerInformationRequest,
     from_wire=_c_NotifyCustomerInformationRequest,
     to_wire=_w_NotifyCustomerInformationRequest,
+    fuse=_f_NotifyCustomerInformationRequest,
+    frame=2,
     loose=_l_NotifyCustomerInformationRequest,
     unchecked=_u_NotifyCustomerInformationRequest,
-)
-NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyCustomerInformationRequest)
+Codec(
     version="2.0.1",
     action="NotifyCustomerInformation",
     role="response",
@@ -29358,10 +33609,12 @@ NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyCustomerInformationResponse,
     from_wire=_c_NotifyCustomerInformationResponse,
     to_wire=_w_NotifyCustomerInformationResponse,
+    fuse=_f_NotifyCustomerInformationResponse,
+    frame=3,
     loose=_l_NotifyCustomerInformationResponse,
     unchecked=_u_NotifyCustomerInformationResponse,
-)
-NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyCustomerInformationResponse)
+Codec(
     version="2.0.1",
     action="NotifyDisplayMessages",
     role="request",
@@ -29371,10 +33624,12 @@ NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDisplayMessagesRequest,
     from_wire=_c_NotifyDisplayMessagesRequest,
     to_wire=_w_NotifyDisplayMessagesRequest,
+    fuse=_f_NotifyDisplayMessagesRequest,
+    frame=2,
     loose=_l_NotifyDisplayMessagesRequest,
     unchecked=_u_NotifyDisplayMessagesRequest,
-)
-NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyDisplayMessagesRequest)
+Codec(
     version="2.0.1",
     action="NotifyDisplayMessages",
     role="response",
@@ -29384,10 +33639,12 @@ NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDisplayMessagesResponse,
     from_wire=_c_NotifyDisplayMessagesResponse,
     to_wire=_w_NotifyDisplayMessagesResponse,
+    fuse=_f_NotifyDisplayMessagesResponse,
+    frame=3,
     loose=_l_NotifyDisplayMessagesResponse,
     unchecked=_u_NotifyDisplayMessagesResponse,
-)
-NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyDisplayMessagesResponse)
+Codec(
     version="2.0.1",
     action="NotifyEVChargingNeeds",
     role="request",
@@ -29397,10 +33654,12 @@ NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingNeedsRequest,
     from_wire=_c_NotifyEVChargingNeedsRequest,
     to_wire=_w_NotifyEVChargingNeedsRequest,
+    fuse=_f_NotifyEVChargingNeedsRequest,
+    frame=2,
     loose=_l_NotifyEVChargingNeedsRequest,
     unchecked=_u_NotifyEVChargingNeedsRequest,
-)
-NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyEVChargingNeedsRequest)
+Codec(
     version="2.0.1",
     action="NotifyEVChargingNeeds",
     role="response",
@@ -29410,10 +33669,12 @@ NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingNeedsResponse,
     from_wire=_c_NotifyEVChargingNeedsResponse,
     to_wire=_w_NotifyEVChargingNeedsResponse,
+    fuse=_f_NotifyEVChargingNeedsResponse,
+    frame=3,
     loose=_l_NotifyEVChargingNeedsResponse,
     unchecked=_u_NotifyEVChargingNeedsResponse,
-)
-NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyEVChargingNeedsResponse)
+Codec(
     version="2.0.1",
     action="NotifyEVChargingSchedule",
     role="request",
@@ -29423,10 +33684,12 @@ NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingScheduleRequest,
     from_wire=_c_NotifyEVChargingScheduleRequest,
     to_wire=_w_NotifyEVChargingScheduleRequest,
+    fuse=_f_NotifyEVChargingScheduleRequest,
+    frame=2,
     loose=_l_NotifyEVChargingScheduleRequest,
     unchecked=_u_NotifyEVChargingScheduleRequest,
-)
-NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyEVChargingScheduleRequest)
+Codec(
     version="2.0.1",
     action="NotifyEVChargingSchedule",
     role="response",
@@ -29436,10 +33699,12 @@ NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingScheduleResponse,
     from_wire=_c_NotifyEVChargingScheduleResponse,
     to_wire=_w_NotifyEVChargingScheduleResponse,
+    fuse=_f_NotifyEVChargingScheduleResponse,
+    frame=3,
     loose=_l_NotifyEVChargingScheduleResponse,
     unchecked=_u_NotifyEVChargingScheduleResponse,
-)
-NotifyEventRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyEVChargingScheduleResponse)
+Codec(
     version="2.0.1",
     action="NotifyEvent",
     role="request",
@@ -29449,10 +33714,12 @@ NotifyEventRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEventRequest,
     from_wire=_c_NotifyEventRequest,
     to_wire=_w_NotifyEventRequest,
+    fuse=_f_NotifyEventRequest,
+    frame=2,
     loose=_l_NotifyEventRequest,
     unchecked=_u_NotifyEventRequest,
-)
-NotifyEventResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyEventRequest)
+Codec(
     version="2.0.1",
     action="NotifyEvent",
     role="response",
@@ -29462,10 +33729,12 @@ NotifyEventResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEventResponse,
     from_wire=_c_NotifyEventResponse,
     to_wire=_w_NotifyEventResponse,
+    fuse=_f_NotifyEventResponse,
+    frame=3,
     loose=_l_NotifyEventResponse,
     unchecked=_u_NotifyEventResponse,
-)
-NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyEventResponse)
+Codec(
     version="2.0.1",
     action="NotifyMonitoringReport",
     role="request",
@@ -29475,10 +33744,12 @@ NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyMonitoringReportRequest,
     from_wire=_c_NotifyMonitoringReportRequest,
     to_wire=_w_NotifyMonitoringReportRequest,
+    fuse=_f_NotifyMonitoringReportRequest,
+    frame=2,
     loose=_l_NotifyMonitoringReportRequest,
     unchecked=_u_NotifyMonitoringReportRequest,
-)
-NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyMonitoringReportRequest)
+Codec(
     version="2.0.1",
     action="NotifyMonitoringReport",
     role="response",
@@ -29488,10 +33759,12 @@ NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyMonitoringReportResponse,
     from_wire=_c_NotifyMonitoringReportResponse,
     to_wire=_w_NotifyMonitoringReportResponse,
+    fuse=_f_NotifyMonitoringReportResponse,
+    frame=3,
     loose=_l_NotifyMonitoringReportResponse,
     unchecked=_u_NotifyMonitoringReportResponse,
-)
-NotifyReportRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyMonitoringReportResponse)
+Codec(
     version="2.0.1",
     action="NotifyReport",
     role="request",
@@ -29501,10 +33774,12 @@ NotifyReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyReportRequest,
     from_wire=_c_NotifyReportRequest,
     to_wire=_w_NotifyReportRequest,
+    fuse=_f_NotifyReportRequest,
+    frame=2,
     loose=_l_NotifyReportRequest,
     unchecked=_u_NotifyReportRequest,
-)
-NotifyReportResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyReportRequest)
+Codec(
     version="2.0.1",
     action="NotifyReport",
     role="response",
@@ -29514,10 +33789,12 @@ NotifyReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyReportResponse,
     from_wire=_c_NotifyReportResponse,
     to_wire=_w_NotifyReportResponse,
+    fuse=_f_NotifyReportResponse,
+    frame=3,
     loose=_l_NotifyReportResponse,
     unchecked=_u_NotifyReportResponse,
-)
-PublishFirmwareRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyReportResponse)
+Codec(
     version="2.0.1",
     action="PublishFirmware",
     role="request",
@@ -29527,10 +33804,12 @@ PublishFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareRequest,
     from_wire=_c_PublishFirmwareRequest,
     to_wire=_w_PublishFirmwareRequest,
+    fuse=_f_PublishFirmwareRequest,
+    frame=2,
     loose=_l_PublishFirmwareRequest,
     unchecked=_u_PublishFirmwareRequest,
-)
-PublishFirmwareResponse.__ocppkit_codec__ = Codec(
+).attach(PublishFirmwareRequest)
+Codec(
     version="2.0.1",
     action="PublishFirmware",
     role="response",
@@ -29540,10 +33819,12 @@ PublishFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareResponse,
     from_wire=_c_PublishFirmwareResponse,
     to_wire=_w_PublishFirmwareResponse,
+    fuse=_f_PublishFirmwareResponse,
+    frame=3,
     loose=_l_PublishFirmwareResponse,
     unchecked=_u_PublishFirmwareResponse,
-)
-PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(PublishFirmwareResponse)
+Codec(
     version="2.0.1",
     action="PublishFirmwareStatusNotification",
     role="request",
@@ -29553,10 +33834,12 @@ PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareStatusNotificationRequest,
     from_wire=_c_PublishFirmwareStatusNotificationRequest,
     to_wire=_w_PublishFirmwareStatusNotificationRequest,
+    fuse=_f_PublishFirmwareStatusNotificationRequest,
+    frame=2,
     loose=_l_PublishFirmwareStatusNotificationRequest,
     unchecked=_u_PublishFirmwareStatusNotificationRequest,
-)
-PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(PublishFirmwareStatusNotificationRequest)
+Codec(
     version="2.0.1",
     action="PublishFirmwareStatusNotification",
     role="response",
@@ -29566,10 +33849,12 @@ PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareStatusNotificationResponse,
     from_wire=_c_PublishFirmwareStatusNotificationResponse,
     to_wire=_w_PublishFirmwareStatusNotificationResponse,
+    fuse=_f_PublishFirmwareStatusNotificationResponse,
+    frame=3,
     loose=_l_PublishFirmwareStatusNotificationResponse,
     unchecked=_u_PublishFirmwareStatusNotificationResponse,
-)
-ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
+).attach(PublishFirmwareStatusNotificationResponse)
+Codec(
     version="2.0.1",
     action="ReportChargingProfiles",
     role="request",
@@ -29579,10 +33864,12 @@ ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReportChargingProfilesRequest,
     from_wire=_c_ReportChargingProfilesRequest,
     to_wire=_w_ReportChargingProfilesRequest,
+    fuse=_f_ReportChargingProfilesRequest,
+    frame=2,
     loose=_l_ReportChargingProfilesRequest,
     unchecked=_u_ReportChargingProfilesRequest,
-)
-ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
+).attach(ReportChargingProfilesRequest)
+Codec(
     version="2.0.1",
     action="ReportChargingProfiles",
     role="response",
@@ -29592,10 +33879,12 @@ ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReportChargingProfilesResponse,
     from_wire=_c_ReportChargingProfilesResponse,
     to_wire=_w_ReportChargingProfilesResponse,
+    fuse=_f_ReportChargingProfilesResponse,
+    frame=3,
     loose=_l_ReportChargingProfilesResponse,
     unchecked=_u_ReportChargingProfilesResponse,
-)
-RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
+).attach(ReportChargingProfilesResponse)
+Codec(
     version="2.0.1",
     action="RequestStartTransaction",
     role="request",
@@ -29605,10 +33894,12 @@ RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestStartTransactionRequest,
     from_wire=_c_RequestStartTransactionRequest,
     to_wire=_w_RequestStartTransactionRequest,
+    fuse=_f_RequestStartTransactionRequest,
+    frame=2,
     loose=_l_RequestStartTransactionRequest,
     unchecked=_u_RequestStartTransactionRequest,
-)
-RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
+).attach(RequestStartTransactionRequest)
+Codec(
     version="2.0.1",
     action="RequestStartTransaction",
     role="response",
@@ -29618,10 +33909,12 @@ RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestStartTransactionResponse,
     from_wire=_c_RequestStartTransactionResponse,
     to_wire=_w_RequestStartTransactionResponse,
+    fuse=_f_RequestStartTransactionResponse,
+    frame=3,
     loose=_l_RequestStartTransactionResponse,
     unchecked=_u_RequestStartTransactionResponse,
-)
-RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
+).attach(RequestStartTransactionResponse)
+Codec(
     version="2.0.1",
     action="RequestStopTransaction",
     role="request",
@@ -29631,10 +33924,12 @@ RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestStopTransactionRequest,
     from_wire=_c_RequestStopTransactionRequest,
     to_wire=_w_RequestStopTransactionRequest,
+    fuse=_f_RequestStopTransactionRequest,
+    frame=2,
     loose=_l_RequestStopTransactionRequest,
     unchecked=_u_RequestStopTransactionRequest,
-)
-RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
+).attach(RequestStopTransactionRequest)
+Codec(
     version="2.0.1",
     action="RequestStopTransaction",
     role="response",
@@ -29644,10 +33939,12 @@ RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestStopTransactionResponse,
     from_wire=_c_RequestStopTransactionResponse,
     to_wire=_w_RequestStopTransactionResponse,
+    fuse=_f_RequestStopTransactionResponse,
+    frame=3,
     loose=_l_RequestStopTransactionResponse,
     unchecked=_u_RequestStopTransactionResponse,
-)
-ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
+).attach(RequestStopTransactionResponse)
+Codec(
     version="2.0.1",
     action="ReservationStatusUpdate",
     role="request",
@@ -29657,10 +33954,12 @@ ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReservationStatusUpdateRequest,
     from_wire=_c_ReservationStatusUpdateRequest,
     to_wire=_w_ReservationStatusUpdateRequest,
+    fuse=_f_ReservationStatusUpdateRequest,
+    frame=2,
     loose=_l_ReservationStatusUpdateRequest,
     unchecked=_u_ReservationStatusUpdateRequest,
-)
-ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
+).attach(ReservationStatusUpdateRequest)
+Codec(
     version="2.0.1",
     action="ReservationStatusUpdate",
     role="response",
@@ -29670,10 +33969,12 @@ ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReservationStatusUpdateResponse,
     from_wire=_c_ReservationStatusUpdateResponse,
     to_wire=_w_ReservationStatusUpdateResponse,
+    fuse=_f_ReservationStatusUpdateResponse,
+    frame=3,
     loose=_l_ReservationStatusUpdateResponse,
     unchecked=_u_ReservationStatusUpdateResponse,
-)
-ReserveNowRequest.__ocppkit_codec__ = Codec(
+).attach(ReservationStatusUpdateResponse)
+Codec(
     version="2.0.1",
     action="ReserveNow",
     role="request",
@@ -29683,10 +33984,12 @@ ReserveNowRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowRequest,
     from_wire=_c_ReserveNowRequest,
     to_wire=_w_ReserveNowRequest,
+    fuse=_f_ReserveNowRequest,
+    frame=2,
     loose=_l_ReserveNowRequest,
     unchecked=_u_ReserveNowRequest,
-)
-ReserveNowResponse.__ocppkit_codec__ = Codec(
+).attach(ReserveNowRequest)
+Codec(
     version="2.0.1",
     action="ReserveNow",
     role="response",
@@ -29696,10 +33999,12 @@ ReserveNowResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowResponse,
     from_wire=_c_ReserveNowResponse,
     to_wire=_w_ReserveNowResponse,
+    fuse=_f_ReserveNowResponse,
+    frame=3,
     loose=_l_ReserveNowResponse,
     unchecked=_u_ReserveNowResponse,
-)
-ResetRequest.__ocppkit_codec__ = Codec(
+).attach(ReserveNowResponse)
+Codec(
     version="2.0.1",
     action="Reset",
     role="request",
@@ -29709,10 +34014,12 @@ ResetRequest.__ocppkit_codec__ = Codec(
     wire=_W_ResetRequest,
     from_wire=_c_ResetRequest,
     to_wire=_w_ResetRequest,
+    fuse=_f_ResetRequest,
+    frame=2,
     loose=_l_ResetRequest,
     unchecked=_u_ResetRequest,
-)
-ResetResponse.__ocppkit_codec__ = Codec(
+).attach(ResetRequest)
+Codec(
     version="2.0.1",
     action="Reset",
     role="response",
@@ -29722,10 +34029,12 @@ ResetResponse.__ocppkit_codec__ = Codec(
     wire=_W_ResetResponse,
     from_wire=_c_ResetResponse,
     to_wire=_w_ResetResponse,
+    fuse=_f_ResetResponse,
+    frame=3,
     loose=_l_ResetResponse,
     unchecked=_u_ResetResponse,
-)
-SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(ResetResponse)
+Codec(
     version="2.0.1",
     action="SecurityEventNotification",
     role="request",
@@ -29735,10 +34044,12 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationRequest,
     from_wire=_c_SecurityEventNotificationRequest,
     to_wire=_w_SecurityEventNotificationRequest,
+    fuse=_f_SecurityEventNotificationRequest,
+    frame=2,
     loose=_l_SecurityEventNotificationRequest,
     unchecked=_u_SecurityEventNotificationRequest,
-)
-SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(SecurityEventNotificationRequest)
+Codec(
     version="2.0.1",
     action="SecurityEventNotification",
     role="response",
@@ -29748,10 +34059,12 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationResponse,
     from_wire=_c_SecurityEventNotificationResponse,
     to_wire=_w_SecurityEventNotificationResponse,
+    fuse=_f_SecurityEventNotificationResponse,
+    frame=3,
     loose=_l_SecurityEventNotificationResponse,
     unchecked=_u_SecurityEventNotificationResponse,
-)
-SendLocalListRequest.__ocppkit_codec__ = Codec(
+).attach(SecurityEventNotificationResponse)
+Codec(
     version="2.0.1",
     action="SendLocalList",
     role="request",
@@ -29761,10 +34074,12 @@ SendLocalListRequest.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListRequest,
     from_wire=_c_SendLocalListRequest,
     to_wire=_w_SendLocalListRequest,
+    fuse=_f_SendLocalListRequest,
+    frame=2,
     loose=_l_SendLocalListRequest,
     unchecked=_u_SendLocalListRequest,
-)
-SendLocalListResponse.__ocppkit_codec__ = Codec(
+).attach(SendLocalListRequest)
+Codec(
     version="2.0.1",
     action="SendLocalList",
     role="response",
@@ -29774,10 +34089,12 @@ SendLocalListResponse.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListResponse,
     from_wire=_c_SendLocalListResponse,
     to_wire=_w_SendLocalListResponse,
+    fuse=_f_SendLocalListResponse,
+    frame=3,
     loose=_l_SendLocalListResponse,
     unchecked=_u_SendLocalListResponse,
-)
-SetChargingProfileRequest.__ocppkit_codec__ = Codec(
+).attach(SendLocalListResponse)
+Codec(
     version="2.0.1",
     action="SetChargingProfile",
     role="request",
@@ -29787,10 +34104,12 @@ SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileRequest,
     from_wire=_c_SetChargingProfileRequest,
     to_wire=_w_SetChargingProfileRequest,
+    fuse=_f_SetChargingProfileRequest,
+    frame=2,
     loose=_l_SetChargingProfileRequest,
     unchecked=_u_SetChargingProfileRequest,
-)
-SetChargingProfileResponse.__ocppkit_codec__ = Codec(
+).attach(SetChargingProfileRequest)
+Codec(
     version="2.0.1",
     action="SetChargingProfile",
     role="response",
@@ -29800,10 +34119,12 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileResponse,
     from_wire=_c_SetChargingProfileResponse,
     to_wire=_w_SetChargingProfileResponse,
+    fuse=_f_SetChargingProfileResponse,
+    frame=3,
     loose=_l_SetChargingProfileResponse,
     unchecked=_u_SetChargingProfileResponse,
-)
-SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
+).attach(SetChargingProfileResponse)
+Codec(
     version="2.0.1",
     action="SetDisplayMessage",
     role="request",
@@ -29813,10 +34134,12 @@ SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetDisplayMessageRequest,
     from_wire=_c_SetDisplayMessageRequest,
     to_wire=_w_SetDisplayMessageRequest,
+    fuse=_f_SetDisplayMessageRequest,
+    frame=2,
     loose=_l_SetDisplayMessageRequest,
     unchecked=_u_SetDisplayMessageRequest,
-)
-SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
+).attach(SetDisplayMessageRequest)
+Codec(
     version="2.0.1",
     action="SetDisplayMessage",
     role="response",
@@ -29826,10 +34149,12 @@ SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetDisplayMessageResponse,
     from_wire=_c_SetDisplayMessageResponse,
     to_wire=_w_SetDisplayMessageResponse,
+    fuse=_f_SetDisplayMessageResponse,
+    frame=3,
     loose=_l_SetDisplayMessageResponse,
     unchecked=_u_SetDisplayMessageResponse,
-)
-SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
+).attach(SetDisplayMessageResponse)
+Codec(
     version="2.0.1",
     action="SetMonitoringBase",
     role="request",
@@ -29839,10 +34164,12 @@ SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringBaseRequest,
     from_wire=_c_SetMonitoringBaseRequest,
     to_wire=_w_SetMonitoringBaseRequest,
+    fuse=_f_SetMonitoringBaseRequest,
+    frame=2,
     loose=_l_SetMonitoringBaseRequest,
     unchecked=_u_SetMonitoringBaseRequest,
-)
-SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
+).attach(SetMonitoringBaseRequest)
+Codec(
     version="2.0.1",
     action="SetMonitoringBase",
     role="response",
@@ -29852,10 +34179,12 @@ SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringBaseResponse,
     from_wire=_c_SetMonitoringBaseResponse,
     to_wire=_w_SetMonitoringBaseResponse,
+    fuse=_f_SetMonitoringBaseResponse,
+    frame=3,
     loose=_l_SetMonitoringBaseResponse,
     unchecked=_u_SetMonitoringBaseResponse,
-)
-SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
+).attach(SetMonitoringBaseResponse)
+Codec(
     version="2.0.1",
     action="SetMonitoringLevel",
     role="request",
@@ -29865,10 +34194,12 @@ SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringLevelRequest,
     from_wire=_c_SetMonitoringLevelRequest,
     to_wire=_w_SetMonitoringLevelRequest,
+    fuse=_f_SetMonitoringLevelRequest,
+    frame=2,
     loose=_l_SetMonitoringLevelRequest,
     unchecked=_u_SetMonitoringLevelRequest,
-)
-SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
+).attach(SetMonitoringLevelRequest)
+Codec(
     version="2.0.1",
     action="SetMonitoringLevel",
     role="response",
@@ -29878,10 +34209,12 @@ SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringLevelResponse,
     from_wire=_c_SetMonitoringLevelResponse,
     to_wire=_w_SetMonitoringLevelResponse,
+    fuse=_f_SetMonitoringLevelResponse,
+    frame=3,
     loose=_l_SetMonitoringLevelResponse,
     unchecked=_u_SetMonitoringLevelResponse,
-)
-SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
+).attach(SetMonitoringLevelResponse)
+Codec(
     version="2.0.1",
     action="SetNetworkProfile",
     role="request",
@@ -29891,10 +34224,12 @@ SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetNetworkProfileRequest,
     from_wire=_c_SetNetworkProfileRequest,
     to_wire=_w_SetNetworkProfileRequest,
+    fuse=_f_SetNetworkProfileRequest,
+    frame=2,
     loose=_l_SetNetworkProfileRequest,
     unchecked=_u_SetNetworkProfileRequest,
-)
-SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
+).attach(SetNetworkProfileRequest)
+Codec(
     version="2.0.1",
     action="SetNetworkProfile",
     role="response",
@@ -29904,10 +34239,12 @@ SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetNetworkProfileResponse,
     from_wire=_c_SetNetworkProfileResponse,
     to_wire=_w_SetNetworkProfileResponse,
+    fuse=_f_SetNetworkProfileResponse,
+    frame=3,
     loose=_l_SetNetworkProfileResponse,
     unchecked=_u_SetNetworkProfileResponse,
-)
-SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
+).attach(SetNetworkProfileResponse)
+Codec(
     version="2.0.1",
     action="SetVariableMonitoring",
     role="request",
@@ -29917,10 +34254,12 @@ SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetVariableMonitoringRequest,
     from_wire=_c_SetVariableMonitoringRequest,
     to_wire=_w_SetVariableMonitoringRequest,
+    fuse=_f_SetVariableMonitoringRequest,
+    frame=2,
     loose=_l_SetVariableMonitoringRequest,
     unchecked=_u_SetVariableMonitoringRequest,
-)
-SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
+).attach(SetVariableMonitoringRequest)
+Codec(
     version="2.0.1",
     action="SetVariableMonitoring",
     role="response",
@@ -29930,10 +34269,12 @@ SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetVariableMonitoringResponse,
     from_wire=_c_SetVariableMonitoringResponse,
     to_wire=_w_SetVariableMonitoringResponse,
+    fuse=_f_SetVariableMonitoringResponse,
+    frame=3,
     loose=_l_SetVariableMonitoringResponse,
     unchecked=_u_SetVariableMonitoringResponse,
-)
-SetVariablesRequest.__ocppkit_codec__ = Codec(
+).attach(SetVariableMonitoringResponse)
+Codec(
     version="2.0.1",
     action="SetVariables",
     role="request",
@@ -29943,10 +34284,12 @@ SetVariablesRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetVariablesRequest,
     from_wire=_c_SetVariablesRequest,
     to_wire=_w_SetVariablesRequest,
+    fuse=_f_SetVariablesRequest,
+    frame=2,
     loose=_l_SetVariablesRequest,
     unchecked=_u_SetVariablesRequest,
-)
-SetVariablesResponse.__ocppkit_codec__ = Codec(
+).attach(SetVariablesRequest)
+Codec(
     version="2.0.1",
     action="SetVariables",
     role="response",
@@ -29956,10 +34299,12 @@ SetVariablesResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetVariablesResponse,
     from_wire=_c_SetVariablesResponse,
     to_wire=_w_SetVariablesResponse,
+    fuse=_f_SetVariablesResponse,
+    frame=3,
     loose=_l_SetVariablesResponse,
     unchecked=_u_SetVariablesResponse,
-)
-SignCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(SetVariablesResponse)
+Codec(
     version="2.0.1",
     action="SignCertificate",
     role="request",
@@ -29969,10 +34314,12 @@ SignCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateRequest,
     from_wire=_c_SignCertificateRequest,
     to_wire=_w_SignCertificateRequest,
+    fuse=_f_SignCertificateRequest,
+    frame=2,
     loose=_l_SignCertificateRequest,
     unchecked=_u_SignCertificateRequest,
-)
-SignCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(SignCertificateRequest)
+Codec(
     version="2.0.1",
     action="SignCertificate",
     role="response",
@@ -29982,10 +34329,12 @@ SignCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateResponse,
     from_wire=_c_SignCertificateResponse,
     to_wire=_w_SignCertificateResponse,
+    fuse=_f_SignCertificateResponse,
+    frame=3,
     loose=_l_SignCertificateResponse,
     unchecked=_u_SignCertificateResponse,
-)
-StatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(SignCertificateResponse)
+Codec(
     version="2.0.1",
     action="StatusNotification",
     role="request",
@@ -29995,10 +34344,12 @@ StatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationRequest,
     from_wire=_c_StatusNotificationRequest,
     to_wire=_w_StatusNotificationRequest,
+    fuse=_f_StatusNotificationRequest,
+    frame=2,
     loose=_l_StatusNotificationRequest,
     unchecked=_u_StatusNotificationRequest,
-)
-StatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(StatusNotificationRequest)
+Codec(
     version="2.0.1",
     action="StatusNotification",
     role="response",
@@ -30008,10 +34359,12 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationResponse,
     from_wire=_c_StatusNotificationResponse,
     to_wire=_w_StatusNotificationResponse,
+    fuse=_f_StatusNotificationResponse,
+    frame=3,
     loose=_l_StatusNotificationResponse,
     unchecked=_u_StatusNotificationResponse,
-)
-TransactionEventRequest.__ocppkit_codec__ = Codec(
+).attach(StatusNotificationResponse)
+Codec(
     version="2.0.1",
     action="TransactionEvent",
     role="request",
@@ -30021,10 +34374,12 @@ TransactionEventRequest.__ocppkit_codec__ = Codec(
     wire=_W_TransactionEventRequest,
     from_wire=_c_TransactionEventRequest,
     to_wire=_w_TransactionEventRequest,
+    fuse=_f_TransactionEventRequest,
+    frame=2,
     loose=_l_TransactionEventRequest,
     unchecked=_u_TransactionEventRequest,
-)
-TransactionEventResponse.__ocppkit_codec__ = Codec(
+).attach(TransactionEventRequest)
+Codec(
     version="2.0.1",
     action="TransactionEvent",
     role="response",
@@ -30034,10 +34389,12 @@ TransactionEventResponse.__ocppkit_codec__ = Codec(
     wire=_W_TransactionEventResponse,
     from_wire=_c_TransactionEventResponse,
     to_wire=_w_TransactionEventResponse,
+    fuse=_f_TransactionEventResponse,
+    frame=3,
     loose=_l_TransactionEventResponse,
     unchecked=_u_TransactionEventResponse,
-)
-TriggerMessageRequest.__ocppkit_codec__ = Codec(
+).attach(TransactionEventResponse)
+Codec(
     version="2.0.1",
     action="TriggerMessage",
     role="request",
@@ -30047,10 +34404,12 @@ TriggerMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageRequest,
     from_wire=_c_TriggerMessageRequest,
     to_wire=_w_TriggerMessageRequest,
+    fuse=_f_TriggerMessageRequest,
+    frame=2,
     loose=_l_TriggerMessageRequest,
     unchecked=_u_TriggerMessageRequest,
-)
-TriggerMessageResponse.__ocppkit_codec__ = Codec(
+).attach(TriggerMessageRequest)
+Codec(
     version="2.0.1",
     action="TriggerMessage",
     role="response",
@@ -30060,10 +34419,12 @@ TriggerMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageResponse,
     from_wire=_c_TriggerMessageResponse,
     to_wire=_w_TriggerMessageResponse,
+    fuse=_f_TriggerMessageResponse,
+    frame=3,
     loose=_l_TriggerMessageResponse,
     unchecked=_u_TriggerMessageResponse,
-)
-UnlockConnectorRequest.__ocppkit_codec__ = Codec(
+).attach(TriggerMessageResponse)
+Codec(
     version="2.0.1",
     action="UnlockConnector",
     role="request",
@@ -30073,10 +34434,12 @@ UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorRequest,
     from_wire=_c_UnlockConnectorRequest,
     to_wire=_w_UnlockConnectorRequest,
+    fuse=_f_UnlockConnectorRequest,
+    frame=2,
     loose=_l_UnlockConnectorRequest,
     unchecked=_u_UnlockConnectorRequest,
-)
-UnlockConnectorResponse.__ocppkit_codec__ = Codec(
+).attach(UnlockConnectorRequest)
+Codec(
     version="2.0.1",
     action="UnlockConnector",
     role="response",
@@ -30086,10 +34449,12 @@ UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorResponse,
     from_wire=_c_UnlockConnectorResponse,
     to_wire=_w_UnlockConnectorResponse,
+    fuse=_f_UnlockConnectorResponse,
+    frame=3,
     loose=_l_UnlockConnectorResponse,
     unchecked=_u_UnlockConnectorResponse,
-)
-UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
+).attach(UnlockConnectorResponse)
+Codec(
     version="2.0.1",
     action="UnpublishFirmware",
     role="request",
@@ -30099,10 +34464,12 @@ UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnpublishFirmwareRequest,
     from_wire=_c_UnpublishFirmwareRequest,
     to_wire=_w_UnpublishFirmwareRequest,
+    fuse=_f_UnpublishFirmwareRequest,
+    frame=2,
     loose=_l_UnpublishFirmwareRequest,
     unchecked=_u_UnpublishFirmwareRequest,
-)
-UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
+).attach(UnpublishFirmwareRequest)
+Codec(
     version="2.0.1",
     action="UnpublishFirmware",
     role="response",
@@ -30112,10 +34479,12 @@ UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnpublishFirmwareResponse,
     from_wire=_c_UnpublishFirmwareResponse,
     to_wire=_w_UnpublishFirmwareResponse,
+    fuse=_f_UnpublishFirmwareResponse,
+    frame=3,
     loose=_l_UnpublishFirmwareResponse,
     unchecked=_u_UnpublishFirmwareResponse,
-)
-UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
+).attach(UnpublishFirmwareResponse)
+Codec(
     version="2.0.1",
     action="UpdateFirmware",
     role="request",
@@ -30125,10 +34494,12 @@ UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareRequest,
     from_wire=_c_UpdateFirmwareRequest,
     to_wire=_w_UpdateFirmwareRequest,
+    fuse=_f_UpdateFirmwareRequest,
+    frame=2,
     loose=_l_UpdateFirmwareRequest,
     unchecked=_u_UpdateFirmwareRequest,
-)
-UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
+).attach(UpdateFirmwareRequest)
+Codec(
     version="2.0.1",
     action="UpdateFirmware",
     role="response",
@@ -30138,6 +34509,8 @@ UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareResponse,
     from_wire=_c_UpdateFirmwareResponse,
     to_wire=_w_UpdateFirmwareResponse,
+    fuse=_f_UpdateFirmwareResponse,
+    frame=3,
     loose=_l_UpdateFirmwareResponse,
     unchecked=_u_UpdateFirmwareResponse,
-)
+).attach(UpdateFirmwareResponse)

@@ -32888,13 +32888,23 @@ _MK_ACChargingParametersType: Any = _W_ACChargingParametersType
 
 
 def _w_ACChargingParametersType(o: Any) -> Any:
-    return _MK_ACChargingParametersType(
-        o.energy_amount,
-        o.ev_min_current,
-        o.ev_max_current,
-        o.ev_max_voltage,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.energy_amount
+    v1 = o.ev_min_current
+    v2 = o.ev_max_current
+    v3 = o.ev_max_voltage
+    v4 = o.custom_data
+    if (
+        ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF)
+        or ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF)
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_ACChargingParametersType(v0, v1, v2, v3, v4)
 
 
 class _W_APNType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -32930,16 +32940,32 @@ _MK_APNType: Any = _W_APNType
 
 
 def _w_APNType(o: Any) -> Any:
-    return _MK_APNType(
-        o.apn,
-        o.apn_authentication,
-        o.apn_user_name,
-        o.apn_password,
-        o.sim_pin,
-        o.preferred_network,
-        o.use_only_preferred_network,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.apn
+    v1 = o.apn_authentication
+    v2 = o.apn_user_name
+    v3 = o.apn_password
+    v4 = o.sim_pin
+    v5 = o.preferred_network
+    v6 = o.use_only_preferred_network
+    v7 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2000)
+        or (
+            type(v1) is not APNAuthenticationEnumType
+            and (not isinstance(v1, str) or v1 not in _E_APNAuthenticationEnumType)
+        )
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 50))
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 64))
+        or (v4 is not None and (type(v4) is not int))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 6))
+        or (v6 is not None and (type(v6) is not bool))
+    ):
+        raise rt.Fallback
+    if v7 is not None:
+        if type(v7) is not CustomDataType:
+            raise rt.Fallback
+        v7 = _e_CustomDataType(v7)
+    return _MK_APNType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_AbsolutePriceScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -32999,23 +33025,56 @@ _MK_AbsolutePriceScheduleType: Any = _W_AbsolutePriceScheduleType
 
 
 def _w_AbsolutePriceScheduleType(o: Any) -> Any:
-    return _MK_AbsolutePriceScheduleType(
-        rt.format_datetime(o.time_anchor),
-        o.price_schedule_id,
-        o.currency,
-        o.language,
-        o.price_algorithm,
-        [_w_PriceRuleStackType(x) for x in o.price_rule_stacks],
-        o.price_schedule_description,
-        None if (v := o.minimum_cost) is None else _w_RationalNumberType(v),
-        None if (v := o.maximum_cost) is None else _w_RationalNumberType(v),
-        None if (v := o.tax_rules) is None else [_w_TaxRuleType(x) for x in v],
-        None if (v := o.overstay_rule_list) is None else _w_OverstayRuleListType(v),
-        None
-        if (v := o.additional_selected_services) is None
-        else [_w_AdditionalSelectedServicesType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.time_anchor
+    v1 = o.price_schedule_id
+    v2 = o.currency
+    v3 = o.language
+    v4 = o.price_algorithm
+    v5 = o.price_rule_stacks
+    v6 = o.price_schedule_description
+    v7 = o.minimum_cost
+    v8 = o.maximum_cost
+    v9 = o.tax_rules
+    v10 = o.overstay_rule_list
+    v11 = o.additional_selected_services
+    v12 = o.custom_data
+    if (
+        (type(v1) is not int or v1 < 0.0)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 3)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 8)
+        or ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 2000)
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 160))
+    ):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if type(v5) is not list or len(v5) < 1 or len(v5) > 1024:
+        raise rt.Fallback
+    v5 = [_w_PriceRuleStackType(x) for x in v5]
+    if v7 is not None:
+        if type(v7) is not RationalNumberType:
+            raise rt.Fallback
+        v7 = _w_RationalNumberType(v7)
+    if v8 is not None:
+        if type(v8) is not RationalNumberType:
+            raise rt.Fallback
+        v8 = _w_RationalNumberType(v8)
+    if v9 is not None:
+        if type(v9) is not list or len(v9) < 1 or len(v9) > 10:
+            raise rt.Fallback
+        v9 = [_w_TaxRuleType(x) for x in v9]
+    if v10 is not None:
+        if type(v10) is not OverstayRuleListType:
+            raise rt.Fallback
+        v10 = _w_OverstayRuleListType(v10)
+    if v11 is not None:
+        if type(v11) is not list or len(v11) < 1 or len(v11) > 5:
+            raise rt.Fallback
+        v11 = [_w_AdditionalSelectedServicesType(x) for x in v11]
+    if v12 is not None:
+        if type(v12) is not CustomDataType:
+            raise rt.Fallback
+        v12 = _e_CustomDataType(v12)
+    return _MK_AbsolutePriceScheduleType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12)
 
 
 class _W_AdditionalInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33039,11 +33098,18 @@ _MK_AdditionalInfoType: Any = _W_AdditionalInfoType
 
 
 def _w_AdditionalInfoType(o: Any) -> Any:
-    return _MK_AdditionalInfoType(
-        o.additional_id_token,
-        o.type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.additional_id_token
+    v1 = o.type
+    v2 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 255) or (
+        (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_AdditionalInfoType(v0, v1, v2)
 
 
 class _W_AdditionalSelectedServicesType(
@@ -33068,11 +33134,19 @@ _MK_AdditionalSelectedServicesType: Any = _W_AdditionalSelectedServicesType
 
 
 def _w_AdditionalSelectedServicesType(o: Any) -> Any:
-    return _MK_AdditionalSelectedServicesType(
-        _w_RationalNumberType(o.service_fee),
-        o.service_name,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.service_fee
+    v1 = o.service_name
+    v2 = o.custom_data
+    if (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 80:
+        raise rt.Fallback
+    if type(v0) is not RationalNumberType:
+        raise rt.Fallback
+    v0 = _w_RationalNumberType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_AdditionalSelectedServicesType(v0, v1, v2)
 
 
 class _W_AddressType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33106,15 +33180,27 @@ _MK_AddressType: Any = _W_AddressType
 
 
 def _w_AddressType(o: Any) -> Any:
-    return _MK_AddressType(
-        o.name,
-        o.address1,
-        o.city,
-        o.country,
-        o.address2,
-        o.postal_code,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.name
+    v1 = o.address1
+    v2 = o.city
+    v3 = o.country
+    v4 = o.address2
+    v5 = o.postal_code
+    v6 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 100)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 100)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 50)
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 100))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 20))
+    ):
+        raise rt.Fallback
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    return _MK_AddressType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_AuthorizationData(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33137,20 +33223,30 @@ _MK_AuthorizationData: Any = _W_AuthorizationData
 
 
 def _w_AuthorizationData(o: Any) -> Any:
-    return _MK_AuthorizationData(
-        _w_IdTokenType(o.id_token),
-        None if (v := o.id_token_info) is None else _w_IdTokenInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id_token
+    v1 = o.id_token_info
+    v2 = o.custom_data
+    if type(v0) is not IdTokenType:
+        raise rt.Fallback
+    v0 = _w_IdTokenType(v0)
+    if v1 is not None:
+        if type(v1) is not IdTokenInfoType:
+            raise rt.Fallback
+        v1 = _w_IdTokenInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_AuthorizationData(v0, v1, v2)
 
 
 class _W_BatteryDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     evse_id: Annotated[int, Meta(ge=0)] = msgspec.field(name="evseId")
     serial_number: Annotated[str, Meta(max_length=50)] = msgspec.field(name="serialNumber")
-    so_c: Annotated[int, Meta(ge=0.0, le=100.0)] | Annotated[float, Meta(ge=0.0, le=100.0)] = msgspec.field(
+    so_c: Annotated[int, Meta(ge=0, le=100)] | Annotated[float, Meta(ge=0.0, le=100.0)] = msgspec.field(
         name="soC"
     )
-    so_h: Annotated[int, Meta(ge=0.0, le=100.0)] | Annotated[float, Meta(ge=0.0, le=100.0)] = msgspec.field(
+    so_h: Annotated[int, Meta(ge=0, le=100)] | Annotated[float, Meta(ge=0.0, le=100.0)] = msgspec.field(
         name="soH"
     )
     production_date: str = msgspec.field(default=_ABSENT, name="productionDate")
@@ -33180,15 +33276,32 @@ _MK_BatteryDataType: Any = _W_BatteryDataType
 
 
 def _w_BatteryDataType(o: Any) -> Any:
-    return _MK_BatteryDataType(
-        o.evse_id,
-        o.serial_number,
-        o.so_c,
-        o.so_h,
-        None if (v := o.production_date) is None else rt.format_datetime(v),
-        o.vendor_info,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.evse_id
+    v1 = o.serial_number
+    v2 = o.so_c
+    v3 = o.so_h
+    v4 = o.production_date
+    v5 = o.vendor_info
+    v6 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+        or (
+            (type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF or v2 < 0.0 or v2 > 100.0
+        )
+        or (
+            (type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF or v3 < 0.0 or v3 > 100.0
+        )
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 500))
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        v4 = rt.format_datetime(v4)
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    return _MK_BatteryDataType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_CertificateHashDataChainType(
@@ -33218,12 +33331,26 @@ _MK_CertificateHashDataChainType: Any = _W_CertificateHashDataChainType
 
 
 def _w_CertificateHashDataChainType(o: Any) -> Any:
-    return _MK_CertificateHashDataChainType(
-        _w_CertificateHashDataType(o.certificate_hash_data),
-        o.certificate_type,
-        None if (v := o.child_certificate_hash_data) is None else [_w_CertificateHashDataType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.certificate_hash_data
+    v1 = o.certificate_type
+    v2 = o.child_certificate_hash_data
+    v3 = o.custom_data
+    if type(v1) is not GetCertificateIdUseEnumType and (
+        not isinstance(v1, str) or v1 not in _E_GetCertificateIdUseEnumType
+    ):
+        raise rt.Fallback
+    if type(v0) is not CertificateHashDataType:
+        raise rt.Fallback
+    v0 = _w_CertificateHashDataType(v0)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 4:
+            raise rt.Fallback
+        v2 = [_w_CertificateHashDataType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_CertificateHashDataChainType(v0, v1, v2, v3)
 
 
 class _W_CertificateHashDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33253,13 +33380,26 @@ _MK_CertificateHashDataType: Any = _W_CertificateHashDataType
 
 
 def _w_CertificateHashDataType(o: Any) -> Any:
-    return _MK_CertificateHashDataType(
-        o.hash_algorithm,
-        o.issuer_name_hash,
-        o.issuer_key_hash,
-        o.serial_number,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.hash_algorithm
+    v1 = o.issuer_name_hash
+    v2 = o.issuer_key_hash
+    v3 = o.serial_number
+    v4 = o.custom_data
+    if (
+        (
+            type(v0) is not HashAlgorithmEnumType
+            and (not isinstance(v0, str) or v0 not in _E_HashAlgorithmEnumType)
+        )
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 128)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 128)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 40)
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_CertificateHashDataType(v0, v1, v2, v3, v4)
 
 
 class _W_CertificateStatusRequestInfoType(
@@ -33288,12 +33428,27 @@ _MK_CertificateStatusRequestInfoType: Any = _W_CertificateStatusRequestInfoType
 
 
 def _w_CertificateStatusRequestInfoType(o: Any) -> Any:
-    return _MK_CertificateStatusRequestInfoType(
-        _w_CertificateHashDataType(o.certificate_hash_data),
-        o.source,
-        o.urls,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.certificate_hash_data
+    v1 = o.source
+    v2 = o.urls
+    v3 = o.custom_data
+    if type(v1) is not CertificateStatusSourceEnumType and (
+        not isinstance(v1, str) or v1 not in _E_CertificateStatusSourceEnumType
+    ):
+        raise rt.Fallback
+    if type(v0) is not CertificateHashDataType:
+        raise rt.Fallback
+    v0 = _w_CertificateHashDataType(v0)
+    if type(v2) is not list or len(v2) < 1 or len(v2) > 5:
+        raise rt.Fallback
+    for x in v2:
+        if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 2000:
+            raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_CertificateStatusRequestInfoType(v0, v1, v2, v3)
 
 
 class _W_CertificateStatusType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33322,13 +33477,28 @@ _MK_CertificateStatusType: Any = _W_CertificateStatusType
 
 
 def _w_CertificateStatusType(o: Any) -> Any:
-    return _MK_CertificateStatusType(
-        _w_CertificateHashDataType(o.certificate_hash_data),
-        o.source,
-        o.status,
-        rt.format_datetime(o.next_update),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.certificate_hash_data
+    v1 = o.source
+    v2 = o.status
+    v3 = o.next_update
+    v4 = o.custom_data
+    if (
+        type(v1) is not CertificateStatusSourceEnumType
+        and (not isinstance(v1, str) or v1 not in _E_CertificateStatusSourceEnumType)
+    ) or (
+        type(v2) is not CertificateStatusEnumType
+        and (not isinstance(v2, str) or v2 not in _E_CertificateStatusEnumType)
+    ):
+        raise rt.Fallback
+    if type(v0) is not CertificateHashDataType:
+        raise rt.Fallback
+    v0 = _w_CertificateHashDataType(v0)
+    v3 = rt.format_datetime(v3)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_CertificateStatusType(v0, v1, v2, v3, v4)
 
 
 class _W_ChargingLimitType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33353,12 +33523,21 @@ _MK_ChargingLimitType: Any = _W_ChargingLimitType
 
 
 def _w_ChargingLimitType(o: Any) -> Any:
-    return _MK_ChargingLimitType(
-        o.charging_limit_source,
-        o.is_local_generation,
-        o.is_grid_critical,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.charging_limit_source
+    v1 = o.is_local_generation
+    v2 = o.is_grid_critical
+    v3 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20)
+        or (v1 is not None and (type(v1) is not bool))
+        or (v2 is not None and (type(v2) is not bool))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_ChargingLimitType(v0, v1, v2, v3)
 
 
 class _W_ChargingNeedsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33413,19 +33592,73 @@ _MK_ChargingNeedsType: Any = _W_ChargingNeedsType
 
 
 def _w_ChargingNeedsType(o: Any) -> Any:
-    return _MK_ChargingNeedsType(
-        o.requested_energy_transfer,
-        None if (v := o.ac_charging_parameters) is None else _w_ACChargingParametersType(v),
-        None if (v := o.der_charging_parameters) is None else _w_DERChargingParametersType(v),
-        None if (v := o.ev_energy_offer) is None else _w_EVEnergyOfferType(v),
-        None if (v := o.dc_charging_parameters) is None else _w_DCChargingParametersType(v),
-        None if (v := o.v2x_charging_parameters) is None else _w_V2XChargingParametersType(v),
-        o.available_energy_transfer,
-        o.control_mode,
-        o.mobility_needs_mode,
-        None if (v := o.departure_time) is None else rt.format_datetime(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.requested_energy_transfer
+    v1 = o.ac_charging_parameters
+    v2 = o.der_charging_parameters
+    v3 = o.ev_energy_offer
+    v4 = o.dc_charging_parameters
+    v5 = o.v2x_charging_parameters
+    v6 = o.available_energy_transfer
+    v7 = o.control_mode
+    v8 = o.mobility_needs_mode
+    v9 = o.departure_time
+    v10 = o.custom_data
+    if (
+        (
+            type(v0) is not EnergyTransferModeEnumType
+            and (not isinstance(v0, str) or v0 not in _E_EnergyTransferModeEnumType)
+        )
+        or (
+            v7 is not None
+            and (
+                type(v7) is not ControlModeEnumType
+                and (not isinstance(v7, str) or v7 not in _E_ControlModeEnumType)
+            )
+        )
+        or (
+            v8 is not None
+            and (
+                type(v8) is not MobilityNeedsModeEnumType
+                and (not isinstance(v8, str) or v8 not in _E_MobilityNeedsModeEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not ACChargingParametersType:
+            raise rt.Fallback
+        v1 = _w_ACChargingParametersType(v1)
+    if v2 is not None:
+        if type(v2) is not DERChargingParametersType:
+            raise rt.Fallback
+        v2 = _w_DERChargingParametersType(v2)
+    if v3 is not None:
+        if type(v3) is not EVEnergyOfferType:
+            raise rt.Fallback
+        v3 = _w_EVEnergyOfferType(v3)
+    if v4 is not None:
+        if type(v4) is not DCChargingParametersType:
+            raise rt.Fallback
+        v4 = _w_DCChargingParametersType(v4)
+    if v5 is not None:
+        if type(v5) is not V2XChargingParametersType:
+            raise rt.Fallback
+        v5 = _w_V2XChargingParametersType(v5)
+    if v6 is not None:
+        if type(v6) is not list or len(v6) < 1:
+            raise rt.Fallback
+        for x in v6:
+            if type(x) is not EnergyTransferModeEnumType and (
+                not isinstance(x, str) or x not in _E_EnergyTransferModeEnumType
+            ):
+                raise rt.Fallback
+    if v9 is not None:
+        v9 = rt.format_datetime(v9)
+    if v10 is not None:
+        if type(v10) is not CustomDataType:
+            raise rt.Fallback
+        v10 = _e_CustomDataType(v10)
+    return _MK_ChargingNeedsType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10)
 
 
 class _W_ChargingPeriodType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33453,12 +33686,22 @@ _MK_ChargingPeriodType: Any = _W_ChargingPeriodType
 
 
 def _w_ChargingPeriodType(o: Any) -> Any:
-    return _MK_ChargingPeriodType(
-        rt.format_datetime(o.start_period),
-        None if (v := o.dimensions) is None else [_w_CostDimensionType(x) for x in v],
-        o.tariff_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.start_period
+    v1 = o.dimensions
+    v2 = o.tariff_id
+    v3 = o.custom_data
+    if v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 60):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        v1 = [_w_CostDimensionType(x) for x in v1]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_ChargingPeriodType(v0, v1, v2, v3)
 
 
 class _W_ChargingProfileCriterionType(
@@ -33492,13 +33735,36 @@ _MK_ChargingProfileCriterionType: Any = _W_ChargingProfileCriterionType
 
 
 def _w_ChargingProfileCriterionType(o: Any) -> Any:
-    return _MK_ChargingProfileCriterionType(
-        o.charging_profile_purpose,
-        o.stack_level,
-        o.charging_profile_id,
-        o.charging_limit_source,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.charging_profile_purpose
+    v1 = o.stack_level
+    v2 = o.charging_profile_id
+    v3 = o.charging_limit_source
+    v4 = o.custom_data
+    if (
+        v0 is not None
+        and (
+            type(v0) is not ChargingProfilePurposeEnumType
+            and (not isinstance(v0, str) or v0 not in _E_ChargingProfilePurposeEnumType)
+        )
+    ) or (v1 is not None and (type(v1) is not int or v1 < 0.0)):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        for x in v2:
+            if type(x) is not int:
+                raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1 or len(v3) > 4:
+            raise rt.Fallback
+        for x in v3:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 20:
+                raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_ChargingProfileCriterionType(v0, v1, v2, v3, v4)
 
 
 class _W_ChargingProfileType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33555,23 +33821,60 @@ _MK_ChargingProfileType: Any = _W_ChargingProfileType
 
 
 def _w_ChargingProfileType(o: Any) -> Any:
-    return _MK_ChargingProfileType(
-        o.id,
-        o.stack_level,
-        o.charging_profile_purpose,
-        o.charging_profile_kind,
-        [_w_ChargingScheduleType(x) for x in o.charging_schedule],
-        o.recurrency_kind,
-        None if (v := o.valid_from) is None else rt.format_datetime(v),
-        None if (v := o.valid_to) is None else rt.format_datetime(v),
-        o.transaction_id,
-        o.max_offline_duration,
-        o.invalid_after_offline_duration,
-        o.dyn_update_interval,
-        None if (v := o.dyn_update_time) is None else rt.format_datetime(v),
-        o.price_schedule_signature,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.stack_level
+    v2 = o.charging_profile_purpose
+    v3 = o.charging_profile_kind
+    v4 = o.charging_schedule
+    v5 = o.recurrency_kind
+    v6 = o.valid_from
+    v7 = o.valid_to
+    v8 = o.transaction_id
+    v9 = o.max_offline_duration
+    v10 = o.invalid_after_offline_duration
+    v11 = o.dyn_update_interval
+    v12 = o.dyn_update_time
+    v13 = o.price_schedule_signature
+    v14 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not int or v1 < 0.0)
+        or (
+            type(v2) is not ChargingProfilePurposeEnumType
+            and (not isinstance(v2, str) or v2 not in _E_ChargingProfilePurposeEnumType)
+        )
+        or (
+            type(v3) is not ChargingProfileKindEnumType
+            and (not isinstance(v3, str) or v3 not in _E_ChargingProfileKindEnumType)
+        )
+        or (
+            v5 is not None
+            and (
+                type(v5) is not RecurrencyKindEnumType
+                and (not isinstance(v5, str) or v5 not in _E_RecurrencyKindEnumType)
+            )
+        )
+        or (v8 is not None and ((v8.__class__ is not str and not isinstance(v8, str)) or len(v8) > 36))
+        or (v9 is not None and (type(v9) is not int))
+        or (v10 is not None and (type(v10) is not bool))
+        or (v11 is not None and (type(v11) is not int))
+        or (v13 is not None and ((v13.__class__ is not str and not isinstance(v13, str)) or len(v13) > 256))
+    ):
+        raise rt.Fallback
+    if type(v4) is not list or len(v4) < 1 or len(v4) > 3:
+        raise rt.Fallback
+    v4 = [_w_ChargingScheduleType(x) for x in v4]
+    if v6 is not None:
+        v6 = rt.format_datetime(v6)
+    if v7 is not None:
+        v7 = rt.format_datetime(v7)
+    if v12 is not None:
+        v12 = rt.format_datetime(v12)
+    if v14 is not None:
+        if type(v14) is not CustomDataType:
+            raise rt.Fallback
+        v14 = _e_CustomDataType(v14)
+    return _MK_ChargingProfileType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14)
 
 
 class _W_ChargingSchedulePeriodType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33581,13 +33884,13 @@ class _W_ChargingSchedulePeriodType(msgspec.Struct, forbid_unknown_fields=True, 
     limit_l3: int | float = msgspec.field(default=_ABSENT, name="limit_L3")
     number_phases: Annotated[int, Meta(ge=0, le=3)] = msgspec.field(default=_ABSENT, name="numberPhases")
     phase_to_use: Annotated[int, Meta(ge=0, le=3)] = msgspec.field(default=_ABSENT, name="phaseToUse")
-    discharge_limit: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+    discharge_limit: Annotated[int, Meta(le=0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
         default=_ABSENT, name="dischargeLimit"
     )
-    discharge_limit_l2: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+    discharge_limit_l2: Annotated[int, Meta(le=0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
         default=_ABSENT, name="dischargeLimit_L2"
     )
-    discharge_limit_l3: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+    discharge_limit_l3: Annotated[int, Meta(le=0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
         default=_ABSENT, name="dischargeLimit_L3"
     )
     setpoint: int | float = msgspec.field(default=_ABSENT, name="setpoint")
@@ -33644,29 +33947,79 @@ _MK_ChargingSchedulePeriodType: Any = _W_ChargingSchedulePeriodType
 
 
 def _w_ChargingSchedulePeriodType(o: Any) -> Any:
+    v0 = o.start_period
+    v1 = o.limit
+    v2 = o.limit_l2
+    v3 = o.limit_l3
+    v4 = o.number_phases
+    v5 = o.phase_to_use
+    v6 = o.discharge_limit
+    v7 = o.discharge_limit_l2
+    v8 = o.discharge_limit_l3
+    v9 = o.setpoint
+    v10 = o.setpoint_l2
+    v11 = o.setpoint_l3
+    v12 = o.setpoint_reactive
+    v13 = o.setpoint_reactive_l2
+    v14 = o.setpoint_reactive_l3
+    v15 = o.preconditioning_request
+    v16 = o.evse_sleep
+    v17 = o.v2x_baseline
+    v18 = o.operation_mode
+    v19 = o.v2x_freq_watt_curve
+    v20 = o.v2x_signal_watt_curve
+    v21 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF))
+        or (v2 is not None and ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF))
+        or (v3 is not None and ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF))
+        or (v4 is not None and (type(v4) is not int or v4 < 0.0 or v4 > 3.0))
+        or (v5 is not None and (type(v5) is not int or v5 < 0.0 or v5 > 3.0))
+        or (
+            v6 is not None
+            and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF or v6 > 0.0)
+        )
+        or (
+            v7 is not None
+            and ((type(v7) is not float and type(v7) is not int) or not _NINF < v7 < _INF or v7 > 0.0)
+        )
+        or (
+            v8 is not None
+            and ((type(v8) is not float and type(v8) is not int) or not _NINF < v8 < _INF or v8 > 0.0)
+        )
+        or (v9 is not None and ((type(v9) is not float and type(v9) is not int) or not _NINF < v9 < _INF))
+        or (v10 is not None and ((type(v10) is not float and type(v10) is not int) or not _NINF < v10 < _INF))
+        or (v11 is not None and ((type(v11) is not float and type(v11) is not int) or not _NINF < v11 < _INF))
+        or (v12 is not None and ((type(v12) is not float and type(v12) is not int) or not _NINF < v12 < _INF))
+        or (v13 is not None and ((type(v13) is not float and type(v13) is not int) or not _NINF < v13 < _INF))
+        or (v14 is not None and ((type(v14) is not float and type(v14) is not int) or not _NINF < v14 < _INF))
+        or (v15 is not None and (type(v15) is not bool))
+        or (v16 is not None and (type(v16) is not bool))
+        or (v17 is not None and ((type(v17) is not float and type(v17) is not int) or not _NINF < v17 < _INF))
+        or (
+            v18 is not None
+            and (
+                type(v18) is not OperationModeEnumType
+                and (not isinstance(v18, str) or v18 not in _E_OperationModeEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v19 is not None:
+        if type(v19) is not list or len(v19) < 1 or len(v19) > 20:
+            raise rt.Fallback
+        v19 = [_w_V2XFreqWattPointType(x) for x in v19]
+    if v20 is not None:
+        if type(v20) is not list or len(v20) < 1 or len(v20) > 20:
+            raise rt.Fallback
+        v20 = [_w_V2XSignalWattPointType(x) for x in v20]
+    if v21 is not None:
+        if type(v21) is not CustomDataType:
+            raise rt.Fallback
+        v21 = _e_CustomDataType(v21)
     return _MK_ChargingSchedulePeriodType(
-        o.start_period,
-        o.limit,
-        o.limit_l2,
-        o.limit_l3,
-        o.number_phases,
-        o.phase_to_use,
-        o.discharge_limit,
-        o.discharge_limit_l2,
-        o.discharge_limit_l3,
-        o.setpoint,
-        o.setpoint_l2,
-        o.setpoint_l3,
-        o.setpoint_reactive,
-        o.setpoint_reactive_l2,
-        o.setpoint_reactive_l3,
-        o.preconditioning_request,
-        o.evse_sleep,
-        o.v2x_baseline,
-        o.operation_mode,
-        None if (v := o.v2x_freq_watt_curve) is None else [_w_V2XFreqWattPointType(x) for x in v],
-        None if (v := o.v2x_signal_watt_curve) is None else [_w_V2XSignalWattPointType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19, v20, v21
     )
 
 
@@ -33728,37 +34081,76 @@ _MK_ChargingScheduleType: Any = _W_ChargingScheduleType
 
 
 def _w_ChargingScheduleType(o: Any) -> Any:
-    return _MK_ChargingScheduleType(
-        o.id,
-        o.charging_rate_unit,
-        [_w_ChargingSchedulePeriodType(x) for x in o.charging_schedule_period],
-        None if (v := o.limit_at_so_c) is None else _w_LimitAtSoCType(v),
-        None if (v := o.start_schedule) is None else rt.format_datetime(v),
-        o.duration,
-        o.min_charging_rate,
-        o.power_tolerance,
-        o.signature_id,
-        o.digest_value,
-        o.use_local_time,
-        o.randomized_delay,
-        None if (v := o.sales_tariff) is None else _w_SalesTariffType(v),
-        None if (v := o.absolute_price_schedule) is None else _w_AbsolutePriceScheduleType(v),
-        None if (v := o.price_level_schedule) is None else _w_PriceLevelScheduleType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.charging_rate_unit
+    v2 = o.charging_schedule_period
+    v3 = o.limit_at_so_c
+    v4 = o.start_schedule
+    v5 = o.duration
+    v6 = o.min_charging_rate
+    v7 = o.power_tolerance
+    v8 = o.signature_id
+    v9 = o.digest_value
+    v10 = o.use_local_time
+    v11 = o.randomized_delay
+    v12 = o.sales_tariff
+    v13 = o.absolute_price_schedule
+    v14 = o.price_level_schedule
+    v15 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (
+            type(v1) is not ChargingRateUnitEnumType
+            and (not isinstance(v1, str) or v1 not in _E_ChargingRateUnitEnumType)
+        )
+        or (v5 is not None and (type(v5) is not int))
+        or (v6 is not None and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF))
+        or (v7 is not None and ((type(v7) is not float and type(v7) is not int) or not _NINF < v7 < _INF))
+        or (v8 is not None and (type(v8) is not int or v8 < 0.0))
+        or (v9 is not None and ((v9.__class__ is not str and not isinstance(v9, str)) or len(v9) > 88))
+        or (v10 is not None and (type(v10) is not bool))
+        or (v11 is not None and (type(v11) is not int or v11 < 0.0))
+    ):
+        raise rt.Fallback
+    if type(v2) is not list or len(v2) < 1 or len(v2) > 1024:
+        raise rt.Fallback
+    v2 = [_w_ChargingSchedulePeriodType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not LimitAtSoCType:
+            raise rt.Fallback
+        v3 = _w_LimitAtSoCType(v3)
+    if v4 is not None:
+        v4 = rt.format_datetime(v4)
+    if v12 is not None:
+        if type(v12) is not SalesTariffType:
+            raise rt.Fallback
+        v12 = _w_SalesTariffType(v12)
+    if v13 is not None:
+        if type(v13) is not AbsolutePriceScheduleType:
+            raise rt.Fallback
+        v13 = _w_AbsolutePriceScheduleType(v13)
+    if v14 is not None:
+        if type(v14) is not PriceLevelScheduleType:
+            raise rt.Fallback
+        v14 = _w_PriceLevelScheduleType(v14)
+    if v15 is not None:
+        if type(v15) is not CustomDataType:
+            raise rt.Fallback
+        v15 = _e_CustomDataType(v15)
+    return _MK_ChargingScheduleType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15)
 
 
 class _W_ChargingScheduleUpdateType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     limit: int | float = msgspec.field(default=_ABSENT, name="limit")
     limit_l2: int | float = msgspec.field(default=_ABSENT, name="limit_L2")
     limit_l3: int | float = msgspec.field(default=_ABSENT, name="limit_L3")
-    discharge_limit: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+    discharge_limit: Annotated[int, Meta(le=0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
         default=_ABSENT, name="dischargeLimit"
     )
-    discharge_limit_l2: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+    discharge_limit_l2: Annotated[int, Meta(le=0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
         default=_ABSENT, name="dischargeLimit_L2"
     )
-    discharge_limit_l3: Annotated[int, Meta(le=0.0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
+    discharge_limit_l3: Annotated[int, Meta(le=0)] | Annotated[float, Meta(le=0.0)] = msgspec.field(
         default=_ABSENT, name="dischargeLimit_L3"
     )
     setpoint: int | float = msgspec.field(default=_ABSENT, name="setpoint")
@@ -33793,21 +34185,48 @@ _MK_ChargingScheduleUpdateType: Any = _W_ChargingScheduleUpdateType
 
 
 def _w_ChargingScheduleUpdateType(o: Any) -> Any:
-    return _MK_ChargingScheduleUpdateType(
-        o.limit,
-        o.limit_l2,
-        o.limit_l3,
-        o.discharge_limit,
-        o.discharge_limit_l2,
-        o.discharge_limit_l3,
-        o.setpoint,
-        o.setpoint_l2,
-        o.setpoint_l3,
-        o.setpoint_reactive,
-        o.setpoint_reactive_l2,
-        o.setpoint_reactive_l3,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.limit
+    v1 = o.limit_l2
+    v2 = o.limit_l3
+    v3 = o.discharge_limit
+    v4 = o.discharge_limit_l2
+    v5 = o.discharge_limit_l3
+    v6 = o.setpoint
+    v7 = o.setpoint_l2
+    v8 = o.setpoint_l3
+    v9 = o.setpoint_reactive
+    v10 = o.setpoint_reactive_l2
+    v11 = o.setpoint_reactive_l3
+    v12 = o.custom_data
+    if (
+        (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF))
+        or (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF))
+        or (v2 is not None and ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF))
+        or (
+            v3 is not None
+            and ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF or v3 > 0.0)
+        )
+        or (
+            v4 is not None
+            and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF or v4 > 0.0)
+        )
+        or (
+            v5 is not None
+            and ((type(v5) is not float and type(v5) is not int) or not _NINF < v5 < _INF or v5 > 0.0)
+        )
+        or (v6 is not None and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF))
+        or (v7 is not None and ((type(v7) is not float and type(v7) is not int) or not _NINF < v7 < _INF))
+        or (v8 is not None and ((type(v8) is not float and type(v8) is not int) or not _NINF < v8 < _INF))
+        or (v9 is not None and ((type(v9) is not float and type(v9) is not int) or not _NINF < v9 < _INF))
+        or (v10 is not None and ((type(v10) is not float and type(v10) is not int) or not _NINF < v10 < _INF))
+        or (v11 is not None and ((type(v11) is not float and type(v11) is not int) or not _NINF < v11 < _INF))
+    ):
+        raise rt.Fallback
+    if v12 is not None:
+        if type(v12) is not CustomDataType:
+            raise rt.Fallback
+        v12 = _e_CustomDataType(v12)
+    return _MK_ChargingScheduleUpdateType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12)
 
 
 class _W_ChargingStationType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33840,14 +34259,28 @@ _MK_ChargingStationType: Any = _W_ChargingStationType
 
 
 def _w_ChargingStationType(o: Any) -> Any:
-    return _MK_ChargingStationType(
-        o.model,
-        o.vendor_name,
-        o.serial_number,
-        None if (v := o.modem) is None else _w_ModemType(v),
-        o.firmware_version,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.model
+    v1 = o.vendor_name
+    v2 = o.serial_number
+    v3 = o.modem
+    v4 = o.firmware_version
+    v5 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 25))
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 50))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not ModemType:
+            raise rt.Fallback
+        v3 = _w_ModemType(v3)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_ChargingStationType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_ClearChargingProfileType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33873,12 +34306,27 @@ _MK_ClearChargingProfileType: Any = _W_ClearChargingProfileType
 
 
 def _w_ClearChargingProfileType(o: Any) -> Any:
-    return _MK_ClearChargingProfileType(
-        o.evse_id,
-        o.charging_profile_purpose,
-        o.stack_level,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.evse_id
+    v1 = o.charging_profile_purpose
+    v2 = o.stack_level
+    v3 = o.custom_data
+    if (
+        (v0 is not None and (type(v0) is not int or v0 < 0.0))
+        or (
+            v1 is not None
+            and (
+                type(v1) is not ChargingProfilePurposeEnumType
+                and (not isinstance(v1, str) or v1 not in _E_ChargingProfilePurposeEnumType)
+            )
+        )
+        or (v2 is not None and (type(v2) is not int or v2 < 0.0))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_ClearChargingProfileType(v0, v1, v2, v3)
 
 
 class _W_ClearMonitoringResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33905,12 +34353,24 @@ _MK_ClearMonitoringResultType: Any = _W_ClearMonitoringResultType
 
 
 def _w_ClearMonitoringResultType(o: Any) -> Any:
-    return _MK_ClearMonitoringResultType(
-        o.status,
-        o.id,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.status
+    v1 = o.id
+    v2 = o.status_info
+    v3 = o.custom_data
+    if (
+        type(v0) is not ClearMonitoringStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_ClearMonitoringStatusEnumType)
+    ) or (type(v1) is not int or v1 < 0.0):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_ClearMonitoringResultType(v0, v1, v2, v3)
 
 
 class _W_ClearTariffsResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33936,12 +34396,24 @@ _MK_ClearTariffsResultType: Any = _W_ClearTariffsResultType
 
 
 def _w_ClearTariffsResultType(o: Any) -> Any:
-    return _MK_ClearTariffsResultType(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.tariff_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.tariff_id
+    v3 = o.custom_data
+    if (
+        type(v0) is not TariffClearStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_TariffClearStatusEnumType)
+    ) or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 60)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_ClearTariffsResultType(v0, v1, v2, v3)
 
 
 class _W_ComponentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33967,12 +34439,23 @@ _MK_ComponentType: Any = _W_ComponentType
 
 
 def _w_ComponentType(o: Any) -> Any:
-    return _MK_ComponentType(
-        o.name,
-        None if (v := o.evse) is None else _w_EVSEType(v),
-        o.instance,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.name
+    v1 = o.evse
+    v2 = o.instance
+    v3 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50) or (
+        v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 50)
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not EVSEType:
+            raise rt.Fallback
+        v1 = _w_EVSEType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_ComponentType(v0, v1, v2, v3)
 
 
 class _W_ComponentVariableType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -33995,11 +34478,21 @@ _MK_ComponentVariableType: Any = _W_ComponentVariableType
 
 
 def _w_ComponentVariableType(o: Any) -> Any:
-    return _MK_ComponentVariableType(
-        _w_ComponentType(o.component),
-        None if (v := o.variable) is None else _w_VariableType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.component
+    v1 = o.variable
+    v2 = o.custom_data
+    if type(v0) is not ComponentType:
+        raise rt.Fallback
+    v0 = _w_ComponentType(v0)
+    if v1 is not None:
+        if type(v1) is not VariableType:
+            raise rt.Fallback
+        v1 = _w_VariableType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_ComponentVariableType(v0, v1, v2)
 
 
 class _W_CompositeScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34033,14 +34526,30 @@ _MK_CompositeScheduleType: Any = _W_CompositeScheduleType
 
 
 def _w_CompositeScheduleType(o: Any) -> Any:
-    return _MK_CompositeScheduleType(
-        o.evse_id,
-        o.duration,
-        rt.format_datetime(o.schedule_start),
-        o.charging_rate_unit,
-        [_w_ChargingSchedulePeriodType(x) for x in o.charging_schedule_period],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.evse_id
+    v1 = o.duration
+    v2 = o.schedule_start
+    v3 = o.charging_rate_unit
+    v4 = o.charging_schedule_period
+    v5 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (type(v1) is not int)
+        or (
+            type(v3) is not ChargingRateUnitEnumType
+            and (not isinstance(v3, str) or v3 not in _E_ChargingRateUnitEnumType)
+        )
+    ):
+        raise rt.Fallback
+    v2 = rt.format_datetime(v2)
+    if type(v4) is not list or len(v4) < 1:
+        raise rt.Fallback
+    v4 = [_w_ChargingSchedulePeriodType(x) for x in v4]
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_CompositeScheduleType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_ConstantStreamDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34066,12 +34575,20 @@ _MK_ConstantStreamDataType: Any = _W_ConstantStreamDataType
 
 
 def _w_ConstantStreamDataType(o: Any) -> Any:
-    return _MK_ConstantStreamDataType(
-        o.id,
-        _w_PeriodicEventStreamParamsType(o.params),
-        o.variable_monitoring_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.params
+    v2 = o.variable_monitoring_id
+    v3 = o.custom_data
+    if (type(v0) is not int or v0 < 0.0) or (type(v2) is not int or v2 < 0.0):
+        raise rt.Fallback
+    if type(v1) is not PeriodicEventStreamParamsType:
+        raise rt.Fallback
+    v1 = _w_PeriodicEventStreamParamsType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_ConstantStreamDataType(v0, v1, v2, v3)
 
 
 class _W_ConsumptionCostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34094,11 +34611,19 @@ _MK_ConsumptionCostType: Any = _W_ConsumptionCostType
 
 
 def _w_ConsumptionCostType(o: Any) -> Any:
-    return _MK_ConsumptionCostType(
-        o.start_value,
-        [_w_CostType(x) for x in o.cost],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.start_value
+    v1 = o.cost
+    v2 = o.custom_data
+    if (type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF:
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1 or len(v1) > 3:
+        raise rt.Fallback
+    v1 = [_w_CostType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_ConsumptionCostType(v0, v1, v2)
 
 
 class _W_CostDetailsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34131,14 +34656,31 @@ _MK_CostDetailsType: Any = _W_CostDetailsType
 
 
 def _w_CostDetailsType(o: Any) -> Any:
-    return _MK_CostDetailsType(
-        _w_TotalCostType(o.total_cost),
-        _w_TotalUsageType(o.total_usage),
-        None if (v := o.charging_periods) is None else [_w_ChargingPeriodType(x) for x in v],
-        o.failure_to_calculate,
-        o.failure_reason,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.total_cost
+    v1 = o.total_usage
+    v2 = o.charging_periods
+    v3 = o.failure_to_calculate
+    v4 = o.failure_reason
+    v5 = o.custom_data
+    if (v3 is not None and (type(v3) is not bool)) or (
+        v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 500)
+    ):
+        raise rt.Fallback
+    if type(v0) is not TotalCostType:
+        raise rt.Fallback
+    v0 = _w_TotalCostType(v0)
+    if type(v1) is not TotalUsageType:
+        raise rt.Fallback
+    v1 = _w_TotalUsageType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_ChargingPeriodType(x) for x in v2]
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_CostDetailsType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_CostDimensionType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34162,11 +34704,19 @@ _MK_CostDimensionType: Any = _W_CostDimensionType
 
 
 def _w_CostDimensionType(o: Any) -> Any:
-    return _MK_CostDimensionType(
-        o.type,
-        o.volume,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.type
+    v1 = o.volume
+    v2 = o.custom_data
+    if (
+        type(v0) is not CostDimensionEnumType
+        and (not isinstance(v0, str) or v0 not in _E_CostDimensionEnumType)
+    ) or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_CostDimensionType(v0, v1, v2)
 
 
 class _W_CostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34192,12 +34742,21 @@ _MK_CostType: Any = _W_CostType
 
 
 def _w_CostType(o: Any) -> Any:
-    return _MK_CostType(
-        o.cost_kind,
-        o.amount,
-        o.amount_multiplier,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.cost_kind
+    v1 = o.amount
+    v2 = o.amount_multiplier
+    v3 = o.custom_data
+    if (
+        (type(v0) is not CostKindEnumType and (not isinstance(v0, str) or v0 not in _E_CostKindEnumType))
+        or (type(v1) is not int)
+        or (v2 is not None and (type(v2) is not int))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_CostType(v0, v1, v2, v3)
 
 
 class _W_DCChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34233,17 +34792,31 @@ _MK_DCChargingParametersType: Any = _W_DCChargingParametersType
 
 
 def _w_DCChargingParametersType(o: Any) -> Any:
-    return _MK_DCChargingParametersType(
-        o.ev_max_current,
-        o.ev_max_voltage,
-        o.ev_max_power,
-        o.ev_energy_capacity,
-        o.energy_amount,
-        o.state_of_charge,
-        o.full_so_c,
-        o.bulk_so_c,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.ev_max_current
+    v1 = o.ev_max_voltage
+    v2 = o.ev_max_power
+    v3 = o.ev_energy_capacity
+    v4 = o.energy_amount
+    v5 = o.state_of_charge
+    v6 = o.full_so_c
+    v7 = o.bulk_so_c
+    v8 = o.custom_data
+    if (
+        ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or (v2 is not None and ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF))
+        or (v3 is not None and ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF))
+        or (v4 is not None and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF))
+        or (v5 is not None and (type(v5) is not int or v5 < 0.0 or v5 > 100.0))
+        or (v6 is not None and (type(v6) is not int or v6 < 0.0 or v6 > 100.0))
+        or (v7 is not None and (type(v7) is not int or v7 < 0.0 or v7 > 100.0))
+    ):
+        raise rt.Fallback
+    if v8 is not None:
+        if type(v8) is not CustomDataType:
+            raise rt.Fallback
+        v8 = _e_CustomDataType(v8)
+    return _MK_DCChargingParametersType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_DERChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34405,49 +34978,153 @@ _MK_DERChargingParametersType: Any = _W_DERChargingParametersType
 
 
 def _w_DERChargingParametersType(o: Any) -> Any:
+    v0 = o.ev_supported_der_control
+    v1 = o.ev_over_excited_max_discharge_power
+    v2 = o.ev_over_excited_power_factor
+    v3 = o.ev_under_excited_max_discharge_power
+    v4 = o.ev_under_excited_power_factor
+    v5 = o.max_apparent_power
+    v6 = o.max_charge_apparent_power
+    v7 = o.max_charge_apparent_power_l2
+    v8 = o.max_charge_apparent_power_l3
+    v9 = o.max_discharge_apparent_power
+    v10 = o.max_discharge_apparent_power_l2
+    v11 = o.max_discharge_apparent_power_l3
+    v12 = o.max_charge_reactive_power
+    v13 = o.max_charge_reactive_power_l2
+    v14 = o.max_charge_reactive_power_l3
+    v15 = o.min_charge_reactive_power
+    v16 = o.min_charge_reactive_power_l2
+    v17 = o.min_charge_reactive_power_l3
+    v18 = o.max_discharge_reactive_power
+    v19 = o.max_discharge_reactive_power_l2
+    v20 = o.max_discharge_reactive_power_l3
+    v21 = o.min_discharge_reactive_power
+    v22 = o.min_discharge_reactive_power_l2
+    v23 = o.min_discharge_reactive_power_l3
+    v24 = o.nominal_voltage
+    v25 = o.nominal_voltage_offset
+    v26 = o.max_nominal_voltage
+    v27 = o.min_nominal_voltage
+    v28 = o.ev_inverter_manufacturer
+    v29 = o.ev_inverter_model
+    v30 = o.ev_inverter_serial_number
+    v31 = o.ev_inverter_sw_version
+    v32 = o.ev_inverter_hw_version
+    v33 = o.ev_islanding_detection_method
+    v34 = o.ev_islanding_trip_time
+    v35 = o.ev_maximum_level1dc_injection
+    v36 = o.ev_duration_level1dc_injection
+    v37 = o.ev_maximum_level2dc_injection
+    v38 = o.ev_duration_level2dc_injection
+    v39 = o.ev_reactive_susceptance
+    v40 = o.ev_session_total_discharge_energy_available
+    v41 = o.custom_data
+    if (
+        (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF))
+        or (v2 is not None and ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF))
+        or (v3 is not None and ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF))
+        or (v4 is not None and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF))
+        or (v5 is not None and ((type(v5) is not float and type(v5) is not int) or not _NINF < v5 < _INF))
+        or (v6 is not None and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF))
+        or (v7 is not None and ((type(v7) is not float and type(v7) is not int) or not _NINF < v7 < _INF))
+        or (v8 is not None and ((type(v8) is not float and type(v8) is not int) or not _NINF < v8 < _INF))
+        or (v9 is not None and ((type(v9) is not float and type(v9) is not int) or not _NINF < v9 < _INF))
+        or (v10 is not None and ((type(v10) is not float and type(v10) is not int) or not _NINF < v10 < _INF))
+        or (v11 is not None and ((type(v11) is not float and type(v11) is not int) or not _NINF < v11 < _INF))
+        or (v12 is not None and ((type(v12) is not float and type(v12) is not int) or not _NINF < v12 < _INF))
+        or (v13 is not None and ((type(v13) is not float and type(v13) is not int) or not _NINF < v13 < _INF))
+        or (v14 is not None and ((type(v14) is not float and type(v14) is not int) or not _NINF < v14 < _INF))
+        or (v15 is not None and ((type(v15) is not float and type(v15) is not int) or not _NINF < v15 < _INF))
+        or (v16 is not None and ((type(v16) is not float and type(v16) is not int) or not _NINF < v16 < _INF))
+        or (v17 is not None and ((type(v17) is not float and type(v17) is not int) or not _NINF < v17 < _INF))
+        or (v18 is not None and ((type(v18) is not float and type(v18) is not int) or not _NINF < v18 < _INF))
+        or (v19 is not None and ((type(v19) is not float and type(v19) is not int) or not _NINF < v19 < _INF))
+        or (v20 is not None and ((type(v20) is not float and type(v20) is not int) or not _NINF < v20 < _INF))
+        or (v21 is not None and ((type(v21) is not float and type(v21) is not int) or not _NINF < v21 < _INF))
+        or (v22 is not None and ((type(v22) is not float and type(v22) is not int) or not _NINF < v22 < _INF))
+        or (v23 is not None and ((type(v23) is not float and type(v23) is not int) or not _NINF < v23 < _INF))
+        or (v24 is not None and ((type(v24) is not float and type(v24) is not int) or not _NINF < v24 < _INF))
+        or (v25 is not None and ((type(v25) is not float and type(v25) is not int) or not _NINF < v25 < _INF))
+        or (v26 is not None and ((type(v26) is not float and type(v26) is not int) or not _NINF < v26 < _INF))
+        or (v27 is not None and ((type(v27) is not float and type(v27) is not int) or not _NINF < v27 < _INF))
+        or (v28 is not None and ((v28.__class__ is not str and not isinstance(v28, str)) or len(v28) > 50))
+        or (v29 is not None and ((v29.__class__ is not str and not isinstance(v29, str)) or len(v29) > 50))
+        or (v30 is not None and ((v30.__class__ is not str and not isinstance(v30, str)) or len(v30) > 50))
+        or (v31 is not None and ((v31.__class__ is not str and not isinstance(v31, str)) or len(v31) > 50))
+        or (v32 is not None and ((v32.__class__ is not str and not isinstance(v32, str)) or len(v32) > 50))
+        or (v34 is not None and ((type(v34) is not float and type(v34) is not int) or not _NINF < v34 < _INF))
+        or (v35 is not None and ((type(v35) is not float and type(v35) is not int) or not _NINF < v35 < _INF))
+        or (v36 is not None and ((type(v36) is not float and type(v36) is not int) or not _NINF < v36 < _INF))
+        or (v37 is not None and ((type(v37) is not float and type(v37) is not int) or not _NINF < v37 < _INF))
+        or (v38 is not None and ((type(v38) is not float and type(v38) is not int) or not _NINF < v38 < _INF))
+        or (v39 is not None and ((type(v39) is not float and type(v39) is not int) or not _NINF < v39 < _INF))
+        or (v40 is not None and ((type(v40) is not float and type(v40) is not int) or not _NINF < v40 < _INF))
+    ):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not list or len(v0) < 1:
+            raise rt.Fallback
+        for x in v0:
+            if type(x) is not DERControlEnumType and (
+                not isinstance(x, str) or x not in _E_DERControlEnumType
+            ):
+                raise rt.Fallback
+    if v33 is not None:
+        if type(v33) is not list or len(v33) < 1:
+            raise rt.Fallback
+        for x in v33:
+            if type(x) is not IslandingDetectionEnumType and (
+                not isinstance(x, str) or x not in _E_IslandingDetectionEnumType
+            ):
+                raise rt.Fallback
+    if v41 is not None:
+        if type(v41) is not CustomDataType:
+            raise rt.Fallback
+        v41 = _e_CustomDataType(v41)
     return _MK_DERChargingParametersType(
-        o.ev_supported_der_control,
-        o.ev_over_excited_max_discharge_power,
-        o.ev_over_excited_power_factor,
-        o.ev_under_excited_max_discharge_power,
-        o.ev_under_excited_power_factor,
-        o.max_apparent_power,
-        o.max_charge_apparent_power,
-        o.max_charge_apparent_power_l2,
-        o.max_charge_apparent_power_l3,
-        o.max_discharge_apparent_power,
-        o.max_discharge_apparent_power_l2,
-        o.max_discharge_apparent_power_l3,
-        o.max_charge_reactive_power,
-        o.max_charge_reactive_power_l2,
-        o.max_charge_reactive_power_l3,
-        o.min_charge_reactive_power,
-        o.min_charge_reactive_power_l2,
-        o.min_charge_reactive_power_l3,
-        o.max_discharge_reactive_power,
-        o.max_discharge_reactive_power_l2,
-        o.max_discharge_reactive_power_l3,
-        o.min_discharge_reactive_power,
-        o.min_discharge_reactive_power_l2,
-        o.min_discharge_reactive_power_l3,
-        o.nominal_voltage,
-        o.nominal_voltage_offset,
-        o.max_nominal_voltage,
-        o.min_nominal_voltage,
-        o.ev_inverter_manufacturer,
-        o.ev_inverter_model,
-        o.ev_inverter_serial_number,
-        o.ev_inverter_sw_version,
-        o.ev_inverter_hw_version,
-        o.ev_islanding_detection_method,
-        o.ev_islanding_trip_time,
-        o.ev_maximum_level1dc_injection,
-        o.ev_duration_level1dc_injection,
-        o.ev_maximum_level2dc_injection,
-        o.ev_duration_level2dc_injection,
-        o.ev_reactive_susceptance,
-        o.ev_session_total_discharge_energy_available,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        v0,
+        v1,
+        v2,
+        v3,
+        v4,
+        v5,
+        v6,
+        v7,
+        v8,
+        v9,
+        v10,
+        v11,
+        v12,
+        v13,
+        v14,
+        v15,
+        v16,
+        v17,
+        v18,
+        v19,
+        v20,
+        v21,
+        v22,
+        v23,
+        v24,
+        v25,
+        v26,
+        v27,
+        v28,
+        v29,
+        v30,
+        v31,
+        v32,
+        v33,
+        v34,
+        v35,
+        v36,
+        v37,
+        v38,
+        v39,
+        v40,
+        v41,
     )
 
 
@@ -34480,14 +35157,30 @@ _MK_DERCurveGetType: Any = _W_DERCurveGetType
 
 
 def _w_DERCurveGetType(o: Any) -> Any:
-    return _MK_DERCurveGetType(
-        _w_DERCurveType(o.curve),
-        o.id,
-        o.curve_type,
-        o.is_default,
-        o.is_superseded,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.curve
+    v1 = o.id
+    v2 = o.curve_type
+    v3 = o.is_default
+    v4 = o.is_superseded
+    v5 = o.custom_data
+    if (
+        ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36)
+        or (
+            type(v2) is not DERControlEnumType
+            and (not isinstance(v2, str) or v2 not in _E_DERControlEnumType)
+        )
+        or (type(v3) is not bool)
+        or (type(v4) is not bool)
+    ):
+        raise rt.Fallback
+    if type(v0) is not DERCurveType:
+        raise rt.Fallback
+    v0 = _w_DERCurveType(v0)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_DERCurveGetType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_DERCurvePointsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34511,11 +35204,18 @@ _MK_DERCurvePointsType: Any = _W_DERCurvePointsType
 
 
 def _w_DERCurvePointsType(o: Any) -> Any:
-    return _MK_DERCurvePointsType(
-        o.x,
-        o.y,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.x
+    v1 = o.y
+    v2 = o.custom_data
+    if ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF) or (
+        (type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_DERCurvePointsType(v0, v1, v2)
 
 
 class _W_DERCurveType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34561,18 +35261,45 @@ _MK_DERCurveType: Any = _W_DERCurveType
 
 
 def _w_DERCurveType(o: Any) -> Any:
-    return _MK_DERCurveType(
-        [_w_DERCurvePointsType(x) for x in o.curve_data],
-        o.priority,
-        o.y_unit,
-        None if (v := o.hysteresis) is None else _w_HysteresisType(v),
-        None if (v := o.reactive_power_params) is None else _w_ReactivePowerParamsType(v),
-        None if (v := o.voltage_params) is None else _w_VoltageParamsType(v),
-        o.response_time,
-        None if (v := o.start_time) is None else rt.format_datetime(v),
-        o.duration,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.curve_data
+    v1 = o.priority
+    v2 = o.y_unit
+    v3 = o.hysteresis
+    v4 = o.reactive_power_params
+    v5 = o.voltage_params
+    v6 = o.response_time
+    v7 = o.start_time
+    v8 = o.duration
+    v9 = o.custom_data
+    if (
+        (type(v1) is not int or v1 < 0.0)
+        or (type(v2) is not DERUnitEnumType and (not isinstance(v2, str) or v2 not in _E_DERUnitEnumType))
+        or (v6 is not None and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF))
+        or (v8 is not None and ((type(v8) is not float and type(v8) is not int) or not _NINF < v8 < _INF))
+    ):
+        raise rt.Fallback
+    if type(v0) is not list or len(v0) < 1 or len(v0) > 10:
+        raise rt.Fallback
+    v0 = [_w_DERCurvePointsType(x) for x in v0]
+    if v3 is not None:
+        if type(v3) is not HysteresisType:
+            raise rt.Fallback
+        v3 = _w_HysteresisType(v3)
+    if v4 is not None:
+        if type(v4) is not ReactivePowerParamsType:
+            raise rt.Fallback
+        v4 = _w_ReactivePowerParamsType(v4)
+    if v5 is not None:
+        if type(v5) is not VoltageParamsType:
+            raise rt.Fallback
+        v5 = _w_VoltageParamsType(v5)
+    if v7 is not None:
+        v7 = rt.format_datetime(v7)
+    if v9 is not None:
+        if type(v9) is not CustomDataType:
+            raise rt.Fallback
+        v9 = _e_CustomDataType(v9)
+    return _MK_DERCurveType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9)
 
 
 class _W_EVAbsolutePriceScheduleEntryType(
@@ -34599,11 +35326,19 @@ _MK_EVAbsolutePriceScheduleEntryType: Any = _W_EVAbsolutePriceScheduleEntryType
 
 
 def _w_EVAbsolutePriceScheduleEntryType(o: Any) -> Any:
-    return _MK_EVAbsolutePriceScheduleEntryType(
-        o.duration,
-        [_w_EVPriceRuleType(x) for x in o.ev_price_rule],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.duration
+    v1 = o.ev_price_rule
+    v2 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1 or len(v1) > 8:
+        raise rt.Fallback
+    v1 = [_w_EVPriceRuleType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_EVAbsolutePriceScheduleEntryType(v0, v1, v2)
 
 
 class _W_EVAbsolutePriceScheduleType(
@@ -34638,13 +35373,24 @@ _MK_EVAbsolutePriceScheduleType: Any = _W_EVAbsolutePriceScheduleType
 
 
 def _w_EVAbsolutePriceScheduleType(o: Any) -> Any:
-    return _MK_EVAbsolutePriceScheduleType(
-        rt.format_datetime(o.time_anchor),
-        o.currency,
-        [_w_EVAbsolutePriceScheduleEntryType(x) for x in o.ev_absolute_price_schedule_entries],
-        o.price_algorithm,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.time_anchor
+    v1 = o.currency
+    v2 = o.ev_absolute_price_schedule_entries
+    v3 = o.price_algorithm
+    v4 = o.custom_data
+    if ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 3) or (
+        (v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 2000
+    ):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if type(v2) is not list or len(v2) < 1 or len(v2) > 1024:
+        raise rt.Fallback
+    v2 = [_w_EVAbsolutePriceScheduleEntryType(x) for x in v2]
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_EVAbsolutePriceScheduleType(v0, v1, v2, v3, v4)
 
 
 class _W_EVEnergyOfferType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34669,11 +35415,21 @@ _MK_EVEnergyOfferType: Any = _W_EVEnergyOfferType
 
 
 def _w_EVEnergyOfferType(o: Any) -> Any:
-    return _MK_EVEnergyOfferType(
-        _w_EVPowerScheduleType(o.ev_power_schedule),
-        None if (v := o.ev_absolute_price_schedule) is None else _w_EVAbsolutePriceScheduleType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.ev_power_schedule
+    v1 = o.ev_absolute_price_schedule
+    v2 = o.custom_data
+    if type(v0) is not EVPowerScheduleType:
+        raise rt.Fallback
+    v0 = _w_EVPowerScheduleType(v0)
+    if v1 is not None:
+        if type(v1) is not EVAbsolutePriceScheduleType:
+            raise rt.Fallback
+        v1 = _w_EVAbsolutePriceScheduleType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_EVEnergyOfferType(v0, v1, v2)
 
 
 class _W_EVPowerScheduleEntryType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34697,11 +35453,16 @@ _MK_EVPowerScheduleEntryType: Any = _W_EVPowerScheduleEntryType
 
 
 def _w_EVPowerScheduleEntryType(o: Any) -> Any:
-    return _MK_EVPowerScheduleEntryType(
-        o.duration,
-        o.power,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.duration
+    v1 = o.power
+    v2 = o.custom_data
+    if (type(v0) is not int) or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_EVPowerScheduleEntryType(v0, v1, v2)
 
 
 class _W_EVPowerScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34726,11 +35487,18 @@ _MK_EVPowerScheduleType: Any = _W_EVPowerScheduleType
 
 
 def _w_EVPowerScheduleType(o: Any) -> Any:
-    return _MK_EVPowerScheduleType(
-        [_w_EVPowerScheduleEntryType(x) for x in o.ev_power_schedule_entries],
-        rt.format_datetime(o.time_anchor),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.ev_power_schedule_entries
+    v1 = o.time_anchor
+    v2 = o.custom_data
+    if type(v0) is not list or len(v0) < 1 or len(v0) > 1024:
+        raise rt.Fallback
+    v0 = [_w_EVPowerScheduleEntryType(x) for x in v0]
+    v1 = rt.format_datetime(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_EVPowerScheduleType(v0, v1, v2)
 
 
 class _W_EVPriceRuleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34754,11 +35522,18 @@ _MK_EVPriceRuleType: Any = _W_EVPriceRuleType
 
 
 def _w_EVPriceRuleType(o: Any) -> Any:
-    return _MK_EVPriceRuleType(
-        o.energy_fee,
-        o.power_range_start,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.energy_fee
+    v1 = o.power_range_start
+    v2 = o.custom_data
+    if ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF) or (
+        (type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_EVPriceRuleType(v0, v1, v2)
 
 
 class _W_EVSEType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34781,11 +35556,16 @@ _MK_EVSEType: Any = _W_EVSEType
 
 
 def _w_EVSEType(o: Any) -> Any:
-    return _MK_EVSEType(
-        o.id,
-        o.connector_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.connector_id
+    v2 = o.custom_data
+    if (type(v0) is not int or v0 < 0.0) or (v1 is not None and (type(v1) is not int or v1 < 0.0)):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_EVSEType(v0, v1, v2)
 
 
 class _W_EnterServiceGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34808,11 +35588,19 @@ _MK_EnterServiceGetType: Any = _W_EnterServiceGetType
 
 
 def _w_EnterServiceGetType(o: Any) -> Any:
-    return _MK_EnterServiceGetType(
-        _w_EnterServiceType(o.enter_service),
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.enter_service
+    v1 = o.id
+    v2 = o.custom_data
+    if (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36:
+        raise rt.Fallback
+    if type(v0) is not EnterServiceType:
+        raise rt.Fallback
+    v0 = _w_EnterServiceType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_EnterServiceGetType(v0, v1, v2)
 
 
 class _W_EnterServiceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34851,17 +35639,31 @@ _MK_EnterServiceType: Any = _W_EnterServiceType
 
 
 def _w_EnterServiceType(o: Any) -> Any:
-    return _MK_EnterServiceType(
-        o.priority,
-        o.high_voltage,
-        o.low_voltage,
-        o.high_freq,
-        o.low_freq,
-        o.delay,
-        o.random_delay,
-        o.ramp_rate,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.priority
+    v1 = o.high_voltage
+    v2 = o.low_voltage
+    v3 = o.high_freq
+    v4 = o.low_freq
+    v5 = o.delay
+    v6 = o.random_delay
+    v7 = o.ramp_rate
+    v8 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF)
+        or ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF)
+        or ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF)
+        or (v5 is not None and ((type(v5) is not float and type(v5) is not int) or not _NINF < v5 < _INF))
+        or (v6 is not None and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF))
+        or (v7 is not None and ((type(v7) is not float and type(v7) is not int) or not _NINF < v7 < _INF))
+    ):
+        raise rt.Fallback
+    if v8 is not None:
+        if type(v8) is not CustomDataType:
+            raise rt.Fallback
+        v8 = _e_CustomDataType(v8)
+    return _MK_EnterServiceType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_EventDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34914,23 +35716,53 @@ _MK_EventDataType: Any = _W_EventDataType
 
 
 def _w_EventDataType(o: Any) -> Any:
-    return _MK_EventDataType(
-        o.event_id,
-        rt.format_datetime(o.timestamp),
-        o.trigger,
-        o.actual_value,
-        _w_ComponentType(o.component),
-        o.event_notification_type,
-        _w_VariableType(o.variable),
-        o.cause,
-        o.tech_code,
-        o.tech_info,
-        o.cleared,
-        o.transaction_id,
-        o.variable_monitoring_id,
-        o.severity,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.event_id
+    v1 = o.timestamp
+    v2 = o.trigger
+    v3 = o.actual_value
+    v4 = o.component
+    v5 = o.event_notification_type
+    v6 = o.variable
+    v7 = o.cause
+    v8 = o.tech_code
+    v9 = o.tech_info
+    v10 = o.cleared
+    v11 = o.transaction_id
+    v12 = o.variable_monitoring_id
+    v13 = o.severity
+    v14 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (
+            type(v2) is not EventTriggerEnumType
+            and (not isinstance(v2, str) or v2 not in _E_EventTriggerEnumType)
+        )
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 2500)
+        or (
+            type(v5) is not EventNotificationEnumType
+            and (not isinstance(v5, str) or v5 not in _E_EventNotificationEnumType)
+        )
+        or (v7 is not None and (type(v7) is not int or v7 < 0.0))
+        or (v8 is not None and ((v8.__class__ is not str and not isinstance(v8, str)) or len(v8) > 50))
+        or (v9 is not None and ((v9.__class__ is not str and not isinstance(v9, str)) or len(v9) > 500))
+        or (v10 is not None and (type(v10) is not bool))
+        or (v11 is not None and ((v11.__class__ is not str and not isinstance(v11, str)) or len(v11) > 36))
+        or (v12 is not None and (type(v12) is not int or v12 < 0.0))
+        or (v13 is not None and (type(v13) is not int or v13 < 0.0))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if type(v4) is not ComponentType:
+        raise rt.Fallback
+    v4 = _w_ComponentType(v4)
+    if type(v6) is not VariableType:
+        raise rt.Fallback
+    v6 = _w_VariableType(v6)
+    if v14 is not None:
+        if type(v14) is not CustomDataType:
+            raise rt.Fallback
+        v14 = _e_CustomDataType(v14)
+    return _MK_EventDataType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14)
 
 
 class _W_FirmwareType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34963,14 +35795,26 @@ _MK_FirmwareType: Any = _W_FirmwareType
 
 
 def _w_FirmwareType(o: Any) -> Any:
-    return _MK_FirmwareType(
-        o.location,
-        rt.format_datetime(o.retrieve_date_time),
-        None if (v := o.install_date_time) is None else rt.format_datetime(v),
-        o.signing_certificate,
-        o.signature,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.location
+    v1 = o.retrieve_date_time
+    v2 = o.install_date_time
+    v3 = o.signing_certificate
+    v4 = o.signature
+    v5 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2000)
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 5500))
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 800))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v2 is not None:
+        v2 = rt.format_datetime(v2)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_FirmwareType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_FixedPFGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -34999,13 +35843,25 @@ _MK_FixedPFGetType: Any = _W_FixedPFGetType
 
 
 def _w_FixedPFGetType(o: Any) -> Any:
-    return _MK_FixedPFGetType(
-        _w_FixedPFType(o.fixed_pf),
-        o.id,
-        o.is_default,
-        o.is_superseded,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.fixed_pf
+    v1 = o.id
+    v2 = o.is_default
+    v3 = o.is_superseded
+    v4 = o.custom_data
+    if (
+        ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36)
+        or (type(v2) is not bool)
+        or (type(v3) is not bool)
+    ):
+        raise rt.Fallback
+    if type(v0) is not FixedPFType:
+        raise rt.Fallback
+    v0 = _w_FixedPFType(v0)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_FixedPFGetType(v0, v1, v2, v3, v4)
 
 
 class _W_FixedPFType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35037,14 +35893,26 @@ _MK_FixedPFType: Any = _W_FixedPFType
 
 
 def _w_FixedPFType(o: Any) -> Any:
-    return _MK_FixedPFType(
-        o.priority,
-        o.displacement,
-        o.excitation,
-        None if (v := o.start_time) is None else rt.format_datetime(v),
-        o.duration,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.priority
+    v1 = o.displacement
+    v2 = o.excitation
+    v3 = o.start_time
+    v4 = o.duration
+    v5 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or (type(v2) is not bool)
+        or (v4 is not None and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        v3 = rt.format_datetime(v3)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_FixedPFType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_FixedVarGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35073,13 +35941,25 @@ _MK_FixedVarGetType: Any = _W_FixedVarGetType
 
 
 def _w_FixedVarGetType(o: Any) -> Any:
-    return _MK_FixedVarGetType(
-        _w_FixedVarType(o.fixed_var),
-        o.id,
-        o.is_default,
-        o.is_superseded,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.fixed_var
+    v1 = o.id
+    v2 = o.is_default
+    v3 = o.is_superseded
+    v4 = o.custom_data
+    if (
+        ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36)
+        or (type(v2) is not bool)
+        or (type(v3) is not bool)
+    ):
+        raise rt.Fallback
+    if type(v0) is not FixedVarType:
+        raise rt.Fallback
+    v0 = _w_FixedVarType(v0)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_FixedVarGetType(v0, v1, v2, v3, v4)
 
 
 class _W_FixedVarType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35111,14 +35991,26 @@ _MK_FixedVarType: Any = _W_FixedVarType
 
 
 def _w_FixedVarType(o: Any) -> Any:
-    return _MK_FixedVarType(
-        o.priority,
-        o.setpoint,
-        o.unit,
-        None if (v := o.start_time) is None else rt.format_datetime(v),
-        o.duration,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.priority
+    v1 = o.setpoint
+    v2 = o.unit
+    v3 = o.start_time
+    v4 = o.duration
+    v5 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or (type(v2) is not DERUnitEnumType and (not isinstance(v2, str) or v2 not in _E_DERUnitEnumType))
+        or (v4 is not None and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        v3 = rt.format_datetime(v3)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_FixedVarType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_FreqDroopGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35147,13 +36039,25 @@ _MK_FreqDroopGetType: Any = _W_FreqDroopGetType
 
 
 def _w_FreqDroopGetType(o: Any) -> Any:
-    return _MK_FreqDroopGetType(
-        _w_FreqDroopType(o.freq_droop),
-        o.id,
-        o.is_default,
-        o.is_superseded,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.freq_droop
+    v1 = o.id
+    v2 = o.is_default
+    v3 = o.is_superseded
+    v4 = o.custom_data
+    if (
+        ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36)
+        or (type(v2) is not bool)
+        or (type(v3) is not bool)
+    ):
+        raise rt.Fallback
+    if type(v0) is not FreqDroopType:
+        raise rt.Fallback
+    v0 = _w_FreqDroopType(v0)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_FreqDroopGetType(v0, v1, v2, v3, v4)
 
 
 class _W_FreqDroopType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35194,17 +36098,32 @@ _MK_FreqDroopType: Any = _W_FreqDroopType
 
 
 def _w_FreqDroopType(o: Any) -> Any:
-    return _MK_FreqDroopType(
-        o.priority,
-        o.over_freq,
-        o.under_freq,
-        o.over_droop,
-        o.under_droop,
-        o.response_time,
-        None if (v := o.start_time) is None else rt.format_datetime(v),
-        o.duration,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.priority
+    v1 = o.over_freq
+    v2 = o.under_freq
+    v3 = o.over_droop
+    v4 = o.under_droop
+    v5 = o.response_time
+    v6 = o.start_time
+    v7 = o.duration
+    v8 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF)
+        or ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF)
+        or ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF)
+        or ((type(v5) is not float and type(v5) is not int) or not _NINF < v5 < _INF)
+        or (v7 is not None and ((type(v7) is not float and type(v7) is not int) or not _NINF < v7 < _INF))
+    ):
+        raise rt.Fallback
+    if v6 is not None:
+        v6 = rt.format_datetime(v6)
+    if v8 is not None:
+        if type(v8) is not CustomDataType:
+            raise rt.Fallback
+        v8 = _e_CustomDataType(v8)
+    return _MK_FreqDroopType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_GetVariableDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35228,12 +36147,25 @@ _MK_GetVariableDataType: Any = _W_GetVariableDataType
 
 
 def _w_GetVariableDataType(o: Any) -> Any:
-    return _MK_GetVariableDataType(
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        o.attribute_type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.component
+    v1 = o.variable
+    v2 = o.attribute_type
+    v3 = o.custom_data
+    if v2 is not None and (
+        type(v2) is not AttributeEnumType and (not isinstance(v2, str) or v2 not in _E_AttributeEnumType)
+    ):
+        raise rt.Fallback
+    if type(v0) is not ComponentType:
+        raise rt.Fallback
+    v0 = _w_ComponentType(v0)
+    if type(v1) is not VariableType:
+        raise rt.Fallback
+    v1 = _w_VariableType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_GetVariableDataType(v0, v1, v2, v3)
 
 
 class _W_GetVariableResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35267,15 +36199,43 @@ _MK_GetVariableResultType: Any = _W_GetVariableResultType
 
 
 def _w_GetVariableResultType(o: Any) -> Any:
-    return _MK_GetVariableResultType(
-        o.attribute_status,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        None if (v := o.attribute_status_info) is None else _w_StatusInfoType(v),
-        o.attribute_type,
-        o.attribute_value,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.attribute_status
+    v1 = o.component
+    v2 = o.variable
+    v3 = o.attribute_status_info
+    v4 = o.attribute_type
+    v5 = o.attribute_value
+    v6 = o.custom_data
+    if (
+        (
+            type(v0) is not GetVariableStatusEnumType
+            and (not isinstance(v0, str) or v0 not in _E_GetVariableStatusEnumType)
+        )
+        or (
+            v4 is not None
+            and (
+                type(v4) is not AttributeEnumType
+                and (not isinstance(v4, str) or v4 not in _E_AttributeEnumType)
+            )
+        )
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 2500))
+    ):
+        raise rt.Fallback
+    if type(v1) is not ComponentType:
+        raise rt.Fallback
+    v1 = _w_ComponentType(v1)
+    if type(v2) is not VariableType:
+        raise rt.Fallback
+    v2 = _w_VariableType(v2)
+    if v3 is not None:
+        if type(v3) is not StatusInfoType:
+            raise rt.Fallback
+        v3 = _w_StatusInfoType(v3)
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    return _MK_GetVariableResultType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_GradientGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35298,11 +36258,19 @@ _MK_GradientGetType: Any = _W_GradientGetType
 
 
 def _w_GradientGetType(o: Any) -> Any:
-    return _MK_GradientGetType(
-        _w_GradientType(o.gradient),
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.gradient
+    v1 = o.id
+    v2 = o.custom_data
+    if (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36:
+        raise rt.Fallback
+    if type(v0) is not GradientType:
+        raise rt.Fallback
+    v0 = _w_GradientType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_GradientGetType(v0, v1, v2)
 
 
 class _W_GradientType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35329,12 +36297,21 @@ _MK_GradientType: Any = _W_GradientType
 
 
 def _w_GradientType(o: Any) -> Any:
-    return _MK_GradientType(
-        o.priority,
-        o.gradient,
-        o.soft_gradient,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.priority
+    v1 = o.gradient
+    v2 = o.soft_gradient
+    v3 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF)
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_GradientType(v0, v1, v2, v3)
 
 
 class _W_HysteresisType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35360,13 +36337,23 @@ _MK_HysteresisType: Any = _W_HysteresisType
 
 
 def _w_HysteresisType(o: Any) -> Any:
-    return _MK_HysteresisType(
-        o.hysteresis_high,
-        o.hysteresis_low,
-        o.hysteresis_delay,
-        o.hysteresis_gradient,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.hysteresis_high
+    v1 = o.hysteresis_low
+    v2 = o.hysteresis_delay
+    v3 = o.hysteresis_gradient
+    v4 = o.custom_data
+    if (
+        (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF))
+        or (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF))
+        or (v2 is not None and ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF))
+        or (v3 is not None and ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF))
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_HysteresisType(v0, v1, v2, v3, v4)
 
 
 class _W_IdTokenInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35406,17 +36393,46 @@ _MK_IdTokenInfoType: Any = _W_IdTokenInfoType
 
 
 def _w_IdTokenInfoType(o: Any) -> Any:
-    return _MK_IdTokenInfoType(
-        o.status,
-        None if (v := o.cache_expiry_date_time) is None else rt.format_datetime(v),
-        o.charging_priority,
-        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
-        o.language1,
-        o.language2,
-        o.evse_id,
-        None if (v := o.personal_message) is None else _w_MessageContentType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.status
+    v1 = o.cache_expiry_date_time
+    v2 = o.charging_priority
+    v3 = o.group_id_token
+    v4 = o.language1
+    v5 = o.language2
+    v6 = o.evse_id
+    v7 = o.personal_message
+    v8 = o.custom_data
+    if (
+        (
+            type(v0) is not AuthorizationStatusEnumType
+            and (not isinstance(v0, str) or v0 not in _E_AuthorizationStatusEnumType)
+        )
+        or (v2 is not None and (type(v2) is not int))
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 8))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 8))
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        v1 = rt.format_datetime(v1)
+    if v3 is not None:
+        if type(v3) is not IdTokenType:
+            raise rt.Fallback
+        v3 = _w_IdTokenType(v3)
+    if v6 is not None:
+        if type(v6) is not list or len(v6) < 1:
+            raise rt.Fallback
+        for x in v6:
+            if type(x) is not int or x < 0.0:
+                raise rt.Fallback
+    if v7 is not None:
+        if type(v7) is not MessageContentType:
+            raise rt.Fallback
+        v7 = _w_MessageContentType(v7)
+    if v8 is not None:
+        if type(v8) is not CustomDataType:
+            raise rt.Fallback
+        v8 = _e_CustomDataType(v8)
+    return _MK_IdTokenInfoType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_IdTokenType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35445,12 +36461,23 @@ _MK_IdTokenType: Any = _W_IdTokenType
 
 
 def _w_IdTokenType(o: Any) -> Any:
-    return _MK_IdTokenType(
-        o.id_token,
-        o.type,
-        None if (v := o.additional_info) is None else [_w_AdditionalInfoType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id_token
+    v1 = o.type
+    v2 = o.additional_info
+    v3 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 255) or (
+        (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 20
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_AdditionalInfoType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_IdTokenType(v0, v1, v2, v3)
 
 
 class _W_LimitAtSoCType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35474,11 +36501,18 @@ _MK_LimitAtSoCType: Any = _W_LimitAtSoCType
 
 
 def _w_LimitAtSoCType(o: Any) -> Any:
-    return _MK_LimitAtSoCType(
-        o.soc,
-        o.limit,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.soc
+    v1 = o.limit
+    v2 = o.custom_data
+    if (type(v0) is not int or v0 < 0.0 or v0 > 100.0) or (
+        (type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_LimitAtSoCType(v0, v1, v2)
 
 
 class _W_LimitMaxDischargeGetType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35507,13 +36541,25 @@ _MK_LimitMaxDischargeGetType: Any = _W_LimitMaxDischargeGetType
 
 
 def _w_LimitMaxDischargeGetType(o: Any) -> Any:
-    return _MK_LimitMaxDischargeGetType(
-        o.id,
-        o.is_default,
-        o.is_superseded,
-        _w_LimitMaxDischargeType(o.limit_max_discharge),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.is_default
+    v2 = o.is_superseded
+    v3 = o.limit_max_discharge
+    v4 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36)
+        or (type(v1) is not bool)
+        or (type(v2) is not bool)
+    ):
+        raise rt.Fallback
+    if type(v3) is not LimitMaxDischargeType:
+        raise rt.Fallback
+    v3 = _w_LimitMaxDischargeType(v3)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_LimitMaxDischargeGetType(v0, v1, v2, v3, v4)
 
 
 class _W_LimitMaxDischargeType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35546,14 +36592,29 @@ _MK_LimitMaxDischargeType: Any = _W_LimitMaxDischargeType
 
 
 def _w_LimitMaxDischargeType(o: Any) -> Any:
-    return _MK_LimitMaxDischargeType(
-        o.priority,
-        o.pct_max_discharge_power,
-        None if (v := o.power_monitoring_must_trip) is None else _w_DERCurveType(v),
-        None if (v := o.start_time) is None else rt.format_datetime(v),
-        o.duration,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.priority
+    v1 = o.pct_max_discharge_power
+    v2 = o.power_monitoring_must_trip
+    v3 = o.start_time
+    v4 = o.duration
+    v5 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF))
+        or (v4 is not None and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not DERCurveType:
+            raise rt.Fallback
+        v2 = _w_DERCurveType(v2)
+    if v3 is not None:
+        v3 = rt.format_datetime(v3)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_LimitMaxDischargeType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_LogParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35580,12 +36641,21 @@ _MK_LogParametersType: Any = _W_LogParametersType
 
 
 def _w_LogParametersType(o: Any) -> Any:
-    return _MK_LogParametersType(
-        o.remote_location,
-        None if (v := o.oldest_timestamp) is None else rt.format_datetime(v),
-        None if (v := o.latest_timestamp) is None else rt.format_datetime(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.remote_location
+    v1 = o.oldest_timestamp
+    v2 = o.latest_timestamp
+    v3 = o.custom_data
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2000:
+        raise rt.Fallback
+    if v1 is not None:
+        v1 = rt.format_datetime(v1)
+    if v2 is not None:
+        v2 = rt.format_datetime(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_LogParametersType(v0, v1, v2, v3)
 
 
 class _W_MessageContentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35611,12 +36681,24 @@ _MK_MessageContentType: Any = _W_MessageContentType
 
 
 def _w_MessageContentType(o: Any) -> Any:
-    return _MK_MessageContentType(
-        o.format,
-        o.content,
-        o.language,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.format
+    v1 = o.content
+    v2 = o.language
+    v3 = o.custom_data
+    if (
+        (
+            type(v0) is not MessageFormatEnumType
+            and (not isinstance(v0, str) or v0 not in _E_MessageFormatEnumType)
+        )
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 1024)
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 8))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_MessageContentType(v0, v1, v2, v3)
 
 
 class _W_MessageInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35660,18 +36742,52 @@ _MK_MessageInfoType: Any = _W_MessageInfoType
 
 
 def _w_MessageInfoType(o: Any) -> Any:
-    return _MK_MessageInfoType(
-        o.id,
-        o.priority,
-        _w_MessageContentType(o.message),
-        None if (v := o.display) is None else _w_ComponentType(v),
-        o.state,
-        None if (v := o.start_date_time) is None else rt.format_datetime(v),
-        None if (v := o.end_date_time) is None else rt.format_datetime(v),
-        o.transaction_id,
-        None if (v := o.message_extra) is None else [_w_MessageContentType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.priority
+    v2 = o.message
+    v3 = o.display
+    v4 = o.state
+    v5 = o.start_date_time
+    v6 = o.end_date_time
+    v7 = o.transaction_id
+    v8 = o.message_extra
+    v9 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (
+            type(v1) is not MessagePriorityEnumType
+            and (not isinstance(v1, str) or v1 not in _E_MessagePriorityEnumType)
+        )
+        or (
+            v4 is not None
+            and (
+                type(v4) is not MessageStateEnumType
+                and (not isinstance(v4, str) or v4 not in _E_MessageStateEnumType)
+            )
+        )
+        or (v7 is not None and ((v7.__class__ is not str and not isinstance(v7, str)) or len(v7) > 36))
+    ):
+        raise rt.Fallback
+    if type(v2) is not MessageContentType:
+        raise rt.Fallback
+    v2 = _w_MessageContentType(v2)
+    if v3 is not None:
+        if type(v3) is not ComponentType:
+            raise rt.Fallback
+        v3 = _w_ComponentType(v3)
+    if v5 is not None:
+        v5 = rt.format_datetime(v5)
+    if v6 is not None:
+        v6 = rt.format_datetime(v6)
+    if v8 is not None:
+        if type(v8) is not list or len(v8) < 1 or len(v8) > 4:
+            raise rt.Fallback
+        v8 = [_w_MessageContentType(x) for x in v8]
+    if v9 is not None:
+        if type(v9) is not CustomDataType:
+            raise rt.Fallback
+        v9 = _e_CustomDataType(v9)
+    return _MK_MessageInfoType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9)
 
 
 class _W_MeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35696,11 +36812,18 @@ _MK_MeterValueType: Any = _W_MeterValueType
 
 
 def _w_MeterValueType(o: Any) -> Any:
-    return _MK_MeterValueType(
-        [_w_SampledValueType(x) for x in o.sampled_value],
-        rt.format_datetime(o.timestamp),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.sampled_value
+    v1 = o.timestamp
+    v2 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SampledValueType(x) for x in v0]
+    v1 = rt.format_datetime(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_MeterValueType(v0, v1, v2)
 
 
 class _W_ModemType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35722,11 +36845,18 @@ _MK_ModemType: Any = _W_ModemType
 
 
 def _w_ModemType(o: Any) -> Any:
-    return _MK_ModemType(
-        o.iccid,
-        o.imsi,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.iccid
+    v1 = o.imsi
+    v2 = o.custom_data
+    if (v0 is not None and ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20)) or (
+        v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 20)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_ModemType(v0, v1, v2)
 
 
 class _W_MonitoringDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35752,12 +36882,24 @@ _MK_MonitoringDataType: Any = _W_MonitoringDataType
 
 
 def _w_MonitoringDataType(o: Any) -> Any:
-    return _MK_MonitoringDataType(
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        [_w_VariableMonitoringType(x) for x in o.variable_monitoring],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.component
+    v1 = o.variable
+    v2 = o.variable_monitoring
+    v3 = o.custom_data
+    if type(v0) is not ComponentType:
+        raise rt.Fallback
+    v0 = _w_ComponentType(v0)
+    if type(v1) is not VariableType:
+        raise rt.Fallback
+    v1 = _w_VariableType(v1)
+    if type(v2) is not list or len(v2) < 1:
+        raise rt.Fallback
+    v2 = [_w_VariableMonitoringType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_MonitoringDataType(v0, v1, v2, v3)
 
 
 class _W_NetworkConnectionProfileType(
@@ -35806,19 +36948,53 @@ _MK_NetworkConnectionProfileType: Any = _W_NetworkConnectionProfileType
 
 
 def _w_NetworkConnectionProfileType(o: Any) -> Any:
-    return _MK_NetworkConnectionProfileType(
-        o.ocpp_interface,
-        o.ocpp_transport,
-        o.message_timeout,
-        o.ocpp_csms_url,
-        o.security_profile,
-        None if (v := o.apn) is None else _w_APNType(v),
-        o.ocpp_version,
-        o.identity,
-        o.basic_auth_password,
-        None if (v := o.vpn) is None else _w_VPNType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.ocpp_interface
+    v1 = o.ocpp_transport
+    v2 = o.message_timeout
+    v3 = o.ocpp_csms_url
+    v4 = o.security_profile
+    v5 = o.apn
+    v6 = o.ocpp_version
+    v7 = o.identity
+    v8 = o.basic_auth_password
+    v9 = o.vpn
+    v10 = o.custom_data
+    if (
+        (
+            type(v0) is not OCPPInterfaceEnumType
+            and (not isinstance(v0, str) or v0 not in _E_OCPPInterfaceEnumType)
+        )
+        or (
+            type(v1) is not OCPPTransportEnumType
+            and (not isinstance(v1, str) or v1 not in _E_OCPPTransportEnumType)
+        )
+        or (type(v2) is not int)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 2000)
+        or (type(v4) is not int or v4 < 0.0)
+        or (
+            v6 is not None
+            and (
+                type(v6) is not OCPPVersionEnumType
+                and (not isinstance(v6, str) or v6 not in _E_OCPPVersionEnumType)
+            )
+        )
+        or (v7 is not None and ((v7.__class__ is not str and not isinstance(v7, str)) or len(v7) > 48))
+        or (v8 is not None and ((v8.__class__ is not str and not isinstance(v8, str)) or len(v8) > 64))
+    ):
+        raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not APNType:
+            raise rt.Fallback
+        v5 = _w_APNType(v5)
+    if v9 is not None:
+        if type(v9) is not VPNType:
+            raise rt.Fallback
+        v9 = _w_VPNType(v9)
+    if v10 is not None:
+        if type(v10) is not CustomDataType:
+            raise rt.Fallback
+        v10 = _e_CustomDataType(v10)
+    return _MK_NetworkConnectionProfileType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10)
 
 
 class _W_OCSPRequestDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35851,14 +37027,28 @@ _MK_OCSPRequestDataType: Any = _W_OCSPRequestDataType
 
 
 def _w_OCSPRequestDataType(o: Any) -> Any:
-    return _MK_OCSPRequestDataType(
-        o.hash_algorithm,
-        o.issuer_name_hash,
-        o.issuer_key_hash,
-        o.serial_number,
-        o.responder_url,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.hash_algorithm
+    v1 = o.issuer_name_hash
+    v2 = o.issuer_key_hash
+    v3 = o.serial_number
+    v4 = o.responder_url
+    v5 = o.custom_data
+    if (
+        (
+            type(v0) is not HashAlgorithmEnumType
+            and (not isinstance(v0, str) or v0 not in _E_HashAlgorithmEnumType)
+        )
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 128)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 128)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 40)
+        or ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 2000)
+    ):
+        raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_OCSPRequestDataType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_OverstayRuleListType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35887,12 +37077,24 @@ _MK_OverstayRuleListType: Any = _W_OverstayRuleListType
 
 
 def _w_OverstayRuleListType(o: Any) -> Any:
-    return _MK_OverstayRuleListType(
-        [_w_OverstayRuleType(x) for x in o.overstay_rule],
-        None if (v := o.overstay_power_threshold) is None else _w_RationalNumberType(v),
-        o.overstay_time_threshold,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.overstay_rule
+    v1 = o.overstay_power_threshold
+    v2 = o.overstay_time_threshold
+    v3 = o.custom_data
+    if v2 is not None and (type(v2) is not int):
+        raise rt.Fallback
+    if type(v0) is not list or len(v0) < 1 or len(v0) > 5:
+        raise rt.Fallback
+    v0 = [_w_OverstayRuleType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not RationalNumberType:
+            raise rt.Fallback
+        v1 = _w_RationalNumberType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_OverstayRuleListType(v0, v1, v2, v3)
 
 
 class _W_OverstayRuleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -35922,13 +37124,25 @@ _MK_OverstayRuleType: Any = _W_OverstayRuleType
 
 
 def _w_OverstayRuleType(o: Any) -> Any:
-    return _MK_OverstayRuleType(
-        _w_RationalNumberType(o.overstay_fee),
-        o.start_time,
-        o.overstay_fee_period,
-        o.overstay_rule_description,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.overstay_fee
+    v1 = o.start_time
+    v2 = o.overstay_fee_period
+    v3 = o.overstay_rule_description
+    v4 = o.custom_data
+    if (
+        (type(v1) is not int)
+        or (type(v2) is not int)
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 32))
+    ):
+        raise rt.Fallback
+    if type(v0) is not RationalNumberType:
+        raise rt.Fallback
+    v0 = _w_RationalNumberType(v0)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_OverstayRuleType(v0, v1, v2, v3, v4)
 
 
 class _W_PeriodicEventStreamParamsType(
@@ -35952,11 +37166,18 @@ _MK_PeriodicEventStreamParamsType: Any = _W_PeriodicEventStreamParamsType
 
 
 def _w_PeriodicEventStreamParamsType(o: Any) -> Any:
-    return _MK_PeriodicEventStreamParamsType(
-        o.interval,
-        o.values,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.interval
+    v1 = o.values
+    v2 = o.custom_data
+    if (v0 is not None and (type(v0) is not int or v0 < 0.0)) or (
+        v1 is not None and (type(v1) is not int or v1 < 0.0)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_PeriodicEventStreamParamsType(v0, v1, v2)
 
 
 class _W_PriceLevelScheduleEntryType(
@@ -35982,11 +37203,16 @@ _MK_PriceLevelScheduleEntryType: Any = _W_PriceLevelScheduleEntryType
 
 
 def _w_PriceLevelScheduleEntryType(o: Any) -> Any:
-    return _MK_PriceLevelScheduleEntryType(
-        o.duration,
-        o.price_level,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.duration
+    v1 = o.price_level
+    v2 = o.custom_data
+    if (type(v0) is not int) or (type(v1) is not int or v1 < 0.0):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_PriceLevelScheduleEntryType(v0, v1, v2)
 
 
 class _W_PriceLevelScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36023,14 +37249,27 @@ _MK_PriceLevelScheduleType: Any = _W_PriceLevelScheduleType
 
 
 def _w_PriceLevelScheduleType(o: Any) -> Any:
-    return _MK_PriceLevelScheduleType(
-        [_w_PriceLevelScheduleEntryType(x) for x in o.price_level_schedule_entries],
-        rt.format_datetime(o.time_anchor),
-        o.price_schedule_id,
-        o.number_of_price_levels,
-        o.price_schedule_description,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.price_level_schedule_entries
+    v1 = o.time_anchor
+    v2 = o.price_schedule_id
+    v3 = o.number_of_price_levels
+    v4 = o.price_schedule_description
+    v5 = o.custom_data
+    if (
+        (type(v2) is not int or v2 < 0.0)
+        or (type(v3) is not int or v3 < 0.0)
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 32))
+    ):
+        raise rt.Fallback
+    if type(v0) is not list or len(v0) < 1 or len(v0) > 100:
+        raise rt.Fallback
+    v0 = [_w_PriceLevelScheduleEntryType(x) for x in v0]
+    v1 = rt.format_datetime(v1)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_PriceLevelScheduleType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_PriceRuleStackType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36055,11 +37294,19 @@ _MK_PriceRuleStackType: Any = _W_PriceRuleStackType
 
 
 def _w_PriceRuleStackType(o: Any) -> Any:
-    return _MK_PriceRuleStackType(
-        o.duration,
-        [_w_PriceRuleType(x) for x in o.price_rule],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.duration
+    v1 = o.price_rule
+    v2 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1 or len(v1) > 8:
+        raise rt.Fallback
+    v1 = [_w_PriceRuleType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_PriceRuleStackType(v0, v1, v2)
 
 
 class _W_PriceRuleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36094,15 +37341,34 @@ _MK_PriceRuleType: Any = _W_PriceRuleType
 
 
 def _w_PriceRuleType(o: Any) -> Any:
-    return _MK_PriceRuleType(
-        _w_RationalNumberType(o.energy_fee),
-        _w_RationalNumberType(o.power_range_start),
-        o.parking_fee_period,
-        o.carbon_dioxide_emission,
-        o.renewable_generation_percentage,
-        None if (v := o.parking_fee) is None else _w_RationalNumberType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.energy_fee
+    v1 = o.power_range_start
+    v2 = o.parking_fee_period
+    v3 = o.carbon_dioxide_emission
+    v4 = o.renewable_generation_percentage
+    v5 = o.parking_fee
+    v6 = o.custom_data
+    if (
+        (v2 is not None and (type(v2) is not int))
+        or (v3 is not None and (type(v3) is not int or v3 < 0.0))
+        or (v4 is not None and (type(v4) is not int or v4 < 0.0 or v4 > 100.0))
+    ):
+        raise rt.Fallback
+    if type(v0) is not RationalNumberType:
+        raise rt.Fallback
+    v0 = _w_RationalNumberType(v0)
+    if type(v1) is not RationalNumberType:
+        raise rt.Fallback
+    v1 = _w_RationalNumberType(v1)
+    if v5 is not None:
+        if type(v5) is not RationalNumberType:
+            raise rt.Fallback
+        v5 = _w_RationalNumberType(v5)
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    return _MK_PriceRuleType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_PriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36129,12 +37395,23 @@ _MK_PriceType: Any = _W_PriceType
 
 
 def _w_PriceType(o: Any) -> Any:
-    return _MK_PriceType(
-        o.excl_tax,
-        o.incl_tax,
-        None if (v := o.tax_rates) is None else [_w_TaxRateType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.excl_tax
+    v1 = o.incl_tax
+    v2 = o.tax_rates
+    v3 = o.custom_data
+    if (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)) or (
+        v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 5:
+            raise rt.Fallback
+        v2 = [_w_TaxRateType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_PriceType(v0, v1, v2, v3)
 
 
 class _W_RationalNumberType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36158,11 +37435,16 @@ _MK_RationalNumberType: Any = _W_RationalNumberType
 
 
 def _w_RationalNumberType(o: Any) -> Any:
-    return _MK_RationalNumberType(
-        o.exponent,
-        o.value,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.exponent
+    v1 = o.value
+    v2 = o.custom_data
+    if (type(v0) is not int) or (type(v1) is not int):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_RationalNumberType(v0, v1, v2)
 
 
 class _W_ReactivePowerParamsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36188,12 +37470,21 @@ _MK_ReactivePowerParamsType: Any = _W_ReactivePowerParamsType
 
 
 def _w_ReactivePowerParamsType(o: Any) -> Any:
-    return _MK_ReactivePowerParamsType(
-        o.v_ref,
-        o.autonomous_v_ref_enable,
-        o.autonomous_v_ref_time_constant,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.v_ref
+    v1 = o.autonomous_v_ref_enable
+    v2 = o.autonomous_v_ref_time_constant
+    v3 = o.custom_data
+    if (
+        (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF))
+        or (v1 is not None and (type(v1) is not bool))
+        or (v2 is not None and ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_ReactivePowerParamsType(v0, v1, v2, v3)
 
 
 class _W_RelativeTimeIntervalType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36216,11 +37507,16 @@ _MK_RelativeTimeIntervalType: Any = _W_RelativeTimeIntervalType
 
 
 def _w_RelativeTimeIntervalType(o: Any) -> Any:
-    return _MK_RelativeTimeIntervalType(
-        o.start,
-        o.duration,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.start
+    v1 = o.duration
+    v2 = o.custom_data
+    if (type(v0) is not int) or (v1 is not None and (type(v1) is not int)):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_RelativeTimeIntervalType(v0, v1, v2)
 
 
 class _W_ReportDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36251,13 +37547,29 @@ _MK_ReportDataType: Any = _W_ReportDataType
 
 
 def _w_ReportDataType(o: Any) -> Any:
-    return _MK_ReportDataType(
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        [_w_VariableAttributeType(x) for x in o.variable_attribute],
-        None if (v := o.variable_characteristics) is None else _w_VariableCharacteristicsType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.component
+    v1 = o.variable
+    v2 = o.variable_attribute
+    v3 = o.variable_characteristics
+    v4 = o.custom_data
+    if type(v0) is not ComponentType:
+        raise rt.Fallback
+    v0 = _w_ComponentType(v0)
+    if type(v1) is not VariableType:
+        raise rt.Fallback
+    v1 = _w_VariableType(v1)
+    if type(v2) is not list or len(v2) < 1 or len(v2) > 4:
+        raise rt.Fallback
+    v2 = [_w_VariableAttributeType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not VariableCharacteristicsType:
+            raise rt.Fallback
+        v3 = _w_VariableCharacteristicsType(v3)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_ReportDataType(v0, v1, v2, v3, v4)
 
 
 class _W_SalesTariffEntryType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36284,12 +37596,24 @@ _MK_SalesTariffEntryType: Any = _W_SalesTariffEntryType
 
 
 def _w_SalesTariffEntryType(o: Any) -> Any:
-    return _MK_SalesTariffEntryType(
-        _w_RelativeTimeIntervalType(o.relative_time_interval),
-        o.e_price_level,
-        None if (v := o.consumption_cost) is None else [_w_ConsumptionCostType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.relative_time_interval
+    v1 = o.e_price_level
+    v2 = o.consumption_cost
+    v3 = o.custom_data
+    if v1 is not None and (type(v1) is not int or v1 < 0.0):
+        raise rt.Fallback
+    if type(v0) is not RelativeTimeIntervalType:
+        raise rt.Fallback
+    v0 = _w_RelativeTimeIntervalType(v0)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 3:
+            raise rt.Fallback
+        v2 = [_w_ConsumptionCostType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_SalesTariffEntryType(v0, v1, v2, v3)
 
 
 class _W_SalesTariffType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36320,13 +37644,25 @@ _MK_SalesTariffType: Any = _W_SalesTariffType
 
 
 def _w_SalesTariffType(o: Any) -> Any:
-    return _MK_SalesTariffType(
-        o.id,
-        [_w_SalesTariffEntryType(x) for x in o.sales_tariff_entry],
-        o.sales_tariff_description,
-        o.num_e_price_levels,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.sales_tariff_entry
+    v2 = o.sales_tariff_description
+    v3 = o.num_e_price_levels
+    v4 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 32))
+        or (v3 is not None and (type(v3) is not int or v3 < 0.0))
+    ):
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1 or len(v1) > 1024:
+        raise rt.Fallback
+    v1 = [_w_SalesTariffEntryType(x) for x in v1]
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_SalesTariffType(v0, v1, v2, v3, v4)
 
 
 class _W_SampledValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36361,16 +37697,56 @@ _MK_SampledValueType: Any = _W_SampledValueType
 
 
 def _w_SampledValueType(o: Any) -> Any:
-    return _MK_SampledValueType(
-        o.value,
-        o.measurand,
-        o.context,
-        o.phase,
-        o.location,
-        None if (v := o.signed_meter_value) is None else _w_SignedMeterValueType(v),
-        None if (v := o.unit_of_measure) is None else _w_UnitOfMeasureType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.value
+    v1 = o.measurand
+    v2 = o.context
+    v3 = o.phase
+    v4 = o.location
+    v5 = o.signed_meter_value
+    v6 = o.unit_of_measure
+    v7 = o.custom_data
+    if (
+        ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)
+        or (
+            v1 is not None
+            and (
+                type(v1) is not MeasurandEnumType
+                and (not isinstance(v1, str) or v1 not in _E_MeasurandEnumType)
+            )
+        )
+        or (
+            v2 is not None
+            and (
+                type(v2) is not ReadingContextEnumType
+                and (not isinstance(v2, str) or v2 not in _E_ReadingContextEnumType)
+            )
+        )
+        or (
+            v3 is not None
+            and (type(v3) is not PhaseEnumType and (not isinstance(v3, str) or v3 not in _E_PhaseEnumType))
+        )
+        or (
+            v4 is not None
+            and (
+                type(v4) is not LocationEnumType
+                and (not isinstance(v4, str) or v4 not in _E_LocationEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not SignedMeterValueType:
+            raise rt.Fallback
+        v5 = _w_SignedMeterValueType(v5)
+    if v6 is not None:
+        if type(v6) is not UnitOfMeasureType:
+            raise rt.Fallback
+        v6 = _w_UnitOfMeasureType(v6)
+    if v7 is not None:
+        if type(v7) is not CustomDataType:
+            raise rt.Fallback
+        v7 = _e_CustomDataType(v7)
+    return _MK_SampledValueType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_SetMonitoringDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36410,17 +37786,38 @@ _MK_SetMonitoringDataType: Any = _W_SetMonitoringDataType
 
 
 def _w_SetMonitoringDataType(o: Any) -> Any:
-    return _MK_SetMonitoringDataType(
-        o.value,
-        o.type,
-        o.severity,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        o.id,
-        None if (v := o.periodic_event_stream) is None else _w_PeriodicEventStreamParamsType(v),
-        o.transaction,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.value
+    v1 = o.type
+    v2 = o.severity
+    v3 = o.component
+    v4 = o.variable
+    v5 = o.id
+    v6 = o.periodic_event_stream
+    v7 = o.transaction
+    v8 = o.custom_data
+    if (
+        ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)
+        or (type(v1) is not MonitorEnumType and (not isinstance(v1, str) or v1 not in _E_MonitorEnumType))
+        or (type(v2) is not int or v2 < 0.0)
+        or (v5 is not None and (type(v5) is not int or v5 < 0.0))
+        or (v7 is not None and (type(v7) is not bool))
+    ):
+        raise rt.Fallback
+    if type(v3) is not ComponentType:
+        raise rt.Fallback
+    v3 = _w_ComponentType(v3)
+    if type(v4) is not VariableType:
+        raise rt.Fallback
+    v4 = _w_VariableType(v4)
+    if v6 is not None:
+        if type(v6) is not PeriodicEventStreamParamsType:
+            raise rt.Fallback
+        v6 = _w_PeriodicEventStreamParamsType(v6)
+    if v8 is not None:
+        if type(v8) is not CustomDataType:
+            raise rt.Fallback
+        v8 = _e_CustomDataType(v8)
+    return _MK_SetMonitoringDataType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_SetMonitoringResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36456,16 +37853,39 @@ _MK_SetMonitoringResultType: Any = _W_SetMonitoringResultType
 
 
 def _w_SetMonitoringResultType(o: Any) -> Any:
-    return _MK_SetMonitoringResultType(
-        o.status,
-        o.type,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        o.severity,
-        o.id,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.status
+    v1 = o.type
+    v2 = o.component
+    v3 = o.variable
+    v4 = o.severity
+    v5 = o.id
+    v6 = o.status_info
+    v7 = o.custom_data
+    if (
+        (
+            type(v0) is not SetMonitoringStatusEnumType
+            and (not isinstance(v0, str) or v0 not in _E_SetMonitoringStatusEnumType)
+        )
+        or (type(v1) is not MonitorEnumType and (not isinstance(v1, str) or v1 not in _E_MonitorEnumType))
+        or (type(v4) is not int or v4 < 0.0)
+        or (v5 is not None and (type(v5) is not int or v5 < 0.0))
+    ):
+        raise rt.Fallback
+    if type(v2) is not ComponentType:
+        raise rt.Fallback
+    v2 = _w_ComponentType(v2)
+    if type(v3) is not VariableType:
+        raise rt.Fallback
+    v3 = _w_VariableType(v3)
+    if v6 is not None:
+        if type(v6) is not StatusInfoType:
+            raise rt.Fallback
+        v6 = _w_StatusInfoType(v6)
+    if v7 is not None:
+        if type(v7) is not CustomDataType:
+            raise rt.Fallback
+        v7 = _e_CustomDataType(v7)
+    return _MK_SetMonitoringResultType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_SetVariableDataType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36492,13 +37912,29 @@ _MK_SetVariableDataType: Any = _W_SetVariableDataType
 
 
 def _w_SetVariableDataType(o: Any) -> Any:
-    return _MK_SetVariableDataType(
-        o.attribute_value,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        o.attribute_type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.attribute_value
+    v1 = o.component
+    v2 = o.variable
+    v3 = o.attribute_type
+    v4 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2500) or (
+        v3 is not None
+        and (
+            type(v3) is not AttributeEnumType and (not isinstance(v3, str) or v3 not in _E_AttributeEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if type(v1) is not ComponentType:
+        raise rt.Fallback
+    v1 = _w_ComponentType(v1)
+    if type(v2) is not VariableType:
+        raise rt.Fallback
+    v2 = _w_VariableType(v2)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_SetVariableDataType(v0, v1, v2, v3, v4)
 
 
 class _W_SetVariableResultType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36528,14 +37964,37 @@ _MK_SetVariableResultType: Any = _W_SetVariableResultType
 
 
 def _w_SetVariableResultType(o: Any) -> Any:
-    return _MK_SetVariableResultType(
-        o.attribute_status,
-        _w_ComponentType(o.component),
-        _w_VariableType(o.variable),
-        o.attribute_type,
-        None if (v := o.attribute_status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.attribute_status
+    v1 = o.component
+    v2 = o.variable
+    v3 = o.attribute_type
+    v4 = o.attribute_status_info
+    v5 = o.custom_data
+    if (
+        type(v0) is not SetVariableStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_SetVariableStatusEnumType)
+    ) or (
+        v3 is not None
+        and (
+            type(v3) is not AttributeEnumType and (not isinstance(v3, str) or v3 not in _E_AttributeEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if type(v1) is not ComponentType:
+        raise rt.Fallback
+    v1 = _w_ComponentType(v1)
+    if type(v2) is not VariableType:
+        raise rt.Fallback
+    v2 = _w_VariableType(v2)
+    if v4 is not None:
+        if type(v4) is not StatusInfoType:
+            raise rt.Fallback
+        v4 = _w_StatusInfoType(v4)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_SetVariableResultType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_SignedMeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36563,13 +38022,23 @@ _MK_SignedMeterValueType: Any = _W_SignedMeterValueType
 
 
 def _w_SignedMeterValueType(o: Any) -> Any:
-    return _MK_SignedMeterValueType(
-        o.signed_meter_data,
-        o.encoding_method,
-        o.signing_method,
-        o.public_key,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.signed_meter_data
+    v1 = o.encoding_method
+    v2 = o.signing_method
+    v3 = o.public_key
+    v4 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 32768)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 50))
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 2500))
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_SignedMeterValueType(v0, v1, v2, v3, v4)
 
 
 class _W_StatusInfoType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36594,11 +38063,18 @@ _MK_StatusInfoType: Any = _W_StatusInfoType
 
 
 def _w_StatusInfoType(o: Any) -> Any:
-    return _MK_StatusInfoType(
-        o.reason_code,
-        o.additional_info,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.reason_code
+    v1 = o.additional_info
+    v2 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20) or (
+        v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 1024)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_StatusInfoType(v0, v1, v2)
 
 
 class _W_StreamDataElementType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36622,11 +38098,18 @@ _MK_StreamDataElementType: Any = _W_StreamDataElementType
 
 
 def _w_StreamDataElementType(o: Any) -> Any:
-    return _MK_StreamDataElementType(
-        o.t,
-        o.v,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.t
+    v1 = o.v
+    v2 = o.custom_data
+    if ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF) or (
+        (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 2500
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_StreamDataElementType(v0, v1, v2)
 
 
 class _W_TariffAssignmentType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36661,14 +38144,35 @@ _MK_TariffAssignmentType: Any = _W_TariffAssignmentType
 
 
 def _w_TariffAssignmentType(o: Any) -> Any:
-    return _MK_TariffAssignmentType(
-        o.tariff_id,
-        o.tariff_kind,
-        None if (v := o.valid_from) is None else rt.format_datetime(v),
-        o.evse_ids,
-        o.id_tokens,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.tariff_id
+    v1 = o.tariff_kind
+    v2 = o.valid_from
+    v3 = o.evse_ids
+    v4 = o.id_tokens
+    v5 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 60) or (
+        type(v1) is not TariffKindEnumType and (not isinstance(v1, str) or v1 not in _E_TariffKindEnumType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        v2 = rt.format_datetime(v2)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1:
+            raise rt.Fallback
+        for x in v3:
+            if type(x) is not int or x < 0.0:
+                raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not list or len(v4) < 1:
+            raise rt.Fallback
+        for x in v4:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 255:
+                raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_TariffAssignmentType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_TariffConditionsFixedType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36706,17 +38210,42 @@ _MK_TariffConditionsFixedType: Any = _W_TariffConditionsFixedType
 
 
 def _w_TariffConditionsFixedType(o: Any) -> Any:
-    return _MK_TariffConditionsFixedType(
-        o.start_time_of_day,
-        o.end_time_of_day,
-        o.day_of_week,
-        o.valid_from_date,
-        o.valid_to_date,
-        o.evse_kind,
-        o.payment_brand,
-        o.payment_recognition,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.start_time_of_day
+    v1 = o.end_time_of_day
+    v2 = o.day_of_week
+    v3 = o.valid_from_date
+    v4 = o.valid_to_date
+    v5 = o.evse_kind
+    v6 = o.payment_brand
+    v7 = o.payment_recognition
+    v8 = o.custom_data
+    if (
+        (v0 is not None and (v0.__class__ is not str and not isinstance(v0, str)))
+        or (v1 is not None and (v1.__class__ is not str and not isinstance(v1, str)))
+        or (v3 is not None and (v3.__class__ is not str and not isinstance(v3, str)))
+        or (v4 is not None and (v4.__class__ is not str and not isinstance(v4, str)))
+        or (
+            v5 is not None
+            and (
+                type(v5) is not EvseKindEnumType
+                and (not isinstance(v5, str) or v5 not in _E_EvseKindEnumType)
+            )
+        )
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 20))
+        or (v7 is not None and ((v7.__class__ is not str and not isinstance(v7, str)) or len(v7) > 20))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 7:
+            raise rt.Fallback
+        for x in v2:
+            if type(x) is not DayOfWeekEnumType and (not isinstance(x, str) or x not in _E_DayOfWeekEnumType):
+                raise rt.Fallback
+    if v8 is not None:
+        if type(v8) is not CustomDataType:
+            raise rt.Fallback
+        v8 = _e_CustomDataType(v8)
+    return _MK_TariffConditionsFixedType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_TariffConditionsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36772,26 +38301,63 @@ _MK_TariffConditionsType: Any = _W_TariffConditionsType
 
 
 def _w_TariffConditionsType(o: Any) -> Any:
+    v0 = o.start_time_of_day
+    v1 = o.end_time_of_day
+    v2 = o.day_of_week
+    v3 = o.valid_from_date
+    v4 = o.valid_to_date
+    v5 = o.evse_kind
+    v6 = o.min_energy
+    v7 = o.max_energy
+    v8 = o.min_current
+    v9 = o.max_current
+    v10 = o.min_power
+    v11 = o.max_power
+    v12 = o.min_time
+    v13 = o.max_time
+    v14 = o.min_charging_time
+    v15 = o.max_charging_time
+    v16 = o.min_idle_time
+    v17 = o.max_idle_time
+    v18 = o.custom_data
+    if (
+        (v0 is not None and (v0.__class__ is not str and not isinstance(v0, str)))
+        or (v1 is not None and (v1.__class__ is not str and not isinstance(v1, str)))
+        or (v3 is not None and (v3.__class__ is not str and not isinstance(v3, str)))
+        or (v4 is not None and (v4.__class__ is not str and not isinstance(v4, str)))
+        or (
+            v5 is not None
+            and (
+                type(v5) is not EvseKindEnumType
+                and (not isinstance(v5, str) or v5 not in _E_EvseKindEnumType)
+            )
+        )
+        or (v6 is not None and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF))
+        or (v7 is not None and ((type(v7) is not float and type(v7) is not int) or not _NINF < v7 < _INF))
+        or (v8 is not None and ((type(v8) is not float and type(v8) is not int) or not _NINF < v8 < _INF))
+        or (v9 is not None and ((type(v9) is not float and type(v9) is not int) or not _NINF < v9 < _INF))
+        or (v10 is not None and ((type(v10) is not float and type(v10) is not int) or not _NINF < v10 < _INF))
+        or (v11 is not None and ((type(v11) is not float and type(v11) is not int) or not _NINF < v11 < _INF))
+        or (v12 is not None and (type(v12) is not int))
+        or (v13 is not None and (type(v13) is not int))
+        or (v14 is not None and (type(v14) is not int))
+        or (v15 is not None and (type(v15) is not int))
+        or (v16 is not None and (type(v16) is not int))
+        or (v17 is not None and (type(v17) is not int))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 7:
+            raise rt.Fallback
+        for x in v2:
+            if type(x) is not DayOfWeekEnumType and (not isinstance(x, str) or x not in _E_DayOfWeekEnumType):
+                raise rt.Fallback
+    if v18 is not None:
+        if type(v18) is not CustomDataType:
+            raise rt.Fallback
+        v18 = _e_CustomDataType(v18)
     return _MK_TariffConditionsType(
-        o.start_time_of_day,
-        o.end_time_of_day,
-        o.day_of_week,
-        o.valid_from_date,
-        o.valid_to_date,
-        o.evse_kind,
-        o.min_energy,
-        o.max_energy,
-        o.min_current,
-        o.max_current,
-        o.min_power,
-        o.max_power,
-        o.min_time,
-        o.max_time,
-        o.min_charging_time,
-        o.max_charging_time,
-        o.min_idle_time,
-        o.max_idle_time,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18
     )
 
 
@@ -36816,11 +38382,20 @@ _MK_TariffEnergyPriceType: Any = _W_TariffEnergyPriceType
 
 
 def _w_TariffEnergyPriceType(o: Any) -> Any:
-    return _MK_TariffEnergyPriceType(
-        o.price_kwh,
-        None if (v := o.conditions) is None else _w_TariffConditionsType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.price_kwh
+    v1 = o.conditions
+    v2 = o.custom_data
+    if (type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not TariffConditionsType:
+            raise rt.Fallback
+        v1 = _w_TariffConditionsType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_TariffEnergyPriceType(v0, v1, v2)
 
 
 class _W_TariffEnergyType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36845,11 +38420,21 @@ _MK_TariffEnergyType: Any = _W_TariffEnergyType
 
 
 def _w_TariffEnergyType(o: Any) -> Any:
-    return _MK_TariffEnergyType(
-        [_w_TariffEnergyPriceType(x) for x in o.prices],
-        None if (v := o.tax_rates) is None else [_w_TaxRateType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.prices
+    v1 = o.tax_rates
+    v2 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_TariffEnergyPriceType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1 or len(v1) > 5:
+            raise rt.Fallback
+        v1 = [_w_TaxRateType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_TariffEnergyType(v0, v1, v2)
 
 
 class _W_TariffFixedPriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36873,11 +38458,20 @@ _MK_TariffFixedPriceType: Any = _W_TariffFixedPriceType
 
 
 def _w_TariffFixedPriceType(o: Any) -> Any:
-    return _MK_TariffFixedPriceType(
-        o.price_fixed,
-        None if (v := o.conditions) is None else _w_TariffConditionsFixedType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.price_fixed
+    v1 = o.conditions
+    v2 = o.custom_data
+    if (type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not TariffConditionsFixedType:
+            raise rt.Fallback
+        v1 = _w_TariffConditionsFixedType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_TariffFixedPriceType(v0, v1, v2)
 
 
 class _W_TariffFixedType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36902,11 +38496,21 @@ _MK_TariffFixedType: Any = _W_TariffFixedType
 
 
 def _w_TariffFixedType(o: Any) -> Any:
-    return _MK_TariffFixedType(
-        [_w_TariffFixedPriceType(x) for x in o.prices],
-        None if (v := o.tax_rates) is None else [_w_TaxRateType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.prices
+    v1 = o.tax_rates
+    v2 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_TariffFixedPriceType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1 or len(v1) > 5:
+            raise rt.Fallback
+        v1 = [_w_TaxRateType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_TariffFixedType(v0, v1, v2)
 
 
 class _W_TariffTimePriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36930,11 +38534,20 @@ _MK_TariffTimePriceType: Any = _W_TariffTimePriceType
 
 
 def _w_TariffTimePriceType(o: Any) -> Any:
-    return _MK_TariffTimePriceType(
-        o.price_minute,
-        None if (v := o.conditions) is None else _w_TariffConditionsType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.price_minute
+    v1 = o.conditions
+    v2 = o.custom_data
+    if (type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not TariffConditionsType:
+            raise rt.Fallback
+        v1 = _w_TariffConditionsType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_TariffTimePriceType(v0, v1, v2)
 
 
 class _W_TariffTimeType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -36959,11 +38572,21 @@ _MK_TariffTimeType: Any = _W_TariffTimeType
 
 
 def _w_TariffTimeType(o: Any) -> Any:
-    return _MK_TariffTimeType(
-        [_w_TariffTimePriceType(x) for x in o.prices],
-        None if (v := o.tax_rates) is None else [_w_TaxRateType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.prices
+    v1 = o.tax_rates
+    v2 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_TariffTimePriceType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1 or len(v1) > 5:
+            raise rt.Fallback
+        v1 = [_w_TaxRateType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_TariffTimeType(v0, v1, v2)
 
 
 class _W_TariffType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37019,21 +38642,66 @@ _MK_TariffType: Any = _W_TariffType
 
 
 def _w_TariffType(o: Any) -> Any:
-    return _MK_TariffType(
-        o.tariff_id,
-        o.currency,
-        None if (v := o.description) is None else [_w_MessageContentType(x) for x in v],
-        None if (v := o.energy) is None else _w_TariffEnergyType(v),
-        None if (v := o.valid_from) is None else rt.format_datetime(v),
-        None if (v := o.charging_time) is None else _w_TariffTimeType(v),
-        None if (v := o.idle_time) is None else _w_TariffTimeType(v),
-        None if (v := o.fixed_fee) is None else _w_TariffFixedType(v),
-        None if (v := o.reservation_time) is None else _w_TariffTimeType(v),
-        None if (v := o.reservation_fixed) is None else _w_TariffFixedType(v),
-        None if (v := o.min_cost) is None else _w_PriceType(v),
-        None if (v := o.max_cost) is None else _w_PriceType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.tariff_id
+    v1 = o.currency
+    v2 = o.description
+    v3 = o.energy
+    v4 = o.valid_from
+    v5 = o.charging_time
+    v6 = o.idle_time
+    v7 = o.fixed_fee
+    v8 = o.reservation_time
+    v9 = o.reservation_fixed
+    v10 = o.min_cost
+    v11 = o.max_cost
+    v12 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 60) or (
+        (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 3
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 10:
+            raise rt.Fallback
+        v2 = [_w_MessageContentType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not TariffEnergyType:
+            raise rt.Fallback
+        v3 = _w_TariffEnergyType(v3)
+    if v4 is not None:
+        v4 = rt.format_datetime(v4)
+    if v5 is not None:
+        if type(v5) is not TariffTimeType:
+            raise rt.Fallback
+        v5 = _w_TariffTimeType(v5)
+    if v6 is not None:
+        if type(v6) is not TariffTimeType:
+            raise rt.Fallback
+        v6 = _w_TariffTimeType(v6)
+    if v7 is not None:
+        if type(v7) is not TariffFixedType:
+            raise rt.Fallback
+        v7 = _w_TariffFixedType(v7)
+    if v8 is not None:
+        if type(v8) is not TariffTimeType:
+            raise rt.Fallback
+        v8 = _w_TariffTimeType(v8)
+    if v9 is not None:
+        if type(v9) is not TariffFixedType:
+            raise rt.Fallback
+        v9 = _w_TariffFixedType(v9)
+    if v10 is not None:
+        if type(v10) is not PriceType:
+            raise rt.Fallback
+        v10 = _w_PriceType(v10)
+    if v11 is not None:
+        if type(v11) is not PriceType:
+            raise rt.Fallback
+        v11 = _w_PriceType(v11)
+    if v12 is not None:
+        if type(v12) is not CustomDataType:
+            raise rt.Fallback
+        v12 = _e_CustomDataType(v12)
+    return _MK_TariffType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12)
 
 
 class _W_TaxRateType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37059,12 +38727,21 @@ _MK_TaxRateType: Any = _W_TaxRateType
 
 
 def _w_TaxRateType(o: Any) -> Any:
-    return _MK_TaxRateType(
-        o.type,
-        o.tax,
-        o.stack,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.type
+    v1 = o.tax
+    v2 = o.stack
+    v3 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20)
+        or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+        or (v2 is not None and (type(v2) is not int or v2 < 0.0))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_TaxRateType(v0, v1, v2, v3)
 
 
 class _W_TaxRuleType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37103,17 +38780,33 @@ _MK_TaxRuleType: Any = _W_TaxRuleType
 
 
 def _w_TaxRuleType(o: Any) -> Any:
-    return _MK_TaxRuleType(
-        o.tax_rule_id,
-        o.applies_to_energy_fee,
-        o.applies_to_parking_fee,
-        o.applies_to_overstay_fee,
-        o.applies_to_minimum_maximum_cost,
-        _w_RationalNumberType(o.tax_rate),
-        o.tax_rule_name,
-        o.tax_included_in_price,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.tax_rule_id
+    v1 = o.applies_to_energy_fee
+    v2 = o.applies_to_parking_fee
+    v3 = o.applies_to_overstay_fee
+    v4 = o.applies_to_minimum_maximum_cost
+    v5 = o.tax_rate
+    v6 = o.tax_rule_name
+    v7 = o.tax_included_in_price
+    v8 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (type(v1) is not bool)
+        or (type(v2) is not bool)
+        or (type(v3) is not bool)
+        or (type(v4) is not bool)
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 100))
+        or (v7 is not None and (type(v7) is not bool))
+    ):
+        raise rt.Fallback
+    if type(v5) is not RationalNumberType:
+        raise rt.Fallback
+    v5 = _w_RationalNumberType(v5)
+    if v8 is not None:
+        if type(v8) is not CustomDataType:
+            raise rt.Fallback
+        v8 = _e_CustomDataType(v8)
+    return _MK_TaxRuleType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_TotalCostType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37157,18 +38850,52 @@ _MK_TotalCostType: Any = _W_TotalCostType
 
 
 def _w_TotalCostType(o: Any) -> Any:
-    return _MK_TotalCostType(
-        o.currency,
-        o.type_of_cost,
-        _w_TotalPriceType(o.total),
-        None if (v := o.fixed) is None else _w_PriceType(v),
-        None if (v := o.energy) is None else _w_PriceType(v),
-        None if (v := o.charging_time) is None else _w_PriceType(v),
-        None if (v := o.idle_time) is None else _w_PriceType(v),
-        None if (v := o.reservation_time) is None else _w_PriceType(v),
-        None if (v := o.reservation_fixed) is None else _w_PriceType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.currency
+    v1 = o.type_of_cost
+    v2 = o.total
+    v3 = o.fixed
+    v4 = o.energy
+    v5 = o.charging_time
+    v6 = o.idle_time
+    v7 = o.reservation_time
+    v8 = o.reservation_fixed
+    v9 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 3) or (
+        type(v1) is not TariffCostEnumType and (not isinstance(v1, str) or v1 not in _E_TariffCostEnumType)
+    ):
+        raise rt.Fallback
+    if type(v2) is not TotalPriceType:
+        raise rt.Fallback
+    v2 = _w_TotalPriceType(v2)
+    if v3 is not None:
+        if type(v3) is not PriceType:
+            raise rt.Fallback
+        v3 = _w_PriceType(v3)
+    if v4 is not None:
+        if type(v4) is not PriceType:
+            raise rt.Fallback
+        v4 = _w_PriceType(v4)
+    if v5 is not None:
+        if type(v5) is not PriceType:
+            raise rt.Fallback
+        v5 = _w_PriceType(v5)
+    if v6 is not None:
+        if type(v6) is not PriceType:
+            raise rt.Fallback
+        v6 = _w_PriceType(v6)
+    if v7 is not None:
+        if type(v7) is not PriceType:
+            raise rt.Fallback
+        v7 = _w_PriceType(v7)
+    if v8 is not None:
+        if type(v8) is not PriceType:
+            raise rt.Fallback
+        v8 = _w_PriceType(v8)
+    if v9 is not None:
+        if type(v9) is not CustomDataType:
+            raise rt.Fallback
+        v9 = _e_CustomDataType(v9)
+    return _MK_TotalCostType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9)
 
 
 class _W_TotalPriceType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37190,11 +38917,18 @@ _MK_TotalPriceType: Any = _W_TotalPriceType
 
 
 def _w_TotalPriceType(o: Any) -> Any:
-    return _MK_TotalPriceType(
-        o.excl_tax,
-        o.incl_tax,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.excl_tax
+    v1 = o.incl_tax
+    v2 = o.custom_data
+    if (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)) or (
+        v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_TotalPriceType(v0, v1, v2)
 
 
 class _W_TotalUsageType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37223,13 +38957,23 @@ _MK_TotalUsageType: Any = _W_TotalUsageType
 
 
 def _w_TotalUsageType(o: Any) -> Any:
-    return _MK_TotalUsageType(
-        o.energy,
-        o.charging_time,
-        o.idle_time,
-        o.reservation_time,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.energy
+    v1 = o.charging_time
+    v2 = o.idle_time
+    v3 = o.reservation_time
+    v4 = o.custom_data
+    if (
+        ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)
+        or (type(v1) is not int)
+        or (type(v2) is not int)
+        or (v3 is not None and (type(v3) is not int))
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_TotalUsageType(v0, v1, v2, v3, v4)
 
 
 class _W_TransactionLimitType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37255,13 +38999,23 @@ _MK_TransactionLimitType: Any = _W_TransactionLimitType
 
 
 def _w_TransactionLimitType(o: Any) -> Any:
-    return _MK_TransactionLimitType(
-        o.max_cost,
-        o.max_energy,
-        o.max_time,
-        o.max_so_c,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.max_cost
+    v1 = o.max_energy
+    v2 = o.max_time
+    v3 = o.max_so_c
+    v4 = o.custom_data
+    if (
+        (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF))
+        or (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF))
+        or (v2 is not None and (type(v2) is not int))
+        or (v3 is not None and (type(v3) is not int or v3 < 0.0 or v3 > 100.0))
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    return _MK_TransactionLimitType(v0, v1, v2, v3, v4)
 
 
 class _W_TransactionType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37297,17 +39051,49 @@ _MK_TransactionType: Any = _W_TransactionType
 
 
 def _w_TransactionType(o: Any) -> Any:
-    return _MK_TransactionType(
-        o.transaction_id,
-        o.charging_state,
-        o.time_spent_charging,
-        o.stopped_reason,
-        o.remote_start_id,
-        o.operation_mode,
-        o.tariff_id,
-        None if (v := o.transaction_limit) is None else _w_TransactionLimitType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.transaction_id
+    v1 = o.charging_state
+    v2 = o.time_spent_charging
+    v3 = o.stopped_reason
+    v4 = o.remote_start_id
+    v5 = o.operation_mode
+    v6 = o.tariff_id
+    v7 = o.transaction_limit
+    v8 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36)
+        or (
+            v1 is not None
+            and (
+                type(v1) is not ChargingStateEnumType
+                and (not isinstance(v1, str) or v1 not in _E_ChargingStateEnumType)
+            )
+        )
+        or (v2 is not None and (type(v2) is not int))
+        or (
+            v3 is not None
+            and (type(v3) is not ReasonEnumType and (not isinstance(v3, str) or v3 not in _E_ReasonEnumType))
+        )
+        or (v4 is not None and (type(v4) is not int))
+        or (
+            v5 is not None
+            and (
+                type(v5) is not OperationModeEnumType
+                and (not isinstance(v5, str) or v5 not in _E_OperationModeEnumType)
+            )
+        )
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 60))
+    ):
+        raise rt.Fallback
+    if v7 is not None:
+        if type(v7) is not TransactionLimitType:
+            raise rt.Fallback
+        v7 = _w_TransactionLimitType(v7)
+    if v8 is not None:
+        if type(v8) is not CustomDataType:
+            raise rt.Fallback
+        v8 = _e_CustomDataType(v8)
+    return _MK_TransactionType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
 class _W_UnitOfMeasureType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37329,11 +39115,18 @@ _MK_UnitOfMeasureType: Any = _W_UnitOfMeasureType
 
 
 def _w_UnitOfMeasureType(o: Any) -> Any:
-    return _MK_UnitOfMeasureType(
-        o.unit,
-        o.multiplier,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.unit
+    v1 = o.multiplier
+    v2 = o.custom_data
+    if (v0 is not None and ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20)) or (
+        v1 is not None and (type(v1) is not int)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_UnitOfMeasureType(v0, v1, v2)
 
 
 class _W_V2XChargingParametersType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37399,32 +39192,88 @@ _MK_V2XChargingParametersType: Any = _W_V2XChargingParametersType
 
 
 def _w_V2XChargingParametersType(o: Any) -> Any:
+    v0 = o.min_charge_power
+    v1 = o.min_charge_power_l2
+    v2 = o.min_charge_power_l3
+    v3 = o.max_charge_power
+    v4 = o.max_charge_power_l2
+    v5 = o.max_charge_power_l3
+    v6 = o.min_discharge_power
+    v7 = o.min_discharge_power_l2
+    v8 = o.min_discharge_power_l3
+    v9 = o.max_discharge_power
+    v10 = o.max_discharge_power_l2
+    v11 = o.max_discharge_power_l3
+    v12 = o.min_charge_current
+    v13 = o.max_charge_current
+    v14 = o.min_discharge_current
+    v15 = o.max_discharge_current
+    v16 = o.min_voltage
+    v17 = o.max_voltage
+    v18 = o.ev_target_energy_request
+    v19 = o.ev_min_energy_request
+    v20 = o.ev_max_energy_request
+    v21 = o.ev_min_v2x_energy_request
+    v22 = o.ev_max_v2x_energy_request
+    v23 = o.target_so_c
+    v24 = o.custom_data
+    if (
+        (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF))
+        or (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF))
+        or (v2 is not None and ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF))
+        or (v3 is not None and ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF))
+        or (v4 is not None and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF))
+        or (v5 is not None and ((type(v5) is not float and type(v5) is not int) or not _NINF < v5 < _INF))
+        or (v6 is not None and ((type(v6) is not float and type(v6) is not int) or not _NINF < v6 < _INF))
+        or (v7 is not None and ((type(v7) is not float and type(v7) is not int) or not _NINF < v7 < _INF))
+        or (v8 is not None and ((type(v8) is not float and type(v8) is not int) or not _NINF < v8 < _INF))
+        or (v9 is not None and ((type(v9) is not float and type(v9) is not int) or not _NINF < v9 < _INF))
+        or (v10 is not None and ((type(v10) is not float and type(v10) is not int) or not _NINF < v10 < _INF))
+        or (v11 is not None and ((type(v11) is not float and type(v11) is not int) or not _NINF < v11 < _INF))
+        or (v12 is not None and ((type(v12) is not float and type(v12) is not int) or not _NINF < v12 < _INF))
+        or (v13 is not None and ((type(v13) is not float and type(v13) is not int) or not _NINF < v13 < _INF))
+        or (v14 is not None and ((type(v14) is not float and type(v14) is not int) or not _NINF < v14 < _INF))
+        or (v15 is not None and ((type(v15) is not float and type(v15) is not int) or not _NINF < v15 < _INF))
+        or (v16 is not None and ((type(v16) is not float and type(v16) is not int) or not _NINF < v16 < _INF))
+        or (v17 is not None and ((type(v17) is not float and type(v17) is not int) or not _NINF < v17 < _INF))
+        or (v18 is not None and ((type(v18) is not float and type(v18) is not int) or not _NINF < v18 < _INF))
+        or (v19 is not None and ((type(v19) is not float and type(v19) is not int) or not _NINF < v19 < _INF))
+        or (v20 is not None and ((type(v20) is not float and type(v20) is not int) or not _NINF < v20 < _INF))
+        or (v21 is not None and ((type(v21) is not float and type(v21) is not int) or not _NINF < v21 < _INF))
+        or (v22 is not None and ((type(v22) is not float and type(v22) is not int) or not _NINF < v22 < _INF))
+        or (v23 is not None and (type(v23) is not int or v23 < 0.0 or v23 > 100.0))
+    ):
+        raise rt.Fallback
+    if v24 is not None:
+        if type(v24) is not CustomDataType:
+            raise rt.Fallback
+        v24 = _e_CustomDataType(v24)
     return _MK_V2XChargingParametersType(
-        o.min_charge_power,
-        o.min_charge_power_l2,
-        o.min_charge_power_l3,
-        o.max_charge_power,
-        o.max_charge_power_l2,
-        o.max_charge_power_l3,
-        o.min_discharge_power,
-        o.min_discharge_power_l2,
-        o.min_discharge_power_l3,
-        o.max_discharge_power,
-        o.max_discharge_power_l2,
-        o.max_discharge_power_l3,
-        o.min_charge_current,
-        o.max_charge_current,
-        o.min_discharge_current,
-        o.max_discharge_current,
-        o.min_voltage,
-        o.max_voltage,
-        o.ev_target_energy_request,
-        o.ev_min_energy_request,
-        o.ev_max_energy_request,
-        o.ev_min_v2x_energy_request,
-        o.ev_max_v2x_energy_request,
-        o.target_so_c,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
+        v0,
+        v1,
+        v2,
+        v3,
+        v4,
+        v5,
+        v6,
+        v7,
+        v8,
+        v9,
+        v10,
+        v11,
+        v12,
+        v13,
+        v14,
+        v15,
+        v16,
+        v17,
+        v18,
+        v19,
+        v20,
+        v21,
+        v22,
+        v23,
+        v24,
     )
 
 
@@ -37449,11 +39298,18 @@ _MK_V2XFreqWattPointType: Any = _W_V2XFreqWattPointType
 
 
 def _w_V2XFreqWattPointType(o: Any) -> Any:
-    return _MK_V2XFreqWattPointType(
-        o.frequency,
-        o.power,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.frequency
+    v1 = o.power
+    v2 = o.custom_data
+    if ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF) or (
+        (type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_V2XFreqWattPointType(v0, v1, v2)
 
 
 class _W_V2XSignalWattPointType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37477,11 +39333,16 @@ _MK_V2XSignalWattPointType: Any = _W_V2XSignalWattPointType
 
 
 def _w_V2XSignalWattPointType(o: Any) -> Any:
-    return _MK_V2XSignalWattPointType(
-        o.signal,
-        o.power,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.signal
+    v1 = o.power
+    v2 = o.custom_data
+    if (type(v0) is not int) or ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_V2XSignalWattPointType(v0, v1, v2)
 
 
 class _W_VPNType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37516,15 +39377,27 @@ _MK_VPNType: Any = _W_VPNType
 
 
 def _w_VPNType(o: Any) -> Any:
-    return _MK_VPNType(
-        o.server,
-        o.user,
-        o.password,
-        o.key,
-        o.type,
-        o.group,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.server
+    v1 = o.user
+    v2 = o.password
+    v3 = o.key
+    v4 = o.type
+    v5 = o.group
+    v6 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2000)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 64)
+        or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 255)
+        or (type(v4) is not VPNEnumType and (not isinstance(v4, str) or v4 not in _E_VPNEnumType))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 50))
+    ):
+        raise rt.Fallback
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    return _MK_VPNType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_VariableAttributeType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37552,14 +39425,37 @@ _MK_VariableAttributeType: Any = _W_VariableAttributeType
 
 
 def _w_VariableAttributeType(o: Any) -> Any:
-    return _MK_VariableAttributeType(
-        o.type,
-        o.value,
-        o.mutability,
-        o.persistent,
-        o.constant,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.type
+    v1 = o.value
+    v2 = o.mutability
+    v3 = o.persistent
+    v4 = o.constant
+    v5 = o.custom_data
+    if (
+        (
+            v0 is not None
+            and (
+                type(v0) is not AttributeEnumType
+                and (not isinstance(v0, str) or v0 not in _E_AttributeEnumType)
+            )
+        )
+        or (v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 2500))
+        or (
+            v2 is not None
+            and (
+                type(v2) is not MutabilityEnumType
+                and (not isinstance(v2, str) or v2 not in _E_MutabilityEnumType)
+            )
+        )
+        or (v3 is not None and (type(v3) is not bool))
+        or (v4 is not None and (type(v4) is not bool))
+    ):
+        raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    return _MK_VariableAttributeType(v0, v1, v2, v3, v4, v5)
 
 
 class _W_VariableCharacteristicsType(
@@ -37595,16 +39491,29 @@ _MK_VariableCharacteristicsType: Any = _W_VariableCharacteristicsType
 
 
 def _w_VariableCharacteristicsType(o: Any) -> Any:
-    return _MK_VariableCharacteristicsType(
-        o.data_type,
-        o.supports_monitoring,
-        o.unit,
-        o.min_limit,
-        o.max_limit,
-        o.max_elements,
-        o.values_list,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.data_type
+    v1 = o.supports_monitoring
+    v2 = o.unit
+    v3 = o.min_limit
+    v4 = o.max_limit
+    v5 = o.max_elements
+    v6 = o.values_list
+    v7 = o.custom_data
+    if (
+        (type(v0) is not DataEnumType and (not isinstance(v0, str) or v0 not in _E_DataEnumType))
+        or (type(v1) is not bool)
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 16))
+        or (v3 is not None and ((type(v3) is not float and type(v3) is not int) or not _NINF < v3 < _INF))
+        or (v4 is not None and ((type(v4) is not float and type(v4) is not int) or not _NINF < v4 < _INF))
+        or (v5 is not None and (type(v5) is not int or v5 < 1.0))
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 1000))
+    ):
+        raise rt.Fallback
+    if v7 is not None:
+        if type(v7) is not CustomDataType:
+            raise rt.Fallback
+        v7 = _e_CustomDataType(v7)
+    return _MK_VariableCharacteristicsType(v0, v1, v2, v3, v4, v5, v6, v7)
 
 
 class _W_VariableMonitoringType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37640,15 +39549,30 @@ _MK_VariableMonitoringType: Any = _W_VariableMonitoringType
 
 
 def _w_VariableMonitoringType(o: Any) -> Any:
-    return _MK_VariableMonitoringType(
-        o.id,
-        o.transaction,
-        o.value,
-        o.type,
-        o.severity,
-        o.event_notification_type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.id
+    v1 = o.transaction
+    v2 = o.value
+    v3 = o.type
+    v4 = o.severity
+    v5 = o.event_notification_type
+    v6 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (type(v1) is not bool)
+        or ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF)
+        or (type(v3) is not MonitorEnumType and (not isinstance(v3, str) or v3 not in _E_MonitorEnumType))
+        or (type(v4) is not int or v4 < 0.0)
+        or (
+            type(v5) is not EventNotificationEnumType
+            and (not isinstance(v5, str) or v5 not in _E_EventNotificationEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    return _MK_VariableMonitoringType(v0, v1, v2, v3, v4, v5, v6)
 
 
 class _W_VariableType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37671,11 +39595,18 @@ _MK_VariableType: Any = _W_VariableType
 
 
 def _w_VariableType(o: Any) -> Any:
-    return _MK_VariableType(
-        o.name,
-        o.instance,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.name
+    v1 = o.instance
+    v2 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50) or (
+        v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    return _MK_VariableType(v0, v1, v2)
 
 
 class _W_VoltageParamsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37701,12 +39632,27 @@ _MK_VoltageParamsType: Any = _W_VoltageParamsType
 
 
 def _w_VoltageParamsType(o: Any) -> Any:
-    return _MK_VoltageParamsType(
-        o.hv10_min_mean_value,
-        o.hv10_min_mean_trip_delay,
-        o.power_during_cessation,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+    v0 = o.hv10_min_mean_value
+    v1 = o.hv10_min_mean_trip_delay
+    v2 = o.power_during_cessation
+    v3 = o.custom_data
+    if (
+        (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF))
+        or (v1 is not None and ((type(v1) is not float and type(v1) is not int) or not _NINF < v1 < _INF))
+        or (
+            v2 is not None
+            and (
+                type(v2) is not PowerDuringCessationEnumType
+                and (not isinstance(v2, str) or v2 not in _E_PowerDuringCessationEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    return _MK_VoltageParamsType(v0, v1, v2, v3)
 
 
 class _W_AFRRSignalRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37729,12 +39675,20 @@ def _c_AFRRSignalRequest(s: Any) -> AFRRSignalRequest:
 _MK_AFRRSignalRequest: Any = _W_AFRRSignalRequest
 
 
-def _w_AFRRSignalRequest(o: Any) -> Any:
-    return _MK_AFRRSignalRequest(
-        rt.format_datetime(o.timestamp),
-        o.signal,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_AFRRSignalRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.timestamp
+    v1 = o.signal
+    v2 = o.custom_data
+    if type(v1) is not int:
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_AFRRSignalRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "AFRRSignal", w)
 
 
 class _W_AFRRSignalResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37757,12 +39711,25 @@ def _c_AFRRSignalResponse(s: Any) -> AFRRSignalResponse:
 _MK_AFRRSignalResponse: Any = _W_AFRRSignalResponse
 
 
-def _w_AFRRSignalResponse(o: Any) -> Any:
-    return _MK_AFRRSignalResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_AFRRSignalResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_AFRRSignalResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_AdjustPeriodicEventStreamRequest(
@@ -37786,12 +39753,22 @@ def _c_AdjustPeriodicEventStreamRequest(s: Any) -> AdjustPeriodicEventStreamRequ
 _MK_AdjustPeriodicEventStreamRequest: Any = _W_AdjustPeriodicEventStreamRequest
 
 
-def _w_AdjustPeriodicEventStreamRequest(o: Any) -> Any:
-    return _MK_AdjustPeriodicEventStreamRequest(
-        o.id,
-        _w_PeriodicEventStreamParamsType(o.params),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_AdjustPeriodicEventStreamRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.params
+    v2 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if type(v1) is not PeriodicEventStreamParamsType:
+        raise rt.Fallback
+    v1 = _w_PeriodicEventStreamParamsType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_AdjustPeriodicEventStreamRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "AdjustPeriodicEventStream", w)
 
 
 class _W_AdjustPeriodicEventStreamResponse(
@@ -37816,12 +39793,25 @@ def _c_AdjustPeriodicEventStreamResponse(s: Any) -> AdjustPeriodicEventStreamRes
 _MK_AdjustPeriodicEventStreamResponse: Any = _W_AdjustPeriodicEventStreamResponse
 
 
-def _w_AdjustPeriodicEventStreamResponse(o: Any) -> Any:
-    return _MK_AdjustPeriodicEventStreamResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_AdjustPeriodicEventStreamResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_AdjustPeriodicEventStreamResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_AuthorizeRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37847,13 +39837,27 @@ def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
 _MK_AuthorizeRequest: Any = _W_AuthorizeRequest
 
 
-def _w_AuthorizeRequest(o: Any) -> Any:
-    return _MK_AuthorizeRequest(
-        _w_IdTokenType(o.id_token),
-        o.certificate,
-        None if (v := o.iso15118_certificate_hash_data) is None else [_w_OCSPRequestDataType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_AuthorizeRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_token
+    v1 = o.certificate
+    v2 = o.iso15118_certificate_hash_data
+    v3 = o.custom_data
+    if v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 10000):
+        raise rt.Fallback
+    if type(v0) is not IdTokenType:
+        raise rt.Fallback
+    v0 = _w_IdTokenType(v0)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 4:
+            raise rt.Fallback
+        v2 = [_w_OCSPRequestDataType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_AuthorizeRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "Authorize", w)
 
 
 class _W_AuthorizeResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37883,14 +39887,39 @@ def _c_AuthorizeResponse(s: Any) -> AuthorizeResponse:
 _MK_AuthorizeResponse: Any = _W_AuthorizeResponse
 
 
-def _w_AuthorizeResponse(o: Any) -> Any:
-    return _MK_AuthorizeResponse(
-        _w_IdTokenInfoType(o.id_token_info),
-        o.certificate_status,
-        o.allowed_energy_transfer,
-        None if (v := o.tariff) is None else _w_TariffType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_AuthorizeResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_token_info
+    v1 = o.certificate_status
+    v2 = o.allowed_energy_transfer
+    v3 = o.tariff
+    v4 = o.custom_data
+    if v1 is not None and (
+        type(v1) is not AuthorizeCertificateStatusEnumType
+        and (not isinstance(v1, str) or v1 not in _E_AuthorizeCertificateStatusEnumType)
+    ):
+        raise rt.Fallback
+    if type(v0) is not IdTokenInfoType:
+        raise rt.Fallback
+    v0 = _w_IdTokenInfoType(v0)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        for x in v2:
+            if type(x) is not EnergyTransferModeEnumType and (
+                not isinstance(x, str) or x not in _E_EnergyTransferModeEnumType
+            ):
+                raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not TariffType:
+            raise rt.Fallback
+        v3 = _w_TariffType(v3)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_AuthorizeResponse(v0, v1, v2, v3, v4)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_BatterySwapRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37917,14 +39946,30 @@ def _c_BatterySwapRequest(s: Any) -> BatterySwapRequest:
 _MK_BatterySwapRequest: Any = _W_BatterySwapRequest
 
 
-def _w_BatterySwapRequest(o: Any) -> Any:
-    return _MK_BatterySwapRequest(
-        [_w_BatteryDataType(x) for x in o.battery_data],
-        o.event_type,
-        _w_IdTokenType(o.id_token),
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_BatterySwapRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.battery_data
+    v1 = o.event_type
+    v2 = o.id_token
+    v3 = o.request_id
+    v4 = o.custom_data
+    if (
+        type(v1) is not BatterySwapEventEnumType
+        and (not isinstance(v1, str) or v1 not in _E_BatterySwapEventEnumType)
+    ) or (type(v3) is not int):
+        raise rt.Fallback
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_BatteryDataType(x) for x in v0]
+    if type(v2) is not IdTokenType:
+        raise rt.Fallback
+    v2 = _w_IdTokenType(v2)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_BatterySwapRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "BatterySwap", w)
 
 
 class _W_BatterySwapResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37941,10 +39986,15 @@ def _c_BatterySwapResponse(s: Any) -> BatterySwapResponse:
 _MK_BatterySwapResponse: Any = _W_BatterySwapResponse
 
 
-def _w_BatterySwapResponse(o: Any) -> Any:
-    return _MK_BatterySwapResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_BatterySwapResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_BatterySwapResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_BootNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -37966,12 +40016,22 @@ def _c_BootNotificationRequest(s: Any) -> BootNotificationRequest:
 _MK_BootNotificationRequest: Any = _W_BootNotificationRequest
 
 
-def _w_BootNotificationRequest(o: Any) -> Any:
-    return _MK_BootNotificationRequest(
-        _w_ChargingStationType(o.charging_station),
-        o.reason,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_BootNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_station
+    v1 = o.reason
+    v2 = o.custom_data
+    if type(v1) is not BootReasonEnumType and (not isinstance(v1, str) or v1 not in _E_BootReasonEnumType):
+        raise rt.Fallback
+    if type(v0) is not ChargingStationType:
+        raise rt.Fallback
+    v0 = _w_ChargingStationType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_BootNotificationRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "BootNotification", w)
 
 
 class _W_BootNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38000,14 +40060,29 @@ def _c_BootNotificationResponse(s: Any) -> BootNotificationResponse:
 _MK_BootNotificationResponse: Any = _W_BootNotificationResponse
 
 
-def _w_BootNotificationResponse(o: Any) -> Any:
-    return _MK_BootNotificationResponse(
-        rt.format_datetime(o.current_time),
-        o.interval,
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_BootNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.current_time
+    v1 = o.interval
+    v2 = o.status
+    v3 = o.status_info
+    v4 = o.custom_data
+    if (type(v1) is not int) or (
+        type(v2) is not RegistrationStatusEnumType
+        and (not isinstance(v2, str) or v2 not in _E_RegistrationStatusEnumType)
+    ):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if v3 is not None:
+        if type(v3) is not StatusInfoType:
+            raise rt.Fallback
+        v3 = _w_StatusInfoType(v3)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_BootNotificationResponse(v0, v1, v2, v3, v4)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CancelReservationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38027,11 +40102,18 @@ def _c_CancelReservationRequest(s: Any) -> CancelReservationRequest:
 _MK_CancelReservationRequest: Any = _W_CancelReservationRequest
 
 
-def _w_CancelReservationRequest(o: Any) -> Any:
-    return _MK_CancelReservationRequest(
-        o.reservation_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CancelReservationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.reservation_id
+    v1 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_CancelReservationRequest(v0, v1)
+    return w if uid is None else (2, uid, "CancelReservation", w)
 
 
 class _W_CancelReservationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38054,12 +40136,25 @@ def _c_CancelReservationResponse(s: Any) -> CancelReservationResponse:
 _MK_CancelReservationResponse: Any = _W_CancelReservationResponse
 
 
-def _w_CancelReservationResponse(o: Any) -> Any:
-    return _MK_CancelReservationResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CancelReservationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not CancelReservationStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_CancelReservationStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_CancelReservationResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CertificateSignedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38083,13 +40178,30 @@ def _c_CertificateSignedRequest(s: Any) -> CertificateSignedRequest:
 _MK_CertificateSignedRequest: Any = _W_CertificateSignedRequest
 
 
-def _w_CertificateSignedRequest(o: Any) -> Any:
-    return _MK_CertificateSignedRequest(
-        o.certificate_chain,
-        o.certificate_type,
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CertificateSignedRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_chain
+    v1 = o.certificate_type
+    v2 = o.request_id
+    v3 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 10000)
+        or (
+            v1 is not None
+            and (
+                type(v1) is not CertificateSigningUseEnumType
+                and (not isinstance(v1, str) or v1 not in _E_CertificateSigningUseEnumType)
+            )
+        )
+        or (v2 is not None and (type(v2) is not int))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_CertificateSignedRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "CertificateSigned", w)
 
 
 class _W_CertificateSignedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38112,12 +40224,25 @@ def _c_CertificateSignedResponse(s: Any) -> CertificateSignedResponse:
 _MK_CertificateSignedResponse: Any = _W_CertificateSignedResponse
 
 
-def _w_CertificateSignedResponse(o: Any) -> Any:
-    return _MK_CertificateSignedResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CertificateSignedResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not CertificateSignedStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_CertificateSignedStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_CertificateSignedResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ChangeAvailabilityRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38140,12 +40265,25 @@ def _c_ChangeAvailabilityRequest(s: Any) -> ChangeAvailabilityRequest:
 _MK_ChangeAvailabilityRequest: Any = _W_ChangeAvailabilityRequest
 
 
-def _w_ChangeAvailabilityRequest(o: Any) -> Any:
-    return _MK_ChangeAvailabilityRequest(
-        o.operational_status,
-        None if (v := o.evse) is None else _w_EVSEType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ChangeAvailabilityRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.operational_status
+    v1 = o.evse
+    v2 = o.custom_data
+    if type(v0) is not OperationalStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_OperationalStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not EVSEType:
+            raise rt.Fallback
+        v1 = _w_EVSEType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ChangeAvailabilityRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ChangeAvailability", w)
 
 
 class _W_ChangeAvailabilityResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38168,12 +40306,25 @@ def _c_ChangeAvailabilityResponse(s: Any) -> ChangeAvailabilityResponse:
 _MK_ChangeAvailabilityResponse: Any = _W_ChangeAvailabilityResponse
 
 
-def _w_ChangeAvailabilityResponse(o: Any) -> Any:
-    return _MK_ChangeAvailabilityResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ChangeAvailabilityResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not ChangeAvailabilityStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ChangeAvailabilityStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ChangeAvailabilityResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ChangeTransactionTariffRequest(
@@ -38197,12 +40348,22 @@ def _c_ChangeTransactionTariffRequest(s: Any) -> ChangeTransactionTariffRequest:
 _MK_ChangeTransactionTariffRequest: Any = _W_ChangeTransactionTariffRequest
 
 
-def _w_ChangeTransactionTariffRequest(o: Any) -> Any:
-    return _MK_ChangeTransactionTariffRequest(
-        _w_TariffType(o.tariff),
-        o.transaction_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ChangeTransactionTariffRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.tariff
+    v1 = o.transaction_id
+    v2 = o.custom_data
+    if (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36:
+        raise rt.Fallback
+    if type(v0) is not TariffType:
+        raise rt.Fallback
+    v0 = _w_TariffType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ChangeTransactionTariffRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ChangeTransactionTariff", w)
 
 
 class _W_ChangeTransactionTariffResponse(
@@ -38227,12 +40388,25 @@ def _c_ChangeTransactionTariffResponse(s: Any) -> ChangeTransactionTariffRespons
 _MK_ChangeTransactionTariffResponse: Any = _W_ChangeTransactionTariffResponse
 
 
-def _w_ChangeTransactionTariffResponse(o: Any) -> Any:
-    return _MK_ChangeTransactionTariffResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ChangeTransactionTariffResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not TariffChangeStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_TariffChangeStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ChangeTransactionTariffResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearCacheRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38249,10 +40423,15 @@ def _c_ClearCacheRequest(s: Any) -> ClearCacheRequest:
 _MK_ClearCacheRequest: Any = _W_ClearCacheRequest
 
 
-def _w_ClearCacheRequest(o: Any) -> Any:
-    return _MK_ClearCacheRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearCacheRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ClearCacheRequest(v0)
+    return w if uid is None else (2, uid, "ClearCache", w)
 
 
 class _W_ClearCacheResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38275,12 +40454,25 @@ def _c_ClearCacheResponse(s: Any) -> ClearCacheResponse:
 _MK_ClearCacheResponse: Any = _W_ClearCacheResponse
 
 
-def _w_ClearCacheResponse(o: Any) -> Any:
-    return _MK_ClearCacheResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearCacheResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not ClearCacheStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ClearCacheStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ClearCacheResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearChargingProfileRequest(
@@ -38306,12 +40498,23 @@ def _c_ClearChargingProfileRequest(s: Any) -> ClearChargingProfileRequest:
 _MK_ClearChargingProfileRequest: Any = _W_ClearChargingProfileRequest
 
 
-def _w_ClearChargingProfileRequest(o: Any) -> Any:
-    return _MK_ClearChargingProfileRequest(
-        o.charging_profile_id,
-        None if (v := o.charging_profile_criteria) is None else _w_ClearChargingProfileType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearChargingProfileRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_profile_id
+    v1 = o.charging_profile_criteria
+    v2 = o.custom_data
+    if v0 is not None and (type(v0) is not int):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not ClearChargingProfileType:
+            raise rt.Fallback
+        v1 = _w_ClearChargingProfileType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ClearChargingProfileRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ClearChargingProfile", w)
 
 
 class _W_ClearChargingProfileResponse(
@@ -38336,12 +40539,25 @@ def _c_ClearChargingProfileResponse(s: Any) -> ClearChargingProfileResponse:
 _MK_ClearChargingProfileResponse: Any = _W_ClearChargingProfileResponse
 
 
-def _w_ClearChargingProfileResponse(o: Any) -> Any:
-    return _MK_ClearChargingProfileResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearChargingProfileResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not ClearChargingProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ClearChargingProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ClearChargingProfileResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38365,13 +40581,30 @@ def _c_ClearDERControlRequest(s: Any) -> ClearDERControlRequest:
 _MK_ClearDERControlRequest: Any = _W_ClearDERControlRequest
 
 
-def _w_ClearDERControlRequest(o: Any) -> Any:
-    return _MK_ClearDERControlRequest(
-        o.is_default,
-        o.control_type,
-        o.control_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearDERControlRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.is_default
+    v1 = o.control_type
+    v2 = o.control_id
+    v3 = o.custom_data
+    if (
+        (type(v0) is not bool)
+        or (
+            v1 is not None
+            and (
+                type(v1) is not DERControlEnumType
+                and (not isinstance(v1, str) or v1 not in _E_DERControlEnumType)
+            )
+        )
+        or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 36))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_ClearDERControlRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "ClearDERControl", w)
 
 
 class _W_ClearDERControlResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38394,12 +40627,25 @@ def _c_ClearDERControlResponse(s: Any) -> ClearDERControlResponse:
 _MK_ClearDERControlResponse: Any = _W_ClearDERControlResponse
 
 
-def _w_ClearDERControlResponse(o: Any) -> Any:
-    return _MK_ClearDERControlResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearDERControlResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not DERControlStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DERControlStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ClearDERControlResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearDisplayMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38419,11 +40665,18 @@ def _c_ClearDisplayMessageRequest(s: Any) -> ClearDisplayMessageRequest:
 _MK_ClearDisplayMessageRequest: Any = _W_ClearDisplayMessageRequest
 
 
-def _w_ClearDisplayMessageRequest(o: Any) -> Any:
-    return _MK_ClearDisplayMessageRequest(
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearDisplayMessageRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClearDisplayMessageRequest(v0, v1)
+    return w if uid is None else (2, uid, "ClearDisplayMessage", w)
 
 
 class _W_ClearDisplayMessageResponse(
@@ -38448,12 +40701,25 @@ def _c_ClearDisplayMessageResponse(s: Any) -> ClearDisplayMessageResponse:
 _MK_ClearDisplayMessageResponse: Any = _W_ClearDisplayMessageResponse
 
 
-def _w_ClearDisplayMessageResponse(o: Any) -> Any:
-    return _MK_ClearDisplayMessageResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearDisplayMessageResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not ClearMessageStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ClearMessageStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ClearDisplayMessageResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearTariffsRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38476,12 +40742,25 @@ def _c_ClearTariffsRequest(s: Any) -> ClearTariffsRequest:
 _MK_ClearTariffsRequest: Any = _W_ClearTariffsRequest
 
 
-def _w_ClearTariffsRequest(o: Any) -> Any:
-    return _MK_ClearTariffsRequest(
-        o.tariff_ids,
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearTariffsRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.tariff_ids
+    v1 = o.evse_id
+    v2 = o.custom_data
+    if v1 is not None and (type(v1) is not int or v1 < 0.0):
+        raise rt.Fallback
+    if v0 is not None:
+        if type(v0) is not list or len(v0) < 1:
+            raise rt.Fallback
+        for x in v0:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 60:
+                raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ClearTariffsRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ClearTariffs", w)
 
 
 class _W_ClearTariffsResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38502,11 +40781,19 @@ def _c_ClearTariffsResponse(s: Any) -> ClearTariffsResponse:
 _MK_ClearTariffsResponse: Any = _W_ClearTariffsResponse
 
 
-def _w_ClearTariffsResponse(o: Any) -> Any:
-    return _MK_ClearTariffsResponse(
-        [_w_ClearTariffsResultType(x) for x in o.clear_tariffs_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearTariffsResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.clear_tariffs_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_ClearTariffsResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClearTariffsResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearVariableMonitoringRequest(
@@ -38527,11 +40814,21 @@ def _c_ClearVariableMonitoringRequest(s: Any) -> ClearVariableMonitoringRequest:
 _MK_ClearVariableMonitoringRequest: Any = _W_ClearVariableMonitoringRequest
 
 
-def _w_ClearVariableMonitoringRequest(o: Any) -> Any:
-    return _MK_ClearVariableMonitoringRequest(
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearVariableMonitoringRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    for x in v0:
+        if type(x) is not int or x < 0.0:
+            raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClearVariableMonitoringRequest(v0, v1)
+    return w if uid is None else (2, uid, "ClearVariableMonitoring", w)
 
 
 class _W_ClearVariableMonitoringResponse(
@@ -38554,11 +40851,19 @@ def _c_ClearVariableMonitoringResponse(s: Any) -> ClearVariableMonitoringRespons
 _MK_ClearVariableMonitoringResponse: Any = _W_ClearVariableMonitoringResponse
 
 
-def _w_ClearVariableMonitoringResponse(o: Any) -> Any:
-    return _MK_ClearVariableMonitoringResponse(
-        [_w_ClearMonitoringResultType(x) for x in o.clear_monitoring_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearVariableMonitoringResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.clear_monitoring_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_ClearMonitoringResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClearVariableMonitoringResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClearedChargingLimitRequest(
@@ -38582,12 +40887,21 @@ def _c_ClearedChargingLimitRequest(s: Any) -> ClearedChargingLimitRequest:
 _MK_ClearedChargingLimitRequest: Any = _W_ClearedChargingLimitRequest
 
 
-def _w_ClearedChargingLimitRequest(o: Any) -> Any:
-    return _MK_ClearedChargingLimitRequest(
-        o.charging_limit_source,
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearedChargingLimitRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_limit_source
+    v1 = o.evse_id
+    v2 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20) or (
+        v1 is not None and (type(v1) is not int or v1 < 0.0)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ClearedChargingLimitRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ClearedChargingLimit", w)
 
 
 class _W_ClearedChargingLimitResponse(
@@ -38606,10 +40920,15 @@ def _c_ClearedChargingLimitResponse(s: Any) -> ClearedChargingLimitResponse:
 _MK_ClearedChargingLimitResponse: Any = _W_ClearedChargingLimitResponse
 
 
-def _w_ClearedChargingLimitResponse(o: Any) -> Any:
-    return _MK_ClearedChargingLimitResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClearedChargingLimitResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ClearedChargingLimitResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ClosePeriodicEventStreamRequest(
@@ -38631,11 +40950,18 @@ def _c_ClosePeriodicEventStreamRequest(s: Any) -> ClosePeriodicEventStreamReques
 _MK_ClosePeriodicEventStreamRequest: Any = _W_ClosePeriodicEventStreamRequest
 
 
-def _w_ClosePeriodicEventStreamRequest(o: Any) -> Any:
-    return _MK_ClosePeriodicEventStreamRequest(
-        o.id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClosePeriodicEventStreamRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_ClosePeriodicEventStreamRequest(v0, v1)
+    return w if uid is None else (2, uid, "ClosePeriodicEventStream", w)
 
 
 class _W_ClosePeriodicEventStreamResponse(
@@ -38654,10 +40980,15 @@ def _c_ClosePeriodicEventStreamResponse(s: Any) -> ClosePeriodicEventStreamRespo
 _MK_ClosePeriodicEventStreamResponse: Any = _W_ClosePeriodicEventStreamResponse
 
 
-def _w_ClosePeriodicEventStreamResponse(o: Any) -> Any:
-    return _MK_ClosePeriodicEventStreamResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ClosePeriodicEventStreamResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ClosePeriodicEventStreamResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CostUpdatedRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38680,12 +41011,21 @@ def _c_CostUpdatedRequest(s: Any) -> CostUpdatedRequest:
 _MK_CostUpdatedRequest: Any = _W_CostUpdatedRequest
 
 
-def _w_CostUpdatedRequest(o: Any) -> Any:
-    return _MK_CostUpdatedRequest(
-        o.total_cost,
-        o.transaction_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CostUpdatedRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.total_cost
+    v1 = o.transaction_id
+    v2 = o.custom_data
+    if ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF) or (
+        (v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_CostUpdatedRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "CostUpdated", w)
 
 
 class _W_CostUpdatedResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38702,10 +41042,15 @@ def _c_CostUpdatedResponse(s: Any) -> CostUpdatedResponse:
 _MK_CostUpdatedResponse: Any = _W_CostUpdatedResponse
 
 
-def _w_CostUpdatedResponse(o: Any) -> Any:
-    return _MK_CostUpdatedResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CostUpdatedResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_CostUpdatedResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_CustomerInformationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38743,16 +41088,36 @@ def _c_CustomerInformationRequest(s: Any) -> CustomerInformationRequest:
 _MK_CustomerInformationRequest: Any = _W_CustomerInformationRequest
 
 
-def _w_CustomerInformationRequest(o: Any) -> Any:
-    return _MK_CustomerInformationRequest(
-        o.request_id,
-        o.report,
-        o.clear,
-        None if (v := o.customer_certificate) is None else _w_CertificateHashDataType(v),
-        None if (v := o.id_token) is None else _w_IdTokenType(v),
-        o.customer_identifier,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CustomerInformationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.report
+    v2 = o.clear
+    v3 = o.customer_certificate
+    v4 = o.id_token
+    v5 = o.customer_identifier
+    v6 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (type(v1) is not bool)
+        or (type(v2) is not bool)
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 64))
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CertificateHashDataType:
+            raise rt.Fallback
+        v3 = _w_CertificateHashDataType(v3)
+    if v4 is not None:
+        if type(v4) is not IdTokenType:
+            raise rt.Fallback
+        v4 = _w_IdTokenType(v4)
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    w = _MK_CustomerInformationRequest(v0, v1, v2, v3, v4, v5, v6)
+    return w if uid is None else (2, uid, "CustomerInformation", w)
 
 
 class _W_CustomerInformationResponse(
@@ -38777,12 +41142,25 @@ def _c_CustomerInformationResponse(s: Any) -> CustomerInformationResponse:
 _MK_CustomerInformationResponse: Any = _W_CustomerInformationResponse
 
 
-def _w_CustomerInformationResponse(o: Any) -> Any:
-    return _MK_CustomerInformationResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_CustomerInformationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not CustomerInformationStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_CustomerInformationStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_CustomerInformationResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_DataTransferRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38808,13 +41186,23 @@ def _c_DataTransferRequest(s: Any) -> DataTransferRequest:
 _MK_DataTransferRequest: Any = _W_DataTransferRequest
 
 
-def _w_DataTransferRequest(o: Any) -> Any:
-    return _MK_DataTransferRequest(
-        o.vendor_id,
-        o.message_id,
-        UNSET if (v := o.data) is None else None if v is rt.JSON_NULL else v,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_DataTransferRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.vendor_id
+    v1 = o.message_id
+    v2 = o.data
+    v3 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 255) or (
+        v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+    ):
+        raise rt.Fallback
+    v2 = UNSET if v2 is None else None if v2 is rt.JSON_NULL else rt.check_json(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_DataTransferRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "DataTransfer", w)
 
 
 class _W_DataTransferResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38841,13 +41229,27 @@ def _c_DataTransferResponse(s: Any) -> DataTransferResponse:
 _MK_DataTransferResponse: Any = _W_DataTransferResponse
 
 
-def _w_DataTransferResponse(o: Any) -> Any:
-    return _MK_DataTransferResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        UNSET if (v := o.data) is None else None if v is rt.JSON_NULL else v,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_DataTransferResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.data
+    v3 = o.custom_data
+    if type(v0) is not DataTransferStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DataTransferStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    v2 = UNSET if v2 is None else None if v2 is rt.JSON_NULL else rt.check_json(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_DataTransferResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_DeleteCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38866,11 +41268,19 @@ def _c_DeleteCertificateRequest(s: Any) -> DeleteCertificateRequest:
 _MK_DeleteCertificateRequest: Any = _W_DeleteCertificateRequest
 
 
-def _w_DeleteCertificateRequest(o: Any) -> Any:
-    return _MK_DeleteCertificateRequest(
-        _w_CertificateHashDataType(o.certificate_hash_data),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_DeleteCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_hash_data
+    v1 = o.custom_data
+    if type(v0) is not CertificateHashDataType:
+        raise rt.Fallback
+    v0 = _w_CertificateHashDataType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_DeleteCertificateRequest(v0, v1)
+    return w if uid is None else (2, uid, "DeleteCertificate", w)
 
 
 class _W_DeleteCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -38893,12 +41303,25 @@ def _c_DeleteCertificateResponse(s: Any) -> DeleteCertificateResponse:
 _MK_DeleteCertificateResponse: Any = _W_DeleteCertificateResponse
 
 
-def _w_DeleteCertificateResponse(o: Any) -> Any:
-    return _MK_DeleteCertificateResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_DeleteCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not DeleteCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DeleteCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_DeleteCertificateResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_FirmwareStatusNotificationRequest(
@@ -38925,13 +41348,27 @@ def _c_FirmwareStatusNotificationRequest(s: Any) -> FirmwareStatusNotificationRe
 _MK_FirmwareStatusNotificationRequest: Any = _W_FirmwareStatusNotificationRequest
 
 
-def _w_FirmwareStatusNotificationRequest(o: Any) -> Any:
-    return _MK_FirmwareStatusNotificationRequest(
-        o.status,
-        o.request_id,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_FirmwareStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.request_id
+    v2 = o.status_info
+    v3 = o.custom_data
+    if (
+        type(v0) is not FirmwareStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_FirmwareStatusEnumType)
+    ) or (v1 is not None and (type(v1) is not int)):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_FirmwareStatusNotificationRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "FirmwareStatusNotification", w)
 
 
 class _W_FirmwareStatusNotificationResponse(
@@ -38950,10 +41387,15 @@ def _c_FirmwareStatusNotificationResponse(s: Any) -> FirmwareStatusNotificationR
 _MK_FirmwareStatusNotificationResponse: Any = _W_FirmwareStatusNotificationResponse
 
 
-def _w_FirmwareStatusNotificationResponse(o: Any) -> Any:
-    return _MK_FirmwareStatusNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_FirmwareStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_FirmwareStatusNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_Get15118EVCertificateRequest(
@@ -38989,15 +41431,36 @@ def _c_Get15118EVCertificateRequest(s: Any) -> Get15118EVCertificateRequest:
 _MK_Get15118EVCertificateRequest: Any = _W_Get15118EVCertificateRequest
 
 
-def _w_Get15118EVCertificateRequest(o: Any) -> Any:
-    return _MK_Get15118EVCertificateRequest(
-        o.iso15118_schema_version,
-        o.action,
-        o.exi_request,
-        o.maximum_contract_certificate_chains,
-        o.prioritized_emaids,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_Get15118EVCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.iso15118_schema_version
+    v1 = o.action
+    v2 = o.exi_request
+    v3 = o.maximum_contract_certificate_chains
+    v4 = o.prioritized_emaids
+    v5 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50)
+        or (
+            type(v1) is not CertificateActionEnumType
+            and (not isinstance(v1, str) or v1 not in _E_CertificateActionEnumType)
+        )
+        or ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 11000)
+        or (v3 is not None and (type(v3) is not int or v3 < 0.0))
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not list or len(v4) < 1 or len(v4) > 8:
+            raise rt.Fallback
+        for x in v4:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 255:
+                raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_Get15118EVCertificateRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "Get15118EVCertificate", w)
 
 
 class _W_Get15118EVCertificateResponse(
@@ -39029,14 +41492,32 @@ def _c_Get15118EVCertificateResponse(s: Any) -> Get15118EVCertificateResponse:
 _MK_Get15118EVCertificateResponse: Any = _W_Get15118EVCertificateResponse
 
 
-def _w_Get15118EVCertificateResponse(o: Any) -> Any:
-    return _MK_Get15118EVCertificateResponse(
-        o.status,
-        o.exi_response,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.remaining_contracts,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_Get15118EVCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.exi_response
+    v2 = o.status_info
+    v3 = o.remaining_contracts
+    v4 = o.custom_data
+    if (
+        (
+            type(v0) is not Iso15118EVCertificateStatusEnumType
+            and (not isinstance(v0, str) or v0 not in _E_Iso15118EVCertificateStatusEnumType)
+        )
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 17000)
+        or (v3 is not None and (type(v3) is not int or v3 < 0.0))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_Get15118EVCertificateResponse(v0, v1, v2, v3, v4)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetBaseReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39059,12 +41540,21 @@ def _c_GetBaseReportRequest(s: Any) -> GetBaseReportRequest:
 _MK_GetBaseReportRequest: Any = _W_GetBaseReportRequest
 
 
-def _w_GetBaseReportRequest(o: Any) -> Any:
-    return _MK_GetBaseReportRequest(
-        o.request_id,
-        o.report_base,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetBaseReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.report_base
+    v2 = o.custom_data
+    if (type(v0) is not int) or (
+        type(v1) is not ReportBaseEnumType and (not isinstance(v1, str) or v1 not in _E_ReportBaseEnumType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetBaseReportRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "GetBaseReport", w)
 
 
 class _W_GetBaseReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39087,12 +41577,25 @@ def _c_GetBaseReportResponse(s: Any) -> GetBaseReportResponse:
 _MK_GetBaseReportResponse: Any = _W_GetBaseReportResponse
 
 
-def _w_GetBaseReportResponse(o: Any) -> Any:
-    return _MK_GetBaseReportResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetBaseReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericDeviceModelStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericDeviceModelStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetBaseReportResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetCertificateChainStatusRequest(
@@ -39117,11 +41620,19 @@ def _c_GetCertificateChainStatusRequest(s: Any) -> GetCertificateChainStatusRequ
 _MK_GetCertificateChainStatusRequest: Any = _W_GetCertificateChainStatusRequest
 
 
-def _w_GetCertificateChainStatusRequest(o: Any) -> Any:
-    return _MK_GetCertificateChainStatusRequest(
-        [_w_CertificateStatusRequestInfoType(x) for x in o.certificate_status_requests],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetCertificateChainStatusRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_status_requests
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1 or len(v0) > 4:
+        raise rt.Fallback
+    v0 = [_w_CertificateStatusRequestInfoType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetCertificateChainStatusRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetCertificateChainStatus", w)
 
 
 class _W_GetCertificateChainStatusResponse(
@@ -39144,11 +41655,19 @@ def _c_GetCertificateChainStatusResponse(s: Any) -> GetCertificateChainStatusRes
 _MK_GetCertificateChainStatusResponse: Any = _W_GetCertificateChainStatusResponse
 
 
-def _w_GetCertificateChainStatusResponse(o: Any) -> Any:
-    return _MK_GetCertificateChainStatusResponse(
-        [_w_CertificateStatusType(x) for x in o.certificate_status],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetCertificateChainStatusResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_status
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1 or len(v0) > 4:
+        raise rt.Fallback
+    v0 = [_w_CertificateStatusType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetCertificateChainStatusResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetCertificateStatusRequest(
@@ -39169,11 +41688,19 @@ def _c_GetCertificateStatusRequest(s: Any) -> GetCertificateStatusRequest:
 _MK_GetCertificateStatusRequest: Any = _W_GetCertificateStatusRequest
 
 
-def _w_GetCertificateStatusRequest(o: Any) -> Any:
-    return _MK_GetCertificateStatusRequest(
-        _w_OCSPRequestDataType(o.ocsp_request_data),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetCertificateStatusRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.ocsp_request_data
+    v1 = o.custom_data
+    if type(v0) is not OCSPRequestDataType:
+        raise rt.Fallback
+    v0 = _w_OCSPRequestDataType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetCertificateStatusRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetCertificateStatus", w)
 
 
 class _W_GetCertificateStatusResponse(
@@ -39200,13 +41727,27 @@ def _c_GetCertificateStatusResponse(s: Any) -> GetCertificateStatusResponse:
 _MK_GetCertificateStatusResponse: Any = _W_GetCertificateStatusResponse
 
 
-def _w_GetCertificateStatusResponse(o: Any) -> Any:
-    return _MK_GetCertificateStatusResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.ocsp_result,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetCertificateStatusResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.ocsp_result
+    v3 = o.custom_data
+    if (
+        type(v0) is not GetCertificateStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_GetCertificateStatusEnumType)
+    ) or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 18000)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetCertificateStatusResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetChargingProfilesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39230,13 +41771,23 @@ def _c_GetChargingProfilesRequest(s: Any) -> GetChargingProfilesRequest:
 _MK_GetChargingProfilesRequest: Any = _W_GetChargingProfilesRequest
 
 
-def _w_GetChargingProfilesRequest(o: Any) -> Any:
-    return _MK_GetChargingProfilesRequest(
-        o.request_id,
-        _w_ChargingProfileCriterionType(o.charging_profile),
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetChargingProfilesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.charging_profile
+    v2 = o.evse_id
+    v3 = o.custom_data
+    if (type(v0) is not int) or (v2 is not None and (type(v2) is not int or v2 < 0.0)):
+        raise rt.Fallback
+    if type(v1) is not ChargingProfileCriterionType:
+        raise rt.Fallback
+    v1 = _w_ChargingProfileCriterionType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetChargingProfilesRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "GetChargingProfiles", w)
 
 
 class _W_GetChargingProfilesResponse(
@@ -39261,12 +41812,25 @@ def _c_GetChargingProfilesResponse(s: Any) -> GetChargingProfilesResponse:
 _MK_GetChargingProfilesResponse: Any = _W_GetChargingProfilesResponse
 
 
-def _w_GetChargingProfilesResponse(o: Any) -> Any:
-    return _MK_GetChargingProfilesResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetChargingProfilesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GetChargingProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GetChargingProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetChargingProfilesResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetCompositeScheduleRequest(
@@ -39293,13 +41857,30 @@ def _c_GetCompositeScheduleRequest(s: Any) -> GetCompositeScheduleRequest:
 _MK_GetCompositeScheduleRequest: Any = _W_GetCompositeScheduleRequest
 
 
-def _w_GetCompositeScheduleRequest(o: Any) -> Any:
-    return _MK_GetCompositeScheduleRequest(
-        o.duration,
-        o.evse_id,
-        o.charging_rate_unit,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetCompositeScheduleRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.duration
+    v1 = o.evse_id
+    v2 = o.charging_rate_unit
+    v3 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not int or v1 < 0.0)
+        or (
+            v2 is not None
+            and (
+                type(v2) is not ChargingRateUnitEnumType
+                and (not isinstance(v2, str) or v2 not in _E_ChargingRateUnitEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetCompositeScheduleRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "GetCompositeSchedule", w)
 
 
 class _W_GetCompositeScheduleResponse(
@@ -39327,13 +41908,30 @@ def _c_GetCompositeScheduleResponse(s: Any) -> GetCompositeScheduleResponse:
 _MK_GetCompositeScheduleResponse: Any = _W_GetCompositeScheduleResponse
 
 
-def _w_GetCompositeScheduleResponse(o: Any) -> Any:
-    return _MK_GetCompositeScheduleResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.schedule) is None else _w_CompositeScheduleType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetCompositeScheduleResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.schedule
+    v3 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CompositeScheduleType:
+            raise rt.Fallback
+        v2 = _w_CompositeScheduleType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetCompositeScheduleResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39359,14 +41957,32 @@ def _c_GetDERControlRequest(s: Any) -> GetDERControlRequest:
 _MK_GetDERControlRequest: Any = _W_GetDERControlRequest
 
 
-def _w_GetDERControlRequest(o: Any) -> Any:
-    return _MK_GetDERControlRequest(
-        o.request_id,
-        o.is_default,
-        o.control_type,
-        o.control_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetDERControlRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.is_default
+    v2 = o.control_type
+    v3 = o.control_id
+    v4 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (v1 is not None and (type(v1) is not bool))
+        or (
+            v2 is not None
+            and (
+                type(v2) is not DERControlEnumType
+                and (not isinstance(v2, str) or v2 not in _E_DERControlEnumType)
+            )
+        )
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 36))
+    ):
+        raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_GetDERControlRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "GetDERControl", w)
 
 
 class _W_GetDERControlResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39389,12 +42005,25 @@ def _c_GetDERControlResponse(s: Any) -> GetDERControlResponse:
 _MK_GetDERControlResponse: Any = _W_GetDERControlResponse
 
 
-def _w_GetDERControlResponse(o: Any) -> Any:
-    return _MK_GetDERControlResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetDERControlResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not DERControlStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DERControlStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetDERControlResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetDisplayMessagesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39422,14 +42051,43 @@ def _c_GetDisplayMessagesRequest(s: Any) -> GetDisplayMessagesRequest:
 _MK_GetDisplayMessagesRequest: Any = _W_GetDisplayMessagesRequest
 
 
-def _w_GetDisplayMessagesRequest(o: Any) -> Any:
-    return _MK_GetDisplayMessagesRequest(
-        o.request_id,
-        o.id,
-        o.priority,
-        o.state,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetDisplayMessagesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.id
+    v2 = o.priority
+    v3 = o.state
+    v4 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (
+            v2 is not None
+            and (
+                type(v2) is not MessagePriorityEnumType
+                and (not isinstance(v2, str) or v2 not in _E_MessagePriorityEnumType)
+            )
+        )
+        or (
+            v3 is not None
+            and (
+                type(v3) is not MessageStateEnumType
+                and (not isinstance(v3, str) or v3 not in _E_MessageStateEnumType)
+            )
+        )
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        for x in v1:
+            if type(x) is not int or x < 0.0:
+                raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_GetDisplayMessagesRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "GetDisplayMessages", w)
 
 
 class _W_GetDisplayMessagesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39452,12 +42110,25 @@ def _c_GetDisplayMessagesResponse(s: Any) -> GetDisplayMessagesResponse:
 _MK_GetDisplayMessagesResponse: Any = _W_GetDisplayMessagesResponse
 
 
-def _w_GetDisplayMessagesResponse(o: Any) -> Any:
-    return _MK_GetDisplayMessagesResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetDisplayMessagesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GetDisplayMessagesStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GetDisplayMessagesStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetDisplayMessagesResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetInstalledCertificateIdsRequest(
@@ -39480,11 +42151,24 @@ def _c_GetInstalledCertificateIdsRequest(s: Any) -> GetInstalledCertificateIdsRe
 _MK_GetInstalledCertificateIdsRequest: Any = _W_GetInstalledCertificateIdsRequest
 
 
-def _w_GetInstalledCertificateIdsRequest(o: Any) -> Any:
-    return _MK_GetInstalledCertificateIdsRequest(
-        o.certificate_type,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetInstalledCertificateIdsRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_type
+    v1 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not list or len(v0) < 1:
+            raise rt.Fallback
+        for x in v0:
+            if type(x) is not GetCertificateIdUseEnumType and (
+                not isinstance(x, str) or x not in _E_GetCertificateIdUseEnumType
+            ):
+                raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetInstalledCertificateIdsRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetInstalledCertificateIds", w)
 
 
 class _W_GetInstalledCertificateIdsResponse(
@@ -39514,15 +42198,30 @@ def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsR
 _MK_GetInstalledCertificateIdsResponse: Any = _W_GetInstalledCertificateIdsResponse
 
 
-def _w_GetInstalledCertificateIdsResponse(o: Any) -> Any:
-    return _MK_GetInstalledCertificateIdsResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None
-        if (v := o.certificate_hash_data_chain) is None
-        else [_w_CertificateHashDataChainType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetInstalledCertificateIdsResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.certificate_hash_data_chain
+    v3 = o.custom_data
+    if type(v0) is not GetInstalledCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GetInstalledCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_CertificateHashDataChainType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetInstalledCertificateIdsResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetLocalListVersionRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39539,10 +42238,15 @@ def _c_GetLocalListVersionRequest(s: Any) -> GetLocalListVersionRequest:
 _MK_GetLocalListVersionRequest: Any = _W_GetLocalListVersionRequest
 
 
-def _w_GetLocalListVersionRequest(o: Any) -> Any:
-    return _MK_GetLocalListVersionRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetLocalListVersionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_GetLocalListVersionRequest(v0)
+    return w if uid is None else (2, uid, "GetLocalListVersion", w)
 
 
 class _W_GetLocalListVersionResponse(
@@ -39564,11 +42268,18 @@ def _c_GetLocalListVersionResponse(s: Any) -> GetLocalListVersionResponse:
 _MK_GetLocalListVersionResponse: Any = _W_GetLocalListVersionResponse
 
 
-def _w_GetLocalListVersionResponse(o: Any) -> Any:
-    return _MK_GetLocalListVersionResponse(
-        o.version_number,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetLocalListVersionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.version_number
+    v1 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetLocalListVersionResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetLogRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39597,15 +42308,30 @@ def _c_GetLogRequest(s: Any) -> GetLogRequest:
 _MK_GetLogRequest: Any = _W_GetLogRequest
 
 
-def _w_GetLogRequest(o: Any) -> Any:
-    return _MK_GetLogRequest(
-        _w_LogParametersType(o.log),
-        o.log_type,
-        o.request_id,
-        o.retries,
-        o.retry_interval,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetLogRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.log
+    v1 = o.log_type
+    v2 = o.request_id
+    v3 = o.retries
+    v4 = o.retry_interval
+    v5 = o.custom_data
+    if (
+        (type(v1) is not LogEnumType and (not isinstance(v1, str) or v1 not in _E_LogEnumType))
+        or (type(v2) is not int)
+        or (v3 is not None and (type(v3) is not int or v3 < 0.0))
+        or (v4 is not None and (type(v4) is not int))
+    ):
+        raise rt.Fallback
+    if type(v0) is not LogParametersType:
+        raise rt.Fallback
+    v0 = _w_LogParametersType(v0)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_GetLogRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "GetLog", w)
 
 
 class _W_GetLogResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39630,13 +42356,26 @@ def _c_GetLogResponse(s: Any) -> GetLogResponse:
 _MK_GetLogResponse: Any = _W_GetLogResponse
 
 
-def _w_GetLogResponse(o: Any) -> Any:
-    return _MK_GetLogResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.filename,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetLogResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.filename
+    v3 = o.custom_data
+    if (
+        type(v0) is not LogStatusEnumType and (not isinstance(v0, str) or v0 not in _E_LogStatusEnumType)
+    ) or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 255)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetLogResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetMonitoringReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39665,13 +42404,32 @@ def _c_GetMonitoringReportRequest(s: Any) -> GetMonitoringReportRequest:
 _MK_GetMonitoringReportRequest: Any = _W_GetMonitoringReportRequest
 
 
-def _w_GetMonitoringReportRequest(o: Any) -> Any:
-    return _MK_GetMonitoringReportRequest(
-        o.request_id,
-        None if (v := o.component_variable) is None else [_w_ComponentVariableType(x) for x in v],
-        o.monitoring_criteria,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetMonitoringReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.component_variable
+    v2 = o.monitoring_criteria
+    v3 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        v1 = [_w_ComponentVariableType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 3:
+            raise rt.Fallback
+        for x in v2:
+            if type(x) is not MonitoringCriterionEnumType and (
+                not isinstance(x, str) or x not in _E_MonitoringCriterionEnumType
+            ):
+                raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetMonitoringReportRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "GetMonitoringReport", w)
 
 
 class _W_GetMonitoringReportResponse(
@@ -39696,12 +42454,25 @@ def _c_GetMonitoringReportResponse(s: Any) -> GetMonitoringReportResponse:
 _MK_GetMonitoringReportResponse: Any = _W_GetMonitoringReportResponse
 
 
-def _w_GetMonitoringReportResponse(o: Any) -> Any:
-    return _MK_GetMonitoringReportResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetMonitoringReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericDeviceModelStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericDeviceModelStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetMonitoringReportResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetPeriodicEventStreamRequest(
@@ -39720,10 +42491,15 @@ def _c_GetPeriodicEventStreamRequest(s: Any) -> GetPeriodicEventStreamRequest:
 _MK_GetPeriodicEventStreamRequest: Any = _W_GetPeriodicEventStreamRequest
 
 
-def _w_GetPeriodicEventStreamRequest(o: Any) -> Any:
-    return _MK_GetPeriodicEventStreamRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetPeriodicEventStreamRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_GetPeriodicEventStreamRequest(v0)
+    return w if uid is None else (2, uid, "GetPeriodicEventStream", w)
 
 
 class _W_GetPeriodicEventStreamResponse(
@@ -39747,11 +42523,20 @@ def _c_GetPeriodicEventStreamResponse(s: Any) -> GetPeriodicEventStreamResponse:
 _MK_GetPeriodicEventStreamResponse: Any = _W_GetPeriodicEventStreamResponse
 
 
-def _w_GetPeriodicEventStreamResponse(o: Any) -> Any:
-    return _MK_GetPeriodicEventStreamResponse(
-        None if (v := o.constant_stream_data) is None else [_w_ConstantStreamDataType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetPeriodicEventStreamResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.constant_stream_data
+    v1 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not list or len(v0) < 1:
+            raise rt.Fallback
+        v0 = [_w_ConstantStreamDataType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetPeriodicEventStreamResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39780,13 +42565,32 @@ def _c_GetReportRequest(s: Any) -> GetReportRequest:
 _MK_GetReportRequest: Any = _W_GetReportRequest
 
 
-def _w_GetReportRequest(o: Any) -> Any:
-    return _MK_GetReportRequest(
-        o.request_id,
-        None if (v := o.component_variable) is None else [_w_ComponentVariableType(x) for x in v],
-        o.component_criteria,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.component_variable
+    v2 = o.component_criteria
+    v3 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        v1 = [_w_ComponentVariableType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 4:
+            raise rt.Fallback
+        for x in v2:
+            if type(x) is not ComponentCriterionEnumType and (
+                not isinstance(x, str) or x not in _E_ComponentCriterionEnumType
+            ):
+                raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetReportRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "GetReport", w)
 
 
 class _W_GetReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39809,12 +42613,25 @@ def _c_GetReportResponse(s: Any) -> GetReportResponse:
 _MK_GetReportResponse: Any = _W_GetReportResponse
 
 
-def _w_GetReportResponse(o: Any) -> Any:
-    return _MK_GetReportResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericDeviceModelStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericDeviceModelStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetReportResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetTariffsRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39834,11 +42651,18 @@ def _c_GetTariffsRequest(s: Any) -> GetTariffsRequest:
 _MK_GetTariffsRequest: Any = _W_GetTariffsRequest
 
 
-def _w_GetTariffsRequest(o: Any) -> Any:
-    return _MK_GetTariffsRequest(
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetTariffsRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetTariffsRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetTariffs", w)
 
 
 class _W_GetTariffsResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39866,13 +42690,30 @@ def _c_GetTariffsResponse(s: Any) -> GetTariffsResponse:
 _MK_GetTariffsResponse: Any = _W_GetTariffsResponse
 
 
-def _w_GetTariffsResponse(o: Any) -> Any:
-    return _MK_GetTariffsResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.tariff_assignments) is None else [_w_TariffAssignmentType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetTariffsResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.tariff_assignments
+    v3 = o.custom_data
+    if type(v0) is not TariffGetStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_TariffGetStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_TariffAssignmentType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_GetTariffsResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetTransactionStatusRequest(
@@ -39893,11 +42734,18 @@ def _c_GetTransactionStatusRequest(s: Any) -> GetTransactionStatusRequest:
 _MK_GetTransactionStatusRequest: Any = _W_GetTransactionStatusRequest
 
 
-def _w_GetTransactionStatusRequest(o: Any) -> Any:
-    return _MK_GetTransactionStatusRequest(
-        o.transaction_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetTransactionStatusRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.transaction_id
+    v1 = o.custom_data
+    if v0 is not None and ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetTransactionStatusRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetTransactionStatus", w)
 
 
 class _W_GetTransactionStatusResponse(
@@ -39921,12 +42769,19 @@ def _c_GetTransactionStatusResponse(s: Any) -> GetTransactionStatusResponse:
 _MK_GetTransactionStatusResponse: Any = _W_GetTransactionStatusResponse
 
 
-def _w_GetTransactionStatusResponse(o: Any) -> Any:
-    return _MK_GetTransactionStatusResponse(
-        o.messages_in_queue,
-        o.ongoing_indicator,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetTransactionStatusResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.messages_in_queue
+    v1 = o.ongoing_indicator
+    v2 = o.custom_data
+    if (type(v0) is not bool) or (v1 is not None and (type(v1) is not bool)):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_GetTransactionStatusResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_GetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39947,11 +42802,19 @@ def _c_GetVariablesRequest(s: Any) -> GetVariablesRequest:
 _MK_GetVariablesRequest: Any = _W_GetVariablesRequest
 
 
-def _w_GetVariablesRequest(o: Any) -> Any:
-    return _MK_GetVariablesRequest(
-        [_w_GetVariableDataType(x) for x in o.get_variable_data],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetVariablesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.get_variable_data
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_GetVariableDataType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetVariablesRequest(v0, v1)
+    return w if uid is None else (2, uid, "GetVariables", w)
 
 
 class _W_GetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39972,11 +42835,19 @@ def _c_GetVariablesResponse(s: Any) -> GetVariablesResponse:
 _MK_GetVariablesResponse: Any = _W_GetVariablesResponse
 
 
-def _w_GetVariablesResponse(o: Any) -> Any:
-    return _MK_GetVariablesResponse(
-        [_w_GetVariableResultType(x) for x in o.get_variable_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_GetVariablesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.get_variable_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_GetVariableResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_GetVariablesResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_HeartbeatRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -39993,10 +42864,15 @@ def _c_HeartbeatRequest(s: Any) -> HeartbeatRequest:
 _MK_HeartbeatRequest: Any = _W_HeartbeatRequest
 
 
-def _w_HeartbeatRequest(o: Any) -> Any:
-    return _MK_HeartbeatRequest(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_HeartbeatRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_HeartbeatRequest(v0)
+    return w if uid is None else (2, uid, "Heartbeat", w)
 
 
 class _W_HeartbeatResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40016,11 +42892,17 @@ def _c_HeartbeatResponse(s: Any) -> HeartbeatResponse:
 _MK_HeartbeatResponse: Any = _W_HeartbeatResponse
 
 
-def _w_HeartbeatResponse(o: Any) -> Any:
-    return _MK_HeartbeatResponse(
-        rt.format_datetime(o.current_time),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_HeartbeatResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.current_time
+    v1 = o.custom_data
+    v0 = rt.format_datetime(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_HeartbeatResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_InstallCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40043,12 +42925,22 @@ def _c_InstallCertificateRequest(s: Any) -> InstallCertificateRequest:
 _MK_InstallCertificateRequest: Any = _W_InstallCertificateRequest
 
 
-def _w_InstallCertificateRequest(o: Any) -> Any:
-    return _MK_InstallCertificateRequest(
-        o.certificate_type,
-        o.certificate,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_InstallCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.certificate_type
+    v1 = o.certificate
+    v2 = o.custom_data
+    if (
+        type(v0) is not InstallCertificateUseEnumType
+        and (not isinstance(v0, str) or v0 not in _E_InstallCertificateUseEnumType)
+    ) or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 10000):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_InstallCertificateRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "InstallCertificate", w)
 
 
 class _W_InstallCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40071,12 +42963,25 @@ def _c_InstallCertificateResponse(s: Any) -> InstallCertificateResponse:
 _MK_InstallCertificateResponse: Any = _W_InstallCertificateResponse
 
 
-def _w_InstallCertificateResponse(o: Any) -> Any:
-    return _MK_InstallCertificateResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_InstallCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not InstallCertificateStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_InstallCertificateStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_InstallCertificateResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_LogStatusNotificationRequest(
@@ -40103,13 +43008,27 @@ def _c_LogStatusNotificationRequest(s: Any) -> LogStatusNotificationRequest:
 _MK_LogStatusNotificationRequest: Any = _W_LogStatusNotificationRequest
 
 
-def _w_LogStatusNotificationRequest(o: Any) -> Any:
-    return _MK_LogStatusNotificationRequest(
-        o.status,
-        o.request_id,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_LogStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.request_id
+    v2 = o.status_info
+    v3 = o.custom_data
+    if (
+        type(v0) is not UploadLogStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_UploadLogStatusEnumType)
+    ) or (v1 is not None and (type(v1) is not int)):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_LogStatusNotificationRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "LogStatusNotification", w)
 
 
 class _W_LogStatusNotificationResponse(
@@ -40128,10 +43047,15 @@ def _c_LogStatusNotificationResponse(s: Any) -> LogStatusNotificationResponse:
 _MK_LogStatusNotificationResponse: Any = _W_LogStatusNotificationResponse
 
 
-def _w_LogStatusNotificationResponse(o: Any) -> Any:
-    return _MK_LogStatusNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_LogStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_LogStatusNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_MeterValuesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40153,12 +43077,22 @@ def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
 _MK_MeterValuesRequest: Any = _W_MeterValuesRequest
 
 
-def _w_MeterValuesRequest(o: Any) -> Any:
-    return _MK_MeterValuesRequest(
-        o.evse_id,
-        [_w_MeterValueType(x) for x in o.meter_value],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_MeterValuesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.meter_value
+    v2 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1:
+        raise rt.Fallback
+    v1 = [_w_MeterValueType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_MeterValuesRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "MeterValues", w)
 
 
 class _W_MeterValuesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40175,10 +43109,15 @@ def _c_MeterValuesResponse(s: Any) -> MeterValuesResponse:
 _MK_MeterValuesResponse: Any = _W_MeterValuesResponse
 
 
-def _w_MeterValuesResponse(o: Any) -> Any:
-    return _MK_MeterValuesResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_MeterValuesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_MeterValuesResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyAllowedEnergyTransferRequest(
@@ -40204,12 +43143,26 @@ def _c_NotifyAllowedEnergyTransferRequest(s: Any) -> NotifyAllowedEnergyTransfer
 _MK_NotifyAllowedEnergyTransferRequest: Any = _W_NotifyAllowedEnergyTransferRequest
 
 
-def _w_NotifyAllowedEnergyTransferRequest(o: Any) -> Any:
-    return _MK_NotifyAllowedEnergyTransferRequest(
-        o.transaction_id,
-        o.allowed_energy_transfer,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyAllowedEnergyTransferRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.transaction_id
+    v1 = o.allowed_energy_transfer
+    v2 = o.custom_data
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36:
+        raise rt.Fallback
+    if type(v1) is not list or len(v1) < 1:
+        raise rt.Fallback
+    for x in v1:
+        if type(x) is not EnergyTransferModeEnumType and (
+            not isinstance(x, str) or x not in _E_EnergyTransferModeEnumType
+        ):
+            raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_NotifyAllowedEnergyTransferRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "NotifyAllowedEnergyTransfer", w)
 
 
 class _W_NotifyAllowedEnergyTransferResponse(
@@ -40234,12 +43187,25 @@ def _c_NotifyAllowedEnergyTransferResponse(s: Any) -> NotifyAllowedEnergyTransfe
 _MK_NotifyAllowedEnergyTransferResponse: Any = _W_NotifyAllowedEnergyTransferResponse
 
 
-def _w_NotifyAllowedEnergyTransferResponse(o: Any) -> Any:
-    return _MK_NotifyAllowedEnergyTransferResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyAllowedEnergyTransferResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not NotifyAllowedEnergyTransferStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_NotifyAllowedEnergyTransferStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_NotifyAllowedEnergyTransferResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyChargingLimitRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40265,13 +43231,27 @@ def _c_NotifyChargingLimitRequest(s: Any) -> NotifyChargingLimitRequest:
 _MK_NotifyChargingLimitRequest: Any = _W_NotifyChargingLimitRequest
 
 
-def _w_NotifyChargingLimitRequest(o: Any) -> Any:
-    return _MK_NotifyChargingLimitRequest(
-        _w_ChargingLimitType(o.charging_limit),
-        None if (v := o.charging_schedule) is None else [_w_ChargingScheduleType(x) for x in v],
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyChargingLimitRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_limit
+    v1 = o.charging_schedule
+    v2 = o.evse_id
+    v3 = o.custom_data
+    if v2 is not None and (type(v2) is not int or v2 < 0.0):
+        raise rt.Fallback
+    if type(v0) is not ChargingLimitType:
+        raise rt.Fallback
+    v0 = _w_ChargingLimitType(v0)
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        v1 = [_w_ChargingScheduleType(x) for x in v1]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_NotifyChargingLimitRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "NotifyChargingLimit", w)
 
 
 class _W_NotifyChargingLimitResponse(
@@ -40290,10 +43270,15 @@ def _c_NotifyChargingLimitResponse(s: Any) -> NotifyChargingLimitResponse:
 _MK_NotifyChargingLimitResponse: Any = _W_NotifyChargingLimitResponse
 
 
-def _w_NotifyChargingLimitResponse(o: Any) -> Any:
-    return _MK_NotifyChargingLimitResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyChargingLimitResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyChargingLimitResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyCustomerInformationRequest(
@@ -40326,15 +43311,28 @@ def _c_NotifyCustomerInformationRequest(s: Any) -> NotifyCustomerInformationRequ
 _MK_NotifyCustomerInformationRequest: Any = _W_NotifyCustomerInformationRequest
 
 
-def _w_NotifyCustomerInformationRequest(o: Any) -> Any:
-    return _MK_NotifyCustomerInformationRequest(
-        o.data,
-        o.seq_no,
-        rt.format_datetime(o.generated_at),
-        o.request_id,
-        o.tbc,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyCustomerInformationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.data
+    v1 = o.seq_no
+    v2 = o.generated_at
+    v3 = o.request_id
+    v4 = o.tbc
+    v5 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512)
+        or (type(v1) is not int or v1 < 0.0)
+        or (type(v3) is not int or v3 < 0.0)
+        or (v4 is not None and (type(v4) is not bool))
+    ):
+        raise rt.Fallback
+    v2 = rt.format_datetime(v2)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_NotifyCustomerInformationRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "NotifyCustomerInformation", w)
 
 
 class _W_NotifyCustomerInformationResponse(
@@ -40353,10 +43351,15 @@ def _c_NotifyCustomerInformationResponse(s: Any) -> NotifyCustomerInformationRes
 _MK_NotifyCustomerInformationResponse: Any = _W_NotifyCustomerInformationResponse
 
 
-def _w_NotifyCustomerInformationResponse(o: Any) -> Any:
-    return _MK_NotifyCustomerInformationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyCustomerInformationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyCustomerInformationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyDERAlarmRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40385,15 +43388,34 @@ def _c_NotifyDERAlarmRequest(s: Any) -> NotifyDERAlarmRequest:
 _MK_NotifyDERAlarmRequest: Any = _W_NotifyDERAlarmRequest
 
 
-def _w_NotifyDERAlarmRequest(o: Any) -> Any:
-    return _MK_NotifyDERAlarmRequest(
-        o.control_type,
-        rt.format_datetime(o.timestamp),
-        o.grid_event_fault,
-        o.alarm_ended,
-        o.extra_info,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyDERAlarmRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.control_type
+    v1 = o.timestamp
+    v2 = o.grid_event_fault
+    v3 = o.alarm_ended
+    v4 = o.extra_info
+    v5 = o.custom_data
+    if (
+        (type(v0) is not DERControlEnumType and (not isinstance(v0, str) or v0 not in _E_DERControlEnumType))
+        or (
+            v2 is not None
+            and (
+                type(v2) is not GridEventFaultEnumType
+                and (not isinstance(v2, str) or v2 not in _E_GridEventFaultEnumType)
+            )
+        )
+        or (v3 is not None and (type(v3) is not bool))
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 200))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_NotifyDERAlarmRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "NotifyDERAlarm", w)
 
 
 class _W_NotifyDERAlarmResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40410,10 +43432,15 @@ def _c_NotifyDERAlarmResponse(s: Any) -> NotifyDERAlarmResponse:
 _MK_NotifyDERAlarmResponse: Any = _W_NotifyDERAlarmResponse
 
 
-def _w_NotifyDERAlarmResponse(o: Any) -> Any:
-    return _MK_NotifyDERAlarmResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyDERAlarmResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyDERAlarmResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyDERStartStopRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40443,14 +43470,28 @@ def _c_NotifyDERStartStopRequest(s: Any) -> NotifyDERStartStopRequest:
 _MK_NotifyDERStartStopRequest: Any = _W_NotifyDERStartStopRequest
 
 
-def _w_NotifyDERStartStopRequest(o: Any) -> Any:
-    return _MK_NotifyDERStartStopRequest(
-        o.control_id,
-        o.started,
-        rt.format_datetime(o.timestamp),
-        o.superseded_ids,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyDERStartStopRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.control_id
+    v1 = o.started
+    v2 = o.timestamp
+    v3 = o.superseded_ids
+    v4 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36) or (type(v1) is not bool):
+        raise rt.Fallback
+    v2 = rt.format_datetime(v2)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1 or len(v3) > 24:
+            raise rt.Fallback
+        for x in v3:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 36:
+                raise rt.Fallback
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_NotifyDERStartStopRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "NotifyDERStartStop", w)
 
 
 class _W_NotifyDERStartStopResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40467,10 +43508,15 @@ def _c_NotifyDERStartStopResponse(s: Any) -> NotifyDERStartStopResponse:
 _MK_NotifyDERStartStopResponse: Any = _W_NotifyDERStartStopResponse
 
 
-def _w_NotifyDERStartStopResponse(o: Any) -> Any:
-    return _MK_NotifyDERStartStopResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyDERStartStopResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyDERStartStopResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyDisplayMessagesRequest(
@@ -40499,13 +43545,24 @@ def _c_NotifyDisplayMessagesRequest(s: Any) -> NotifyDisplayMessagesRequest:
 _MK_NotifyDisplayMessagesRequest: Any = _W_NotifyDisplayMessagesRequest
 
 
-def _w_NotifyDisplayMessagesRequest(o: Any) -> Any:
-    return _MK_NotifyDisplayMessagesRequest(
-        o.request_id,
-        None if (v := o.message_info) is None else [_w_MessageInfoType(x) for x in v],
-        o.tbc,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyDisplayMessagesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.message_info
+    v2 = o.tbc
+    v3 = o.custom_data
+    if (type(v0) is not int) or (v2 is not None and (type(v2) is not bool)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        v1 = [_w_MessageInfoType(x) for x in v1]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_NotifyDisplayMessagesRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "NotifyDisplayMessages", w)
 
 
 class _W_NotifyDisplayMessagesResponse(
@@ -40524,10 +43581,15 @@ def _c_NotifyDisplayMessagesResponse(s: Any) -> NotifyDisplayMessagesResponse:
 _MK_NotifyDisplayMessagesResponse: Any = _W_NotifyDisplayMessagesResponse
 
 
-def _w_NotifyDisplayMessagesResponse(o: Any) -> Any:
-    return _MK_NotifyDisplayMessagesResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyDisplayMessagesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyDisplayMessagesResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyEVChargingNeedsRequest(
@@ -40556,14 +43618,26 @@ def _c_NotifyEVChargingNeedsRequest(s: Any) -> NotifyEVChargingNeedsRequest:
 _MK_NotifyEVChargingNeedsRequest: Any = _W_NotifyEVChargingNeedsRequest
 
 
-def _w_NotifyEVChargingNeedsRequest(o: Any) -> Any:
-    return _MK_NotifyEVChargingNeedsRequest(
-        o.evse_id,
-        _w_ChargingNeedsType(o.charging_needs),
-        o.max_schedule_tuples,
-        None if (v := o.timestamp) is None else rt.format_datetime(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyEVChargingNeedsRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.charging_needs
+    v2 = o.max_schedule_tuples
+    v3 = o.timestamp
+    v4 = o.custom_data
+    if (type(v0) is not int or v0 < 1.0) or (v2 is not None and (type(v2) is not int or v2 < 0.0)):
+        raise rt.Fallback
+    if type(v1) is not ChargingNeedsType:
+        raise rt.Fallback
+    v1 = _w_ChargingNeedsType(v1)
+    if v3 is not None:
+        v3 = rt.format_datetime(v3)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_NotifyEVChargingNeedsRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "NotifyEVChargingNeeds", w)
 
 
 class _W_NotifyEVChargingNeedsResponse(
@@ -40588,12 +43662,25 @@ def _c_NotifyEVChargingNeedsResponse(s: Any) -> NotifyEVChargingNeedsResponse:
 _MK_NotifyEVChargingNeedsResponse: Any = _W_NotifyEVChargingNeedsResponse
 
 
-def _w_NotifyEVChargingNeedsResponse(o: Any) -> Any:
-    return _MK_NotifyEVChargingNeedsResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyEVChargingNeedsResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not NotifyEVChargingNeedsStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_NotifyEVChargingNeedsStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_NotifyEVChargingNeedsResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyEVChargingScheduleRequest(
@@ -40626,15 +43713,30 @@ def _c_NotifyEVChargingScheduleRequest(s: Any) -> NotifyEVChargingScheduleReques
 _MK_NotifyEVChargingScheduleRequest: Any = _W_NotifyEVChargingScheduleRequest
 
 
-def _w_NotifyEVChargingScheduleRequest(o: Any) -> Any:
-    return _MK_NotifyEVChargingScheduleRequest(
-        rt.format_datetime(o.time_base),
-        _w_ChargingScheduleType(o.charging_schedule),
-        o.evse_id,
-        o.selected_charging_schedule_id,
-        o.power_tolerance_acceptance,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyEVChargingScheduleRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.time_base
+    v1 = o.charging_schedule
+    v2 = o.evse_id
+    v3 = o.selected_charging_schedule_id
+    v4 = o.power_tolerance_acceptance
+    v5 = o.custom_data
+    if (
+        (type(v2) is not int or v2 < 1.0)
+        or (v3 is not None and (type(v3) is not int or v3 < 0.0))
+        or (v4 is not None and (type(v4) is not bool))
+    ):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if type(v1) is not ChargingScheduleType:
+        raise rt.Fallback
+    v1 = _w_ChargingScheduleType(v1)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_NotifyEVChargingScheduleRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "NotifyEVChargingSchedule", w)
 
 
 class _W_NotifyEVChargingScheduleResponse(
@@ -40659,12 +43761,25 @@ def _c_NotifyEVChargingScheduleResponse(s: Any) -> NotifyEVChargingScheduleRespo
 _MK_NotifyEVChargingScheduleResponse: Any = _W_NotifyEVChargingScheduleResponse
 
 
-def _w_NotifyEVChargingScheduleResponse(o: Any) -> Any:
-    return _MK_NotifyEVChargingScheduleResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyEVChargingScheduleResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_NotifyEVChargingScheduleResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyEventRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40691,14 +43806,25 @@ def _c_NotifyEventRequest(s: Any) -> NotifyEventRequest:
 _MK_NotifyEventRequest: Any = _W_NotifyEventRequest
 
 
-def _w_NotifyEventRequest(o: Any) -> Any:
-    return _MK_NotifyEventRequest(
-        rt.format_datetime(o.generated_at),
-        o.seq_no,
-        [_w_EventDataType(x) for x in o.event_data],
-        o.tbc,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyEventRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.generated_at
+    v1 = o.seq_no
+    v2 = o.event_data
+    v3 = o.tbc
+    v4 = o.custom_data
+    if (type(v1) is not int or v1 < 0.0) or (v3 is not None and (type(v3) is not bool)):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if type(v2) is not list or len(v2) < 1:
+        raise rt.Fallback
+    v2 = [_w_EventDataType(x) for x in v2]
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_NotifyEventRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "NotifyEvent", w)
 
 
 class _W_NotifyEventResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40715,10 +43841,15 @@ def _c_NotifyEventResponse(s: Any) -> NotifyEventResponse:
 _MK_NotifyEventResponse: Any = _W_NotifyEventResponse
 
 
-def _w_NotifyEventResponse(o: Any) -> Any:
-    return _MK_NotifyEventResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyEventResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyEventResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyMonitoringReportRequest(
@@ -40753,15 +43884,31 @@ def _c_NotifyMonitoringReportRequest(s: Any) -> NotifyMonitoringReportRequest:
 _MK_NotifyMonitoringReportRequest: Any = _W_NotifyMonitoringReportRequest
 
 
-def _w_NotifyMonitoringReportRequest(o: Any) -> Any:
-    return _MK_NotifyMonitoringReportRequest(
-        o.request_id,
-        o.seq_no,
-        rt.format_datetime(o.generated_at),
-        None if (v := o.monitor) is None else [_w_MonitoringDataType(x) for x in v],
-        o.tbc,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyMonitoringReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.seq_no
+    v2 = o.generated_at
+    v3 = o.monitor
+    v4 = o.tbc
+    v5 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (type(v1) is not int or v1 < 0.0)
+        or (v4 is not None and (type(v4) is not bool))
+    ):
+        raise rt.Fallback
+    v2 = rt.format_datetime(v2)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1:
+            raise rt.Fallback
+        v3 = [_w_MonitoringDataType(x) for x in v3]
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_NotifyMonitoringReportRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "NotifyMonitoringReport", w)
 
 
 class _W_NotifyMonitoringReportResponse(
@@ -40780,10 +43927,15 @@ def _c_NotifyMonitoringReportResponse(s: Any) -> NotifyMonitoringReportResponse:
 _MK_NotifyMonitoringReportResponse: Any = _W_NotifyMonitoringReportResponse
 
 
-def _w_NotifyMonitoringReportResponse(o: Any) -> Any:
-    return _MK_NotifyMonitoringReportResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyMonitoringReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyMonitoringReportResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyPeriodicEventStreamRequest(
@@ -40813,14 +43965,25 @@ def _c_NotifyPeriodicEventStreamRequest(s: Any) -> NotifyPeriodicEventStreamRequ
 _MK_NotifyPeriodicEventStreamRequest: Any = _W_NotifyPeriodicEventStreamRequest
 
 
-def _w_NotifyPeriodicEventStreamRequest(o: Any) -> Any:
-    return _MK_NotifyPeriodicEventStreamRequest(
-        [_w_StreamDataElementType(x) for x in o.data],
-        o.id,
-        o.pending,
-        rt.format_datetime(o.basetime),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyPeriodicEventStreamRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.data
+    v1 = o.id
+    v2 = o.pending
+    v3 = o.basetime
+    v4 = o.custom_data
+    if (type(v1) is not int or v1 < 0.0) or (type(v2) is not int or v2 < 0.0):
+        raise rt.Fallback
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_StreamDataElementType(x) for x in v0]
+    v3 = rt.format_datetime(v3)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_NotifyPeriodicEventStreamRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (6, uid, "NotifyPeriodicEventStream", w)
 
 
 class _W_NotifyPriorityChargingRequest(
@@ -40845,12 +44008,19 @@ def _c_NotifyPriorityChargingRequest(s: Any) -> NotifyPriorityChargingRequest:
 _MK_NotifyPriorityChargingRequest: Any = _W_NotifyPriorityChargingRequest
 
 
-def _w_NotifyPriorityChargingRequest(o: Any) -> Any:
-    return _MK_NotifyPriorityChargingRequest(
-        o.transaction_id,
-        o.activated,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyPriorityChargingRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.transaction_id
+    v1 = o.activated
+    v2 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36) or (type(v1) is not bool):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_NotifyPriorityChargingRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "NotifyPriorityCharging", w)
 
 
 class _W_NotifyPriorityChargingResponse(
@@ -40869,10 +44039,15 @@ def _c_NotifyPriorityChargingResponse(s: Any) -> NotifyPriorityChargingResponse:
 _MK_NotifyPriorityChargingResponse: Any = _W_NotifyPriorityChargingResponse
 
 
-def _w_NotifyPriorityChargingResponse(o: Any) -> Any:
-    return _MK_NotifyPriorityChargingResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyPriorityChargingResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyPriorityChargingResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40905,15 +44080,31 @@ def _c_NotifyReportRequest(s: Any) -> NotifyReportRequest:
 _MK_NotifyReportRequest: Any = _W_NotifyReportRequest
 
 
-def _w_NotifyReportRequest(o: Any) -> Any:
-    return _MK_NotifyReportRequest(
-        o.request_id,
-        rt.format_datetime(o.generated_at),
-        o.seq_no,
-        None if (v := o.report_data) is None else [_w_ReportDataType(x) for x in v],
-        o.tbc,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyReportRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.generated_at
+    v2 = o.seq_no
+    v3 = o.report_data
+    v4 = o.tbc
+    v5 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (type(v2) is not int or v2 < 0.0)
+        or (v4 is not None and (type(v4) is not bool))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1:
+            raise rt.Fallback
+        v3 = [_w_ReportDataType(x) for x in v3]
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_NotifyReportRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "NotifyReport", w)
 
 
 class _W_NotifyReportResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40930,10 +44121,15 @@ def _c_NotifyReportResponse(s: Any) -> NotifyReportResponse:
 _MK_NotifyReportResponse: Any = _W_NotifyReportResponse
 
 
-def _w_NotifyReportResponse(o: Any) -> Any:
-    return _MK_NotifyReportResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyReportResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyReportResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifySettlementRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -40975,20 +44171,44 @@ def _c_NotifySettlementRequest(s: Any) -> NotifySettlementRequest:
 _MK_NotifySettlementRequest: Any = _W_NotifySettlementRequest
 
 
-def _w_NotifySettlementRequest(o: Any) -> Any:
-    return _MK_NotifySettlementRequest(
-        o.psp_ref,
-        o.status,
-        o.settlement_amount,
-        rt.format_datetime(o.settlement_time),
-        o.transaction_id,
-        o.status_info,
-        o.receipt_id,
-        o.receipt_url,
-        None if (v := o.vat_company) is None else _w_AddressType(v),
-        o.vat_number,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifySettlementRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.psp_ref
+    v1 = o.status
+    v2 = o.settlement_amount
+    v3 = o.settlement_time
+    v4 = o.transaction_id
+    v5 = o.status_info
+    v6 = o.receipt_id
+    v7 = o.receipt_url
+    v8 = o.vat_company
+    v9 = o.vat_number
+    v10 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 255)
+        or (
+            type(v1) is not PaymentStatusEnumType
+            and (not isinstance(v1, str) or v1 not in _E_PaymentStatusEnumType)
+        )
+        or ((type(v2) is not float and type(v2) is not int) or not _NINF < v2 < _INF)
+        or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 36))
+        or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 500))
+        or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 50))
+        or (v7 is not None and ((v7.__class__ is not str and not isinstance(v7, str)) or len(v7) > 2000))
+        or (v9 is not None and ((v9.__class__ is not str and not isinstance(v9, str)) or len(v9) > 20))
+    ):
+        raise rt.Fallback
+    v3 = rt.format_datetime(v3)
+    if v8 is not None:
+        if type(v8) is not AddressType:
+            raise rt.Fallback
+        v8 = _w_AddressType(v8)
+    if v10 is not None:
+        if type(v10) is not CustomDataType:
+            raise rt.Fallback
+        v10 = _e_CustomDataType(v10)
+    w = _MK_NotifySettlementRequest(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10)
+    return w if uid is None else (2, uid, "NotifySettlement", w)
 
 
 class _W_NotifySettlementResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41009,12 +44229,21 @@ def _c_NotifySettlementResponse(s: Any) -> NotifySettlementResponse:
 _MK_NotifySettlementResponse: Any = _W_NotifySettlementResponse
 
 
-def _w_NotifySettlementResponse(o: Any) -> Any:
-    return _MK_NotifySettlementResponse(
-        o.receipt_url,
-        o.receipt_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifySettlementResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.receipt_url
+    v1 = o.receipt_id
+    v2 = o.custom_data
+    if (v0 is not None and ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2000)) or (
+        v1 is not None and ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 50)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_NotifySettlementResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_NotifyWebPaymentStartedRequest(
@@ -41039,12 +44268,19 @@ def _c_NotifyWebPaymentStartedRequest(s: Any) -> NotifyWebPaymentStartedRequest:
 _MK_NotifyWebPaymentStartedRequest: Any = _W_NotifyWebPaymentStartedRequest
 
 
-def _w_NotifyWebPaymentStartedRequest(o: Any) -> Any:
-    return _MK_NotifyWebPaymentStartedRequest(
-        o.evse_id,
-        o.timeout,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyWebPaymentStartedRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.timeout
+    v2 = o.custom_data
+    if (type(v0) is not int or v0 < 0.0) or (type(v1) is not int):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_NotifyWebPaymentStartedRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "NotifyWebPaymentStarted", w)
 
 
 class _W_NotifyWebPaymentStartedResponse(
@@ -41063,10 +44299,15 @@ def _c_NotifyWebPaymentStartedResponse(s: Any) -> NotifyWebPaymentStartedRespons
 _MK_NotifyWebPaymentStartedResponse: Any = _W_NotifyWebPaymentStartedResponse
 
 
-def _w_NotifyWebPaymentStartedResponse(o: Any) -> Any:
-    return _MK_NotifyWebPaymentStartedResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_NotifyWebPaymentStartedResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_NotifyWebPaymentStartedResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_OpenPeriodicEventStreamRequest(
@@ -41087,11 +44328,19 @@ def _c_OpenPeriodicEventStreamRequest(s: Any) -> OpenPeriodicEventStreamRequest:
 _MK_OpenPeriodicEventStreamRequest: Any = _W_OpenPeriodicEventStreamRequest
 
 
-def _w_OpenPeriodicEventStreamRequest(o: Any) -> Any:
-    return _MK_OpenPeriodicEventStreamRequest(
-        _w_ConstantStreamDataType(o.constant_stream_data),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_OpenPeriodicEventStreamRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.constant_stream_data
+    v1 = o.custom_data
+    if type(v0) is not ConstantStreamDataType:
+        raise rt.Fallback
+    v0 = _w_ConstantStreamDataType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_OpenPeriodicEventStreamRequest(v0, v1)
+    return w if uid is None else (2, uid, "OpenPeriodicEventStream", w)
 
 
 class _W_OpenPeriodicEventStreamResponse(
@@ -41116,12 +44365,25 @@ def _c_OpenPeriodicEventStreamResponse(s: Any) -> OpenPeriodicEventStreamRespons
 _MK_OpenPeriodicEventStreamResponse: Any = _W_OpenPeriodicEventStreamResponse
 
 
-def _w_OpenPeriodicEventStreamResponse(o: Any) -> Any:
-    return _MK_OpenPeriodicEventStreamResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_OpenPeriodicEventStreamResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_OpenPeriodicEventStreamResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_PublishFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41151,15 +44413,28 @@ def _c_PublishFirmwareRequest(s: Any) -> PublishFirmwareRequest:
 _MK_PublishFirmwareRequest: Any = _W_PublishFirmwareRequest
 
 
-def _w_PublishFirmwareRequest(o: Any) -> Any:
-    return _MK_PublishFirmwareRequest(
-        o.location,
-        o.checksum,
-        o.request_id,
-        o.retries,
-        o.retry_interval,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_PublishFirmwareRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.location
+    v1 = o.checksum
+    v2 = o.request_id
+    v3 = o.retries
+    v4 = o.retry_interval
+    v5 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2000)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 32)
+        or (type(v2) is not int or v2 < 0.0)
+        or (v3 is not None and (type(v3) is not int or v3 < 0.0))
+        or (v4 is not None and (type(v4) is not int or v4 < 0.0))
+    ):
+        raise rt.Fallback
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_PublishFirmwareRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "PublishFirmware", w)
 
 
 class _W_PublishFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41182,12 +44457,25 @@ def _c_PublishFirmwareResponse(s: Any) -> PublishFirmwareResponse:
 _MK_PublishFirmwareResponse: Any = _W_PublishFirmwareResponse
 
 
-def _w_PublishFirmwareResponse(o: Any) -> Any:
-    return _MK_PublishFirmwareResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_PublishFirmwareResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_PublishFirmwareResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_PublishFirmwareStatusNotificationRequest(
@@ -41218,14 +44506,34 @@ def _c_PublishFirmwareStatusNotificationRequest(s: Any) -> PublishFirmwareStatus
 _MK_PublishFirmwareStatusNotificationRequest: Any = _W_PublishFirmwareStatusNotificationRequest
 
 
-def _w_PublishFirmwareStatusNotificationRequest(o: Any) -> Any:
-    return _MK_PublishFirmwareStatusNotificationRequest(
-        o.status,
-        o.location,
-        o.request_id,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_PublishFirmwareStatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.location
+    v2 = o.request_id
+    v3 = o.status_info
+    v4 = o.custom_data
+    if (
+        type(v0) is not PublishFirmwareStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_PublishFirmwareStatusEnumType)
+    ) or (v2 is not None and (type(v2) is not int or v2 < 0.0)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1:
+            raise rt.Fallback
+        for x in v1:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 2000:
+                raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not StatusInfoType:
+            raise rt.Fallback
+        v3 = _w_StatusInfoType(v3)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_PublishFirmwareStatusNotificationRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "PublishFirmwareStatusNotification", w)
 
 
 class _W_PublishFirmwareStatusNotificationResponse(
@@ -41244,10 +44552,15 @@ def _c_PublishFirmwareStatusNotificationResponse(s: Any) -> PublishFirmwareStatu
 _MK_PublishFirmwareStatusNotificationResponse: Any = _W_PublishFirmwareStatusNotificationResponse
 
 
-def _w_PublishFirmwareStatusNotificationResponse(o: Any) -> Any:
-    return _MK_PublishFirmwareStatusNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_PublishFirmwareStatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_PublishFirmwareStatusNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_PullDynamicScheduleUpdateRequest(
@@ -41269,11 +44582,18 @@ def _c_PullDynamicScheduleUpdateRequest(s: Any) -> PullDynamicScheduleUpdateRequ
 _MK_PullDynamicScheduleUpdateRequest: Any = _W_PullDynamicScheduleUpdateRequest
 
 
-def _w_PullDynamicScheduleUpdateRequest(o: Any) -> Any:
-    return _MK_PullDynamicScheduleUpdateRequest(
-        o.charging_profile_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_PullDynamicScheduleUpdateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_profile_id
+    v1 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_PullDynamicScheduleUpdateRequest(v0, v1)
+    return w if uid is None else (2, uid, "PullDynamicScheduleUpdate", w)
 
 
 class _W_PullDynamicScheduleUpdateResponse(
@@ -41301,13 +44621,30 @@ def _c_PullDynamicScheduleUpdateResponse(s: Any) -> PullDynamicScheduleUpdateRes
 _MK_PullDynamicScheduleUpdateResponse: Any = _W_PullDynamicScheduleUpdateResponse
 
 
-def _w_PullDynamicScheduleUpdateResponse(o: Any) -> Any:
-    return _MK_PullDynamicScheduleUpdateResponse(
-        o.status,
-        None if (v := o.schedule_update) is None else _w_ChargingScheduleUpdateType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_PullDynamicScheduleUpdateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.schedule_update
+    v2 = o.status_info
+    v3 = o.custom_data
+    if type(v0) is not ChargingProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ChargingProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not ChargingScheduleUpdateType:
+            raise rt.Fallback
+        v1 = _w_ChargingScheduleUpdateType(v1)
+    if v2 is not None:
+        if type(v2) is not StatusInfoType:
+            raise rt.Fallback
+        v2 = _w_StatusInfoType(v2)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_PullDynamicScheduleUpdateResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ReportChargingProfilesRequest(
@@ -41341,15 +44678,30 @@ def _c_ReportChargingProfilesRequest(s: Any) -> ReportChargingProfilesRequest:
 _MK_ReportChargingProfilesRequest: Any = _W_ReportChargingProfilesRequest
 
 
-def _w_ReportChargingProfilesRequest(o: Any) -> Any:
-    return _MK_ReportChargingProfilesRequest(
-        o.request_id,
-        o.charging_limit_source,
-        [_w_ChargingProfileType(x) for x in o.charging_profile],
-        o.evse_id,
-        o.tbc,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReportChargingProfilesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.charging_limit_source
+    v2 = o.charging_profile
+    v3 = o.evse_id
+    v4 = o.tbc
+    v5 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 20)
+        or (type(v3) is not int or v3 < 0.0)
+        or (v4 is not None and (type(v4) is not bool))
+    ):
+        raise rt.Fallback
+    if type(v2) is not list or len(v2) < 1:
+        raise rt.Fallback
+    v2 = [_w_ChargingProfileType(x) for x in v2]
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_ReportChargingProfilesRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "ReportChargingProfiles", w)
 
 
 class _W_ReportChargingProfilesResponse(
@@ -41368,10 +44720,15 @@ def _c_ReportChargingProfilesResponse(s: Any) -> ReportChargingProfilesResponse:
 _MK_ReportChargingProfilesResponse: Any = _W_ReportChargingProfilesResponse
 
 
-def _w_ReportChargingProfilesResponse(o: Any) -> Any:
-    return _MK_ReportChargingProfilesResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReportChargingProfilesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ReportChargingProfilesResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ReportDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41433,20 +44790,59 @@ def _c_ReportDERControlRequest(s: Any) -> ReportDERControlRequest:
 _MK_ReportDERControlRequest: Any = _W_ReportDERControlRequest
 
 
-def _w_ReportDERControlRequest(o: Any) -> Any:
-    return _MK_ReportDERControlRequest(
-        o.request_id,
-        None if (v := o.curve) is None else [_w_DERCurveGetType(x) for x in v],
-        None if (v := o.enter_service) is None else [_w_EnterServiceGetType(x) for x in v],
-        None if (v := o.fixed_pf_absorb) is None else [_w_FixedPFGetType(x) for x in v],
-        None if (v := o.fixed_pf_inject) is None else [_w_FixedPFGetType(x) for x in v],
-        None if (v := o.fixed_var) is None else [_w_FixedVarGetType(x) for x in v],
-        None if (v := o.freq_droop) is None else [_w_FreqDroopGetType(x) for x in v],
-        None if (v := o.gradient) is None else [_w_GradientGetType(x) for x in v],
-        None if (v := o.limit_max_discharge) is None else [_w_LimitMaxDischargeGetType(x) for x in v],
-        o.tbc,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReportDERControlRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.curve
+    v2 = o.enter_service
+    v3 = o.fixed_pf_absorb
+    v4 = o.fixed_pf_inject
+    v5 = o.fixed_var
+    v6 = o.freq_droop
+    v7 = o.gradient
+    v8 = o.limit_max_discharge
+    v9 = o.tbc
+    v10 = o.custom_data
+    if (type(v0) is not int) or (v9 is not None and (type(v9) is not bool)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not list or len(v1) < 1 or len(v1) > 24:
+            raise rt.Fallback
+        v1 = [_w_DERCurveGetType(x) for x in v1]
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 24:
+            raise rt.Fallback
+        v2 = [_w_EnterServiceGetType(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not list or len(v3) < 1 or len(v3) > 24:
+            raise rt.Fallback
+        v3 = [_w_FixedPFGetType(x) for x in v3]
+    if v4 is not None:
+        if type(v4) is not list or len(v4) < 1 or len(v4) > 24:
+            raise rt.Fallback
+        v4 = [_w_FixedPFGetType(x) for x in v4]
+    if v5 is not None:
+        if type(v5) is not list or len(v5) < 1 or len(v5) > 24:
+            raise rt.Fallback
+        v5 = [_w_FixedVarGetType(x) for x in v5]
+    if v6 is not None:
+        if type(v6) is not list or len(v6) < 1 or len(v6) > 24:
+            raise rt.Fallback
+        v6 = [_w_FreqDroopGetType(x) for x in v6]
+    if v7 is not None:
+        if type(v7) is not list or len(v7) < 1 or len(v7) > 24:
+            raise rt.Fallback
+        v7 = [_w_GradientGetType(x) for x in v7]
+    if v8 is not None:
+        if type(v8) is not list or len(v8) < 1 or len(v8) > 24:
+            raise rt.Fallback
+        v8 = [_w_LimitMaxDischargeGetType(x) for x in v8]
+    if v10 is not None:
+        if type(v10) is not CustomDataType:
+            raise rt.Fallback
+        v10 = _e_CustomDataType(v10)
+    w = _MK_ReportDERControlRequest(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10)
+    return w if uid is None else (2, uid, "ReportDERControl", w)
 
 
 class _W_ReportDERControlResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41463,10 +44859,15 @@ def _c_ReportDERControlResponse(s: Any) -> ReportDERControlResponse:
 _MK_ReportDERControlResponse: Any = _W_ReportDERControlResponse
 
 
-def _w_ReportDERControlResponse(o: Any) -> Any:
-    return _MK_ReportDERControlResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReportDERControlResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ReportDERControlResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_RequestBatterySwapRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41488,12 +44889,22 @@ def _c_RequestBatterySwapRequest(s: Any) -> RequestBatterySwapRequest:
 _MK_RequestBatterySwapRequest: Any = _W_RequestBatterySwapRequest
 
 
-def _w_RequestBatterySwapRequest(o: Any) -> Any:
-    return _MK_RequestBatterySwapRequest(
-        _w_IdTokenType(o.id_token),
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_RequestBatterySwapRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_token
+    v1 = o.request_id
+    v2 = o.custom_data
+    if type(v1) is not int:
+        raise rt.Fallback
+    if type(v0) is not IdTokenType:
+        raise rt.Fallback
+    v0 = _w_IdTokenType(v0)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_RequestBatterySwapRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "RequestBatterySwap", w)
 
 
 class _W_RequestBatterySwapResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41516,12 +44927,25 @@ def _c_RequestBatterySwapResponse(s: Any) -> RequestBatterySwapResponse:
 _MK_RequestBatterySwapResponse: Any = _W_RequestBatterySwapResponse
 
 
-def _w_RequestBatterySwapResponse(o: Any) -> Any:
-    return _MK_RequestBatterySwapResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_RequestBatterySwapResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_RequestBatterySwapResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_RequestStartTransactionRequest(
@@ -41553,15 +44977,33 @@ def _c_RequestStartTransactionRequest(s: Any) -> RequestStartTransactionRequest:
 _MK_RequestStartTransactionRequest: Any = _W_RequestStartTransactionRequest
 
 
-def _w_RequestStartTransactionRequest(o: Any) -> Any:
-    return _MK_RequestStartTransactionRequest(
-        _w_IdTokenType(o.id_token),
-        o.remote_start_id,
-        o.evse_id,
-        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
-        None if (v := o.charging_profile) is None else _w_ChargingProfileType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_RequestStartTransactionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id_token
+    v1 = o.remote_start_id
+    v2 = o.evse_id
+    v3 = o.group_id_token
+    v4 = o.charging_profile
+    v5 = o.custom_data
+    if (type(v1) is not int) or (v2 is not None and (type(v2) is not int or v2 < 1.0)):
+        raise rt.Fallback
+    if type(v0) is not IdTokenType:
+        raise rt.Fallback
+    v0 = _w_IdTokenType(v0)
+    if v3 is not None:
+        if type(v3) is not IdTokenType:
+            raise rt.Fallback
+        v3 = _w_IdTokenType(v3)
+    if v4 is not None:
+        if type(v4) is not ChargingProfileType:
+            raise rt.Fallback
+        v4 = _w_ChargingProfileType(v4)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_RequestStartTransactionRequest(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (2, uid, "RequestStartTransaction", w)
 
 
 class _W_RequestStartTransactionResponse(
@@ -41588,13 +45030,27 @@ def _c_RequestStartTransactionResponse(s: Any) -> RequestStartTransactionRespons
 _MK_RequestStartTransactionResponse: Any = _W_RequestStartTransactionResponse
 
 
-def _w_RequestStartTransactionResponse(o: Any) -> Any:
-    return _MK_RequestStartTransactionResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.transaction_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_RequestStartTransactionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.transaction_id
+    v3 = o.custom_data
+    if (
+        type(v0) is not RequestStartStopStatusEnumType
+        and (not isinstance(v0, str) or v0 not in _E_RequestStartStopStatusEnumType)
+    ) or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 36)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_RequestStartTransactionResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_RequestStopTransactionRequest(
@@ -41616,11 +45072,18 @@ def _c_RequestStopTransactionRequest(s: Any) -> RequestStopTransactionRequest:
 _MK_RequestStopTransactionRequest: Any = _W_RequestStopTransactionRequest
 
 
-def _w_RequestStopTransactionRequest(o: Any) -> Any:
-    return _MK_RequestStopTransactionRequest(
-        o.transaction_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_RequestStopTransactionRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.transaction_id
+    v1 = o.custom_data
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_RequestStopTransactionRequest(v0, v1)
+    return w if uid is None else (2, uid, "RequestStopTransaction", w)
 
 
 class _W_RequestStopTransactionResponse(
@@ -41645,12 +45108,25 @@ def _c_RequestStopTransactionResponse(s: Any) -> RequestStopTransactionResponse:
 _MK_RequestStopTransactionResponse: Any = _W_RequestStopTransactionResponse
 
 
-def _w_RequestStopTransactionResponse(o: Any) -> Any:
-    return _MK_RequestStopTransactionResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_RequestStopTransactionResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not RequestStartStopStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_RequestStartStopStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_RequestStopTransactionResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ReservationStatusUpdateRequest(
@@ -41675,12 +45151,22 @@ def _c_ReservationStatusUpdateRequest(s: Any) -> ReservationStatusUpdateRequest:
 _MK_ReservationStatusUpdateRequest: Any = _W_ReservationStatusUpdateRequest
 
 
-def _w_ReservationStatusUpdateRequest(o: Any) -> Any:
-    return _MK_ReservationStatusUpdateRequest(
-        o.reservation_id,
-        o.reservation_update_status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReservationStatusUpdateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.reservation_id
+    v1 = o.reservation_update_status
+    v2 = o.custom_data
+    if (type(v0) is not int or v0 < 0.0) or (
+        type(v1) is not ReservationUpdateStatusEnumType
+        and (not isinstance(v1, str) or v1 not in _E_ReservationUpdateStatusEnumType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ReservationStatusUpdateRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "ReservationStatusUpdate", w)
 
 
 class _W_ReservationStatusUpdateResponse(
@@ -41699,10 +45185,15 @@ def _c_ReservationStatusUpdateResponse(s: Any) -> ReservationStatusUpdateRespons
 _MK_ReservationStatusUpdateResponse: Any = _W_ReservationStatusUpdateResponse
 
 
-def _w_ReservationStatusUpdateResponse(o: Any) -> Any:
-    return _MK_ReservationStatusUpdateResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReservationStatusUpdateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_ReservationStatusUpdateResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ReserveNowRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41734,16 +45225,35 @@ def _c_ReserveNowRequest(s: Any) -> ReserveNowRequest:
 _MK_ReserveNowRequest: Any = _W_ReserveNowRequest
 
 
-def _w_ReserveNowRequest(o: Any) -> Any:
-    return _MK_ReserveNowRequest(
-        o.id,
-        rt.format_datetime(o.expiry_date_time),
-        _w_IdTokenType(o.id_token),
-        o.connector_type,
-        o.evse_id,
-        None if (v := o.group_id_token) is None else _w_IdTokenType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReserveNowRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.id
+    v1 = o.expiry_date_time
+    v2 = o.id_token
+    v3 = o.connector_type
+    v4 = o.evse_id
+    v5 = o.group_id_token
+    v6 = o.custom_data
+    if (
+        (type(v0) is not int or v0 < 0.0)
+        or (v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 20))
+        or (v4 is not None and (type(v4) is not int or v4 < 0.0))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if type(v2) is not IdTokenType:
+        raise rt.Fallback
+    v2 = _w_IdTokenType(v2)
+    if v5 is not None:
+        if type(v5) is not IdTokenType:
+            raise rt.Fallback
+        v5 = _w_IdTokenType(v5)
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    w = _MK_ReserveNowRequest(v0, v1, v2, v3, v4, v5, v6)
+    return w if uid is None else (2, uid, "ReserveNow", w)
 
 
 class _W_ReserveNowResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41766,12 +45276,25 @@ def _c_ReserveNowResponse(s: Any) -> ReserveNowResponse:
 _MK_ReserveNowResponse: Any = _W_ReserveNowResponse
 
 
-def _w_ReserveNowResponse(o: Any) -> Any:
-    return _MK_ReserveNowResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ReserveNowResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not ReserveNowStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ReserveNowStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ReserveNowResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_ResetRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41793,12 +45316,21 @@ def _c_ResetRequest(s: Any) -> ResetRequest:
 _MK_ResetRequest: Any = _W_ResetRequest
 
 
-def _w_ResetRequest(o: Any) -> Any:
-    return _MK_ResetRequest(
-        o.type,
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ResetRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.type
+    v1 = o.evse_id
+    v2 = o.custom_data
+    if (type(v0) is not ResetEnumType and (not isinstance(v0, str) or v0 not in _E_ResetEnumType)) or (
+        v1 is not None and (type(v1) is not int or v1 < 0.0)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ResetRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "Reset", w)
 
 
 class _W_ResetResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41821,12 +45353,23 @@ def _c_ResetResponse(s: Any) -> ResetResponse:
 _MK_ResetResponse: Any = _W_ResetResponse
 
 
-def _w_ResetResponse(o: Any) -> Any:
-    return _MK_ResetResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_ResetResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not ResetStatusEnumType and (not isinstance(v0, str) or v0 not in _E_ResetStatusEnumType):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_ResetResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SecurityEventNotificationRequest(
@@ -41853,13 +45396,23 @@ def _c_SecurityEventNotificationRequest(s: Any) -> SecurityEventNotificationRequ
 _MK_SecurityEventNotificationRequest: Any = _W_SecurityEventNotificationRequest
 
 
-def _w_SecurityEventNotificationRequest(o: Any) -> Any:
-    return _MK_SecurityEventNotificationRequest(
-        o.type,
-        rt.format_datetime(o.timestamp),
-        o.tech_info,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SecurityEventNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.type
+    v1 = o.timestamp
+    v2 = o.tech_info
+    v3 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 50) or (
+        v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 255)
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_SecurityEventNotificationRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "SecurityEventNotification", w)
 
 
 class _W_SecurityEventNotificationResponse(
@@ -41878,10 +45431,15 @@ def _c_SecurityEventNotificationResponse(s: Any) -> SecurityEventNotificationRes
 _MK_SecurityEventNotificationResponse: Any = _W_SecurityEventNotificationResponse
 
 
-def _w_SecurityEventNotificationResponse(o: Any) -> Any:
-    return _MK_SecurityEventNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SecurityEventNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_SecurityEventNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SendLocalListRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41909,13 +45467,26 @@ def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
 _MK_SendLocalListRequest: Any = _W_SendLocalListRequest
 
 
-def _w_SendLocalListRequest(o: Any) -> Any:
-    return _MK_SendLocalListRequest(
-        o.version_number,
-        o.update_type,
-        None if (v := o.local_authorization_list) is None else [_w_AuthorizationData(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SendLocalListRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.version_number
+    v1 = o.update_type
+    v2 = o.local_authorization_list
+    v3 = o.custom_data
+    if (type(v0) is not int) or (
+        type(v1) is not UpdateEnumType and (not isinstance(v1, str) or v1 not in _E_UpdateEnumType)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1:
+            raise rt.Fallback
+        v2 = [_w_AuthorizationData(x) for x in v2]
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_SendLocalListRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "SendLocalList", w)
 
 
 class _W_SendLocalListResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41938,12 +45509,25 @@ def _c_SendLocalListResponse(s: Any) -> SendLocalListResponse:
 _MK_SendLocalListResponse: Any = _W_SendLocalListResponse
 
 
-def _w_SendLocalListResponse(o: Any) -> Any:
-    return _MK_SendLocalListResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SendLocalListResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not SendLocalListStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_SendLocalListStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SendLocalListResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetChargingProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41965,12 +45549,22 @@ def _c_SetChargingProfileRequest(s: Any) -> SetChargingProfileRequest:
 _MK_SetChargingProfileRequest: Any = _W_SetChargingProfileRequest
 
 
-def _w_SetChargingProfileRequest(o: Any) -> Any:
-    return _MK_SetChargingProfileRequest(
-        o.evse_id,
-        _w_ChargingProfileType(o.charging_profile),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetChargingProfileRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.charging_profile
+    v2 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if type(v1) is not ChargingProfileType:
+        raise rt.Fallback
+    v1 = _w_ChargingProfileType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetChargingProfileRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "SetChargingProfile", w)
 
 
 class _W_SetChargingProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -41993,12 +45587,25 @@ def _c_SetChargingProfileResponse(s: Any) -> SetChargingProfileResponse:
 _MK_SetChargingProfileResponse: Any = _W_SetChargingProfileResponse
 
 
-def _w_SetChargingProfileResponse(o: Any) -> Any:
-    return _MK_SetChargingProfileResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetChargingProfileResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not ChargingProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ChargingProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetChargingProfileResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42048,21 +45655,67 @@ def _c_SetDERControlRequest(s: Any) -> SetDERControlRequest:
 _MK_SetDERControlRequest: Any = _W_SetDERControlRequest
 
 
-def _w_SetDERControlRequest(o: Any) -> Any:
-    return _MK_SetDERControlRequest(
-        o.is_default,
-        o.control_id,
-        o.control_type,
-        None if (v := o.curve) is None else _w_DERCurveType(v),
-        None if (v := o.enter_service) is None else _w_EnterServiceType(v),
-        None if (v := o.fixed_pf_absorb) is None else _w_FixedPFType(v),
-        None if (v := o.fixed_pf_inject) is None else _w_FixedPFType(v),
-        None if (v := o.fixed_var) is None else _w_FixedVarType(v),
-        None if (v := o.freq_droop) is None else _w_FreqDroopType(v),
-        None if (v := o.gradient) is None else _w_GradientType(v),
-        None if (v := o.limit_max_discharge) is None else _w_LimitMaxDischargeType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetDERControlRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.is_default
+    v1 = o.control_id
+    v2 = o.control_type
+    v3 = o.curve
+    v4 = o.enter_service
+    v5 = o.fixed_pf_absorb
+    v6 = o.fixed_pf_inject
+    v7 = o.fixed_var
+    v8 = o.freq_droop
+    v9 = o.gradient
+    v10 = o.limit_max_discharge
+    v11 = o.custom_data
+    if (
+        (type(v0) is not bool)
+        or ((v1.__class__ is not str and not isinstance(v1, str)) or len(v1) > 36)
+        or (
+            type(v2) is not DERControlEnumType
+            and (not isinstance(v2, str) or v2 not in _E_DERControlEnumType)
+        )
+    ):
+        raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not DERCurveType:
+            raise rt.Fallback
+        v3 = _w_DERCurveType(v3)
+    if v4 is not None:
+        if type(v4) is not EnterServiceType:
+            raise rt.Fallback
+        v4 = _w_EnterServiceType(v4)
+    if v5 is not None:
+        if type(v5) is not FixedPFType:
+            raise rt.Fallback
+        v5 = _w_FixedPFType(v5)
+    if v6 is not None:
+        if type(v6) is not FixedPFType:
+            raise rt.Fallback
+        v6 = _w_FixedPFType(v6)
+    if v7 is not None:
+        if type(v7) is not FixedVarType:
+            raise rt.Fallback
+        v7 = _w_FixedVarType(v7)
+    if v8 is not None:
+        if type(v8) is not FreqDroopType:
+            raise rt.Fallback
+        v8 = _w_FreqDroopType(v8)
+    if v9 is not None:
+        if type(v9) is not GradientType:
+            raise rt.Fallback
+        v9 = _w_GradientType(v9)
+    if v10 is not None:
+        if type(v10) is not LimitMaxDischargeType:
+            raise rt.Fallback
+        v10 = _w_LimitMaxDischargeType(v10)
+    if v11 is not None:
+        if type(v11) is not CustomDataType:
+            raise rt.Fallback
+        v11 = _e_CustomDataType(v11)
+    w = _MK_SetDERControlRequest(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11)
+    return w if uid is None else (2, uid, "SetDERControl", w)
 
 
 class _W_SetDERControlResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42089,13 +45742,32 @@ def _c_SetDERControlResponse(s: Any) -> SetDERControlResponse:
 _MK_SetDERControlResponse: Any = _W_SetDERControlResponse
 
 
-def _w_SetDERControlResponse(o: Any) -> Any:
-    return _MK_SetDERControlResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.superseded_ids,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetDERControlResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.superseded_ids
+    v3 = o.custom_data
+    if type(v0) is not DERControlStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DERControlStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not list or len(v2) < 1 or len(v2) > 24:
+            raise rt.Fallback
+        for x in v2:
+            if (x.__class__ is not str and not isinstance(x, str)) or len(x) > 36:
+                raise rt.Fallback
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_SetDERControlResponse(v0, v1, v2, v3)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetDefaultTariffRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42117,12 +45789,22 @@ def _c_SetDefaultTariffRequest(s: Any) -> SetDefaultTariffRequest:
 _MK_SetDefaultTariffRequest: Any = _W_SetDefaultTariffRequest
 
 
-def _w_SetDefaultTariffRequest(o: Any) -> Any:
-    return _MK_SetDefaultTariffRequest(
-        o.evse_id,
-        _w_TariffType(o.tariff),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetDefaultTariffRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.tariff
+    v2 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if type(v1) is not TariffType:
+        raise rt.Fallback
+    v1 = _w_TariffType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetDefaultTariffRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "SetDefaultTariff", w)
 
 
 class _W_SetDefaultTariffResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42145,12 +45827,25 @@ def _c_SetDefaultTariffResponse(s: Any) -> SetDefaultTariffResponse:
 _MK_SetDefaultTariffResponse: Any = _W_SetDefaultTariffResponse
 
 
-def _w_SetDefaultTariffResponse(o: Any) -> Any:
-    return _MK_SetDefaultTariffResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetDefaultTariffResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not TariffSetStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_TariffSetStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetDefaultTariffResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetDisplayMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42169,11 +45864,19 @@ def _c_SetDisplayMessageRequest(s: Any) -> SetDisplayMessageRequest:
 _MK_SetDisplayMessageRequest: Any = _W_SetDisplayMessageRequest
 
 
-def _w_SetDisplayMessageRequest(o: Any) -> Any:
-    return _MK_SetDisplayMessageRequest(
-        _w_MessageInfoType(o.message),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetDisplayMessageRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.message
+    v1 = o.custom_data
+    if type(v0) is not MessageInfoType:
+        raise rt.Fallback
+    v0 = _w_MessageInfoType(v0)
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetDisplayMessageRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetDisplayMessage", w)
 
 
 class _W_SetDisplayMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42196,12 +45899,25 @@ def _c_SetDisplayMessageResponse(s: Any) -> SetDisplayMessageResponse:
 _MK_SetDisplayMessageResponse: Any = _W_SetDisplayMessageResponse
 
 
-def _w_SetDisplayMessageResponse(o: Any) -> Any:
-    return _MK_SetDisplayMessageResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetDisplayMessageResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not DisplayMessageStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_DisplayMessageStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetDisplayMessageResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetMonitoringBaseRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42221,11 +45937,20 @@ def _c_SetMonitoringBaseRequest(s: Any) -> SetMonitoringBaseRequest:
 _MK_SetMonitoringBaseRequest: Any = _W_SetMonitoringBaseRequest
 
 
-def _w_SetMonitoringBaseRequest(o: Any) -> Any:
-    return _MK_SetMonitoringBaseRequest(
-        o.monitoring_base,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetMonitoringBaseRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.monitoring_base
+    v1 = o.custom_data
+    if type(v0) is not MonitoringBaseEnumType and (
+        not isinstance(v0, str) or v0 not in _E_MonitoringBaseEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetMonitoringBaseRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetMonitoringBase", w)
 
 
 class _W_SetMonitoringBaseResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42248,12 +45973,25 @@ def _c_SetMonitoringBaseResponse(s: Any) -> SetMonitoringBaseResponse:
 _MK_SetMonitoringBaseResponse: Any = _W_SetMonitoringBaseResponse
 
 
-def _w_SetMonitoringBaseResponse(o: Any) -> Any:
-    return _MK_SetMonitoringBaseResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetMonitoringBaseResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericDeviceModelStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericDeviceModelStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetMonitoringBaseResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetMonitoringLevelRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42273,11 +46011,18 @@ def _c_SetMonitoringLevelRequest(s: Any) -> SetMonitoringLevelRequest:
 _MK_SetMonitoringLevelRequest: Any = _W_SetMonitoringLevelRequest
 
 
-def _w_SetMonitoringLevelRequest(o: Any) -> Any:
-    return _MK_SetMonitoringLevelRequest(
-        o.severity,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetMonitoringLevelRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.severity
+    v1 = o.custom_data
+    if type(v0) is not int or v0 < 0.0:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetMonitoringLevelRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetMonitoringLevel", w)
 
 
 class _W_SetMonitoringLevelResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42300,12 +46045,25 @@ def _c_SetMonitoringLevelResponse(s: Any) -> SetMonitoringLevelResponse:
 _MK_SetMonitoringLevelResponse: Any = _W_SetMonitoringLevelResponse
 
 
-def _w_SetMonitoringLevelResponse(o: Any) -> Any:
-    return _MK_SetMonitoringLevelResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetMonitoringLevelResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetMonitoringLevelResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetNetworkProfileRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42327,12 +46085,22 @@ def _c_SetNetworkProfileRequest(s: Any) -> SetNetworkProfileRequest:
 _MK_SetNetworkProfileRequest: Any = _W_SetNetworkProfileRequest
 
 
-def _w_SetNetworkProfileRequest(o: Any) -> Any:
-    return _MK_SetNetworkProfileRequest(
-        o.configuration_slot,
-        _w_NetworkConnectionProfileType(o.connection_data),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetNetworkProfileRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.configuration_slot
+    v1 = o.connection_data
+    v2 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if type(v1) is not NetworkConnectionProfileType:
+        raise rt.Fallback
+    v1 = _w_NetworkConnectionProfileType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetNetworkProfileRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "SetNetworkProfile", w)
 
 
 class _W_SetNetworkProfileResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42355,12 +46123,25 @@ def _c_SetNetworkProfileResponse(s: Any) -> SetNetworkProfileResponse:
 _MK_SetNetworkProfileResponse: Any = _W_SetNetworkProfileResponse
 
 
-def _w_SetNetworkProfileResponse(o: Any) -> Any:
-    return _MK_SetNetworkProfileResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetNetworkProfileResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not SetNetworkProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_SetNetworkProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SetNetworkProfileResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetVariableMonitoringRequest(
@@ -42383,11 +46164,19 @@ def _c_SetVariableMonitoringRequest(s: Any) -> SetVariableMonitoringRequest:
 _MK_SetVariableMonitoringRequest: Any = _W_SetVariableMonitoringRequest
 
 
-def _w_SetVariableMonitoringRequest(o: Any) -> Any:
-    return _MK_SetVariableMonitoringRequest(
-        [_w_SetMonitoringDataType(x) for x in o.set_monitoring_data],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetVariableMonitoringRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.set_monitoring_data
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SetMonitoringDataType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetVariableMonitoringRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetVariableMonitoring", w)
 
 
 class _W_SetVariableMonitoringResponse(
@@ -42410,11 +46199,19 @@ def _c_SetVariableMonitoringResponse(s: Any) -> SetVariableMonitoringResponse:
 _MK_SetVariableMonitoringResponse: Any = _W_SetVariableMonitoringResponse
 
 
-def _w_SetVariableMonitoringResponse(o: Any) -> Any:
-    return _MK_SetVariableMonitoringResponse(
-        [_w_SetMonitoringResultType(x) for x in o.set_monitoring_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetVariableMonitoringResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.set_monitoring_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SetMonitoringResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetVariableMonitoringResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42435,11 +46232,19 @@ def _c_SetVariablesRequest(s: Any) -> SetVariablesRequest:
 _MK_SetVariablesRequest: Any = _W_SetVariablesRequest
 
 
-def _w_SetVariablesRequest(o: Any) -> Any:
-    return _MK_SetVariablesRequest(
-        [_w_SetVariableDataType(x) for x in o.set_variable_data],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetVariablesRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.set_variable_data
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SetVariableDataType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetVariablesRequest(v0, v1)
+    return w if uid is None else (2, uid, "SetVariables", w)
 
 
 class _W_SetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42460,11 +46265,19 @@ def _c_SetVariablesResponse(s: Any) -> SetVariablesResponse:
 _MK_SetVariablesResponse: Any = _W_SetVariablesResponse
 
 
-def _w_SetVariablesResponse(o: Any) -> Any:
-    return _MK_SetVariablesResponse(
-        [_w_SetVariableResultType(x) for x in o.set_variable_result],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SetVariablesResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.set_variable_result
+    v1 = o.custom_data
+    if type(v0) is not list or len(v0) < 1:
+        raise rt.Fallback
+    v0 = [_w_SetVariableResultType(x) for x in v0]
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_SetVariablesResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_SignCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42493,14 +46306,35 @@ def _c_SignCertificateRequest(s: Any) -> SignCertificateRequest:
 _MK_SignCertificateRequest: Any = _W_SignCertificateRequest
 
 
-def _w_SignCertificateRequest(o: Any) -> Any:
-    return _MK_SignCertificateRequest(
-        o.csr,
-        o.certificate_type,
-        None if (v := o.hash_root_certificate) is None else _w_CertificateHashDataType(v),
-        o.request_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SignCertificateRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.csr
+    v1 = o.certificate_type
+    v2 = o.hash_root_certificate
+    v3 = o.request_id
+    v4 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 5500)
+        or (
+            v1 is not None
+            and (
+                type(v1) is not CertificateSigningUseEnumType
+                and (not isinstance(v1, str) or v1 not in _E_CertificateSigningUseEnumType)
+            )
+        )
+        or (v3 is not None and (type(v3) is not int))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CertificateHashDataType:
+            raise rt.Fallback
+        v2 = _w_CertificateHashDataType(v2)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_SignCertificateRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "SignCertificate", w)
 
 
 class _W_SignCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42523,12 +46357,25 @@ def _c_SignCertificateResponse(s: Any) -> SignCertificateResponse:
 _MK_SignCertificateResponse: Any = _W_SignCertificateResponse
 
 
-def _w_SignCertificateResponse(o: Any) -> Any:
-    return _MK_SignCertificateResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_SignCertificateResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not GenericStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_GenericStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_SignCertificateResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_StatusNotificationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42557,14 +46404,29 @@ def _c_StatusNotificationRequest(s: Any) -> StatusNotificationRequest:
 _MK_StatusNotificationRequest: Any = _W_StatusNotificationRequest
 
 
-def _w_StatusNotificationRequest(o: Any) -> Any:
-    return _MK_StatusNotificationRequest(
-        rt.format_datetime(o.timestamp),
-        o.connector_status,
-        o.evse_id,
-        o.connector_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_StatusNotificationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.timestamp
+    v1 = o.connector_status
+    v2 = o.evse_id
+    v3 = o.connector_id
+    v4 = o.custom_data
+    if (
+        (
+            type(v1) is not ConnectorStatusEnumType
+            and (not isinstance(v1, str) or v1 not in _E_ConnectorStatusEnumType)
+        )
+        or (type(v2) is not int or v2 < 0.0)
+        or (type(v3) is not int or v3 < 0.0)
+    ):
+        raise rt.Fallback
+    v0 = rt.format_datetime(v0)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_StatusNotificationRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "StatusNotification", w)
 
 
 class _W_StatusNotificationResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42581,10 +46443,15 @@ def _c_StatusNotificationResponse(s: Any) -> StatusNotificationResponse:
 _MK_StatusNotificationResponse: Any = _W_StatusNotificationResponse
 
 
-def _w_StatusNotificationResponse(o: Any) -> Any:
-    return _MK_StatusNotificationResponse(
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_StatusNotificationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.custom_data
+    if v0 is not None:
+        if type(v0) is not CustomDataType:
+            raise rt.Fallback
+        v0 = _e_CustomDataType(v0)
+    w = _MK_StatusNotificationResponse(v0)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_TransactionEventRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42645,25 +46512,74 @@ def _c_TransactionEventRequest(s: Any) -> TransactionEventRequest:
 _MK_TransactionEventRequest: Any = _W_TransactionEventRequest
 
 
-def _w_TransactionEventRequest(o: Any) -> Any:
-    return _MK_TransactionEventRequest(
-        o.event_type,
-        rt.format_datetime(o.timestamp),
-        o.trigger_reason,
-        o.seq_no,
-        _w_TransactionType(o.transaction_info),
-        None if (v := o.cost_details) is None else _w_CostDetailsType(v),
-        None if (v := o.meter_value) is None else [_w_MeterValueType(x) for x in v],
-        o.offline,
-        o.number_of_phases_used,
-        o.cable_max_current,
-        o.reservation_id,
-        o.preconditioning_status,
-        o.evse_sleep,
-        None if (v := o.evse) is None else _w_EVSEType(v),
-        None if (v := o.id_token) is None else _w_IdTokenType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_TransactionEventRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.event_type
+    v1 = o.timestamp
+    v2 = o.trigger_reason
+    v3 = o.seq_no
+    v4 = o.transaction_info
+    v5 = o.cost_details
+    v6 = o.meter_value
+    v7 = o.offline
+    v8 = o.number_of_phases_used
+    v9 = o.cable_max_current
+    v10 = o.reservation_id
+    v11 = o.preconditioning_status
+    v12 = o.evse_sleep
+    v13 = o.evse
+    v14 = o.id_token
+    v15 = o.custom_data
+    if (
+        (
+            type(v0) is not TransactionEventEnumType
+            and (not isinstance(v0, str) or v0 not in _E_TransactionEventEnumType)
+        )
+        or (
+            type(v2) is not TriggerReasonEnumType
+            and (not isinstance(v2, str) or v2 not in _E_TriggerReasonEnumType)
+        )
+        or (type(v3) is not int or v3 < 0.0)
+        or (v7 is not None and (type(v7) is not bool))
+        or (v8 is not None and (type(v8) is not int or v8 < 0.0 or v8 > 3.0))
+        or (v9 is not None and (type(v9) is not int))
+        or (v10 is not None and (type(v10) is not int or v10 < 0.0))
+        or (
+            v11 is not None
+            and (
+                type(v11) is not PreconditioningStatusEnumType
+                and (not isinstance(v11, str) or v11 not in _E_PreconditioningStatusEnumType)
+            )
+        )
+        or (v12 is not None and (type(v12) is not bool))
+    ):
+        raise rt.Fallback
+    v1 = rt.format_datetime(v1)
+    if type(v4) is not TransactionType:
+        raise rt.Fallback
+    v4 = _w_TransactionType(v4)
+    if v5 is not None:
+        if type(v5) is not CostDetailsType:
+            raise rt.Fallback
+        v5 = _w_CostDetailsType(v5)
+    if v6 is not None:
+        if type(v6) is not list or len(v6) < 1:
+            raise rt.Fallback
+        v6 = [_w_MeterValueType(x) for x in v6]
+    if v13 is not None:
+        if type(v13) is not EVSEType:
+            raise rt.Fallback
+        v13 = _w_EVSEType(v13)
+    if v14 is not None:
+        if type(v14) is not IdTokenType:
+            raise rt.Fallback
+        v14 = _w_IdTokenType(v14)
+    if v15 is not None:
+        if type(v15) is not CustomDataType:
+            raise rt.Fallback
+        v15 = _e_CustomDataType(v15)
+    w = _MK_TransactionEventRequest(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15)
+    return w if uid is None else (2, uid, "TransactionEvent", w)
 
 
 class _W_TransactionEventResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42700,16 +46616,41 @@ def _c_TransactionEventResponse(s: Any) -> TransactionEventResponse:
 _MK_TransactionEventResponse: Any = _W_TransactionEventResponse
 
 
-def _w_TransactionEventResponse(o: Any) -> Any:
-    return _MK_TransactionEventResponse(
-        o.total_cost,
-        o.charging_priority,
-        None if (v := o.id_token_info) is None else _w_IdTokenInfoType(v),
-        None if (v := o.transaction_limit) is None else _w_TransactionLimitType(v),
-        None if (v := o.updated_personal_message) is None else _w_MessageContentType(v),
-        None if (v := o.updated_personal_message_extra) is None else [_w_MessageContentType(x) for x in v],
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_TransactionEventResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.total_cost
+    v1 = o.charging_priority
+    v2 = o.id_token_info
+    v3 = o.transaction_limit
+    v4 = o.updated_personal_message
+    v5 = o.updated_personal_message_extra
+    v6 = o.custom_data
+    if (v0 is not None and ((type(v0) is not float and type(v0) is not int) or not _NINF < v0 < _INF)) or (
+        v1 is not None and (type(v1) is not int)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not IdTokenInfoType:
+            raise rt.Fallback
+        v2 = _w_IdTokenInfoType(v2)
+    if v3 is not None:
+        if type(v3) is not TransactionLimitType:
+            raise rt.Fallback
+        v3 = _w_TransactionLimitType(v3)
+    if v4 is not None:
+        if type(v4) is not MessageContentType:
+            raise rt.Fallback
+        v4 = _w_MessageContentType(v4)
+    if v5 is not None:
+        if type(v5) is not list or len(v5) < 1 or len(v5) > 4:
+            raise rt.Fallback
+        v5 = [_w_MessageContentType(x) for x in v5]
+    if v6 is not None:
+        if type(v6) is not CustomDataType:
+            raise rt.Fallback
+        v6 = _e_CustomDataType(v6)
+    w = _MK_TransactionEventResponse(v0, v1, v2, v3, v4, v5, v6)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_TriggerMessageRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42734,13 +46675,27 @@ def _c_TriggerMessageRequest(s: Any) -> TriggerMessageRequest:
 _MK_TriggerMessageRequest: Any = _W_TriggerMessageRequest
 
 
-def _w_TriggerMessageRequest(o: Any) -> Any:
-    return _MK_TriggerMessageRequest(
-        o.requested_message,
-        None if (v := o.evse) is None else _w_EVSEType(v),
-        o.custom_trigger,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_TriggerMessageRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.requested_message
+    v1 = o.evse
+    v2 = o.custom_trigger
+    v3 = o.custom_data
+    if (
+        type(v0) is not MessageTriggerEnumType
+        and (not isinstance(v0, str) or v0 not in _E_MessageTriggerEnumType)
+    ) or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 50)):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not EVSEType:
+            raise rt.Fallback
+        v1 = _w_EVSEType(v1)
+    if v3 is not None:
+        if type(v3) is not CustomDataType:
+            raise rt.Fallback
+        v3 = _e_CustomDataType(v3)
+    w = _MK_TriggerMessageRequest(v0, v1, v2, v3)
+    return w if uid is None else (2, uid, "TriggerMessage", w)
 
 
 class _W_TriggerMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42763,12 +46718,25 @@ def _c_TriggerMessageResponse(s: Any) -> TriggerMessageResponse:
 _MK_TriggerMessageResponse: Any = _W_TriggerMessageResponse
 
 
-def _w_TriggerMessageResponse(o: Any) -> Any:
-    return _MK_TriggerMessageResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_TriggerMessageResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not TriggerMessageStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_TriggerMessageStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_TriggerMessageResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UnlockConnectorRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42791,12 +46759,19 @@ def _c_UnlockConnectorRequest(s: Any) -> UnlockConnectorRequest:
 _MK_UnlockConnectorRequest: Any = _W_UnlockConnectorRequest
 
 
-def _w_UnlockConnectorRequest(o: Any) -> Any:
-    return _MK_UnlockConnectorRequest(
-        o.evse_id,
-        o.connector_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UnlockConnectorRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.evse_id
+    v1 = o.connector_id
+    v2 = o.custom_data
+    if (type(v0) is not int or v0 < 0.0) or (type(v1) is not int or v1 < 0.0):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UnlockConnectorRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "UnlockConnector", w)
 
 
 class _W_UnlockConnectorResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42819,12 +46794,25 @@ def _c_UnlockConnectorResponse(s: Any) -> UnlockConnectorResponse:
 _MK_UnlockConnectorResponse: Any = _W_UnlockConnectorResponse
 
 
-def _w_UnlockConnectorResponse(o: Any) -> Any:
-    return _MK_UnlockConnectorResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UnlockConnectorResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not UnlockStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_UnlockStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UnlockConnectorResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UnpublishFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42844,11 +46832,18 @@ def _c_UnpublishFirmwareRequest(s: Any) -> UnpublishFirmwareRequest:
 _MK_UnpublishFirmwareRequest: Any = _W_UnpublishFirmwareRequest
 
 
-def _w_UnpublishFirmwareRequest(o: Any) -> Any:
-    return _MK_UnpublishFirmwareRequest(
-        o.checksum,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UnpublishFirmwareRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.checksum
+    v1 = o.custom_data
+    if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 32:
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_UnpublishFirmwareRequest(v0, v1)
+    return w if uid is None else (2, uid, "UnpublishFirmware", w)
 
 
 class _W_UnpublishFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42868,11 +46863,20 @@ def _c_UnpublishFirmwareResponse(s: Any) -> UnpublishFirmwareResponse:
 _MK_UnpublishFirmwareResponse: Any = _W_UnpublishFirmwareResponse
 
 
-def _w_UnpublishFirmwareResponse(o: Any) -> Any:
-    return _MK_UnpublishFirmwareResponse(
-        o.status,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UnpublishFirmwareResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.custom_data
+    if type(v0) is not UnpublishFirmwareStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_UnpublishFirmwareStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not CustomDataType:
+            raise rt.Fallback
+        v1 = _e_CustomDataType(v1)
+    w = _MK_UnpublishFirmwareResponse(v0, v1)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UpdateDynamicScheduleRequest(
@@ -42896,12 +46900,22 @@ def _c_UpdateDynamicScheduleRequest(s: Any) -> UpdateDynamicScheduleRequest:
 _MK_UpdateDynamicScheduleRequest: Any = _W_UpdateDynamicScheduleRequest
 
 
-def _w_UpdateDynamicScheduleRequest(o: Any) -> Any:
-    return _MK_UpdateDynamicScheduleRequest(
-        o.charging_profile_id,
-        _w_ChargingScheduleUpdateType(o.schedule_update),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UpdateDynamicScheduleRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.charging_profile_id
+    v1 = o.schedule_update
+    v2 = o.custom_data
+    if type(v0) is not int:
+        raise rt.Fallback
+    if type(v1) is not ChargingScheduleUpdateType:
+        raise rt.Fallback
+    v1 = _w_ChargingScheduleUpdateType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UpdateDynamicScheduleRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "UpdateDynamicSchedule", w)
 
 
 class _W_UpdateDynamicScheduleResponse(
@@ -42926,12 +46940,25 @@ def _c_UpdateDynamicScheduleResponse(s: Any) -> UpdateDynamicScheduleResponse:
 _MK_UpdateDynamicScheduleResponse: Any = _W_UpdateDynamicScheduleResponse
 
 
-def _w_UpdateDynamicScheduleResponse(o: Any) -> Any:
-    return _MK_UpdateDynamicScheduleResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UpdateDynamicScheduleResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not ChargingProfileStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_ChargingProfileStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UpdateDynamicScheduleResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UpdateFirmwareRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42957,14 +46984,28 @@ def _c_UpdateFirmwareRequest(s: Any) -> UpdateFirmwareRequest:
 _MK_UpdateFirmwareRequest: Any = _W_UpdateFirmwareRequest
 
 
-def _w_UpdateFirmwareRequest(o: Any) -> Any:
-    return _MK_UpdateFirmwareRequest(
-        o.request_id,
-        _w_FirmwareType(o.firmware),
-        o.retries,
-        o.retry_interval,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UpdateFirmwareRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.request_id
+    v1 = o.firmware
+    v2 = o.retries
+    v3 = o.retry_interval
+    v4 = o.custom_data
+    if (
+        (type(v0) is not int)
+        or (v2 is not None and (type(v2) is not int or v2 < 0.0))
+        or (v3 is not None and (type(v3) is not int))
+    ):
+        raise rt.Fallback
+    if type(v1) is not FirmwareType:
+        raise rt.Fallback
+    v1 = _w_FirmwareType(v1)
+    if v4 is not None:
+        if type(v4) is not CustomDataType:
+            raise rt.Fallback
+        v4 = _e_CustomDataType(v4)
+    w = _MK_UpdateFirmwareRequest(v0, v1, v2, v3, v4)
+    return w if uid is None else (2, uid, "UpdateFirmware", w)
 
 
 class _W_UpdateFirmwareResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -42987,12 +47028,25 @@ def _c_UpdateFirmwareResponse(s: Any) -> UpdateFirmwareResponse:
 _MK_UpdateFirmwareResponse: Any = _W_UpdateFirmwareResponse
 
 
-def _w_UpdateFirmwareResponse(o: Any) -> Any:
-    return _MK_UpdateFirmwareResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UpdateFirmwareResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not UpdateFirmwareStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_UpdateFirmwareStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UpdateFirmwareResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_UsePriorityChargingRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -43015,12 +47069,19 @@ def _c_UsePriorityChargingRequest(s: Any) -> UsePriorityChargingRequest:
 _MK_UsePriorityChargingRequest: Any = _W_UsePriorityChargingRequest
 
 
-def _w_UsePriorityChargingRequest(o: Any) -> Any:
-    return _MK_UsePriorityChargingRequest(
-        o.transaction_id,
-        o.activate,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UsePriorityChargingRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.transaction_id
+    v1 = o.activate
+    v2 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36) or (type(v1) is not bool):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UsePriorityChargingRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "UsePriorityCharging", w)
 
 
 class _W_UsePriorityChargingResponse(
@@ -43045,12 +47106,25 @@ def _c_UsePriorityChargingResponse(s: Any) -> UsePriorityChargingResponse:
 _MK_UsePriorityChargingResponse: Any = _W_UsePriorityChargingResponse
 
 
-def _w_UsePriorityChargingResponse(o: Any) -> Any:
-    return _MK_UsePriorityChargingResponse(
-        o.status,
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_UsePriorityChargingResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.status
+    v1 = o.status_info
+    v2 = o.custom_data
+    if type(v0) is not PriorityChargingStatusEnumType and (
+        not isinstance(v0, str) or v0 not in _E_PriorityChargingStatusEnumType
+    ):
+        raise rt.Fallback
+    if v1 is not None:
+        if type(v1) is not StatusInfoType:
+            raise rt.Fallback
+        v1 = _w_StatusInfoType(v1)
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_UsePriorityChargingResponse(v0, v1, v2)
+    return w if uid is None else (3, uid, w)
 
 
 class _W_VatNumberValidationRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -43072,12 +47146,21 @@ def _c_VatNumberValidationRequest(s: Any) -> VatNumberValidationRequest:
 _MK_VatNumberValidationRequest: Any = _W_VatNumberValidationRequest
 
 
-def _w_VatNumberValidationRequest(o: Any) -> Any:
-    return _MK_VatNumberValidationRequest(
-        o.vat_number,
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_VatNumberValidationRequest(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.vat_number
+    v1 = o.evse_id
+    v2 = o.custom_data
+    if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20) or (
+        v1 is not None and (type(v1) is not int or v1 < 0.0)
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not CustomDataType:
+            raise rt.Fallback
+        v2 = _e_CustomDataType(v2)
+    w = _MK_VatNumberValidationRequest(v0, v1, v2)
+    return w if uid is None else (2, uid, "VatNumberValidation", w)
 
 
 class _W_VatNumberValidationResponse(
@@ -43110,15 +47193,37 @@ def _c_VatNumberValidationResponse(s: Any) -> VatNumberValidationResponse:
 _MK_VatNumberValidationResponse: Any = _W_VatNumberValidationResponse
 
 
-def _w_VatNumberValidationResponse(o: Any) -> Any:
-    return _MK_VatNumberValidationResponse(
-        o.vat_number,
-        o.status,
-        None if (v := o.company) is None else _w_AddressType(v),
-        None if (v := o.status_info) is None else _w_StatusInfoType(v),
-        o.evse_id,
-        None if (v := o.custom_data) is None else _e_CustomDataType(v),
-    )
+def _w_VatNumberValidationResponse(o: Any, uid: Any = None) -> Any:
+    """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
+    v0 = o.vat_number
+    v1 = o.status
+    v2 = o.company
+    v3 = o.status_info
+    v4 = o.evse_id
+    v5 = o.custom_data
+    if (
+        ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 20)
+        or (
+            type(v1) is not GenericStatusEnumType
+            and (not isinstance(v1, str) or v1 not in _E_GenericStatusEnumType)
+        )
+        or (v4 is not None and (type(v4) is not int or v4 < 0.0))
+    ):
+        raise rt.Fallback
+    if v2 is not None:
+        if type(v2) is not AddressType:
+            raise rt.Fallback
+        v2 = _w_AddressType(v2)
+    if v3 is not None:
+        if type(v3) is not StatusInfoType:
+            raise rt.Fallback
+        v3 = _w_StatusInfoType(v3)
+    if v5 is not None:
+        if type(v5) is not CustomDataType:
+            raise rt.Fallback
+        v5 = _e_CustomDataType(v5)
+    w = _MK_VatNumberValidationResponse(v0, v1, v2, v3, v4, v5)
+    return w if uid is None else (3, uid, w)
 
 
 # -- lenient builders ----------------------------------------------------------------------
@@ -52039,8 +56144,2708 @@ def _u_VatNumberValidationResponse(o: Any) -> dict[str, Any]:
     return d
 
 
+# -- top-level messages: JSON bytes → message in one frame ---------------------------------
+
+
+def _f_AFRRSignalRequest(dec: Any) -> Any:
+    def decode(data: Any) -> AFRRSignalRequest:
+        s = dec(data)
+        o = _new(AFRRSignalRequest)
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.signal = s.signal
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_AFRRSignalResponse(dec: Any) -> Any:
+    def decode(data: Any) -> AFRRSignalResponse:
+        s = dec(data)
+        o = _new(AFRRSignalResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_AdjustPeriodicEventStreamRequest(dec: Any) -> Any:
+    def decode(data: Any) -> AdjustPeriodicEventStreamRequest:
+        s = dec(data)
+        o = _new(AdjustPeriodicEventStreamRequest)
+        o.id = s.id
+
+        o.params = _c_PeriodicEventStreamParamsType(s.params)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_AdjustPeriodicEventStreamResponse(dec: Any) -> Any:
+    def decode(data: Any) -> AdjustPeriodicEventStreamResponse:
+        s = dec(data)
+        o = _new(AdjustPeriodicEventStreamResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_AuthorizeRequest(dec: Any) -> Any:
+    def decode(data: Any) -> AuthorizeRequest:
+        s = dec(data)
+        o = _new(AuthorizeRequest)
+        o.id_token = _c_IdTokenType(s.id_token)
+        o.certificate = s.certificate
+        v = s.iso15118_certificate_hash_data
+        o.iso15118_certificate_hash_data = None if v is None else [_c_OCSPRequestDataType(x) for x in v]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_AuthorizeResponse(dec: Any) -> Any:
+    def decode(data: Any) -> AuthorizeResponse:
+        s = dec(data)
+        o = _new(AuthorizeResponse)
+        o.id_token_info = _c_IdTokenInfoType(s.id_token_info)
+        o.certificate_status = s.certificate_status
+        o.allowed_energy_transfer = s.allowed_energy_transfer
+        v = s.tariff
+        o.tariff = None if v is None else _c_TariffType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_BatterySwapRequest(dec: Any) -> Any:
+    def decode(data: Any) -> BatterySwapRequest:
+        s = dec(data)
+        o = _new(BatterySwapRequest)
+        o.battery_data = [_c_BatteryDataType(x) for x in s.battery_data]
+        o.event_type = s.event_type
+
+        o.id_token = _c_IdTokenType(s.id_token)
+        o.request_id = s.request_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_BatterySwapResponse(dec: Any) -> Any:
+    def decode(data: Any) -> BatterySwapResponse:
+        s = dec(data)
+        o = _new(BatterySwapResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_BootNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> BootNotificationRequest:
+        s = dec(data)
+        o = _new(BootNotificationRequest)
+        o.charging_station = _c_ChargingStationType(s.charging_station)
+        o.reason = s.reason
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_BootNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> BootNotificationResponse:
+        s = dec(data)
+        o = _new(BootNotificationResponse)
+        o.current_time = rt.parse_datetime(s.current_time)
+
+        o.interval = s.interval
+
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CancelReservationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CancelReservationRequest:
+        s = dec(data)
+        o = _new(CancelReservationRequest)
+        o.reservation_id = s.reservation_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CancelReservationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CancelReservationResponse:
+        s = dec(data)
+        o = _new(CancelReservationResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CertificateSignedRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CertificateSignedRequest:
+        s = dec(data)
+        o = _new(CertificateSignedRequest)
+        o.certificate_chain = s.certificate_chain
+
+        o.certificate_type = s.certificate_type
+        o.request_id = s.request_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CertificateSignedResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CertificateSignedResponse:
+        s = dec(data)
+        o = _new(CertificateSignedResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ChangeAvailabilityRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeAvailabilityRequest:
+        s = dec(data)
+        o = _new(ChangeAvailabilityRequest)
+        v = s.evse
+        o.evse = None if v is None else _c_EVSEType(v)
+        o.operational_status = s.operational_status
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ChangeAvailabilityResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeAvailabilityResponse:
+        s = dec(data)
+        o = _new(ChangeAvailabilityResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ChangeTransactionTariffRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeTransactionTariffRequest:
+        s = dec(data)
+        o = _new(ChangeTransactionTariffRequest)
+        o.tariff = _c_TariffType(s.tariff)
+        o.transaction_id = s.transaction_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ChangeTransactionTariffResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ChangeTransactionTariffResponse:
+        s = dec(data)
+        o = _new(ChangeTransactionTariffResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearCacheRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearCacheRequest:
+        s = dec(data)
+        o = _new(ClearCacheRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearCacheResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearCacheResponse:
+        s = dec(data)
+        o = _new(ClearCacheResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearChargingProfileRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearChargingProfileRequest:
+        s = dec(data)
+        o = _new(ClearChargingProfileRequest)
+        o.charging_profile_id = s.charging_profile_id
+        v = s.charging_profile_criteria
+        o.charging_profile_criteria = None if v is None else _c_ClearChargingProfileType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearChargingProfileResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearChargingProfileResponse:
+        s = dec(data)
+        o = _new(ClearChargingProfileResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearDERControlRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearDERControlRequest:
+        s = dec(data)
+        o = _new(ClearDERControlRequest)
+        o.is_default = s.is_default
+
+        o.control_type = s.control_type
+        o.control_id = s.control_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearDERControlResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearDERControlResponse:
+        s = dec(data)
+        o = _new(ClearDERControlResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearDisplayMessageRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearDisplayMessageRequest:
+        s = dec(data)
+        o = _new(ClearDisplayMessageRequest)
+        o.id = s.id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearDisplayMessageResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearDisplayMessageResponse:
+        s = dec(data)
+        o = _new(ClearDisplayMessageResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearTariffsRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearTariffsRequest:
+        s = dec(data)
+        o = _new(ClearTariffsRequest)
+        o.tariff_ids = s.tariff_ids
+        o.evse_id = s.evse_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearTariffsResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearTariffsResponse:
+        s = dec(data)
+        o = _new(ClearTariffsResponse)
+        o.clear_tariffs_result = [_c_ClearTariffsResultType(x) for x in s.clear_tariffs_result]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearVariableMonitoringRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearVariableMonitoringRequest:
+        s = dec(data)
+        o = _new(ClearVariableMonitoringRequest)
+        o.id = s.id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearVariableMonitoringResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearVariableMonitoringResponse:
+        s = dec(data)
+        o = _new(ClearVariableMonitoringResponse)
+        o.clear_monitoring_result = [_c_ClearMonitoringResultType(x) for x in s.clear_monitoring_result]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearedChargingLimitRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClearedChargingLimitRequest:
+        s = dec(data)
+        o = _new(ClearedChargingLimitRequest)
+        o.charging_limit_source = s.charging_limit_source
+
+        o.evse_id = s.evse_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClearedChargingLimitResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClearedChargingLimitResponse:
+        s = dec(data)
+        o = _new(ClearedChargingLimitResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClosePeriodicEventStreamRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ClosePeriodicEventStreamRequest:
+        s = dec(data)
+        o = _new(ClosePeriodicEventStreamRequest)
+        o.id = s.id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ClosePeriodicEventStreamResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ClosePeriodicEventStreamResponse:
+        s = dec(data)
+        o = _new(ClosePeriodicEventStreamResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CostUpdatedRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CostUpdatedRequest:
+        s = dec(data)
+        o = _new(CostUpdatedRequest)
+        o.total_cost = s.total_cost
+
+        o.transaction_id = s.transaction_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CostUpdatedResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CostUpdatedResponse:
+        s = dec(data)
+        o = _new(CostUpdatedResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CustomerInformationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> CustomerInformationRequest:
+        s = dec(data)
+        o = _new(CustomerInformationRequest)
+        v = s.customer_certificate
+        o.customer_certificate = None if v is None else _c_CertificateHashDataType(v)
+        v = s.id_token
+        o.id_token = None if v is None else _c_IdTokenType(v)
+        o.request_id = s.request_id
+
+        o.report = s.report
+
+        o.clear = s.clear
+
+        o.customer_identifier = s.customer_identifier
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_CustomerInformationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> CustomerInformationResponse:
+        s = dec(data)
+        o = _new(CustomerInformationResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_DataTransferRequest(dec: Any) -> Any:
+    def decode(data: Any) -> DataTransferRequest:
+        s = dec(data)
+        o = _new(DataTransferRequest)
+        o.message_id = s.message_id
+        v = s.data
+        o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
+
+        o.vendor_id = s.vendor_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_DataTransferResponse(dec: Any) -> Any:
+    def decode(data: Any) -> DataTransferResponse:
+        s = dec(data)
+        o = _new(DataTransferResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.data
+        o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_DeleteCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> DeleteCertificateRequest:
+        s = dec(data)
+        o = _new(DeleteCertificateRequest)
+        o.certificate_hash_data = _c_CertificateHashDataType(s.certificate_hash_data)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_DeleteCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> DeleteCertificateResponse:
+        s = dec(data)
+        o = _new(DeleteCertificateResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_FirmwareStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> FirmwareStatusNotificationRequest:
+        s = dec(data)
+        o = _new(FirmwareStatusNotificationRequest)
+        o.status = s.status
+
+        o.request_id = s.request_id
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_FirmwareStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> FirmwareStatusNotificationResponse:
+        s = dec(data)
+        o = _new(FirmwareStatusNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_Get15118EVCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> Get15118EVCertificateRequest:
+        s = dec(data)
+        o = _new(Get15118EVCertificateRequest)
+        o.iso15118_schema_version = s.iso15118_schema_version
+
+        o.action = s.action
+
+        o.exi_request = s.exi_request
+
+        o.maximum_contract_certificate_chains = s.maximum_contract_certificate_chains
+        o.prioritized_emaids = s.prioritized_emaids
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_Get15118EVCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> Get15118EVCertificateResponse:
+        s = dec(data)
+        o = _new(Get15118EVCertificateResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.exi_response = s.exi_response
+
+        o.remaining_contracts = s.remaining_contracts
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetBaseReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetBaseReportRequest:
+        s = dec(data)
+        o = _new(GetBaseReportRequest)
+        o.request_id = s.request_id
+
+        o.report_base = s.report_base
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetBaseReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetBaseReportResponse:
+        s = dec(data)
+        o = _new(GetBaseReportResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetCertificateChainStatusRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetCertificateChainStatusRequest:
+        s = dec(data)
+        o = _new(GetCertificateChainStatusRequest)
+        o.certificate_status_requests = [
+            _c_CertificateStatusRequestInfoType(x) for x in s.certificate_status_requests
+        ]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetCertificateChainStatusResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetCertificateChainStatusResponse:
+        s = dec(data)
+        o = _new(GetCertificateChainStatusResponse)
+        o.certificate_status = [_c_CertificateStatusType(x) for x in s.certificate_status]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetCertificateStatusRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetCertificateStatusRequest:
+        s = dec(data)
+        o = _new(GetCertificateStatusRequest)
+        o.ocsp_request_data = _c_OCSPRequestDataType(s.ocsp_request_data)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetCertificateStatusResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetCertificateStatusResponse:
+        s = dec(data)
+        o = _new(GetCertificateStatusResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.ocsp_result = s.ocsp_result
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetChargingProfilesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetChargingProfilesRequest:
+        s = dec(data)
+        o = _new(GetChargingProfilesRequest)
+        o.request_id = s.request_id
+
+        o.evse_id = s.evse_id
+        o.charging_profile = _c_ChargingProfileCriterionType(s.charging_profile)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetChargingProfilesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetChargingProfilesResponse:
+        s = dec(data)
+        o = _new(GetChargingProfilesResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetCompositeScheduleRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetCompositeScheduleRequest:
+        s = dec(data)
+        o = _new(GetCompositeScheduleRequest)
+        o.duration = s.duration
+
+        o.charging_rate_unit = s.charging_rate_unit
+        o.evse_id = s.evse_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetCompositeScheduleResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetCompositeScheduleResponse:
+        s = dec(data)
+        o = _new(GetCompositeScheduleResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.schedule
+        o.schedule = None if v is None else _c_CompositeScheduleType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetDERControlRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetDERControlRequest:
+        s = dec(data)
+        o = _new(GetDERControlRequest)
+        o.request_id = s.request_id
+
+        o.is_default = s.is_default
+        o.control_type = s.control_type
+        o.control_id = s.control_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetDERControlResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetDERControlResponse:
+        s = dec(data)
+        o = _new(GetDERControlResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetDisplayMessagesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetDisplayMessagesRequest:
+        s = dec(data)
+        o = _new(GetDisplayMessagesRequest)
+        o.id = s.id
+        o.request_id = s.request_id
+
+        o.priority = s.priority
+        o.state = s.state
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetDisplayMessagesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetDisplayMessagesResponse:
+        s = dec(data)
+        o = _new(GetDisplayMessagesResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetInstalledCertificateIdsRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetInstalledCertificateIdsRequest:
+        s = dec(data)
+        o = _new(GetInstalledCertificateIdsRequest)
+        o.certificate_type = s.certificate_type
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetInstalledCertificateIdsResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetInstalledCertificateIdsResponse:
+        s = dec(data)
+        o = _new(GetInstalledCertificateIdsResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.certificate_hash_data_chain
+        o.certificate_hash_data_chain = None if v is None else [_c_CertificateHashDataChainType(x) for x in v]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetLocalListVersionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetLocalListVersionRequest:
+        s = dec(data)
+        o = _new(GetLocalListVersionRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetLocalListVersionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetLocalListVersionResponse:
+        s = dec(data)
+        o = _new(GetLocalListVersionResponse)
+        o.version_number = s.version_number
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetLogRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetLogRequest:
+        s = dec(data)
+        o = _new(GetLogRequest)
+        o.log = _c_LogParametersType(s.log)
+        o.log_type = s.log_type
+
+        o.request_id = s.request_id
+
+        o.retries = s.retries
+        o.retry_interval = s.retry_interval
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetLogResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetLogResponse:
+        s = dec(data)
+        o = _new(GetLogResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.filename = s.filename
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetMonitoringReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetMonitoringReportRequest:
+        s = dec(data)
+        o = _new(GetMonitoringReportRequest)
+        v = s.component_variable
+        o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.monitoring_criteria = s.monitoring_criteria
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetMonitoringReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetMonitoringReportResponse:
+        s = dec(data)
+        o = _new(GetMonitoringReportResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetPeriodicEventStreamRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetPeriodicEventStreamRequest:
+        s = dec(data)
+        o = _new(GetPeriodicEventStreamRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetPeriodicEventStreamResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetPeriodicEventStreamResponse:
+        s = dec(data)
+        o = _new(GetPeriodicEventStreamResponse)
+        v = s.constant_stream_data
+        o.constant_stream_data = None if v is None else [_c_ConstantStreamDataType(x) for x in v]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetReportRequest:
+        s = dec(data)
+        o = _new(GetReportRequest)
+        v = s.component_variable
+        o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.component_criteria = s.component_criteria
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetReportResponse:
+        s = dec(data)
+        o = _new(GetReportResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetTariffsRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetTariffsRequest:
+        s = dec(data)
+        o = _new(GetTariffsRequest)
+        o.evse_id = s.evse_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetTariffsResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetTariffsResponse:
+        s = dec(data)
+        o = _new(GetTariffsResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.tariff_assignments
+        o.tariff_assignments = None if v is None else [_c_TariffAssignmentType(x) for x in v]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetTransactionStatusRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetTransactionStatusRequest:
+        s = dec(data)
+        o = _new(GetTransactionStatusRequest)
+        o.transaction_id = s.transaction_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetTransactionStatusResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetTransactionStatusResponse:
+        s = dec(data)
+        o = _new(GetTransactionStatusResponse)
+        o.ongoing_indicator = s.ongoing_indicator
+        o.messages_in_queue = s.messages_in_queue
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetVariablesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> GetVariablesRequest:
+        s = dec(data)
+        o = _new(GetVariablesRequest)
+        o.get_variable_data = [_c_GetVariableDataType(x) for x in s.get_variable_data]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_GetVariablesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> GetVariablesResponse:
+        s = dec(data)
+        o = _new(GetVariablesResponse)
+        o.get_variable_result = [_c_GetVariableResultType(x) for x in s.get_variable_result]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_HeartbeatRequest(dec: Any) -> Any:
+    def decode(data: Any) -> HeartbeatRequest:
+        s = dec(data)
+        o = _new(HeartbeatRequest)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_HeartbeatResponse(dec: Any) -> Any:
+    def decode(data: Any) -> HeartbeatResponse:
+        s = dec(data)
+        o = _new(HeartbeatResponse)
+        o.current_time = rt.parse_datetime(s.current_time)
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_InstallCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> InstallCertificateRequest:
+        s = dec(data)
+        o = _new(InstallCertificateRequest)
+        o.certificate_type = s.certificate_type
+
+        o.certificate = s.certificate
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_InstallCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> InstallCertificateResponse:
+        s = dec(data)
+        o = _new(InstallCertificateResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_LogStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> LogStatusNotificationRequest:
+        s = dec(data)
+        o = _new(LogStatusNotificationRequest)
+        o.status = s.status
+
+        o.request_id = s.request_id
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_LogStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> LogStatusNotificationResponse:
+        s = dec(data)
+        o = _new(LogStatusNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_MeterValuesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> MeterValuesRequest:
+        s = dec(data)
+        o = _new(MeterValuesRequest)
+        o.evse_id = s.evse_id
+
+        o.meter_value = [_c_MeterValueType(x) for x in s.meter_value]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_MeterValuesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> MeterValuesResponse:
+        s = dec(data)
+        o = _new(MeterValuesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyAllowedEnergyTransferRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyAllowedEnergyTransferRequest:
+        s = dec(data)
+        o = _new(NotifyAllowedEnergyTransferRequest)
+        o.transaction_id = s.transaction_id
+
+        o.allowed_energy_transfer = s.allowed_energy_transfer
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyAllowedEnergyTransferResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyAllowedEnergyTransferResponse:
+        s = dec(data)
+        o = _new(NotifyAllowedEnergyTransferResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyChargingLimitRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyChargingLimitRequest:
+        s = dec(data)
+        o = _new(NotifyChargingLimitRequest)
+        v = s.charging_schedule
+        o.charging_schedule = None if v is None else [_c_ChargingScheduleType(x) for x in v]
+        o.evse_id = s.evse_id
+        o.charging_limit = _c_ChargingLimitType(s.charging_limit)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyChargingLimitResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyChargingLimitResponse:
+        s = dec(data)
+        o = _new(NotifyChargingLimitResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyCustomerInformationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyCustomerInformationRequest:
+        s = dec(data)
+        o = _new(NotifyCustomerInformationRequest)
+        o.data = s.data
+
+        o.tbc = s.tbc
+        o.seq_no = s.seq_no
+
+        o.generated_at = rt.parse_datetime(s.generated_at)
+
+        o.request_id = s.request_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyCustomerInformationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyCustomerInformationResponse:
+        s = dec(data)
+        o = _new(NotifyCustomerInformationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyDERAlarmRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyDERAlarmRequest:
+        s = dec(data)
+        o = _new(NotifyDERAlarmRequest)
+        o.control_type = s.control_type
+
+        o.grid_event_fault = s.grid_event_fault
+        o.alarm_ended = s.alarm_ended
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.extra_info = s.extra_info
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyDERAlarmResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyDERAlarmResponse:
+        s = dec(data)
+        o = _new(NotifyDERAlarmResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyDERStartStopRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyDERStartStopRequest:
+        s = dec(data)
+        o = _new(NotifyDERStartStopRequest)
+        o.control_id = s.control_id
+
+        o.started = s.started
+
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.superseded_ids = s.superseded_ids
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyDERStartStopResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyDERStartStopResponse:
+        s = dec(data)
+        o = _new(NotifyDERStartStopResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyDisplayMessagesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyDisplayMessagesRequest:
+        s = dec(data)
+        o = _new(NotifyDisplayMessagesRequest)
+        v = s.message_info
+        o.message_info = None if v is None else [_c_MessageInfoType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.tbc = s.tbc
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyDisplayMessagesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyDisplayMessagesResponse:
+        s = dec(data)
+        o = _new(NotifyDisplayMessagesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEVChargingNeedsRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEVChargingNeedsRequest:
+        s = dec(data)
+        o = _new(NotifyEVChargingNeedsRequest)
+        o.evse_id = s.evse_id
+
+        o.max_schedule_tuples = s.max_schedule_tuples
+        o.charging_needs = _c_ChargingNeedsType(s.charging_needs)
+        v = s.timestamp
+        o.timestamp = None if v is None else rt.parse_datetime(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEVChargingNeedsResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEVChargingNeedsResponse:
+        s = dec(data)
+        o = _new(NotifyEVChargingNeedsResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEVChargingScheduleRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEVChargingScheduleRequest:
+        s = dec(data)
+        o = _new(NotifyEVChargingScheduleRequest)
+        o.time_base = rt.parse_datetime(s.time_base)
+
+        o.charging_schedule = _c_ChargingScheduleType(s.charging_schedule)
+        o.evse_id = s.evse_id
+
+        o.selected_charging_schedule_id = s.selected_charging_schedule_id
+        o.power_tolerance_acceptance = s.power_tolerance_acceptance
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEVChargingScheduleResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEVChargingScheduleResponse:
+        s = dec(data)
+        o = _new(NotifyEVChargingScheduleResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEventRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEventRequest:
+        s = dec(data)
+        o = _new(NotifyEventRequest)
+        o.generated_at = rt.parse_datetime(s.generated_at)
+
+        o.tbc = s.tbc
+        o.seq_no = s.seq_no
+
+        o.event_data = [_c_EventDataType(x) for x in s.event_data]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyEventResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyEventResponse:
+        s = dec(data)
+        o = _new(NotifyEventResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyMonitoringReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyMonitoringReportRequest:
+        s = dec(data)
+        o = _new(NotifyMonitoringReportRequest)
+        v = s.monitor
+        o.monitor = None if v is None else [_c_MonitoringDataType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.tbc = s.tbc
+        o.seq_no = s.seq_no
+
+        o.generated_at = rt.parse_datetime(s.generated_at)
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyMonitoringReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyMonitoringReportResponse:
+        s = dec(data)
+        o = _new(NotifyMonitoringReportResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyPeriodicEventStreamRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyPeriodicEventStreamRequest:
+        s = dec(data)
+        o = _new(NotifyPeriodicEventStreamRequest)
+        o.data = [_c_StreamDataElementType(x) for x in s.data]
+        o.id = s.id
+
+        o.pending = s.pending
+
+        o.basetime = rt.parse_datetime(s.basetime)
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyPriorityChargingRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyPriorityChargingRequest:
+        s = dec(data)
+        o = _new(NotifyPriorityChargingRequest)
+        o.transaction_id = s.transaction_id
+
+        o.activated = s.activated
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyPriorityChargingResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyPriorityChargingResponse:
+        s = dec(data)
+        o = _new(NotifyPriorityChargingResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyReportRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyReportRequest:
+        s = dec(data)
+        o = _new(NotifyReportRequest)
+        o.request_id = s.request_id
+
+        o.generated_at = rt.parse_datetime(s.generated_at)
+
+        v = s.report_data
+        o.report_data = None if v is None else [_c_ReportDataType(x) for x in v]
+        o.tbc = s.tbc
+        o.seq_no = s.seq_no
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyReportResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyReportResponse:
+        s = dec(data)
+        o = _new(NotifyReportResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifySettlementRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifySettlementRequest:
+        s = dec(data)
+        o = _new(NotifySettlementRequest)
+        o.transaction_id = s.transaction_id
+        o.psp_ref = s.psp_ref
+
+        o.status = s.status
+
+        o.status_info = s.status_info
+        o.settlement_amount = s.settlement_amount
+
+        o.settlement_time = rt.parse_datetime(s.settlement_time)
+
+        o.receipt_id = s.receipt_id
+        o.receipt_url = s.receipt_url
+        v = s.vat_company
+        o.vat_company = None if v is None else _c_AddressType(v)
+        o.vat_number = s.vat_number
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifySettlementResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifySettlementResponse:
+        s = dec(data)
+        o = _new(NotifySettlementResponse)
+        o.receipt_url = s.receipt_url
+        o.receipt_id = s.receipt_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyWebPaymentStartedRequest(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyWebPaymentStartedRequest:
+        s = dec(data)
+        o = _new(NotifyWebPaymentStartedRequest)
+        o.evse_id = s.evse_id
+
+        o.timeout = s.timeout
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_NotifyWebPaymentStartedResponse(dec: Any) -> Any:
+    def decode(data: Any) -> NotifyWebPaymentStartedResponse:
+        s = dec(data)
+        o = _new(NotifyWebPaymentStartedResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_OpenPeriodicEventStreamRequest(dec: Any) -> Any:
+    def decode(data: Any) -> OpenPeriodicEventStreamRequest:
+        s = dec(data)
+        o = _new(OpenPeriodicEventStreamRequest)
+        o.constant_stream_data = _c_ConstantStreamDataType(s.constant_stream_data)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_OpenPeriodicEventStreamResponse(dec: Any) -> Any:
+    def decode(data: Any) -> OpenPeriodicEventStreamResponse:
+        s = dec(data)
+        o = _new(OpenPeriodicEventStreamResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_PublishFirmwareRequest(dec: Any) -> Any:
+    def decode(data: Any) -> PublishFirmwareRequest:
+        s = dec(data)
+        o = _new(PublishFirmwareRequest)
+        o.location = s.location
+
+        o.retries = s.retries
+        o.checksum = s.checksum
+
+        o.request_id = s.request_id
+
+        o.retry_interval = s.retry_interval
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_PublishFirmwareResponse(dec: Any) -> Any:
+    def decode(data: Any) -> PublishFirmwareResponse:
+        s = dec(data)
+        o = _new(PublishFirmwareResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_PublishFirmwareStatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> PublishFirmwareStatusNotificationRequest:
+        s = dec(data)
+        o = _new(PublishFirmwareStatusNotificationRequest)
+        o.status = s.status
+
+        o.location = s.location
+        o.request_id = s.request_id
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_PublishFirmwareStatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> PublishFirmwareStatusNotificationResponse:
+        s = dec(data)
+        o = _new(PublishFirmwareStatusNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_PullDynamicScheduleUpdateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> PullDynamicScheduleUpdateRequest:
+        s = dec(data)
+        o = _new(PullDynamicScheduleUpdateRequest)
+        o.charging_profile_id = s.charging_profile_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_PullDynamicScheduleUpdateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> PullDynamicScheduleUpdateResponse:
+        s = dec(data)
+        o = _new(PullDynamicScheduleUpdateResponse)
+        v = s.schedule_update
+        o.schedule_update = None if v is None else _c_ChargingScheduleUpdateType(v)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReportChargingProfilesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ReportChargingProfilesRequest:
+        s = dec(data)
+        o = _new(ReportChargingProfilesRequest)
+        o.request_id = s.request_id
+
+        o.charging_limit_source = s.charging_limit_source
+
+        o.charging_profile = [_c_ChargingProfileType(x) for x in s.charging_profile]
+        o.tbc = s.tbc
+        o.evse_id = s.evse_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReportChargingProfilesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ReportChargingProfilesResponse:
+        s = dec(data)
+        o = _new(ReportChargingProfilesResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReportDERControlRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ReportDERControlRequest:
+        s = dec(data)
+        o = _new(ReportDERControlRequest)
+        v = s.curve
+        o.curve = None if v is None else [_c_DERCurveGetType(x) for x in v]
+        v = s.enter_service
+        o.enter_service = None if v is None else [_c_EnterServiceGetType(x) for x in v]
+        v = s.fixed_pf_absorb
+        o.fixed_pf_absorb = None if v is None else [_c_FixedPFGetType(x) for x in v]
+        v = s.fixed_pf_inject
+        o.fixed_pf_inject = None if v is None else [_c_FixedPFGetType(x) for x in v]
+        v = s.fixed_var
+        o.fixed_var = None if v is None else [_c_FixedVarGetType(x) for x in v]
+        v = s.freq_droop
+        o.freq_droop = None if v is None else [_c_FreqDroopGetType(x) for x in v]
+        v = s.gradient
+        o.gradient = None if v is None else [_c_GradientGetType(x) for x in v]
+        v = s.limit_max_discharge
+        o.limit_max_discharge = None if v is None else [_c_LimitMaxDischargeGetType(x) for x in v]
+        o.request_id = s.request_id
+
+        o.tbc = s.tbc
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReportDERControlResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ReportDERControlResponse:
+        s = dec(data)
+        o = _new(ReportDERControlResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_RequestBatterySwapRequest(dec: Any) -> Any:
+    def decode(data: Any) -> RequestBatterySwapRequest:
+        s = dec(data)
+        o = _new(RequestBatterySwapRequest)
+        o.id_token = _c_IdTokenType(s.id_token)
+        o.request_id = s.request_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_RequestBatterySwapResponse(dec: Any) -> Any:
+    def decode(data: Any) -> RequestBatterySwapResponse:
+        s = dec(data)
+        o = _new(RequestBatterySwapResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_RequestStartTransactionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> RequestStartTransactionRequest:
+        s = dec(data)
+        o = _new(RequestStartTransactionRequest)
+        o.evse_id = s.evse_id
+        v = s.group_id_token
+        o.group_id_token = None if v is None else _c_IdTokenType(v)
+        o.id_token = _c_IdTokenType(s.id_token)
+        o.remote_start_id = s.remote_start_id
+
+        v = s.charging_profile
+        o.charging_profile = None if v is None else _c_ChargingProfileType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_RequestStartTransactionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> RequestStartTransactionResponse:
+        s = dec(data)
+        o = _new(RequestStartTransactionResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.transaction_id = s.transaction_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_RequestStopTransactionRequest(dec: Any) -> Any:
+    def decode(data: Any) -> RequestStopTransactionRequest:
+        s = dec(data)
+        o = _new(RequestStopTransactionRequest)
+        o.transaction_id = s.transaction_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_RequestStopTransactionResponse(dec: Any) -> Any:
+    def decode(data: Any) -> RequestStopTransactionResponse:
+        s = dec(data)
+        o = _new(RequestStopTransactionResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReservationStatusUpdateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ReservationStatusUpdateRequest:
+        s = dec(data)
+        o = _new(ReservationStatusUpdateRequest)
+        o.reservation_id = s.reservation_id
+
+        o.reservation_update_status = s.reservation_update_status
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReservationStatusUpdateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ReservationStatusUpdateResponse:
+        s = dec(data)
+        o = _new(ReservationStatusUpdateResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReserveNowRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ReserveNowRequest:
+        s = dec(data)
+        o = _new(ReserveNowRequest)
+        o.id = s.id
+
+        o.expiry_date_time = rt.parse_datetime(s.expiry_date_time)
+
+        o.connector_type = s.connector_type
+        o.id_token = _c_IdTokenType(s.id_token)
+        o.evse_id = s.evse_id
+        v = s.group_id_token
+        o.group_id_token = None if v is None else _c_IdTokenType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ReserveNowResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ReserveNowResponse:
+        s = dec(data)
+        o = _new(ReserveNowResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ResetRequest(dec: Any) -> Any:
+    def decode(data: Any) -> ResetRequest:
+        s = dec(data)
+        o = _new(ResetRequest)
+        o.type = s.type
+
+        o.evse_id = s.evse_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_ResetResponse(dec: Any) -> Any:
+    def decode(data: Any) -> ResetResponse:
+        s = dec(data)
+        o = _new(ResetResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SecurityEventNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SecurityEventNotificationRequest:
+        s = dec(data)
+        o = _new(SecurityEventNotificationRequest)
+        o.type = s.type
+
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.tech_info = s.tech_info
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SecurityEventNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SecurityEventNotificationResponse:
+        s = dec(data)
+        o = _new(SecurityEventNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SendLocalListRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SendLocalListRequest:
+        s = dec(data)
+        o = _new(SendLocalListRequest)
+        v = s.local_authorization_list
+        o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+        o.version_number = s.version_number
+
+        o.update_type = s.update_type
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SendLocalListResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SendLocalListResponse:
+        s = dec(data)
+        o = _new(SendLocalListResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetChargingProfileRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetChargingProfileRequest:
+        s = dec(data)
+        o = _new(SetChargingProfileRequest)
+        o.evse_id = s.evse_id
+
+        o.charging_profile = _c_ChargingProfileType(s.charging_profile)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetChargingProfileResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetChargingProfileResponse:
+        s = dec(data)
+        o = _new(SetChargingProfileResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetDERControlRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetDERControlRequest:
+        s = dec(data)
+        o = _new(SetDERControlRequest)
+        o.is_default = s.is_default
+
+        o.control_id = s.control_id
+
+        o.control_type = s.control_type
+
+        v = s.curve
+        o.curve = None if v is None else _c_DERCurveType(v)
+        v = s.enter_service
+        o.enter_service = None if v is None else _c_EnterServiceType(v)
+        v = s.fixed_pf_absorb
+        o.fixed_pf_absorb = None if v is None else _c_FixedPFType(v)
+        v = s.fixed_pf_inject
+        o.fixed_pf_inject = None if v is None else _c_FixedPFType(v)
+        v = s.fixed_var
+        o.fixed_var = None if v is None else _c_FixedVarType(v)
+        v = s.freq_droop
+        o.freq_droop = None if v is None else _c_FreqDroopType(v)
+        v = s.gradient
+        o.gradient = None if v is None else _c_GradientType(v)
+        v = s.limit_max_discharge
+        o.limit_max_discharge = None if v is None else _c_LimitMaxDischargeType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetDERControlResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetDERControlResponse:
+        s = dec(data)
+        o = _new(SetDERControlResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.superseded_ids = s.superseded_ids
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetDefaultTariffRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetDefaultTariffRequest:
+        s = dec(data)
+        o = _new(SetDefaultTariffRequest)
+        o.evse_id = s.evse_id
+
+        o.tariff = _c_TariffType(s.tariff)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetDefaultTariffResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetDefaultTariffResponse:
+        s = dec(data)
+        o = _new(SetDefaultTariffResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetDisplayMessageRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetDisplayMessageRequest:
+        s = dec(data)
+        o = _new(SetDisplayMessageRequest)
+        o.message = _c_MessageInfoType(s.message)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetDisplayMessageResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetDisplayMessageResponse:
+        s = dec(data)
+        o = _new(SetDisplayMessageResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetMonitoringBaseRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetMonitoringBaseRequest:
+        s = dec(data)
+        o = _new(SetMonitoringBaseRequest)
+        o.monitoring_base = s.monitoring_base
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetMonitoringBaseResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetMonitoringBaseResponse:
+        s = dec(data)
+        o = _new(SetMonitoringBaseResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetMonitoringLevelRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetMonitoringLevelRequest:
+        s = dec(data)
+        o = _new(SetMonitoringLevelRequest)
+        o.severity = s.severity
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetMonitoringLevelResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetMonitoringLevelResponse:
+        s = dec(data)
+        o = _new(SetMonitoringLevelResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetNetworkProfileRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetNetworkProfileRequest:
+        s = dec(data)
+        o = _new(SetNetworkProfileRequest)
+        o.configuration_slot = s.configuration_slot
+
+        o.connection_data = _c_NetworkConnectionProfileType(s.connection_data)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetNetworkProfileResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetNetworkProfileResponse:
+        s = dec(data)
+        o = _new(SetNetworkProfileResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetVariableMonitoringRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetVariableMonitoringRequest:
+        s = dec(data)
+        o = _new(SetVariableMonitoringRequest)
+        o.set_monitoring_data = [_c_SetMonitoringDataType(x) for x in s.set_monitoring_data]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetVariableMonitoringResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetVariableMonitoringResponse:
+        s = dec(data)
+        o = _new(SetVariableMonitoringResponse)
+        o.set_monitoring_result = [_c_SetMonitoringResultType(x) for x in s.set_monitoring_result]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetVariablesRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SetVariablesRequest:
+        s = dec(data)
+        o = _new(SetVariablesRequest)
+        o.set_variable_data = [_c_SetVariableDataType(x) for x in s.set_variable_data]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SetVariablesResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SetVariablesResponse:
+        s = dec(data)
+        o = _new(SetVariablesResponse)
+        o.set_variable_result = [_c_SetVariableResultType(x) for x in s.set_variable_result]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SignCertificateRequest(dec: Any) -> Any:
+    def decode(data: Any) -> SignCertificateRequest:
+        s = dec(data)
+        o = _new(SignCertificateRequest)
+        o.csr = s.csr
+
+        o.certificate_type = s.certificate_type
+        v = s.hash_root_certificate
+        o.hash_root_certificate = None if v is None else _c_CertificateHashDataType(v)
+        o.request_id = s.request_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_SignCertificateResponse(dec: Any) -> Any:
+    def decode(data: Any) -> SignCertificateResponse:
+        s = dec(data)
+        o = _new(SignCertificateResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_StatusNotificationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> StatusNotificationRequest:
+        s = dec(data)
+        o = _new(StatusNotificationRequest)
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.connector_status = s.connector_status
+
+        o.evse_id = s.evse_id
+
+        o.connector_id = s.connector_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_StatusNotificationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> StatusNotificationResponse:
+        s = dec(data)
+        o = _new(StatusNotificationResponse)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_TransactionEventRequest(dec: Any) -> Any:
+    def decode(data: Any) -> TransactionEventRequest:
+        s = dec(data)
+        o = _new(TransactionEventRequest)
+        v = s.cost_details
+        o.cost_details = None if v is None else _c_CostDetailsType(v)
+        o.event_type = s.event_type
+
+        v = s.meter_value
+        o.meter_value = None if v is None else [_c_MeterValueType(x) for x in v]
+        o.timestamp = rt.parse_datetime(s.timestamp)
+
+        o.trigger_reason = s.trigger_reason
+
+        o.seq_no = s.seq_no
+
+        o.offline = s.offline
+        o.number_of_phases_used = s.number_of_phases_used
+        o.cable_max_current = s.cable_max_current
+        o.reservation_id = s.reservation_id
+        o.preconditioning_status = s.preconditioning_status
+        o.evse_sleep = s.evse_sleep
+        o.transaction_info = _c_TransactionType(s.transaction_info)
+        v = s.evse
+        o.evse = None if v is None else _c_EVSEType(v)
+        v = s.id_token
+        o.id_token = None if v is None else _c_IdTokenType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_TransactionEventResponse(dec: Any) -> Any:
+    def decode(data: Any) -> TransactionEventResponse:
+        s = dec(data)
+        o = _new(TransactionEventResponse)
+        o.total_cost = s.total_cost
+        o.charging_priority = s.charging_priority
+        v = s.id_token_info
+        o.id_token_info = None if v is None else _c_IdTokenInfoType(v)
+        v = s.transaction_limit
+        o.transaction_limit = None if v is None else _c_TransactionLimitType(v)
+        v = s.updated_personal_message
+        o.updated_personal_message = None if v is None else _c_MessageContentType(v)
+        v = s.updated_personal_message_extra
+        o.updated_personal_message_extra = None if v is None else [_c_MessageContentType(x) for x in v]
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_TriggerMessageRequest(dec: Any) -> Any:
+    def decode(data: Any) -> TriggerMessageRequest:
+        s = dec(data)
+        o = _new(TriggerMessageRequest)
+        v = s.evse
+        o.evse = None if v is None else _c_EVSEType(v)
+        o.requested_message = s.requested_message
+
+        o.custom_trigger = s.custom_trigger
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_TriggerMessageResponse(dec: Any) -> Any:
+    def decode(data: Any) -> TriggerMessageResponse:
+        s = dec(data)
+        o = _new(TriggerMessageResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UnlockConnectorRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UnlockConnectorRequest:
+        s = dec(data)
+        o = _new(UnlockConnectorRequest)
+        o.evse_id = s.evse_id
+
+        o.connector_id = s.connector_id
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UnlockConnectorResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UnlockConnectorResponse:
+        s = dec(data)
+        o = _new(UnlockConnectorResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UnpublishFirmwareRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UnpublishFirmwareRequest:
+        s = dec(data)
+        o = _new(UnpublishFirmwareRequest)
+        o.checksum = s.checksum
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UnpublishFirmwareResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UnpublishFirmwareResponse:
+        s = dec(data)
+        o = _new(UnpublishFirmwareResponse)
+        o.status = s.status
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UpdateDynamicScheduleRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UpdateDynamicScheduleRequest:
+        s = dec(data)
+        o = _new(UpdateDynamicScheduleRequest)
+        o.charging_profile_id = s.charging_profile_id
+
+        o.schedule_update = _c_ChargingScheduleUpdateType(s.schedule_update)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UpdateDynamicScheduleResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UpdateDynamicScheduleResponse:
+        s = dec(data)
+        o = _new(UpdateDynamicScheduleResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UpdateFirmwareRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UpdateFirmwareRequest:
+        s = dec(data)
+        o = _new(UpdateFirmwareRequest)
+        o.retries = s.retries
+        o.retry_interval = s.retry_interval
+        o.request_id = s.request_id
+
+        o.firmware = _c_FirmwareType(s.firmware)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UpdateFirmwareResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UpdateFirmwareResponse:
+        s = dec(data)
+        o = _new(UpdateFirmwareResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UsePriorityChargingRequest(dec: Any) -> Any:
+    def decode(data: Any) -> UsePriorityChargingRequest:
+        s = dec(data)
+        o = _new(UsePriorityChargingRequest)
+        o.transaction_id = s.transaction_id
+
+        o.activate = s.activate
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_UsePriorityChargingResponse(dec: Any) -> Any:
+    def decode(data: Any) -> UsePriorityChargingResponse:
+        s = dec(data)
+        o = _new(UsePriorityChargingResponse)
+        o.status = s.status
+
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_VatNumberValidationRequest(dec: Any) -> Any:
+    def decode(data: Any) -> VatNumberValidationRequest:
+        s = dec(data)
+        o = _new(VatNumberValidationRequest)
+        o.vat_number = s.vat_number
+
+        o.evse_id = s.evse_id
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
+def _f_VatNumberValidationResponse(dec: Any) -> Any:
+    def decode(data: Any) -> VatNumberValidationResponse:
+        s = dec(data)
+        o = _new(VatNumberValidationResponse)
+        v = s.company
+        o.company = None if v is None else _c_AddressType(v)
+        v = s.status_info
+        o.status_info = None if v is None else _c_StatusInfoType(v)
+        o.vat_number = s.vat_number
+
+        o.evse_id = s.evse_id
+        o.status = s.status
+
+        v = s.custom_data
+        o.custom_data = None if v is None else _d_CustomDataType(v)
+        return o
+
+    return decode
+
+
 _CODES: Final = MappingProxyType({v: str(c) for v, c in VIOLATION_CODES.items()})
-AFRRSignalRequest.__ocppkit_codec__ = Codec(
+Codec(
     version="2.1",
     action="AFRRSignal",
     role="request",
@@ -52050,10 +58855,12 @@ AFRRSignalRequest.__ocppkit_codec__ = Codec(
     wire=_W_AFRRSignalRequest,
     from_wire=_c_AFRRSignalRequest,
     to_wire=_w_AFRRSignalRequest,
+    fuse=_f_AFRRSignalRequest,
+    frame=2,
     loose=_l_AFRRSignalRequest,
     unchecked=_u_AFRRSignalRequest,
-)
-AFRRSignalResponse.__ocppkit_codec__ = Codec(
+).attach(AFRRSignalRequest)
+Codec(
     version="2.1",
     action="AFRRSignal",
     role="response",
@@ -52063,10 +58870,12 @@ AFRRSignalResponse.__ocppkit_codec__ = Codec(
     wire=_W_AFRRSignalResponse,
     from_wire=_c_AFRRSignalResponse,
     to_wire=_w_AFRRSignalResponse,
+    fuse=_f_AFRRSignalResponse,
+    frame=3,
     loose=_l_AFRRSignalResponse,
     unchecked=_u_AFRRSignalResponse,
-)
-AdjustPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
+).attach(AFRRSignalResponse)
+Codec(
     version="2.1",
     action="AdjustPeriodicEventStream",
     role="request",
@@ -52076,10 +58885,12 @@ AdjustPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_AdjustPeriodicEventStreamRequest,
     from_wire=_c_AdjustPeriodicEventStreamRequest,
     to_wire=_w_AdjustPeriodicEventStreamRequest,
+    fuse=_f_AdjustPeriodicEventStreamRequest,
+    frame=2,
     loose=_l_AdjustPeriodicEventStreamRequest,
     unchecked=_u_AdjustPeriodicEventStreamRequest,
-)
-AdjustPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
+).attach(AdjustPeriodicEventStreamRequest)
+Codec(
     version="2.1",
     action="AdjustPeriodicEventStream",
     role="response",
@@ -52089,10 +58900,12 @@ AdjustPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     wire=_W_AdjustPeriodicEventStreamResponse,
     from_wire=_c_AdjustPeriodicEventStreamResponse,
     to_wire=_w_AdjustPeriodicEventStreamResponse,
+    fuse=_f_AdjustPeriodicEventStreamResponse,
+    frame=3,
     loose=_l_AdjustPeriodicEventStreamResponse,
     unchecked=_u_AdjustPeriodicEventStreamResponse,
-)
-AuthorizeRequest.__ocppkit_codec__ = Codec(
+).attach(AdjustPeriodicEventStreamResponse)
+Codec(
     version="2.1",
     action="Authorize",
     role="request",
@@ -52102,10 +58915,12 @@ AuthorizeRequest.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeRequest,
     from_wire=_c_AuthorizeRequest,
     to_wire=_w_AuthorizeRequest,
+    fuse=_f_AuthorizeRequest,
+    frame=2,
     loose=_l_AuthorizeRequest,
     unchecked=_u_AuthorizeRequest,
-)
-AuthorizeResponse.__ocppkit_codec__ = Codec(
+).attach(AuthorizeRequest)
+Codec(
     version="2.1",
     action="Authorize",
     role="response",
@@ -52115,10 +58930,12 @@ AuthorizeResponse.__ocppkit_codec__ = Codec(
     wire=_W_AuthorizeResponse,
     from_wire=_c_AuthorizeResponse,
     to_wire=_w_AuthorizeResponse,
+    fuse=_f_AuthorizeResponse,
+    frame=3,
     loose=_l_AuthorizeResponse,
     unchecked=_u_AuthorizeResponse,
-)
-BatterySwapRequest.__ocppkit_codec__ = Codec(
+).attach(AuthorizeResponse)
+Codec(
     version="2.1",
     action="BatterySwap",
     role="request",
@@ -52128,10 +58945,12 @@ BatterySwapRequest.__ocppkit_codec__ = Codec(
     wire=_W_BatterySwapRequest,
     from_wire=_c_BatterySwapRequest,
     to_wire=_w_BatterySwapRequest,
+    fuse=_f_BatterySwapRequest,
+    frame=2,
     loose=_l_BatterySwapRequest,
     unchecked=_u_BatterySwapRequest,
-)
-BatterySwapResponse.__ocppkit_codec__ = Codec(
+).attach(BatterySwapRequest)
+Codec(
     version="2.1",
     action="BatterySwap",
     role="response",
@@ -52141,10 +58960,12 @@ BatterySwapResponse.__ocppkit_codec__ = Codec(
     wire=_W_BatterySwapResponse,
     from_wire=_c_BatterySwapResponse,
     to_wire=_w_BatterySwapResponse,
+    fuse=_f_BatterySwapResponse,
+    frame=3,
     loose=_l_BatterySwapResponse,
     unchecked=_u_BatterySwapResponse,
-)
-BootNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(BatterySwapResponse)
+Codec(
     version="2.1",
     action="BootNotification",
     role="request",
@@ -52154,10 +58975,12 @@ BootNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationRequest,
     from_wire=_c_BootNotificationRequest,
     to_wire=_w_BootNotificationRequest,
+    fuse=_f_BootNotificationRequest,
+    frame=2,
     loose=_l_BootNotificationRequest,
     unchecked=_u_BootNotificationRequest,
-)
-BootNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(BootNotificationRequest)
+Codec(
     version="2.1",
     action="BootNotification",
     role="response",
@@ -52167,10 +58990,12 @@ BootNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_BootNotificationResponse,
     from_wire=_c_BootNotificationResponse,
     to_wire=_w_BootNotificationResponse,
+    fuse=_f_BootNotificationResponse,
+    frame=3,
     loose=_l_BootNotificationResponse,
     unchecked=_u_BootNotificationResponse,
-)
-CancelReservationRequest.__ocppkit_codec__ = Codec(
+).attach(BootNotificationResponse)
+Codec(
     version="2.1",
     action="CancelReservation",
     role="request",
@@ -52180,10 +59005,12 @@ CancelReservationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationRequest,
     from_wire=_c_CancelReservationRequest,
     to_wire=_w_CancelReservationRequest,
+    fuse=_f_CancelReservationRequest,
+    frame=2,
     loose=_l_CancelReservationRequest,
     unchecked=_u_CancelReservationRequest,
-)
-CancelReservationResponse.__ocppkit_codec__ = Codec(
+).attach(CancelReservationRequest)
+Codec(
     version="2.1",
     action="CancelReservation",
     role="response",
@@ -52193,10 +59020,12 @@ CancelReservationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CancelReservationResponse,
     from_wire=_c_CancelReservationResponse,
     to_wire=_w_CancelReservationResponse,
+    fuse=_f_CancelReservationResponse,
+    frame=3,
     loose=_l_CancelReservationResponse,
     unchecked=_u_CancelReservationResponse,
-)
-CertificateSignedRequest.__ocppkit_codec__ = Codec(
+).attach(CancelReservationResponse)
+Codec(
     version="2.1",
     action="CertificateSigned",
     role="request",
@@ -52206,10 +59035,12 @@ CertificateSignedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedRequest,
     from_wire=_c_CertificateSignedRequest,
     to_wire=_w_CertificateSignedRequest,
+    fuse=_f_CertificateSignedRequest,
+    frame=2,
     loose=_l_CertificateSignedRequest,
     unchecked=_u_CertificateSignedRequest,
-)
-CertificateSignedResponse.__ocppkit_codec__ = Codec(
+).attach(CertificateSignedRequest)
+Codec(
     version="2.1",
     action="CertificateSigned",
     role="response",
@@ -52219,10 +59050,12 @@ CertificateSignedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CertificateSignedResponse,
     from_wire=_c_CertificateSignedResponse,
     to_wire=_w_CertificateSignedResponse,
+    fuse=_f_CertificateSignedResponse,
+    frame=3,
     loose=_l_CertificateSignedResponse,
     unchecked=_u_CertificateSignedResponse,
-)
-ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
+).attach(CertificateSignedResponse)
+Codec(
     version="2.1",
     action="ChangeAvailability",
     role="request",
@@ -52232,10 +59065,12 @@ ChangeAvailabilityRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityRequest,
     from_wire=_c_ChangeAvailabilityRequest,
     to_wire=_w_ChangeAvailabilityRequest,
+    fuse=_f_ChangeAvailabilityRequest,
+    frame=2,
     loose=_l_ChangeAvailabilityRequest,
     unchecked=_u_ChangeAvailabilityRequest,
-)
-ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
+).attach(ChangeAvailabilityRequest)
+Codec(
     version="2.1",
     action="ChangeAvailability",
     role="response",
@@ -52245,10 +59080,12 @@ ChangeAvailabilityResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeAvailabilityResponse,
     from_wire=_c_ChangeAvailabilityResponse,
     to_wire=_w_ChangeAvailabilityResponse,
+    fuse=_f_ChangeAvailabilityResponse,
+    frame=3,
     loose=_l_ChangeAvailabilityResponse,
     unchecked=_u_ChangeAvailabilityResponse,
-)
-ChangeTransactionTariffRequest.__ocppkit_codec__ = Codec(
+).attach(ChangeAvailabilityResponse)
+Codec(
     version="2.1",
     action="ChangeTransactionTariff",
     role="request",
@@ -52258,10 +59095,12 @@ ChangeTransactionTariffRequest.__ocppkit_codec__ = Codec(
     wire=_W_ChangeTransactionTariffRequest,
     from_wire=_c_ChangeTransactionTariffRequest,
     to_wire=_w_ChangeTransactionTariffRequest,
+    fuse=_f_ChangeTransactionTariffRequest,
+    frame=2,
     loose=_l_ChangeTransactionTariffRequest,
     unchecked=_u_ChangeTransactionTariffRequest,
-)
-ChangeTransactionTariffResponse.__ocppkit_codec__ = Codec(
+).attach(ChangeTransactionTariffRequest)
+Codec(
     version="2.1",
     action="ChangeTransactionTariff",
     role="response",
@@ -52271,10 +59110,12 @@ ChangeTransactionTariffResponse.__ocppkit_codec__ = Codec(
     wire=_W_ChangeTransactionTariffResponse,
     from_wire=_c_ChangeTransactionTariffResponse,
     to_wire=_w_ChangeTransactionTariffResponse,
+    fuse=_f_ChangeTransactionTariffResponse,
+    frame=3,
     loose=_l_ChangeTransactionTariffResponse,
     unchecked=_u_ChangeTransactionTariffResponse,
-)
-ClearCacheRequest.__ocppkit_codec__ = Codec(
+).attach(ChangeTransactionTariffResponse)
+Codec(
     version="2.1",
     action="ClearCache",
     role="request",
@@ -52284,10 +59125,12 @@ ClearCacheRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheRequest,
     from_wire=_c_ClearCacheRequest,
     to_wire=_w_ClearCacheRequest,
+    fuse=_f_ClearCacheRequest,
+    frame=2,
     loose=_l_ClearCacheRequest,
     unchecked=_u_ClearCacheRequest,
-)
-ClearCacheResponse.__ocppkit_codec__ = Codec(
+).attach(ClearCacheRequest)
+Codec(
     version="2.1",
     action="ClearCache",
     role="response",
@@ -52297,10 +59140,12 @@ ClearCacheResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearCacheResponse,
     from_wire=_c_ClearCacheResponse,
     to_wire=_w_ClearCacheResponse,
+    fuse=_f_ClearCacheResponse,
+    frame=3,
     loose=_l_ClearCacheResponse,
     unchecked=_u_ClearCacheResponse,
-)
-ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
+).attach(ClearCacheResponse)
+Codec(
     version="2.1",
     action="ClearChargingProfile",
     role="request",
@@ -52310,10 +59155,12 @@ ClearChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileRequest,
     from_wire=_c_ClearChargingProfileRequest,
     to_wire=_w_ClearChargingProfileRequest,
+    fuse=_f_ClearChargingProfileRequest,
+    frame=2,
     loose=_l_ClearChargingProfileRequest,
     unchecked=_u_ClearChargingProfileRequest,
-)
-ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
+).attach(ClearChargingProfileRequest)
+Codec(
     version="2.1",
     action="ClearChargingProfile",
     role="response",
@@ -52323,10 +59170,12 @@ ClearChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearChargingProfileResponse,
     from_wire=_c_ClearChargingProfileResponse,
     to_wire=_w_ClearChargingProfileResponse,
+    fuse=_f_ClearChargingProfileResponse,
+    frame=3,
     loose=_l_ClearChargingProfileResponse,
     unchecked=_u_ClearChargingProfileResponse,
-)
-ClearDERControlRequest.__ocppkit_codec__ = Codec(
+).attach(ClearChargingProfileResponse)
+Codec(
     version="2.1",
     action="ClearDERControl",
     role="request",
@@ -52336,10 +59185,12 @@ ClearDERControlRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearDERControlRequest,
     from_wire=_c_ClearDERControlRequest,
     to_wire=_w_ClearDERControlRequest,
+    fuse=_f_ClearDERControlRequest,
+    frame=2,
     loose=_l_ClearDERControlRequest,
     unchecked=_u_ClearDERControlRequest,
-)
-ClearDERControlResponse.__ocppkit_codec__ = Codec(
+).attach(ClearDERControlRequest)
+Codec(
     version="2.1",
     action="ClearDERControl",
     role="response",
@@ -52349,10 +59200,12 @@ ClearDERControlResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearDERControlResponse,
     from_wire=_c_ClearDERControlResponse,
     to_wire=_w_ClearDERControlResponse,
+    fuse=_f_ClearDERControlResponse,
+    frame=3,
     loose=_l_ClearDERControlResponse,
     unchecked=_u_ClearDERControlResponse,
-)
-ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
+).attach(ClearDERControlResponse)
+Codec(
     version="2.1",
     action="ClearDisplayMessage",
     role="request",
@@ -52362,10 +59215,12 @@ ClearDisplayMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearDisplayMessageRequest,
     from_wire=_c_ClearDisplayMessageRequest,
     to_wire=_w_ClearDisplayMessageRequest,
+    fuse=_f_ClearDisplayMessageRequest,
+    frame=2,
     loose=_l_ClearDisplayMessageRequest,
     unchecked=_u_ClearDisplayMessageRequest,
-)
-ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
+).attach(ClearDisplayMessageRequest)
+Codec(
     version="2.1",
     action="ClearDisplayMessage",
     role="response",
@@ -52375,10 +59230,12 @@ ClearDisplayMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearDisplayMessageResponse,
     from_wire=_c_ClearDisplayMessageResponse,
     to_wire=_w_ClearDisplayMessageResponse,
+    fuse=_f_ClearDisplayMessageResponse,
+    frame=3,
     loose=_l_ClearDisplayMessageResponse,
     unchecked=_u_ClearDisplayMessageResponse,
-)
-ClearTariffsRequest.__ocppkit_codec__ = Codec(
+).attach(ClearDisplayMessageResponse)
+Codec(
     version="2.1",
     action="ClearTariffs",
     role="request",
@@ -52388,10 +59245,12 @@ ClearTariffsRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearTariffsRequest,
     from_wire=_c_ClearTariffsRequest,
     to_wire=_w_ClearTariffsRequest,
+    fuse=_f_ClearTariffsRequest,
+    frame=2,
     loose=_l_ClearTariffsRequest,
     unchecked=_u_ClearTariffsRequest,
-)
-ClearTariffsResponse.__ocppkit_codec__ = Codec(
+).attach(ClearTariffsRequest)
+Codec(
     version="2.1",
     action="ClearTariffs",
     role="response",
@@ -52401,10 +59260,12 @@ ClearTariffsResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearTariffsResponse,
     from_wire=_c_ClearTariffsResponse,
     to_wire=_w_ClearTariffsResponse,
+    fuse=_f_ClearTariffsResponse,
+    frame=3,
     loose=_l_ClearTariffsResponse,
     unchecked=_u_ClearTariffsResponse,
-)
-ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
+).attach(ClearTariffsResponse)
+Codec(
     version="2.1",
     action="ClearVariableMonitoring",
     role="request",
@@ -52414,10 +59275,12 @@ ClearVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearVariableMonitoringRequest,
     from_wire=_c_ClearVariableMonitoringRequest,
     to_wire=_w_ClearVariableMonitoringRequest,
+    fuse=_f_ClearVariableMonitoringRequest,
+    frame=2,
     loose=_l_ClearVariableMonitoringRequest,
     unchecked=_u_ClearVariableMonitoringRequest,
-)
-ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
+).attach(ClearVariableMonitoringRequest)
+Codec(
     version="2.1",
     action="ClearVariableMonitoring",
     role="response",
@@ -52427,10 +59290,12 @@ ClearVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearVariableMonitoringResponse,
     from_wire=_c_ClearVariableMonitoringResponse,
     to_wire=_w_ClearVariableMonitoringResponse,
+    fuse=_f_ClearVariableMonitoringResponse,
+    frame=3,
     loose=_l_ClearVariableMonitoringResponse,
     unchecked=_u_ClearVariableMonitoringResponse,
-)
-ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
+).attach(ClearVariableMonitoringResponse)
+Codec(
     version="2.1",
     action="ClearedChargingLimit",
     role="request",
@@ -52440,10 +59305,12 @@ ClearedChargingLimitRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClearedChargingLimitRequest,
     from_wire=_c_ClearedChargingLimitRequest,
     to_wire=_w_ClearedChargingLimitRequest,
+    fuse=_f_ClearedChargingLimitRequest,
+    frame=2,
     loose=_l_ClearedChargingLimitRequest,
     unchecked=_u_ClearedChargingLimitRequest,
-)
-ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
+).attach(ClearedChargingLimitRequest)
+Codec(
     version="2.1",
     action="ClearedChargingLimit",
     role="response",
@@ -52453,10 +59320,12 @@ ClearedChargingLimitResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClearedChargingLimitResponse,
     from_wire=_c_ClearedChargingLimitResponse,
     to_wire=_w_ClearedChargingLimitResponse,
+    fuse=_f_ClearedChargingLimitResponse,
+    frame=3,
     loose=_l_ClearedChargingLimitResponse,
     unchecked=_u_ClearedChargingLimitResponse,
-)
-ClosePeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
+).attach(ClearedChargingLimitResponse)
+Codec(
     version="2.1",
     action="ClosePeriodicEventStream",
     role="request",
@@ -52466,10 +59335,12 @@ ClosePeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_ClosePeriodicEventStreamRequest,
     from_wire=_c_ClosePeriodicEventStreamRequest,
     to_wire=_w_ClosePeriodicEventStreamRequest,
+    fuse=_f_ClosePeriodicEventStreamRequest,
+    frame=2,
     loose=_l_ClosePeriodicEventStreamRequest,
     unchecked=_u_ClosePeriodicEventStreamRequest,
-)
-ClosePeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
+).attach(ClosePeriodicEventStreamRequest)
+Codec(
     version="2.1",
     action="ClosePeriodicEventStream",
     role="response",
@@ -52479,10 +59350,12 @@ ClosePeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     wire=_W_ClosePeriodicEventStreamResponse,
     from_wire=_c_ClosePeriodicEventStreamResponse,
     to_wire=_w_ClosePeriodicEventStreamResponse,
+    fuse=_f_ClosePeriodicEventStreamResponse,
+    frame=3,
     loose=_l_ClosePeriodicEventStreamResponse,
     unchecked=_u_ClosePeriodicEventStreamResponse,
-)
-CostUpdatedRequest.__ocppkit_codec__ = Codec(
+).attach(ClosePeriodicEventStreamResponse)
+Codec(
     version="2.1",
     action="CostUpdated",
     role="request",
@@ -52492,10 +59365,12 @@ CostUpdatedRequest.__ocppkit_codec__ = Codec(
     wire=_W_CostUpdatedRequest,
     from_wire=_c_CostUpdatedRequest,
     to_wire=_w_CostUpdatedRequest,
+    fuse=_f_CostUpdatedRequest,
+    frame=2,
     loose=_l_CostUpdatedRequest,
     unchecked=_u_CostUpdatedRequest,
-)
-CostUpdatedResponse.__ocppkit_codec__ = Codec(
+).attach(CostUpdatedRequest)
+Codec(
     version="2.1",
     action="CostUpdated",
     role="response",
@@ -52505,10 +59380,12 @@ CostUpdatedResponse.__ocppkit_codec__ = Codec(
     wire=_W_CostUpdatedResponse,
     from_wire=_c_CostUpdatedResponse,
     to_wire=_w_CostUpdatedResponse,
+    fuse=_f_CostUpdatedResponse,
+    frame=3,
     loose=_l_CostUpdatedResponse,
     unchecked=_u_CostUpdatedResponse,
-)
-CustomerInformationRequest.__ocppkit_codec__ = Codec(
+).attach(CostUpdatedResponse)
+Codec(
     version="2.1",
     action="CustomerInformation",
     role="request",
@@ -52518,10 +59395,12 @@ CustomerInformationRequest.__ocppkit_codec__ = Codec(
     wire=_W_CustomerInformationRequest,
     from_wire=_c_CustomerInformationRequest,
     to_wire=_w_CustomerInformationRequest,
+    fuse=_f_CustomerInformationRequest,
+    frame=2,
     loose=_l_CustomerInformationRequest,
     unchecked=_u_CustomerInformationRequest,
-)
-CustomerInformationResponse.__ocppkit_codec__ = Codec(
+).attach(CustomerInformationRequest)
+Codec(
     version="2.1",
     action="CustomerInformation",
     role="response",
@@ -52531,10 +59410,12 @@ CustomerInformationResponse.__ocppkit_codec__ = Codec(
     wire=_W_CustomerInformationResponse,
     from_wire=_c_CustomerInformationResponse,
     to_wire=_w_CustomerInformationResponse,
+    fuse=_f_CustomerInformationResponse,
+    frame=3,
     loose=_l_CustomerInformationResponse,
     unchecked=_u_CustomerInformationResponse,
-)
-DataTransferRequest.__ocppkit_codec__ = Codec(
+).attach(CustomerInformationResponse)
+Codec(
     version="2.1",
     action="DataTransfer",
     role="request",
@@ -52544,10 +59425,12 @@ DataTransferRequest.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferRequest,
     from_wire=_c_DataTransferRequest,
     to_wire=_w_DataTransferRequest,
+    fuse=_f_DataTransferRequest,
+    frame=2,
     loose=_l_DataTransferRequest,
     unchecked=_u_DataTransferRequest,
-)
-DataTransferResponse.__ocppkit_codec__ = Codec(
+).attach(DataTransferRequest)
+Codec(
     version="2.1",
     action="DataTransfer",
     role="response",
@@ -52557,10 +59440,12 @@ DataTransferResponse.__ocppkit_codec__ = Codec(
     wire=_W_DataTransferResponse,
     from_wire=_c_DataTransferResponse,
     to_wire=_w_DataTransferResponse,
+    fuse=_f_DataTransferResponse,
+    frame=3,
     loose=_l_DataTransferResponse,
     unchecked=_u_DataTransferResponse,
-)
-DeleteCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(DataTransferResponse)
+Codec(
     version="2.1",
     action="DeleteCertificate",
     role="request",
@@ -52570,10 +59455,12 @@ DeleteCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateRequest,
     from_wire=_c_DeleteCertificateRequest,
     to_wire=_w_DeleteCertificateRequest,
+    fuse=_f_DeleteCertificateRequest,
+    frame=2,
     loose=_l_DeleteCertificateRequest,
     unchecked=_u_DeleteCertificateRequest,
-)
-DeleteCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(DeleteCertificateRequest)
+Codec(
     version="2.1",
     action="DeleteCertificate",
     role="response",
@@ -52583,10 +59470,12 @@ DeleteCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_DeleteCertificateResponse,
     from_wire=_c_DeleteCertificateResponse,
     to_wire=_w_DeleteCertificateResponse,
+    fuse=_f_DeleteCertificateResponse,
+    frame=3,
     loose=_l_DeleteCertificateResponse,
     unchecked=_u_DeleteCertificateResponse,
-)
-FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(DeleteCertificateResponse)
+Codec(
     version="2.1",
     action="FirmwareStatusNotification",
     role="request",
@@ -52596,10 +59485,12 @@ FirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationRequest,
     from_wire=_c_FirmwareStatusNotificationRequest,
     to_wire=_w_FirmwareStatusNotificationRequest,
+    fuse=_f_FirmwareStatusNotificationRequest,
+    frame=2,
     loose=_l_FirmwareStatusNotificationRequest,
     unchecked=_u_FirmwareStatusNotificationRequest,
-)
-FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(FirmwareStatusNotificationRequest)
+Codec(
     version="2.1",
     action="FirmwareStatusNotification",
     role="response",
@@ -52609,10 +59500,12 @@ FirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_FirmwareStatusNotificationResponse,
     from_wire=_c_FirmwareStatusNotificationResponse,
     to_wire=_w_FirmwareStatusNotificationResponse,
+    fuse=_f_FirmwareStatusNotificationResponse,
+    frame=3,
     loose=_l_FirmwareStatusNotificationResponse,
     unchecked=_u_FirmwareStatusNotificationResponse,
-)
-Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(FirmwareStatusNotificationResponse)
+Codec(
     version="2.1",
     action="Get15118EVCertificate",
     role="request",
@@ -52622,10 +59515,12 @@ Get15118EVCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_Get15118EVCertificateRequest,
     from_wire=_c_Get15118EVCertificateRequest,
     to_wire=_w_Get15118EVCertificateRequest,
+    fuse=_f_Get15118EVCertificateRequest,
+    frame=2,
     loose=_l_Get15118EVCertificateRequest,
     unchecked=_u_Get15118EVCertificateRequest,
-)
-Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(Get15118EVCertificateRequest)
+Codec(
     version="2.1",
     action="Get15118EVCertificate",
     role="response",
@@ -52635,10 +59530,12 @@ Get15118EVCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_Get15118EVCertificateResponse,
     from_wire=_c_Get15118EVCertificateResponse,
     to_wire=_w_Get15118EVCertificateResponse,
+    fuse=_f_Get15118EVCertificateResponse,
+    frame=3,
     loose=_l_Get15118EVCertificateResponse,
     unchecked=_u_Get15118EVCertificateResponse,
-)
-GetBaseReportRequest.__ocppkit_codec__ = Codec(
+).attach(Get15118EVCertificateResponse)
+Codec(
     version="2.1",
     action="GetBaseReport",
     role="request",
@@ -52648,10 +59545,12 @@ GetBaseReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetBaseReportRequest,
     from_wire=_c_GetBaseReportRequest,
     to_wire=_w_GetBaseReportRequest,
+    fuse=_f_GetBaseReportRequest,
+    frame=2,
     loose=_l_GetBaseReportRequest,
     unchecked=_u_GetBaseReportRequest,
-)
-GetBaseReportResponse.__ocppkit_codec__ = Codec(
+).attach(GetBaseReportRequest)
+Codec(
     version="2.1",
     action="GetBaseReport",
     role="response",
@@ -52661,10 +59560,12 @@ GetBaseReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetBaseReportResponse,
     from_wire=_c_GetBaseReportResponse,
     to_wire=_w_GetBaseReportResponse,
+    fuse=_f_GetBaseReportResponse,
+    frame=3,
     loose=_l_GetBaseReportResponse,
     unchecked=_u_GetBaseReportResponse,
-)
-GetCertificateChainStatusRequest.__ocppkit_codec__ = Codec(
+).attach(GetBaseReportResponse)
+Codec(
     version="2.1",
     action="GetCertificateChainStatus",
     role="request",
@@ -52674,10 +59575,12 @@ GetCertificateChainStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateChainStatusRequest,
     from_wire=_c_GetCertificateChainStatusRequest,
     to_wire=_w_GetCertificateChainStatusRequest,
+    fuse=_f_GetCertificateChainStatusRequest,
+    frame=2,
     loose=_l_GetCertificateChainStatusRequest,
     unchecked=_u_GetCertificateChainStatusRequest,
-)
-GetCertificateChainStatusResponse.__ocppkit_codec__ = Codec(
+).attach(GetCertificateChainStatusRequest)
+Codec(
     version="2.1",
     action="GetCertificateChainStatus",
     role="response",
@@ -52687,10 +59590,12 @@ GetCertificateChainStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateChainStatusResponse,
     from_wire=_c_GetCertificateChainStatusResponse,
     to_wire=_w_GetCertificateChainStatusResponse,
+    fuse=_f_GetCertificateChainStatusResponse,
+    frame=3,
     loose=_l_GetCertificateChainStatusResponse,
     unchecked=_u_GetCertificateChainStatusResponse,
-)
-GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
+).attach(GetCertificateChainStatusResponse)
+Codec(
     version="2.1",
     action="GetCertificateStatus",
     role="request",
@@ -52700,10 +59605,12 @@ GetCertificateStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateStatusRequest,
     from_wire=_c_GetCertificateStatusRequest,
     to_wire=_w_GetCertificateStatusRequest,
+    fuse=_f_GetCertificateStatusRequest,
+    frame=2,
     loose=_l_GetCertificateStatusRequest,
     unchecked=_u_GetCertificateStatusRequest,
-)
-GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
+).attach(GetCertificateStatusRequest)
+Codec(
     version="2.1",
     action="GetCertificateStatus",
     role="response",
@@ -52713,10 +59620,12 @@ GetCertificateStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCertificateStatusResponse,
     from_wire=_c_GetCertificateStatusResponse,
     to_wire=_w_GetCertificateStatusResponse,
+    fuse=_f_GetCertificateStatusResponse,
+    frame=3,
     loose=_l_GetCertificateStatusResponse,
     unchecked=_u_GetCertificateStatusResponse,
-)
-GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
+).attach(GetCertificateStatusResponse)
+Codec(
     version="2.1",
     action="GetChargingProfiles",
     role="request",
@@ -52726,10 +59635,12 @@ GetChargingProfilesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetChargingProfilesRequest,
     from_wire=_c_GetChargingProfilesRequest,
     to_wire=_w_GetChargingProfilesRequest,
+    fuse=_f_GetChargingProfilesRequest,
+    frame=2,
     loose=_l_GetChargingProfilesRequest,
     unchecked=_u_GetChargingProfilesRequest,
-)
-GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
+).attach(GetChargingProfilesRequest)
+Codec(
     version="2.1",
     action="GetChargingProfiles",
     role="response",
@@ -52739,10 +59650,12 @@ GetChargingProfilesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetChargingProfilesResponse,
     from_wire=_c_GetChargingProfilesResponse,
     to_wire=_w_GetChargingProfilesResponse,
+    fuse=_f_GetChargingProfilesResponse,
+    frame=3,
     loose=_l_GetChargingProfilesResponse,
     unchecked=_u_GetChargingProfilesResponse,
-)
-GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
+).attach(GetChargingProfilesResponse)
+Codec(
     version="2.1",
     action="GetCompositeSchedule",
     role="request",
@@ -52752,10 +59665,12 @@ GetCompositeScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleRequest,
     from_wire=_c_GetCompositeScheduleRequest,
     to_wire=_w_GetCompositeScheduleRequest,
+    fuse=_f_GetCompositeScheduleRequest,
+    frame=2,
     loose=_l_GetCompositeScheduleRequest,
     unchecked=_u_GetCompositeScheduleRequest,
-)
-GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
+).attach(GetCompositeScheduleRequest)
+Codec(
     version="2.1",
     action="GetCompositeSchedule",
     role="response",
@@ -52765,10 +59680,12 @@ GetCompositeScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetCompositeScheduleResponse,
     from_wire=_c_GetCompositeScheduleResponse,
     to_wire=_w_GetCompositeScheduleResponse,
+    fuse=_f_GetCompositeScheduleResponse,
+    frame=3,
     loose=_l_GetCompositeScheduleResponse,
     unchecked=_u_GetCompositeScheduleResponse,
-)
-GetDERControlRequest.__ocppkit_codec__ = Codec(
+).attach(GetCompositeScheduleResponse)
+Codec(
     version="2.1",
     action="GetDERControl",
     role="request",
@@ -52778,10 +59695,12 @@ GetDERControlRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetDERControlRequest,
     from_wire=_c_GetDERControlRequest,
     to_wire=_w_GetDERControlRequest,
+    fuse=_f_GetDERControlRequest,
+    frame=2,
     loose=_l_GetDERControlRequest,
     unchecked=_u_GetDERControlRequest,
-)
-GetDERControlResponse.__ocppkit_codec__ = Codec(
+).attach(GetDERControlRequest)
+Codec(
     version="2.1",
     action="GetDERControl",
     role="response",
@@ -52791,10 +59710,12 @@ GetDERControlResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetDERControlResponse,
     from_wire=_c_GetDERControlResponse,
     to_wire=_w_GetDERControlResponse,
+    fuse=_f_GetDERControlResponse,
+    frame=3,
     loose=_l_GetDERControlResponse,
     unchecked=_u_GetDERControlResponse,
-)
-GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
+).attach(GetDERControlResponse)
+Codec(
     version="2.1",
     action="GetDisplayMessages",
     role="request",
@@ -52804,10 +59725,12 @@ GetDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetDisplayMessagesRequest,
     from_wire=_c_GetDisplayMessagesRequest,
     to_wire=_w_GetDisplayMessagesRequest,
+    fuse=_f_GetDisplayMessagesRequest,
+    frame=2,
     loose=_l_GetDisplayMessagesRequest,
     unchecked=_u_GetDisplayMessagesRequest,
-)
-GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
+).attach(GetDisplayMessagesRequest)
+Codec(
     version="2.1",
     action="GetDisplayMessages",
     role="response",
@@ -52817,10 +59740,12 @@ GetDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetDisplayMessagesResponse,
     from_wire=_c_GetDisplayMessagesResponse,
     to_wire=_w_GetDisplayMessagesResponse,
+    fuse=_f_GetDisplayMessagesResponse,
+    frame=3,
     loose=_l_GetDisplayMessagesResponse,
     unchecked=_u_GetDisplayMessagesResponse,
-)
-GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
+).attach(GetDisplayMessagesResponse)
+Codec(
     version="2.1",
     action="GetInstalledCertificateIds",
     role="request",
@@ -52830,10 +59755,12 @@ GetInstalledCertificateIdsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsRequest,
     from_wire=_c_GetInstalledCertificateIdsRequest,
     to_wire=_w_GetInstalledCertificateIdsRequest,
+    fuse=_f_GetInstalledCertificateIdsRequest,
+    frame=2,
     loose=_l_GetInstalledCertificateIdsRequest,
     unchecked=_u_GetInstalledCertificateIdsRequest,
-)
-GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
+).attach(GetInstalledCertificateIdsRequest)
+Codec(
     version="2.1",
     action="GetInstalledCertificateIds",
     role="response",
@@ -52843,10 +59770,12 @@ GetInstalledCertificateIdsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetInstalledCertificateIdsResponse,
     from_wire=_c_GetInstalledCertificateIdsResponse,
     to_wire=_w_GetInstalledCertificateIdsResponse,
+    fuse=_f_GetInstalledCertificateIdsResponse,
+    frame=3,
     loose=_l_GetInstalledCertificateIdsResponse,
     unchecked=_u_GetInstalledCertificateIdsResponse,
-)
-GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
+).attach(GetInstalledCertificateIdsResponse)
+Codec(
     version="2.1",
     action="GetLocalListVersion",
     role="request",
@@ -52856,10 +59785,12 @@ GetLocalListVersionRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionRequest,
     from_wire=_c_GetLocalListVersionRequest,
     to_wire=_w_GetLocalListVersionRequest,
+    fuse=_f_GetLocalListVersionRequest,
+    frame=2,
     loose=_l_GetLocalListVersionRequest,
     unchecked=_u_GetLocalListVersionRequest,
-)
-GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
+).attach(GetLocalListVersionRequest)
+Codec(
     version="2.1",
     action="GetLocalListVersion",
     role="response",
@@ -52869,10 +59800,12 @@ GetLocalListVersionResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLocalListVersionResponse,
     from_wire=_c_GetLocalListVersionResponse,
     to_wire=_w_GetLocalListVersionResponse,
+    fuse=_f_GetLocalListVersionResponse,
+    frame=3,
     loose=_l_GetLocalListVersionResponse,
     unchecked=_u_GetLocalListVersionResponse,
-)
-GetLogRequest.__ocppkit_codec__ = Codec(
+).attach(GetLocalListVersionResponse)
+Codec(
     version="2.1",
     action="GetLog",
     role="request",
@@ -52882,10 +59815,12 @@ GetLogRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetLogRequest,
     from_wire=_c_GetLogRequest,
     to_wire=_w_GetLogRequest,
+    fuse=_f_GetLogRequest,
+    frame=2,
     loose=_l_GetLogRequest,
     unchecked=_u_GetLogRequest,
-)
-GetLogResponse.__ocppkit_codec__ = Codec(
+).attach(GetLogRequest)
+Codec(
     version="2.1",
     action="GetLog",
     role="response",
@@ -52895,10 +59830,12 @@ GetLogResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetLogResponse,
     from_wire=_c_GetLogResponse,
     to_wire=_w_GetLogResponse,
+    fuse=_f_GetLogResponse,
+    frame=3,
     loose=_l_GetLogResponse,
     unchecked=_u_GetLogResponse,
-)
-GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
+).attach(GetLogResponse)
+Codec(
     version="2.1",
     action="GetMonitoringReport",
     role="request",
@@ -52908,10 +59845,12 @@ GetMonitoringReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetMonitoringReportRequest,
     from_wire=_c_GetMonitoringReportRequest,
     to_wire=_w_GetMonitoringReportRequest,
+    fuse=_f_GetMonitoringReportRequest,
+    frame=2,
     loose=_l_GetMonitoringReportRequest,
     unchecked=_u_GetMonitoringReportRequest,
-)
-GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
+).attach(GetMonitoringReportRequest)
+Codec(
     version="2.1",
     action="GetMonitoringReport",
     role="response",
@@ -52921,10 +59860,12 @@ GetMonitoringReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetMonitoringReportResponse,
     from_wire=_c_GetMonitoringReportResponse,
     to_wire=_w_GetMonitoringReportResponse,
+    fuse=_f_GetMonitoringReportResponse,
+    frame=3,
     loose=_l_GetMonitoringReportResponse,
     unchecked=_u_GetMonitoringReportResponse,
-)
-GetPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
+).attach(GetMonitoringReportResponse)
+Codec(
     version="2.1",
     action="GetPeriodicEventStream",
     role="request",
@@ -52934,10 +59875,12 @@ GetPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetPeriodicEventStreamRequest,
     from_wire=_c_GetPeriodicEventStreamRequest,
     to_wire=_w_GetPeriodicEventStreamRequest,
+    fuse=_f_GetPeriodicEventStreamRequest,
+    frame=2,
     loose=_l_GetPeriodicEventStreamRequest,
     unchecked=_u_GetPeriodicEventStreamRequest,
-)
-GetPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
+).attach(GetPeriodicEventStreamRequest)
+Codec(
     version="2.1",
     action="GetPeriodicEventStream",
     role="response",
@@ -52947,10 +59890,12 @@ GetPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetPeriodicEventStreamResponse,
     from_wire=_c_GetPeriodicEventStreamResponse,
     to_wire=_w_GetPeriodicEventStreamResponse,
+    fuse=_f_GetPeriodicEventStreamResponse,
+    frame=3,
     loose=_l_GetPeriodicEventStreamResponse,
     unchecked=_u_GetPeriodicEventStreamResponse,
-)
-GetReportRequest.__ocppkit_codec__ = Codec(
+).attach(GetPeriodicEventStreamResponse)
+Codec(
     version="2.1",
     action="GetReport",
     role="request",
@@ -52960,10 +59905,12 @@ GetReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetReportRequest,
     from_wire=_c_GetReportRequest,
     to_wire=_w_GetReportRequest,
+    fuse=_f_GetReportRequest,
+    frame=2,
     loose=_l_GetReportRequest,
     unchecked=_u_GetReportRequest,
-)
-GetReportResponse.__ocppkit_codec__ = Codec(
+).attach(GetReportRequest)
+Codec(
     version="2.1",
     action="GetReport",
     role="response",
@@ -52973,10 +59920,12 @@ GetReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetReportResponse,
     from_wire=_c_GetReportResponse,
     to_wire=_w_GetReportResponse,
+    fuse=_f_GetReportResponse,
+    frame=3,
     loose=_l_GetReportResponse,
     unchecked=_u_GetReportResponse,
-)
-GetTariffsRequest.__ocppkit_codec__ = Codec(
+).attach(GetReportResponse)
+Codec(
     version="2.1",
     action="GetTariffs",
     role="request",
@@ -52986,10 +59935,12 @@ GetTariffsRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetTariffsRequest,
     from_wire=_c_GetTariffsRequest,
     to_wire=_w_GetTariffsRequest,
+    fuse=_f_GetTariffsRequest,
+    frame=2,
     loose=_l_GetTariffsRequest,
     unchecked=_u_GetTariffsRequest,
-)
-GetTariffsResponse.__ocppkit_codec__ = Codec(
+).attach(GetTariffsRequest)
+Codec(
     version="2.1",
     action="GetTariffs",
     role="response",
@@ -52999,10 +59950,12 @@ GetTariffsResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetTariffsResponse,
     from_wire=_c_GetTariffsResponse,
     to_wire=_w_GetTariffsResponse,
+    fuse=_f_GetTariffsResponse,
+    frame=3,
     loose=_l_GetTariffsResponse,
     unchecked=_u_GetTariffsResponse,
-)
-GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
+).attach(GetTariffsResponse)
+Codec(
     version="2.1",
     action="GetTransactionStatus",
     role="request",
@@ -53012,10 +59965,12 @@ GetTransactionStatusRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetTransactionStatusRequest,
     from_wire=_c_GetTransactionStatusRequest,
     to_wire=_w_GetTransactionStatusRequest,
+    fuse=_f_GetTransactionStatusRequest,
+    frame=2,
     loose=_l_GetTransactionStatusRequest,
     unchecked=_u_GetTransactionStatusRequest,
-)
-GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
+).attach(GetTransactionStatusRequest)
+Codec(
     version="2.1",
     action="GetTransactionStatus",
     role="response",
@@ -53025,10 +59980,12 @@ GetTransactionStatusResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetTransactionStatusResponse,
     from_wire=_c_GetTransactionStatusResponse,
     to_wire=_w_GetTransactionStatusResponse,
+    fuse=_f_GetTransactionStatusResponse,
+    frame=3,
     loose=_l_GetTransactionStatusResponse,
     unchecked=_u_GetTransactionStatusResponse,
-)
-GetVariablesRequest.__ocppkit_codec__ = Codec(
+).attach(GetTransactionStatusResponse)
+Codec(
     version="2.1",
     action="GetVariables",
     role="request",
@@ -53038,10 +59995,12 @@ GetVariablesRequest.__ocppkit_codec__ = Codec(
     wire=_W_GetVariablesRequest,
     from_wire=_c_GetVariablesRequest,
     to_wire=_w_GetVariablesRequest,
+    fuse=_f_GetVariablesRequest,
+    frame=2,
     loose=_l_GetVariablesRequest,
     unchecked=_u_GetVariablesRequest,
-)
-GetVariablesResponse.__ocppkit_codec__ = Codec(
+).attach(GetVariablesRequest)
+Codec(
     version="2.1",
     action="GetVariables",
     role="response",
@@ -53051,10 +60010,12 @@ GetVariablesResponse.__ocppkit_codec__ = Codec(
     wire=_W_GetVariablesResponse,
     from_wire=_c_GetVariablesResponse,
     to_wire=_w_GetVariablesResponse,
+    fuse=_f_GetVariablesResponse,
+    frame=3,
     loose=_l_GetVariablesResponse,
     unchecked=_u_GetVariablesResponse,
-)
-HeartbeatRequest.__ocppkit_codec__ = Codec(
+).attach(GetVariablesResponse)
+Codec(
     version="2.1",
     action="Heartbeat",
     role="request",
@@ -53064,10 +60025,12 @@ HeartbeatRequest.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatRequest,
     from_wire=_c_HeartbeatRequest,
     to_wire=_w_HeartbeatRequest,
+    fuse=_f_HeartbeatRequest,
+    frame=2,
     loose=_l_HeartbeatRequest,
     unchecked=_u_HeartbeatRequest,
-)
-HeartbeatResponse.__ocppkit_codec__ = Codec(
+).attach(HeartbeatRequest)
+Codec(
     version="2.1",
     action="Heartbeat",
     role="response",
@@ -53077,10 +60040,12 @@ HeartbeatResponse.__ocppkit_codec__ = Codec(
     wire=_W_HeartbeatResponse,
     from_wire=_c_HeartbeatResponse,
     to_wire=_w_HeartbeatResponse,
+    fuse=_f_HeartbeatResponse,
+    frame=3,
     loose=_l_HeartbeatResponse,
     unchecked=_u_HeartbeatResponse,
-)
-InstallCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(HeartbeatResponse)
+Codec(
     version="2.1",
     action="InstallCertificate",
     role="request",
@@ -53090,10 +60055,12 @@ InstallCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateRequest,
     from_wire=_c_InstallCertificateRequest,
     to_wire=_w_InstallCertificateRequest,
+    fuse=_f_InstallCertificateRequest,
+    frame=2,
     loose=_l_InstallCertificateRequest,
     unchecked=_u_InstallCertificateRequest,
-)
-InstallCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(InstallCertificateRequest)
+Codec(
     version="2.1",
     action="InstallCertificate",
     role="response",
@@ -53103,10 +60070,12 @@ InstallCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_InstallCertificateResponse,
     from_wire=_c_InstallCertificateResponse,
     to_wire=_w_InstallCertificateResponse,
+    fuse=_f_InstallCertificateResponse,
+    frame=3,
     loose=_l_InstallCertificateResponse,
     unchecked=_u_InstallCertificateResponse,
-)
-LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(InstallCertificateResponse)
+Codec(
     version="2.1",
     action="LogStatusNotification",
     role="request",
@@ -53116,10 +60085,12 @@ LogStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationRequest,
     from_wire=_c_LogStatusNotificationRequest,
     to_wire=_w_LogStatusNotificationRequest,
+    fuse=_f_LogStatusNotificationRequest,
+    frame=2,
     loose=_l_LogStatusNotificationRequest,
     unchecked=_u_LogStatusNotificationRequest,
-)
-LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(LogStatusNotificationRequest)
+Codec(
     version="2.1",
     action="LogStatusNotification",
     role="response",
@@ -53129,10 +60100,12 @@ LogStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_LogStatusNotificationResponse,
     from_wire=_c_LogStatusNotificationResponse,
     to_wire=_w_LogStatusNotificationResponse,
+    fuse=_f_LogStatusNotificationResponse,
+    frame=3,
     loose=_l_LogStatusNotificationResponse,
     unchecked=_u_LogStatusNotificationResponse,
-)
-MeterValuesRequest.__ocppkit_codec__ = Codec(
+).attach(LogStatusNotificationResponse)
+Codec(
     version="2.1",
     action="MeterValues",
     role="request",
@@ -53142,10 +60115,12 @@ MeterValuesRequest.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesRequest,
     from_wire=_c_MeterValuesRequest,
     to_wire=_w_MeterValuesRequest,
+    fuse=_f_MeterValuesRequest,
+    frame=2,
     loose=_l_MeterValuesRequest,
     unchecked=_u_MeterValuesRequest,
-)
-MeterValuesResponse.__ocppkit_codec__ = Codec(
+).attach(MeterValuesRequest)
+Codec(
     version="2.1",
     action="MeterValues",
     role="response",
@@ -53155,10 +60130,12 @@ MeterValuesResponse.__ocppkit_codec__ = Codec(
     wire=_W_MeterValuesResponse,
     from_wire=_c_MeterValuesResponse,
     to_wire=_w_MeterValuesResponse,
+    fuse=_f_MeterValuesResponse,
+    frame=3,
     loose=_l_MeterValuesResponse,
     unchecked=_u_MeterValuesResponse,
-)
-NotifyAllowedEnergyTransferRequest.__ocppkit_codec__ = Codec(
+).attach(MeterValuesResponse)
+Codec(
     version="2.1",
     action="NotifyAllowedEnergyTransfer",
     role="request",
@@ -53168,10 +60145,12 @@ NotifyAllowedEnergyTransferRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyAllowedEnergyTransferRequest,
     from_wire=_c_NotifyAllowedEnergyTransferRequest,
     to_wire=_w_NotifyAllowedEnergyTransferRequest,
+    fuse=_f_NotifyAllowedEnergyTransferRequest,
+    frame=2,
     loose=_l_NotifyAllowedEnergyTransferRequest,
     unchecked=_u_NotifyAllowedEnergyTransferRequest,
-)
-NotifyAllowedEnergyTransferResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyAllowedEnergyTransferRequest)
+Codec(
     version="2.1",
     action="NotifyAllowedEnergyTransfer",
     role="response",
@@ -53181,10 +60160,12 @@ NotifyAllowedEnergyTransferResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyAllowedEnergyTransferResponse,
     from_wire=_c_NotifyAllowedEnergyTransferResponse,
     to_wire=_w_NotifyAllowedEnergyTransferResponse,
+    fuse=_f_NotifyAllowedEnergyTransferResponse,
+    frame=3,
     loose=_l_NotifyAllowedEnergyTransferResponse,
     unchecked=_u_NotifyAllowedEnergyTransferResponse,
-)
-NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyAllowedEnergyTransferResponse)
+Codec(
     version="2.1",
     action="NotifyChargingLimit",
     role="request",
@@ -53194,10 +60175,12 @@ NotifyChargingLimitRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyChargingLimitRequest,
     from_wire=_c_NotifyChargingLimitRequest,
     to_wire=_w_NotifyChargingLimitRequest,
+    fuse=_f_NotifyChargingLimitRequest,
+    frame=2,
     loose=_l_NotifyChargingLimitRequest,
     unchecked=_u_NotifyChargingLimitRequest,
-)
-NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyChargingLimitRequest)
+Codec(
     version="2.1",
     action="NotifyChargingLimit",
     role="response",
@@ -53207,10 +60190,12 @@ NotifyChargingLimitResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyChargingLimitResponse,
     from_wire=_c_NotifyChargingLimitResponse,
     to_wire=_w_NotifyChargingLimitResponse,
+    fuse=_f_NotifyChargingLimitResponse,
+    frame=3,
     loose=_l_NotifyChargingLimitResponse,
     unchecked=_u_NotifyChargingLimitResponse,
-)
-NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyChargingLimitResponse)
+Codec(
     version="2.1",
     action="NotifyCustomerInformation",
     role="request",
@@ -53220,10 +60205,12 @@ NotifyCustomerInformationRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyCustomerInformationRequest,
     from_wire=_c_NotifyCustomerInformationRequest,
     to_wire=_w_NotifyCustomerInformationRequest,
+    fuse=_f_NotifyCustomerInformationRequest,
+    frame=2,
     loose=_l_NotifyCustomerInformationRequest,
     unchecked=_u_NotifyCustomerInformationRequest,
-)
-NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyCustomerInformationRequest)
+Codec(
     version="2.1",
     action="NotifyCustomerInformation",
     role="response",
@@ -53233,10 +60220,12 @@ NotifyCustomerInformationResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyCustomerInformationResponse,
     from_wire=_c_NotifyCustomerInformationResponse,
     to_wire=_w_NotifyCustomerInformationResponse,
+    fuse=_f_NotifyCustomerInformationResponse,
+    frame=3,
     loose=_l_NotifyCustomerInformationResponse,
     unchecked=_u_NotifyCustomerInformationResponse,
-)
-NotifyDERAlarmRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyCustomerInformationResponse)
+Codec(
     version="2.1",
     action="NotifyDERAlarm",
     role="request",
@@ -53246,10 +60235,12 @@ NotifyDERAlarmRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDERAlarmRequest,
     from_wire=_c_NotifyDERAlarmRequest,
     to_wire=_w_NotifyDERAlarmRequest,
+    fuse=_f_NotifyDERAlarmRequest,
+    frame=2,
     loose=_l_NotifyDERAlarmRequest,
     unchecked=_u_NotifyDERAlarmRequest,
-)
-NotifyDERAlarmResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyDERAlarmRequest)
+Codec(
     version="2.1",
     action="NotifyDERAlarm",
     role="response",
@@ -53259,10 +60250,12 @@ NotifyDERAlarmResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDERAlarmResponse,
     from_wire=_c_NotifyDERAlarmResponse,
     to_wire=_w_NotifyDERAlarmResponse,
+    fuse=_f_NotifyDERAlarmResponse,
+    frame=3,
     loose=_l_NotifyDERAlarmResponse,
     unchecked=_u_NotifyDERAlarmResponse,
-)
-NotifyDERStartStopRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyDERAlarmResponse)
+Codec(
     version="2.1",
     action="NotifyDERStartStop",
     role="request",
@@ -53272,10 +60265,12 @@ NotifyDERStartStopRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDERStartStopRequest,
     from_wire=_c_NotifyDERStartStopRequest,
     to_wire=_w_NotifyDERStartStopRequest,
+    fuse=_f_NotifyDERStartStopRequest,
+    frame=2,
     loose=_l_NotifyDERStartStopRequest,
     unchecked=_u_NotifyDERStartStopRequest,
-)
-NotifyDERStartStopResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyDERStartStopRequest)
+Codec(
     version="2.1",
     action="NotifyDERStartStop",
     role="response",
@@ -53285,10 +60280,12 @@ NotifyDERStartStopResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDERStartStopResponse,
     from_wire=_c_NotifyDERStartStopResponse,
     to_wire=_w_NotifyDERStartStopResponse,
+    fuse=_f_NotifyDERStartStopResponse,
+    frame=3,
     loose=_l_NotifyDERStartStopResponse,
     unchecked=_u_NotifyDERStartStopResponse,
-)
-NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyDERStartStopResponse)
+Codec(
     version="2.1",
     action="NotifyDisplayMessages",
     role="request",
@@ -53298,10 +60295,12 @@ NotifyDisplayMessagesRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDisplayMessagesRequest,
     from_wire=_c_NotifyDisplayMessagesRequest,
     to_wire=_w_NotifyDisplayMessagesRequest,
+    fuse=_f_NotifyDisplayMessagesRequest,
+    frame=2,
     loose=_l_NotifyDisplayMessagesRequest,
     unchecked=_u_NotifyDisplayMessagesRequest,
-)
-NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyDisplayMessagesRequest)
+Codec(
     version="2.1",
     action="NotifyDisplayMessages",
     role="response",
@@ -53311,10 +60310,12 @@ NotifyDisplayMessagesResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyDisplayMessagesResponse,
     from_wire=_c_NotifyDisplayMessagesResponse,
     to_wire=_w_NotifyDisplayMessagesResponse,
+    fuse=_f_NotifyDisplayMessagesResponse,
+    frame=3,
     loose=_l_NotifyDisplayMessagesResponse,
     unchecked=_u_NotifyDisplayMessagesResponse,
-)
-NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyDisplayMessagesResponse)
+Codec(
     version="2.1",
     action="NotifyEVChargingNeeds",
     role="request",
@@ -53324,10 +60325,12 @@ NotifyEVChargingNeedsRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingNeedsRequest,
     from_wire=_c_NotifyEVChargingNeedsRequest,
     to_wire=_w_NotifyEVChargingNeedsRequest,
+    fuse=_f_NotifyEVChargingNeedsRequest,
+    frame=2,
     loose=_l_NotifyEVChargingNeedsRequest,
     unchecked=_u_NotifyEVChargingNeedsRequest,
-)
-NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyEVChargingNeedsRequest)
+Codec(
     version="2.1",
     action="NotifyEVChargingNeeds",
     role="response",
@@ -53337,10 +60340,12 @@ NotifyEVChargingNeedsResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingNeedsResponse,
     from_wire=_c_NotifyEVChargingNeedsResponse,
     to_wire=_w_NotifyEVChargingNeedsResponse,
+    fuse=_f_NotifyEVChargingNeedsResponse,
+    frame=3,
     loose=_l_NotifyEVChargingNeedsResponse,
     unchecked=_u_NotifyEVChargingNeedsResponse,
-)
-NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyEVChargingNeedsResponse)
+Codec(
     version="2.1",
     action="NotifyEVChargingSchedule",
     role="request",
@@ -53350,10 +60355,12 @@ NotifyEVChargingScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingScheduleRequest,
     from_wire=_c_NotifyEVChargingScheduleRequest,
     to_wire=_w_NotifyEVChargingScheduleRequest,
+    fuse=_f_NotifyEVChargingScheduleRequest,
+    frame=2,
     loose=_l_NotifyEVChargingScheduleRequest,
     unchecked=_u_NotifyEVChargingScheduleRequest,
-)
-NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyEVChargingScheduleRequest)
+Codec(
     version="2.1",
     action="NotifyEVChargingSchedule",
     role="response",
@@ -53363,10 +60370,12 @@ NotifyEVChargingScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEVChargingScheduleResponse,
     from_wire=_c_NotifyEVChargingScheduleResponse,
     to_wire=_w_NotifyEVChargingScheduleResponse,
+    fuse=_f_NotifyEVChargingScheduleResponse,
+    frame=3,
     loose=_l_NotifyEVChargingScheduleResponse,
     unchecked=_u_NotifyEVChargingScheduleResponse,
-)
-NotifyEventRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyEVChargingScheduleResponse)
+Codec(
     version="2.1",
     action="NotifyEvent",
     role="request",
@@ -53376,10 +60385,12 @@ NotifyEventRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEventRequest,
     from_wire=_c_NotifyEventRequest,
     to_wire=_w_NotifyEventRequest,
+    fuse=_f_NotifyEventRequest,
+    frame=2,
     loose=_l_NotifyEventRequest,
     unchecked=_u_NotifyEventRequest,
-)
-NotifyEventResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyEventRequest)
+Codec(
     version="2.1",
     action="NotifyEvent",
     role="response",
@@ -53389,10 +60400,12 @@ NotifyEventResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyEventResponse,
     from_wire=_c_NotifyEventResponse,
     to_wire=_w_NotifyEventResponse,
+    fuse=_f_NotifyEventResponse,
+    frame=3,
     loose=_l_NotifyEventResponse,
     unchecked=_u_NotifyEventResponse,
-)
-NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyEventResponse)
+Codec(
     version="2.1",
     action="NotifyMonitoringReport",
     role="request",
@@ -53402,10 +60415,12 @@ NotifyMonitoringReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyMonitoringReportRequest,
     from_wire=_c_NotifyMonitoringReportRequest,
     to_wire=_w_NotifyMonitoringReportRequest,
+    fuse=_f_NotifyMonitoringReportRequest,
+    frame=2,
     loose=_l_NotifyMonitoringReportRequest,
     unchecked=_u_NotifyMonitoringReportRequest,
-)
-NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyMonitoringReportRequest)
+Codec(
     version="2.1",
     action="NotifyMonitoringReport",
     role="response",
@@ -53415,10 +60430,12 @@ NotifyMonitoringReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyMonitoringReportResponse,
     from_wire=_c_NotifyMonitoringReportResponse,
     to_wire=_w_NotifyMonitoringReportResponse,
+    fuse=_f_NotifyMonitoringReportResponse,
+    frame=3,
     loose=_l_NotifyMonitoringReportResponse,
     unchecked=_u_NotifyMonitoringReportResponse,
-)
-NotifyPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyMonitoringReportResponse)
+Codec(
     version="2.1",
     action="NotifyPeriodicEventStream",
     role="request",
@@ -53428,10 +60445,12 @@ NotifyPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyPeriodicEventStreamRequest,
     from_wire=_c_NotifyPeriodicEventStreamRequest,
     to_wire=_w_NotifyPeriodicEventStreamRequest,
+    fuse=_f_NotifyPeriodicEventStreamRequest,
+    frame=6,
     loose=_l_NotifyPeriodicEventStreamRequest,
     unchecked=_u_NotifyPeriodicEventStreamRequest,
-)
-NotifyPriorityChargingRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyPeriodicEventStreamRequest)
+Codec(
     version="2.1",
     action="NotifyPriorityCharging",
     role="request",
@@ -53441,10 +60460,12 @@ NotifyPriorityChargingRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyPriorityChargingRequest,
     from_wire=_c_NotifyPriorityChargingRequest,
     to_wire=_w_NotifyPriorityChargingRequest,
+    fuse=_f_NotifyPriorityChargingRequest,
+    frame=2,
     loose=_l_NotifyPriorityChargingRequest,
     unchecked=_u_NotifyPriorityChargingRequest,
-)
-NotifyPriorityChargingResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyPriorityChargingRequest)
+Codec(
     version="2.1",
     action="NotifyPriorityCharging",
     role="response",
@@ -53454,10 +60475,12 @@ NotifyPriorityChargingResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyPriorityChargingResponse,
     from_wire=_c_NotifyPriorityChargingResponse,
     to_wire=_w_NotifyPriorityChargingResponse,
+    fuse=_f_NotifyPriorityChargingResponse,
+    frame=3,
     loose=_l_NotifyPriorityChargingResponse,
     unchecked=_u_NotifyPriorityChargingResponse,
-)
-NotifyReportRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyPriorityChargingResponse)
+Codec(
     version="2.1",
     action="NotifyReport",
     role="request",
@@ -53467,10 +60490,12 @@ NotifyReportRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyReportRequest,
     from_wire=_c_NotifyReportRequest,
     to_wire=_w_NotifyReportRequest,
+    fuse=_f_NotifyReportRequest,
+    frame=2,
     loose=_l_NotifyReportRequest,
     unchecked=_u_NotifyReportRequest,
-)
-NotifyReportResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyReportRequest)
+Codec(
     version="2.1",
     action="NotifyReport",
     role="response",
@@ -53480,10 +60505,12 @@ NotifyReportResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyReportResponse,
     from_wire=_c_NotifyReportResponse,
     to_wire=_w_NotifyReportResponse,
+    fuse=_f_NotifyReportResponse,
+    frame=3,
     loose=_l_NotifyReportResponse,
     unchecked=_u_NotifyReportResponse,
-)
-NotifySettlementRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyReportResponse)
+Codec(
     version="2.1",
     action="NotifySettlement",
     role="request",
@@ -53493,10 +60520,12 @@ NotifySettlementRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifySettlementRequest,
     from_wire=_c_NotifySettlementRequest,
     to_wire=_w_NotifySettlementRequest,
+    fuse=_f_NotifySettlementRequest,
+    frame=2,
     loose=_l_NotifySettlementRequest,
     unchecked=_u_NotifySettlementRequest,
-)
-NotifySettlementResponse.__ocppkit_codec__ = Codec(
+).attach(NotifySettlementRequest)
+Codec(
     version="2.1",
     action="NotifySettlement",
     role="response",
@@ -53506,10 +60535,12 @@ NotifySettlementResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifySettlementResponse,
     from_wire=_c_NotifySettlementResponse,
     to_wire=_w_NotifySettlementResponse,
+    fuse=_f_NotifySettlementResponse,
+    frame=3,
     loose=_l_NotifySettlementResponse,
     unchecked=_u_NotifySettlementResponse,
-)
-NotifyWebPaymentStartedRequest.__ocppkit_codec__ = Codec(
+).attach(NotifySettlementResponse)
+Codec(
     version="2.1",
     action="NotifyWebPaymentStarted",
     role="request",
@@ -53519,10 +60550,12 @@ NotifyWebPaymentStartedRequest.__ocppkit_codec__ = Codec(
     wire=_W_NotifyWebPaymentStartedRequest,
     from_wire=_c_NotifyWebPaymentStartedRequest,
     to_wire=_w_NotifyWebPaymentStartedRequest,
+    fuse=_f_NotifyWebPaymentStartedRequest,
+    frame=2,
     loose=_l_NotifyWebPaymentStartedRequest,
     unchecked=_u_NotifyWebPaymentStartedRequest,
-)
-NotifyWebPaymentStartedResponse.__ocppkit_codec__ = Codec(
+).attach(NotifyWebPaymentStartedRequest)
+Codec(
     version="2.1",
     action="NotifyWebPaymentStarted",
     role="response",
@@ -53532,10 +60565,12 @@ NotifyWebPaymentStartedResponse.__ocppkit_codec__ = Codec(
     wire=_W_NotifyWebPaymentStartedResponse,
     from_wire=_c_NotifyWebPaymentStartedResponse,
     to_wire=_w_NotifyWebPaymentStartedResponse,
+    fuse=_f_NotifyWebPaymentStartedResponse,
+    frame=3,
     loose=_l_NotifyWebPaymentStartedResponse,
     unchecked=_u_NotifyWebPaymentStartedResponse,
-)
-OpenPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
+).attach(NotifyWebPaymentStartedResponse)
+Codec(
     version="2.1",
     action="OpenPeriodicEventStream",
     role="request",
@@ -53545,10 +60580,12 @@ OpenPeriodicEventStreamRequest.__ocppkit_codec__ = Codec(
     wire=_W_OpenPeriodicEventStreamRequest,
     from_wire=_c_OpenPeriodicEventStreamRequest,
     to_wire=_w_OpenPeriodicEventStreamRequest,
+    fuse=_f_OpenPeriodicEventStreamRequest,
+    frame=2,
     loose=_l_OpenPeriodicEventStreamRequest,
     unchecked=_u_OpenPeriodicEventStreamRequest,
-)
-OpenPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
+).attach(OpenPeriodicEventStreamRequest)
+Codec(
     version="2.1",
     action="OpenPeriodicEventStream",
     role="response",
@@ -53558,10 +60595,12 @@ OpenPeriodicEventStreamResponse.__ocppkit_codec__ = Codec(
     wire=_W_OpenPeriodicEventStreamResponse,
     from_wire=_c_OpenPeriodicEventStreamResponse,
     to_wire=_w_OpenPeriodicEventStreamResponse,
+    fuse=_f_OpenPeriodicEventStreamResponse,
+    frame=3,
     loose=_l_OpenPeriodicEventStreamResponse,
     unchecked=_u_OpenPeriodicEventStreamResponse,
-)
-PublishFirmwareRequest.__ocppkit_codec__ = Codec(
+).attach(OpenPeriodicEventStreamResponse)
+Codec(
     version="2.1",
     action="PublishFirmware",
     role="request",
@@ -53571,10 +60610,12 @@ PublishFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareRequest,
     from_wire=_c_PublishFirmwareRequest,
     to_wire=_w_PublishFirmwareRequest,
+    fuse=_f_PublishFirmwareRequest,
+    frame=2,
     loose=_l_PublishFirmwareRequest,
     unchecked=_u_PublishFirmwareRequest,
-)
-PublishFirmwareResponse.__ocppkit_codec__ = Codec(
+).attach(PublishFirmwareRequest)
+Codec(
     version="2.1",
     action="PublishFirmware",
     role="response",
@@ -53584,10 +60625,12 @@ PublishFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareResponse,
     from_wire=_c_PublishFirmwareResponse,
     to_wire=_w_PublishFirmwareResponse,
+    fuse=_f_PublishFirmwareResponse,
+    frame=3,
     loose=_l_PublishFirmwareResponse,
     unchecked=_u_PublishFirmwareResponse,
-)
-PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(PublishFirmwareResponse)
+Codec(
     version="2.1",
     action="PublishFirmwareStatusNotification",
     role="request",
@@ -53597,10 +60640,12 @@ PublishFirmwareStatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareStatusNotificationRequest,
     from_wire=_c_PublishFirmwareStatusNotificationRequest,
     to_wire=_w_PublishFirmwareStatusNotificationRequest,
+    fuse=_f_PublishFirmwareStatusNotificationRequest,
+    frame=2,
     loose=_l_PublishFirmwareStatusNotificationRequest,
     unchecked=_u_PublishFirmwareStatusNotificationRequest,
-)
-PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(PublishFirmwareStatusNotificationRequest)
+Codec(
     version="2.1",
     action="PublishFirmwareStatusNotification",
     role="response",
@@ -53610,10 +60655,12 @@ PublishFirmwareStatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_PublishFirmwareStatusNotificationResponse,
     from_wire=_c_PublishFirmwareStatusNotificationResponse,
     to_wire=_w_PublishFirmwareStatusNotificationResponse,
+    fuse=_f_PublishFirmwareStatusNotificationResponse,
+    frame=3,
     loose=_l_PublishFirmwareStatusNotificationResponse,
     unchecked=_u_PublishFirmwareStatusNotificationResponse,
-)
-PullDynamicScheduleUpdateRequest.__ocppkit_codec__ = Codec(
+).attach(PublishFirmwareStatusNotificationResponse)
+Codec(
     version="2.1",
     action="PullDynamicScheduleUpdate",
     role="request",
@@ -53623,10 +60670,12 @@ PullDynamicScheduleUpdateRequest.__ocppkit_codec__ = Codec(
     wire=_W_PullDynamicScheduleUpdateRequest,
     from_wire=_c_PullDynamicScheduleUpdateRequest,
     to_wire=_w_PullDynamicScheduleUpdateRequest,
+    fuse=_f_PullDynamicScheduleUpdateRequest,
+    frame=2,
     loose=_l_PullDynamicScheduleUpdateRequest,
     unchecked=_u_PullDynamicScheduleUpdateRequest,
-)
-PullDynamicScheduleUpdateResponse.__ocppkit_codec__ = Codec(
+).attach(PullDynamicScheduleUpdateRequest)
+Codec(
     version="2.1",
     action="PullDynamicScheduleUpdate",
     role="response",
@@ -53636,10 +60685,12 @@ PullDynamicScheduleUpdateResponse.__ocppkit_codec__ = Codec(
     wire=_W_PullDynamicScheduleUpdateResponse,
     from_wire=_c_PullDynamicScheduleUpdateResponse,
     to_wire=_w_PullDynamicScheduleUpdateResponse,
+    fuse=_f_PullDynamicScheduleUpdateResponse,
+    frame=3,
     loose=_l_PullDynamicScheduleUpdateResponse,
     unchecked=_u_PullDynamicScheduleUpdateResponse,
-)
-ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
+).attach(PullDynamicScheduleUpdateResponse)
+Codec(
     version="2.1",
     action="ReportChargingProfiles",
     role="request",
@@ -53649,10 +60700,12 @@ ReportChargingProfilesRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReportChargingProfilesRequest,
     from_wire=_c_ReportChargingProfilesRequest,
     to_wire=_w_ReportChargingProfilesRequest,
+    fuse=_f_ReportChargingProfilesRequest,
+    frame=2,
     loose=_l_ReportChargingProfilesRequest,
     unchecked=_u_ReportChargingProfilesRequest,
-)
-ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
+).attach(ReportChargingProfilesRequest)
+Codec(
     version="2.1",
     action="ReportChargingProfiles",
     role="response",
@@ -53662,10 +60715,12 @@ ReportChargingProfilesResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReportChargingProfilesResponse,
     from_wire=_c_ReportChargingProfilesResponse,
     to_wire=_w_ReportChargingProfilesResponse,
+    fuse=_f_ReportChargingProfilesResponse,
+    frame=3,
     loose=_l_ReportChargingProfilesResponse,
     unchecked=_u_ReportChargingProfilesResponse,
-)
-ReportDERControlRequest.__ocppkit_codec__ = Codec(
+).attach(ReportChargingProfilesResponse)
+Codec(
     version="2.1",
     action="ReportDERControl",
     role="request",
@@ -53675,10 +60730,12 @@ ReportDERControlRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReportDERControlRequest,
     from_wire=_c_ReportDERControlRequest,
     to_wire=_w_ReportDERControlRequest,
+    fuse=_f_ReportDERControlRequest,
+    frame=2,
     loose=_l_ReportDERControlRequest,
     unchecked=_u_ReportDERControlRequest,
-)
-ReportDERControlResponse.__ocppkit_codec__ = Codec(
+).attach(ReportDERControlRequest)
+Codec(
     version="2.1",
     action="ReportDERControl",
     role="response",
@@ -53688,10 +60745,12 @@ ReportDERControlResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReportDERControlResponse,
     from_wire=_c_ReportDERControlResponse,
     to_wire=_w_ReportDERControlResponse,
+    fuse=_f_ReportDERControlResponse,
+    frame=3,
     loose=_l_ReportDERControlResponse,
     unchecked=_u_ReportDERControlResponse,
-)
-RequestBatterySwapRequest.__ocppkit_codec__ = Codec(
+).attach(ReportDERControlResponse)
+Codec(
     version="2.1",
     action="RequestBatterySwap",
     role="request",
@@ -53701,10 +60760,12 @@ RequestBatterySwapRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestBatterySwapRequest,
     from_wire=_c_RequestBatterySwapRequest,
     to_wire=_w_RequestBatterySwapRequest,
+    fuse=_f_RequestBatterySwapRequest,
+    frame=2,
     loose=_l_RequestBatterySwapRequest,
     unchecked=_u_RequestBatterySwapRequest,
-)
-RequestBatterySwapResponse.__ocppkit_codec__ = Codec(
+).attach(RequestBatterySwapRequest)
+Codec(
     version="2.1",
     action="RequestBatterySwap",
     role="response",
@@ -53714,10 +60775,12 @@ RequestBatterySwapResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestBatterySwapResponse,
     from_wire=_c_RequestBatterySwapResponse,
     to_wire=_w_RequestBatterySwapResponse,
+    fuse=_f_RequestBatterySwapResponse,
+    frame=3,
     loose=_l_RequestBatterySwapResponse,
     unchecked=_u_RequestBatterySwapResponse,
-)
-RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
+).attach(RequestBatterySwapResponse)
+Codec(
     version="2.1",
     action="RequestStartTransaction",
     role="request",
@@ -53727,10 +60790,12 @@ RequestStartTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestStartTransactionRequest,
     from_wire=_c_RequestStartTransactionRequest,
     to_wire=_w_RequestStartTransactionRequest,
+    fuse=_f_RequestStartTransactionRequest,
+    frame=2,
     loose=_l_RequestStartTransactionRequest,
     unchecked=_u_RequestStartTransactionRequest,
-)
-RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
+).attach(RequestStartTransactionRequest)
+Codec(
     version="2.1",
     action="RequestStartTransaction",
     role="response",
@@ -53740,10 +60805,12 @@ RequestStartTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestStartTransactionResponse,
     from_wire=_c_RequestStartTransactionResponse,
     to_wire=_w_RequestStartTransactionResponse,
+    fuse=_f_RequestStartTransactionResponse,
+    frame=3,
     loose=_l_RequestStartTransactionResponse,
     unchecked=_u_RequestStartTransactionResponse,
-)
-RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
+).attach(RequestStartTransactionResponse)
+Codec(
     version="2.1",
     action="RequestStopTransaction",
     role="request",
@@ -53753,10 +60820,12 @@ RequestStopTransactionRequest.__ocppkit_codec__ = Codec(
     wire=_W_RequestStopTransactionRequest,
     from_wire=_c_RequestStopTransactionRequest,
     to_wire=_w_RequestStopTransactionRequest,
+    fuse=_f_RequestStopTransactionRequest,
+    frame=2,
     loose=_l_RequestStopTransactionRequest,
     unchecked=_u_RequestStopTransactionRequest,
-)
-RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
+).attach(RequestStopTransactionRequest)
+Codec(
     version="2.1",
     action="RequestStopTransaction",
     role="response",
@@ -53766,10 +60835,12 @@ RequestStopTransactionResponse.__ocppkit_codec__ = Codec(
     wire=_W_RequestStopTransactionResponse,
     from_wire=_c_RequestStopTransactionResponse,
     to_wire=_w_RequestStopTransactionResponse,
+    fuse=_f_RequestStopTransactionResponse,
+    frame=3,
     loose=_l_RequestStopTransactionResponse,
     unchecked=_u_RequestStopTransactionResponse,
-)
-ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
+).attach(RequestStopTransactionResponse)
+Codec(
     version="2.1",
     action="ReservationStatusUpdate",
     role="request",
@@ -53779,10 +60850,12 @@ ReservationStatusUpdateRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReservationStatusUpdateRequest,
     from_wire=_c_ReservationStatusUpdateRequest,
     to_wire=_w_ReservationStatusUpdateRequest,
+    fuse=_f_ReservationStatusUpdateRequest,
+    frame=2,
     loose=_l_ReservationStatusUpdateRequest,
     unchecked=_u_ReservationStatusUpdateRequest,
-)
-ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
+).attach(ReservationStatusUpdateRequest)
+Codec(
     version="2.1",
     action="ReservationStatusUpdate",
     role="response",
@@ -53792,10 +60865,12 @@ ReservationStatusUpdateResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReservationStatusUpdateResponse,
     from_wire=_c_ReservationStatusUpdateResponse,
     to_wire=_w_ReservationStatusUpdateResponse,
+    fuse=_f_ReservationStatusUpdateResponse,
+    frame=3,
     loose=_l_ReservationStatusUpdateResponse,
     unchecked=_u_ReservationStatusUpdateResponse,
-)
-ReserveNowRequest.__ocppkit_codec__ = Codec(
+).attach(ReservationStatusUpdateResponse)
+Codec(
     version="2.1",
     action="ReserveNow",
     role="request",
@@ -53805,10 +60880,12 @@ ReserveNowRequest.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowRequest,
     from_wire=_c_ReserveNowRequest,
     to_wire=_w_ReserveNowRequest,
+    fuse=_f_ReserveNowRequest,
+    frame=2,
     loose=_l_ReserveNowRequest,
     unchecked=_u_ReserveNowRequest,
-)
-ReserveNowResponse.__ocppkit_codec__ = Codec(
+).attach(ReserveNowRequest)
+Codec(
     version="2.1",
     action="ReserveNow",
     role="response",
@@ -53818,10 +60895,12 @@ ReserveNowResponse.__ocppkit_codec__ = Codec(
     wire=_W_ReserveNowResponse,
     from_wire=_c_ReserveNowResponse,
     to_wire=_w_ReserveNowResponse,
+    fuse=_f_ReserveNowResponse,
+    frame=3,
     loose=_l_ReserveNowResponse,
     unchecked=_u_ReserveNowResponse,
-)
-ResetRequest.__ocppkit_codec__ = Codec(
+).attach(ReserveNowResponse)
+Codec(
     version="2.1",
     action="Reset",
     role="request",
@@ -53831,10 +60910,12 @@ ResetRequest.__ocppkit_codec__ = Codec(
     wire=_W_ResetRequest,
     from_wire=_c_ResetRequest,
     to_wire=_w_ResetRequest,
+    fuse=_f_ResetRequest,
+    frame=2,
     loose=_l_ResetRequest,
     unchecked=_u_ResetRequest,
-)
-ResetResponse.__ocppkit_codec__ = Codec(
+).attach(ResetRequest)
+Codec(
     version="2.1",
     action="Reset",
     role="response",
@@ -53844,10 +60925,12 @@ ResetResponse.__ocppkit_codec__ = Codec(
     wire=_W_ResetResponse,
     from_wire=_c_ResetResponse,
     to_wire=_w_ResetResponse,
+    fuse=_f_ResetResponse,
+    frame=3,
     loose=_l_ResetResponse,
     unchecked=_u_ResetResponse,
-)
-SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(ResetResponse)
+Codec(
     version="2.1",
     action="SecurityEventNotification",
     role="request",
@@ -53857,10 +60940,12 @@ SecurityEventNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationRequest,
     from_wire=_c_SecurityEventNotificationRequest,
     to_wire=_w_SecurityEventNotificationRequest,
+    fuse=_f_SecurityEventNotificationRequest,
+    frame=2,
     loose=_l_SecurityEventNotificationRequest,
     unchecked=_u_SecurityEventNotificationRequest,
-)
-SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(SecurityEventNotificationRequest)
+Codec(
     version="2.1",
     action="SecurityEventNotification",
     role="response",
@@ -53870,10 +60955,12 @@ SecurityEventNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_SecurityEventNotificationResponse,
     from_wire=_c_SecurityEventNotificationResponse,
     to_wire=_w_SecurityEventNotificationResponse,
+    fuse=_f_SecurityEventNotificationResponse,
+    frame=3,
     loose=_l_SecurityEventNotificationResponse,
     unchecked=_u_SecurityEventNotificationResponse,
-)
-SendLocalListRequest.__ocppkit_codec__ = Codec(
+).attach(SecurityEventNotificationResponse)
+Codec(
     version="2.1",
     action="SendLocalList",
     role="request",
@@ -53883,10 +60970,12 @@ SendLocalListRequest.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListRequest,
     from_wire=_c_SendLocalListRequest,
     to_wire=_w_SendLocalListRequest,
+    fuse=_f_SendLocalListRequest,
+    frame=2,
     loose=_l_SendLocalListRequest,
     unchecked=_u_SendLocalListRequest,
-)
-SendLocalListResponse.__ocppkit_codec__ = Codec(
+).attach(SendLocalListRequest)
+Codec(
     version="2.1",
     action="SendLocalList",
     role="response",
@@ -53896,10 +60985,12 @@ SendLocalListResponse.__ocppkit_codec__ = Codec(
     wire=_W_SendLocalListResponse,
     from_wire=_c_SendLocalListResponse,
     to_wire=_w_SendLocalListResponse,
+    fuse=_f_SendLocalListResponse,
+    frame=3,
     loose=_l_SendLocalListResponse,
     unchecked=_u_SendLocalListResponse,
-)
-SetChargingProfileRequest.__ocppkit_codec__ = Codec(
+).attach(SendLocalListResponse)
+Codec(
     version="2.1",
     action="SetChargingProfile",
     role="request",
@@ -53909,10 +61000,12 @@ SetChargingProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileRequest,
     from_wire=_c_SetChargingProfileRequest,
     to_wire=_w_SetChargingProfileRequest,
+    fuse=_f_SetChargingProfileRequest,
+    frame=2,
     loose=_l_SetChargingProfileRequest,
     unchecked=_u_SetChargingProfileRequest,
-)
-SetChargingProfileResponse.__ocppkit_codec__ = Codec(
+).attach(SetChargingProfileRequest)
+Codec(
     version="2.1",
     action="SetChargingProfile",
     role="response",
@@ -53922,10 +61015,12 @@ SetChargingProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetChargingProfileResponse,
     from_wire=_c_SetChargingProfileResponse,
     to_wire=_w_SetChargingProfileResponse,
+    fuse=_f_SetChargingProfileResponse,
+    frame=3,
     loose=_l_SetChargingProfileResponse,
     unchecked=_u_SetChargingProfileResponse,
-)
-SetDERControlRequest.__ocppkit_codec__ = Codec(
+).attach(SetChargingProfileResponse)
+Codec(
     version="2.1",
     action="SetDERControl",
     role="request",
@@ -53935,10 +61030,12 @@ SetDERControlRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetDERControlRequest,
     from_wire=_c_SetDERControlRequest,
     to_wire=_w_SetDERControlRequest,
+    fuse=_f_SetDERControlRequest,
+    frame=2,
     loose=_l_SetDERControlRequest,
     unchecked=_u_SetDERControlRequest,
-)
-SetDERControlResponse.__ocppkit_codec__ = Codec(
+).attach(SetDERControlRequest)
+Codec(
     version="2.1",
     action="SetDERControl",
     role="response",
@@ -53948,10 +61045,12 @@ SetDERControlResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetDERControlResponse,
     from_wire=_c_SetDERControlResponse,
     to_wire=_w_SetDERControlResponse,
+    fuse=_f_SetDERControlResponse,
+    frame=3,
     loose=_l_SetDERControlResponse,
     unchecked=_u_SetDERControlResponse,
-)
-SetDefaultTariffRequest.__ocppkit_codec__ = Codec(
+).attach(SetDERControlResponse)
+Codec(
     version="2.1",
     action="SetDefaultTariff",
     role="request",
@@ -53961,10 +61060,12 @@ SetDefaultTariffRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetDefaultTariffRequest,
     from_wire=_c_SetDefaultTariffRequest,
     to_wire=_w_SetDefaultTariffRequest,
+    fuse=_f_SetDefaultTariffRequest,
+    frame=2,
     loose=_l_SetDefaultTariffRequest,
     unchecked=_u_SetDefaultTariffRequest,
-)
-SetDefaultTariffResponse.__ocppkit_codec__ = Codec(
+).attach(SetDefaultTariffRequest)
+Codec(
     version="2.1",
     action="SetDefaultTariff",
     role="response",
@@ -53974,10 +61075,12 @@ SetDefaultTariffResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetDefaultTariffResponse,
     from_wire=_c_SetDefaultTariffResponse,
     to_wire=_w_SetDefaultTariffResponse,
+    fuse=_f_SetDefaultTariffResponse,
+    frame=3,
     loose=_l_SetDefaultTariffResponse,
     unchecked=_u_SetDefaultTariffResponse,
-)
-SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
+).attach(SetDefaultTariffResponse)
+Codec(
     version="2.1",
     action="SetDisplayMessage",
     role="request",
@@ -53987,10 +61090,12 @@ SetDisplayMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetDisplayMessageRequest,
     from_wire=_c_SetDisplayMessageRequest,
     to_wire=_w_SetDisplayMessageRequest,
+    fuse=_f_SetDisplayMessageRequest,
+    frame=2,
     loose=_l_SetDisplayMessageRequest,
     unchecked=_u_SetDisplayMessageRequest,
-)
-SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
+).attach(SetDisplayMessageRequest)
+Codec(
     version="2.1",
     action="SetDisplayMessage",
     role="response",
@@ -54000,10 +61105,12 @@ SetDisplayMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetDisplayMessageResponse,
     from_wire=_c_SetDisplayMessageResponse,
     to_wire=_w_SetDisplayMessageResponse,
+    fuse=_f_SetDisplayMessageResponse,
+    frame=3,
     loose=_l_SetDisplayMessageResponse,
     unchecked=_u_SetDisplayMessageResponse,
-)
-SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
+).attach(SetDisplayMessageResponse)
+Codec(
     version="2.1",
     action="SetMonitoringBase",
     role="request",
@@ -54013,10 +61120,12 @@ SetMonitoringBaseRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringBaseRequest,
     from_wire=_c_SetMonitoringBaseRequest,
     to_wire=_w_SetMonitoringBaseRequest,
+    fuse=_f_SetMonitoringBaseRequest,
+    frame=2,
     loose=_l_SetMonitoringBaseRequest,
     unchecked=_u_SetMonitoringBaseRequest,
-)
-SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
+).attach(SetMonitoringBaseRequest)
+Codec(
     version="2.1",
     action="SetMonitoringBase",
     role="response",
@@ -54026,10 +61135,12 @@ SetMonitoringBaseResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringBaseResponse,
     from_wire=_c_SetMonitoringBaseResponse,
     to_wire=_w_SetMonitoringBaseResponse,
+    fuse=_f_SetMonitoringBaseResponse,
+    frame=3,
     loose=_l_SetMonitoringBaseResponse,
     unchecked=_u_SetMonitoringBaseResponse,
-)
-SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
+).attach(SetMonitoringBaseResponse)
+Codec(
     version="2.1",
     action="SetMonitoringLevel",
     role="request",
@@ -54039,10 +61150,12 @@ SetMonitoringLevelRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringLevelRequest,
     from_wire=_c_SetMonitoringLevelRequest,
     to_wire=_w_SetMonitoringLevelRequest,
+    fuse=_f_SetMonitoringLevelRequest,
+    frame=2,
     loose=_l_SetMonitoringLevelRequest,
     unchecked=_u_SetMonitoringLevelRequest,
-)
-SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
+).attach(SetMonitoringLevelRequest)
+Codec(
     version="2.1",
     action="SetMonitoringLevel",
     role="response",
@@ -54052,10 +61165,12 @@ SetMonitoringLevelResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetMonitoringLevelResponse,
     from_wire=_c_SetMonitoringLevelResponse,
     to_wire=_w_SetMonitoringLevelResponse,
+    fuse=_f_SetMonitoringLevelResponse,
+    frame=3,
     loose=_l_SetMonitoringLevelResponse,
     unchecked=_u_SetMonitoringLevelResponse,
-)
-SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
+).attach(SetMonitoringLevelResponse)
+Codec(
     version="2.1",
     action="SetNetworkProfile",
     role="request",
@@ -54065,10 +61180,12 @@ SetNetworkProfileRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetNetworkProfileRequest,
     from_wire=_c_SetNetworkProfileRequest,
     to_wire=_w_SetNetworkProfileRequest,
+    fuse=_f_SetNetworkProfileRequest,
+    frame=2,
     loose=_l_SetNetworkProfileRequest,
     unchecked=_u_SetNetworkProfileRequest,
-)
-SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
+).attach(SetNetworkProfileRequest)
+Codec(
     version="2.1",
     action="SetNetworkProfile",
     role="response",
@@ -54078,10 +61195,12 @@ SetNetworkProfileResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetNetworkProfileResponse,
     from_wire=_c_SetNetworkProfileResponse,
     to_wire=_w_SetNetworkProfileResponse,
+    fuse=_f_SetNetworkProfileResponse,
+    frame=3,
     loose=_l_SetNetworkProfileResponse,
     unchecked=_u_SetNetworkProfileResponse,
-)
-SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
+).attach(SetNetworkProfileResponse)
+Codec(
     version="2.1",
     action="SetVariableMonitoring",
     role="request",
@@ -54091,10 +61210,12 @@ SetVariableMonitoringRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetVariableMonitoringRequest,
     from_wire=_c_SetVariableMonitoringRequest,
     to_wire=_w_SetVariableMonitoringRequest,
+    fuse=_f_SetVariableMonitoringRequest,
+    frame=2,
     loose=_l_SetVariableMonitoringRequest,
     unchecked=_u_SetVariableMonitoringRequest,
-)
-SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
+).attach(SetVariableMonitoringRequest)
+Codec(
     version="2.1",
     action="SetVariableMonitoring",
     role="response",
@@ -54104,10 +61225,12 @@ SetVariableMonitoringResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetVariableMonitoringResponse,
     from_wire=_c_SetVariableMonitoringResponse,
     to_wire=_w_SetVariableMonitoringResponse,
+    fuse=_f_SetVariableMonitoringResponse,
+    frame=3,
     loose=_l_SetVariableMonitoringResponse,
     unchecked=_u_SetVariableMonitoringResponse,
-)
-SetVariablesRequest.__ocppkit_codec__ = Codec(
+).attach(SetVariableMonitoringResponse)
+Codec(
     version="2.1",
     action="SetVariables",
     role="request",
@@ -54117,10 +61240,12 @@ SetVariablesRequest.__ocppkit_codec__ = Codec(
     wire=_W_SetVariablesRequest,
     from_wire=_c_SetVariablesRequest,
     to_wire=_w_SetVariablesRequest,
+    fuse=_f_SetVariablesRequest,
+    frame=2,
     loose=_l_SetVariablesRequest,
     unchecked=_u_SetVariablesRequest,
-)
-SetVariablesResponse.__ocppkit_codec__ = Codec(
+).attach(SetVariablesRequest)
+Codec(
     version="2.1",
     action="SetVariables",
     role="response",
@@ -54130,10 +61255,12 @@ SetVariablesResponse.__ocppkit_codec__ = Codec(
     wire=_W_SetVariablesResponse,
     from_wire=_c_SetVariablesResponse,
     to_wire=_w_SetVariablesResponse,
+    fuse=_f_SetVariablesResponse,
+    frame=3,
     loose=_l_SetVariablesResponse,
     unchecked=_u_SetVariablesResponse,
-)
-SignCertificateRequest.__ocppkit_codec__ = Codec(
+).attach(SetVariablesResponse)
+Codec(
     version="2.1",
     action="SignCertificate",
     role="request",
@@ -54143,10 +61270,12 @@ SignCertificateRequest.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateRequest,
     from_wire=_c_SignCertificateRequest,
     to_wire=_w_SignCertificateRequest,
+    fuse=_f_SignCertificateRequest,
+    frame=2,
     loose=_l_SignCertificateRequest,
     unchecked=_u_SignCertificateRequest,
-)
-SignCertificateResponse.__ocppkit_codec__ = Codec(
+).attach(SignCertificateRequest)
+Codec(
     version="2.1",
     action="SignCertificate",
     role="response",
@@ -54156,10 +61285,12 @@ SignCertificateResponse.__ocppkit_codec__ = Codec(
     wire=_W_SignCertificateResponse,
     from_wire=_c_SignCertificateResponse,
     to_wire=_w_SignCertificateResponse,
+    fuse=_f_SignCertificateResponse,
+    frame=3,
     loose=_l_SignCertificateResponse,
     unchecked=_u_SignCertificateResponse,
-)
-StatusNotificationRequest.__ocppkit_codec__ = Codec(
+).attach(SignCertificateResponse)
+Codec(
     version="2.1",
     action="StatusNotification",
     role="request",
@@ -54169,10 +61300,12 @@ StatusNotificationRequest.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationRequest,
     from_wire=_c_StatusNotificationRequest,
     to_wire=_w_StatusNotificationRequest,
+    fuse=_f_StatusNotificationRequest,
+    frame=2,
     loose=_l_StatusNotificationRequest,
     unchecked=_u_StatusNotificationRequest,
-)
-StatusNotificationResponse.__ocppkit_codec__ = Codec(
+).attach(StatusNotificationRequest)
+Codec(
     version="2.1",
     action="StatusNotification",
     role="response",
@@ -54182,10 +61315,12 @@ StatusNotificationResponse.__ocppkit_codec__ = Codec(
     wire=_W_StatusNotificationResponse,
     from_wire=_c_StatusNotificationResponse,
     to_wire=_w_StatusNotificationResponse,
+    fuse=_f_StatusNotificationResponse,
+    frame=3,
     loose=_l_StatusNotificationResponse,
     unchecked=_u_StatusNotificationResponse,
-)
-TransactionEventRequest.__ocppkit_codec__ = Codec(
+).attach(StatusNotificationResponse)
+Codec(
     version="2.1",
     action="TransactionEvent",
     role="request",
@@ -54195,10 +61330,12 @@ TransactionEventRequest.__ocppkit_codec__ = Codec(
     wire=_W_TransactionEventRequest,
     from_wire=_c_TransactionEventRequest,
     to_wire=_w_TransactionEventRequest,
+    fuse=_f_TransactionEventRequest,
+    frame=2,
     loose=_l_TransactionEventRequest,
     unchecked=_u_TransactionEventRequest,
-)
-TransactionEventResponse.__ocppkit_codec__ = Codec(
+).attach(TransactionEventRequest)
+Codec(
     version="2.1",
     action="TransactionEvent",
     role="response",
@@ -54208,10 +61345,12 @@ TransactionEventResponse.__ocppkit_codec__ = Codec(
     wire=_W_TransactionEventResponse,
     from_wire=_c_TransactionEventResponse,
     to_wire=_w_TransactionEventResponse,
+    fuse=_f_TransactionEventResponse,
+    frame=3,
     loose=_l_TransactionEventResponse,
     unchecked=_u_TransactionEventResponse,
-)
-TriggerMessageRequest.__ocppkit_codec__ = Codec(
+).attach(TransactionEventResponse)
+Codec(
     version="2.1",
     action="TriggerMessage",
     role="request",
@@ -54221,10 +61360,12 @@ TriggerMessageRequest.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageRequest,
     from_wire=_c_TriggerMessageRequest,
     to_wire=_w_TriggerMessageRequest,
+    fuse=_f_TriggerMessageRequest,
+    frame=2,
     loose=_l_TriggerMessageRequest,
     unchecked=_u_TriggerMessageRequest,
-)
-TriggerMessageResponse.__ocppkit_codec__ = Codec(
+).attach(TriggerMessageRequest)
+Codec(
     version="2.1",
     action="TriggerMessage",
     role="response",
@@ -54234,10 +61375,12 @@ TriggerMessageResponse.__ocppkit_codec__ = Codec(
     wire=_W_TriggerMessageResponse,
     from_wire=_c_TriggerMessageResponse,
     to_wire=_w_TriggerMessageResponse,
+    fuse=_f_TriggerMessageResponse,
+    frame=3,
     loose=_l_TriggerMessageResponse,
     unchecked=_u_TriggerMessageResponse,
-)
-UnlockConnectorRequest.__ocppkit_codec__ = Codec(
+).attach(TriggerMessageResponse)
+Codec(
     version="2.1",
     action="UnlockConnector",
     role="request",
@@ -54247,10 +61390,12 @@ UnlockConnectorRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorRequest,
     from_wire=_c_UnlockConnectorRequest,
     to_wire=_w_UnlockConnectorRequest,
+    fuse=_f_UnlockConnectorRequest,
+    frame=2,
     loose=_l_UnlockConnectorRequest,
     unchecked=_u_UnlockConnectorRequest,
-)
-UnlockConnectorResponse.__ocppkit_codec__ = Codec(
+).attach(UnlockConnectorRequest)
+Codec(
     version="2.1",
     action="UnlockConnector",
     role="response",
@@ -54260,10 +61405,12 @@ UnlockConnectorResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnlockConnectorResponse,
     from_wire=_c_UnlockConnectorResponse,
     to_wire=_w_UnlockConnectorResponse,
+    fuse=_f_UnlockConnectorResponse,
+    frame=3,
     loose=_l_UnlockConnectorResponse,
     unchecked=_u_UnlockConnectorResponse,
-)
-UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
+).attach(UnlockConnectorResponse)
+Codec(
     version="2.1",
     action="UnpublishFirmware",
     role="request",
@@ -54273,10 +61420,12 @@ UnpublishFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UnpublishFirmwareRequest,
     from_wire=_c_UnpublishFirmwareRequest,
     to_wire=_w_UnpublishFirmwareRequest,
+    fuse=_f_UnpublishFirmwareRequest,
+    frame=2,
     loose=_l_UnpublishFirmwareRequest,
     unchecked=_u_UnpublishFirmwareRequest,
-)
-UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
+).attach(UnpublishFirmwareRequest)
+Codec(
     version="2.1",
     action="UnpublishFirmware",
     role="response",
@@ -54286,10 +61435,12 @@ UnpublishFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UnpublishFirmwareResponse,
     from_wire=_c_UnpublishFirmwareResponse,
     to_wire=_w_UnpublishFirmwareResponse,
+    fuse=_f_UnpublishFirmwareResponse,
+    frame=3,
     loose=_l_UnpublishFirmwareResponse,
     unchecked=_u_UnpublishFirmwareResponse,
-)
-UpdateDynamicScheduleRequest.__ocppkit_codec__ = Codec(
+).attach(UnpublishFirmwareResponse)
+Codec(
     version="2.1",
     action="UpdateDynamicSchedule",
     role="request",
@@ -54299,10 +61450,12 @@ UpdateDynamicScheduleRequest.__ocppkit_codec__ = Codec(
     wire=_W_UpdateDynamicScheduleRequest,
     from_wire=_c_UpdateDynamicScheduleRequest,
     to_wire=_w_UpdateDynamicScheduleRequest,
+    fuse=_f_UpdateDynamicScheduleRequest,
+    frame=2,
     loose=_l_UpdateDynamicScheduleRequest,
     unchecked=_u_UpdateDynamicScheduleRequest,
-)
-UpdateDynamicScheduleResponse.__ocppkit_codec__ = Codec(
+).attach(UpdateDynamicScheduleRequest)
+Codec(
     version="2.1",
     action="UpdateDynamicSchedule",
     role="response",
@@ -54312,10 +61465,12 @@ UpdateDynamicScheduleResponse.__ocppkit_codec__ = Codec(
     wire=_W_UpdateDynamicScheduleResponse,
     from_wire=_c_UpdateDynamicScheduleResponse,
     to_wire=_w_UpdateDynamicScheduleResponse,
+    fuse=_f_UpdateDynamicScheduleResponse,
+    frame=3,
     loose=_l_UpdateDynamicScheduleResponse,
     unchecked=_u_UpdateDynamicScheduleResponse,
-)
-UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
+).attach(UpdateDynamicScheduleResponse)
+Codec(
     version="2.1",
     action="UpdateFirmware",
     role="request",
@@ -54325,10 +61480,12 @@ UpdateFirmwareRequest.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareRequest,
     from_wire=_c_UpdateFirmwareRequest,
     to_wire=_w_UpdateFirmwareRequest,
+    fuse=_f_UpdateFirmwareRequest,
+    frame=2,
     loose=_l_UpdateFirmwareRequest,
     unchecked=_u_UpdateFirmwareRequest,
-)
-UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
+).attach(UpdateFirmwareRequest)
+Codec(
     version="2.1",
     action="UpdateFirmware",
     role="response",
@@ -54338,10 +61495,12 @@ UpdateFirmwareResponse.__ocppkit_codec__ = Codec(
     wire=_W_UpdateFirmwareResponse,
     from_wire=_c_UpdateFirmwareResponse,
     to_wire=_w_UpdateFirmwareResponse,
+    fuse=_f_UpdateFirmwareResponse,
+    frame=3,
     loose=_l_UpdateFirmwareResponse,
     unchecked=_u_UpdateFirmwareResponse,
-)
-UsePriorityChargingRequest.__ocppkit_codec__ = Codec(
+).attach(UpdateFirmwareResponse)
+Codec(
     version="2.1",
     action="UsePriorityCharging",
     role="request",
@@ -54351,10 +61510,12 @@ UsePriorityChargingRequest.__ocppkit_codec__ = Codec(
     wire=_W_UsePriorityChargingRequest,
     from_wire=_c_UsePriorityChargingRequest,
     to_wire=_w_UsePriorityChargingRequest,
+    fuse=_f_UsePriorityChargingRequest,
+    frame=2,
     loose=_l_UsePriorityChargingRequest,
     unchecked=_u_UsePriorityChargingRequest,
-)
-UsePriorityChargingResponse.__ocppkit_codec__ = Codec(
+).attach(UsePriorityChargingRequest)
+Codec(
     version="2.1",
     action="UsePriorityCharging",
     role="response",
@@ -54364,10 +61525,12 @@ UsePriorityChargingResponse.__ocppkit_codec__ = Codec(
     wire=_W_UsePriorityChargingResponse,
     from_wire=_c_UsePriorityChargingResponse,
     to_wire=_w_UsePriorityChargingResponse,
+    fuse=_f_UsePriorityChargingResponse,
+    frame=3,
     loose=_l_UsePriorityChargingResponse,
     unchecked=_u_UsePriorityChargingResponse,
-)
-VatNumberValidationRequest.__ocppkit_codec__ = Codec(
+).attach(UsePriorityChargingResponse)
+Codec(
     version="2.1",
     action="VatNumberValidation",
     role="request",
@@ -54377,10 +61540,12 @@ VatNumberValidationRequest.__ocppkit_codec__ = Codec(
     wire=_W_VatNumberValidationRequest,
     from_wire=_c_VatNumberValidationRequest,
     to_wire=_w_VatNumberValidationRequest,
+    fuse=_f_VatNumberValidationRequest,
+    frame=2,
     loose=_l_VatNumberValidationRequest,
     unchecked=_u_VatNumberValidationRequest,
-)
-VatNumberValidationResponse.__ocppkit_codec__ = Codec(
+).attach(VatNumberValidationRequest)
+Codec(
     version="2.1",
     action="VatNumberValidation",
     role="response",
@@ -54390,6 +61555,8 @@ VatNumberValidationResponse.__ocppkit_codec__ = Codec(
     wire=_W_VatNumberValidationResponse,
     from_wire=_c_VatNumberValidationResponse,
     to_wire=_w_VatNumberValidationResponse,
+    fuse=_f_VatNumberValidationResponse,
+    frame=3,
     loose=_l_VatNumberValidationResponse,
     unchecked=_u_VatNumberValidationResponse,
-)
+).attach(VatNumberValidationResponse)
