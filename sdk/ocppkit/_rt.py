@@ -1,7 +1,7 @@
 """Helpers that the generated codecs call. Not public API.
 
 The generated code does the common case inline (one type test and one bound test per value);
-these functions run on the rare paths: building a precise :class:`ValidationError`, parsing
+these functions run on the rare paths: building a precise [`ValidationError`][ocppkit.errors.ValidationError], parsing
 and formatting date-times, and decimal ``multipleOf``.
 """
 
@@ -64,7 +64,7 @@ class JsonNull:
     """The JSON ``null`` inside a field whose schema allows any JSON (2.x ``DataTransfer.data``).
 
     Everywhere else ``None`` means "absent"; where ``null`` is a legal value it is
-    :data:`JSON_NULL`, so that absent and ``null`` both survive a round trip.
+    `JSON_NULL`, so that absent and ``null`` both survive a round trip.
     """
 
     __slots__ = ()
@@ -327,4 +327,4 @@ def extra_properties(extra: Mapping[str, Any], known: frozenset[str]) -> Mapping
 
 class Fallback(Exception):
     """A generated fast path met a value it does not vouch for: the pure-Python authority then
-    decides (it accepts the value, or raises the precise :class:`ValidationError`)."""
+    decides (it accepts the value, or raises the precise [`ValidationError`][ocppkit.errors.ValidationError])."""

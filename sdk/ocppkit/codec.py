@@ -35,14 +35,14 @@ class Codec:
     forbidden: a strict subset of the schema) and copies it into the dataclass. Anything it
     rejects goes to the generated pure-Python decoder, the authority, which either accepts it
     (what msgspec cannot express: ``5.0`` as a draft-6 integer, decimal ``multipleOf``) or
-    raises the precise :class:`ValidationError`. Encoding mirrors this: ``to_wire`` checks the
+    raises the precise [`ValidationError`][ocppkit.errors.ValidationError]. Encoding mirrors this: ``to_wire`` checks the
     message's values where they are (types, lengths, bounds, enums, items, classes of nested
     objects; the authority's rules, except that an enum field also takes a member of another
     enum whose value it allows, written as that value) while it builds the mirror that msgspec
-    writes; on any doubt it raises :class:`~ocppkit._rt.Fallback` and the pure-Python encoder
+    writes; on any doubt it raises `Fallback` and the pure-Python encoder
     runs, which accepts the value or explains why not.
 
-    :meth:`attach` also puts the two fast paths on the class itself (``__ocppkit_decode__``,
+    `attach` also puts the two fast paths on the class itself (``__ocppkit_decode__``,
     ``__ocppkit_wire__``): one attribute lookup fewer per message than through the codec.
     """
 
@@ -109,7 +109,7 @@ class Codec:
         """JSON bytes → message through the wire mirror; raises on anything it cannot vouch for.
         (msgspec's typed decoder is made on first use.)"""
         self.owner: type[Any] | None = None
-        """The message class, once :meth:`attach` has made this its codec."""
+        """The message class, once `attach` has made this its codec."""
 
     def attach(self, cls: type[Any]) -> None:
         """Make this the codec of the generated message class ``cls``."""
@@ -166,7 +166,7 @@ def _finish(exc: ValidationError, codec: Codec) -> ValidationError:
 
 
 def parse_json(data: bytes | bytearray | memoryview | str | msgspec.Raw) -> Any:
-    """JSON text → Python value; bad JSON raises a FORMAT :class:`ValidationError` (no code yet)."""
+    """JSON text → Python value; bad JSON raises a FORMAT [`ValidationError`][ocppkit.errors.ValidationError] (no code yet)."""
     try:
         return _json_decode(data)
     except msgspec.DecodeError as exc:
@@ -203,7 +203,7 @@ def decode(
     """JSON payload (``bytes``, ``str`` or a ``msgspec.Raw`` slice of a frame) → validated
     instance of the generated class ``cls``.
 
-    Raises :class:`ValidationError` whose ``code`` is the error code of ``cls``'s OCPP version.
+    Raises [`ValidationError`][ocppkit.errors.ValidationError] whose ``code`` is the error code of ``cls``'s OCPP version.
     In ``LENIENT`` mode a violation is passed to ``report`` (default: a logged warning) and the
     payload is accepted as it is; ``OFF`` accepts it silently. Input that is not a JSON object
     is refused in every mode.
@@ -243,7 +243,7 @@ def encode_value(message: Message) -> dict[str, Any]:
 def encode(message: Message, mode: ValidationMode = _STRICT, report: Report | None = None) -> bytes:
     """Validate ``message`` and give its compact JSON as ``bytes``.
 
-    In ``LENIENT`` mode a violation is reported (see :func:`decode`) and the message is written
+    In ``LENIENT`` mode a violation is reported (see [`decode`][ocppkit.codec.decode]) and the message is written
     as it is; ``OFF`` writes it unchecked. A value with no JSON form (a naive ``datetime``, a
     ``set``) raises in every mode.
     """
@@ -264,7 +264,7 @@ def encode_frame(
     """Validate ``message`` and give the whole OCPP-J frame that carries it as compact JSON
     ``bytes``, written in one pass: ``[2, unique_id, action, payload]`` for a request,
     ``[6, unique_id, action, payload]`` for an OCPP 2.1 SEND message, ``[3, unique_id, payload]``
-    for a response. The payload is what :func:`encode` gives, under the same ``mode``/``report``.
+    for a response. The payload is what [`encode`][ocppkit.codec.encode] gives, under the same ``mode``/``report``.
     """
     if mode is _STRICT:
         try:
