@@ -78,8 +78,13 @@ def test_every_command_has_help(command: str) -> None:
 
 
 def test_console_script_and_module_agree() -> None:
-    result = ocppkit("--version")
-    assert result.returncode == 0 and result.stdout.startswith("ocppkit ")
+    """pip installs an ``ocppkit`` script beside the interpreter; it and ``python -m ocppkit`` agree."""
+    script = Path(sys.executable).parent / "ocppkit"
+    assert script.exists()
+    by_script = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    by_module = ocppkit("--version")
+    assert by_script.returncode == by_module.returncode == 0
+    assert by_script.stdout == by_module.stdout and by_module.stdout.startswith("ocppkit ")
     assert {a.dest for a in parser()._actions} >= {"command"}
 
 
@@ -322,6 +327,8 @@ def test_bandwidth_defaults_fit_eight_megabytes(version: str) -> None:
     assert month["within_budget"] and month["bytes_with_headroom"] <= 8_000_000
     day = data["per_day"]
     assert day["wire_bytes_sent"] < day["json_bytes"] / 4  # compression on by default
+    # docs/how-to/bandwidth.md: with the context kept, a message costs a few dozen bytes on the wire.
+    assert day["wire_bytes_sent"] / day["messages"] < 60
     assert data["other"]["compression"] is False
     assert data["other"]["per_month"]["bytes"] > 2 * month["bytes"]
     # 288 heartbeats, 3 sessions of 120 meter values, a boot: all sent, all answered.
@@ -338,6 +345,9 @@ def test_bandwidth_human_report_and_websocket_pings(tmp_path: Path) -> None:
     assert pings.returncode == 1
     data = json.loads(pings.stdout)
     assert data["per_day"]["pings"] == 4320 and not data["per_month"]["within_budget"]
+    # The docs' figure: about 28 MB a month for one side's pings, overheads included.
+    without = json.loads(ocppkit("bandwidth", "--ocpp", "2.0.1", "--json").stdout)
+    assert 25_000_000 < data["per_month"]["bytes"] - without["per_month"]["bytes"] < 31_000_000
 
 
 def test_bandwidth_profile_file(tmp_path: Path) -> None:

@@ -292,6 +292,12 @@ def loose_json(value: Any) -> Any:
     return value
 
 
+def now() -> datetime:
+    """The current UTC time to the millisecond: OCPP 2.x asks for at most three fraction digits."""
+    t = datetime.now(UTC)
+    return t.replace(microsecond=t.microsecond // 1000 * 1000)
+
+
 def format_datetime(value: object) -> str:
     """Canonical output: UTC with ``Z``; milliseconds when the value has them, microseconds when
     it needs them, no fraction when it has none. ``2026-11-24T10:15:30.123Z``. (An instant that

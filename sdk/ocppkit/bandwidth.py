@@ -24,8 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from ocppkit import v16
-from ocppkit.connection import StationConnection
+from ocppkit.connection import StationConnection, Trace
 from ocppkit.reference.csms import ReferenceCsms
 from ocppkit.reference.station import SimulatedStation, _Behaviour2x, _Behaviour16, _Session
 from ocppkit.reference.store import Store
@@ -253,7 +252,6 @@ async def _play(
     behaviour = _Behaviour16(station) if station.version == "1.6" else _Behaviour2x(station)
     connection: StationConnection | None = None
     session: _Session | None = None
-    tx: Any = None
     for second, _, what in timeline:
         elapsed[0] = second
         if what == "boot":
@@ -269,12 +267,12 @@ async def _play(
             await connection.call(station.module.HeartbeatRequest())
         elif what == "session-start":
             session = _Session(station.id_token)
-            tx = await _start(behaviour, connection, session)
+            await behaviour.start(session, connection.call, connection.call)
         elif what == "meter" and session is not None:
             station.meter_step()
-            await _meter(behaviour, connection, session, tx)
+            await behaviour.meter(session, connection.call)
         elif what == "session-end" and session is not None:
-            await _end(behaviour, connection, session, tx)
+            await behaviour.end(session, connection.call, connection.call)
             session = None
 
 
@@ -288,7 +286,7 @@ async def _one_ping(station: SimulatedStation) -> int:
     return station.wire.sent + station.wire.received - before
 
 
-def _counter(result: Measurement) -> Callable[[str, str, bytes | str], None]:
+def _counter(result: Measurement) -> Trace:
     def trace(identity: str, direction: str, frame: bytes | str) -> None:
         data = frame.encode() if isinstance(frame, str) else frame
         result.json_bytes += len(data)
@@ -299,59 +297,3 @@ def _counter(result: Measurement) -> Callable[[str, str, bytes | str], None]:
             result.by_action[name] = result.by_action.get(name, 0) + 1
 
     return trace
-
-
-async def _start(b: _Behaviour16 | _Behaviour2x, c: StationConnection, session: _Session) -> Any:
-    if isinstance(b, _Behaviour16):
-        await c.call(b.status_request("Preparing"))
-        await c.call(v16.AuthorizeRequest(id_tag=session.id_token))
-        start = await c.call(
-            v16.StartTransactionRequest(
-                connector_id=1,
-                id_tag=session.id_token,
-                meter_start=round(b.s.register_wh),
-                timestamp=b.s.clock(),
-            )
-        )
-        await c.call(b.status_request("Charging"))
-        return start.transaction_id
-    m = b.m
-    token = b.id_token(session.id_token)
-    await c.call(m.AuthorizeRequest(id_token=token))
-    session.transaction_id = f"BW-{id(session) % 100_000}"
-    await c.call(b.status_request("Charging"))
-    await c.call(b.event(session, "Started", "Authorized", "Transaction.Begin", id_token=token))
-    return session.transaction_id
-
-
-async def _meter(b: _Behaviour16 | _Behaviour2x, c: StationConnection, session: _Session, tx: Any) -> None:
-    if isinstance(b, _Behaviour16):
-        await c.call(
-            v16.MeterValuesRequest(
-                connector_id=1, transaction_id=tx, meter_value=[b.meter_value("Sample.Periodic")]
-            )
-        )
-        return
-    await c.call(b.event(session, "Updated", "MeterValuePeriodic", "Sample.Periodic"))
-
-
-async def _end(b: _Behaviour16 | _Behaviour2x, c: StationConnection, session: _Session, tx: Any) -> None:
-    if isinstance(b, _Behaviour16):
-        await c.call(
-            v16.StopTransactionRequest(
-                meter_stop=round(b.s.register_wh),
-                timestamp=b.s.clock(),
-                transaction_id=tx,
-                reason=v16.Reason.LOCAL,
-                id_tag=session.id_token,
-            )
-        )
-        await c.call(b.status_request("Finishing"))
-        await c.call(b.status_request("Available"))
-        return
-    await c.call(b.event(session, "Ended", "StopAuthorized", "Transaction.End"))
-    await c.call(b.status_request("Available"))
-
-
-def megabytes(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB"

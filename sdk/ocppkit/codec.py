@@ -130,11 +130,6 @@ class Codec:
             self.owner.__ocppkit_decode__ = fast
         return fast(data)
 
-    def fast_encode(self, message: Any) -> bytes:
-        """Message → JSON bytes through the wire mirror; raises on anything it cannot vouch for."""
-        data: bytes = _json_encode(self.to_wire(message))
-        return data
-
 
 def _no_fast_path(data: Any) -> Any:
     raise Fallback

@@ -49,6 +49,7 @@ __all__ = [
     "NotSupportedError",
     "OcppError",
     "StationConnection",
+    "Trace",
 ]
 
 _log = logging.getLogger("ocppkit.connection")
@@ -56,6 +57,9 @@ _log = logging.getLogger("ocppkit.connection")
 R = TypeVar("R", bound=Response)
 Role = Literal["station", "csms"]
 Send = Callable[[bytes], Awaitable[None]]
+Trace = Callable[[str, str, bytes | str], None]
+"""``trace(identity, direction, frame)``: every OCPP-J message a connection sends (``"out"``) or
+receives (``"in"``), as it is on the WebSocket, e.g. for a live log or a message count."""
 
 
 class OcppError(Exception):
@@ -114,7 +118,7 @@ class CallContext:
 Handler = Callable[[Any, CallContext], Awaitable[Any]]
 
 
-def _traced(send: Send, trace: Callable[[str, str, bytes | str], None], identity: str) -> Send:
+def _traced(send: Send, trace: Trace, identity: str) -> Send:
     async def traced(data: bytes) -> None:
         trace(identity, "out", data)
         await send(data)
@@ -141,7 +145,7 @@ class Connection:
         message_ids: MessageIds | None = None,
         call_timeout: float = 30.0,
         policy: ValidationPolicy | None = None,
-        trace: Callable[[str, str, bytes | str], None] | None = None,
+        trace: Trace | None = None,
     ) -> None:
         self.version: str = version.OCPP_VERSION
         self.identity = identity

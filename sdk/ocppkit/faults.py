@@ -23,10 +23,11 @@ version's ``ocppkit.<version>.appendices`` has the same table. A code is given a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final, Literal, overload
 
 from ocppkit import v16, v21, v201
+from ocppkit._rt import now
 from ocppkit.catalogue import ChargeXEntry
 from ocppkit.v16.appendices import CHARGEX_CODES, ChargeXCode
 
@@ -64,9 +65,8 @@ def lookup(code: str) -> ChargeXEntry[ChargeXCode]:
 
 
 def _time(value: datetime | None, what: str) -> datetime:
-    if value is None:  # now, to the millisecond: OCPP 2.x asks for at most three fraction digits
-        now = datetime.now(UTC)
-        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    if value is None:
+        return now()
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} is naive: OCPP date-times need a time zone")
     return value

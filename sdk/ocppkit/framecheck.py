@@ -78,7 +78,6 @@ _HISTORY: Final = 10_000
 """Most CALLs remembered (outstanding, and answered) for pairing; the oldest are forgotten."""
 
 _any = msgspec.json.Decoder().decode
-_elements = msgspec.json.Decoder(list[msgspec.Raw]).decode
 _raw_decode = json.JSONDecoder().raw_decode
 
 
@@ -327,14 +326,11 @@ class FrameChecker:
             )
         if isinstance(frame, CallFrame | SendFrame):
             kind = MessageType.SEND if isinstance(frame, SendFrame) else MessageType.CALL
-            report = self._extra_elements(number, data, kind, frame.action, frame.unique_id)
-            return self._call(number, frame, kind, report)
+            return self._call(number, frame, kind)
         if isinstance(frame, ResultFrame):
-            report = self._extra_elements(number, data, MessageType.CALLRESULT, None, frame.unique_id)
-            return self._result(number, frame, report)
+            return self._result(number, frame)
         kind = MessageType.CALLRESULTERROR if frame.result_error else MessageType.CALLERROR
-        report = self._extra_elements(number, data, kind, None, frame.unique_id)
-        return self._error(number, frame, kind, report)
+        return self._error(number, frame, kind)
 
     def _bad(self, number: int, data: bytes, frame: BadFrame) -> FrameReport:
         code = self._framework
@@ -386,35 +382,10 @@ class FrameChecker:
             message=message,
         )
 
-    def _extra_elements(
-        self, number: int, data: bytes, kind: MessageType, action: str | None, message_id: str
-    ) -> FrameReport | None:
-        """An INVALID report if the frame has more elements than its type has (parse_frame allows it)."""
-        expected = len(_ELEMENTS[kind])
-        try:
-            count = len(_elements(data))
-        except msgspec.DecodeError:
-            count = expected
-        if count == expected:
-            return None
-        return self._report(
-            number,
-            Status.INVALID,
-            kind.name,
-            action,
-            message_id,
-            code=self._framework,
-            message=f"a {kind.name} frame has {expected} elements, this one has {count}",
-        )
-
-    def _call(
-        self, number: int, frame: CallFrame | SendFrame, kind: MessageType, framing: FrameReport | None
-    ) -> FrameReport:
+    def _call(self, number: int, frame: CallFrame | SendFrame, kind: MessageType) -> FrameReport:
         action = self._actions.get(frame.action)
         if kind is MessageType.CALL:
             self._remember(frame.unique_id, _Call(number, frame.action, action))
-        if framing is not None:
-            return framing
         uid = frame.unique_id
 
         def invalid(code: str, path: str | None, message: str) -> FrameReport:
@@ -436,12 +407,10 @@ class FrameChecker:
             return invalid(exc.code, exc.path or None, exc.message)
         return self._report(number, Status.OK, kind.name, frame.action, uid)
 
-    def _result(self, number: int, frame: ResultFrame, framing: FrameReport | None) -> FrameReport:
+    def _result(self, number: int, frame: ResultFrame) -> FrameReport:
         uid = frame.unique_id
         call = self._take(uid, number, frame)
         action_name = call.action if call is not None else None
-        if framing is not None:
-            return framing
         if len(uid) > MAX_MESSAGE_ID:
             return self._report(
                 number,
@@ -482,9 +451,7 @@ class FrameChecker:
             )
         return self._report(number, Status.OK, "CALLRESULT", call.action, uid)
 
-    def _error(
-        self, number: int, frame: CallErrorFrame, kind: MessageType, framing: FrameReport | None
-    ) -> FrameReport:
+    def _error(self, number: int, frame: CallErrorFrame, kind: MessageType) -> FrameReport:
         uid = frame.unique_id
         note: str | None = None
         if kind is MessageType.CALLERROR:
@@ -497,8 +464,6 @@ class FrameChecker:
             if call is None:
                 note = "answers no CALL earlier in the input"
         action = call.action if call is not None else None
-        if framing is not None:
-            return framing
 
         def invalid(path: str, message: str) -> FrameReport:
             return self._report(

@@ -11,6 +11,8 @@ from typing import Any, Final, Protocol
 
 from websockets.exceptions import ConnectionClosed
 
+from ocppkit.connection import Trace
+
 __all__ = [
     "SUBPROTOCOLS",
     "LinkSettings",
@@ -20,10 +22,6 @@ __all__ = [
     "text_sender",
     "version_module",
 ]
-
-Trace = Callable[[str, str, bytes | str], None]
-"""``trace(identity, direction, frame)``: every OCPP-J message a connection sends (``"out"``) or
-receives (``"in"``), as it is on the WebSocket, e.g. for a live log or a message count."""
 
 SUBPROTOCOLS: Final = {"ocpp2.1": "v21", "ocpp2.0.1": "v201", "ocpp1.6": "v16"}
 """WebSocket subprotocol → ocppkit version package."""

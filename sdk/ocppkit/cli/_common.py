@@ -12,18 +12,17 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from ocppkit.cli import CliError
+from ocppkit.framecheck import ocpp_version
 
 T = TypeVar("T")
-
-VERSIONS = ("1.6", "2.0.1", "2.1")
 
 
 def version_arg(text: str) -> str:
     """``--ocpp`` values: ``1.6``, ``2.0.1``, ``2.1`` (``ocpp1.6`` style too)."""
-    version = text.removeprefix("ocpp")
-    if version not in VERSIONS:
-        raise argparse.ArgumentTypeError(f"unknown OCPP version {text!r} (choose from {', '.join(VERSIONS)})")
-    return version
+    try:
+        return ocpp_version(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def positive(kind: type[int] | type[float]) -> Callable[[str], float]:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ocppkit.cli import EXIT_FAILED, EXIT_NEGATIVE, EXIT_OK, CliError
-from ocppkit.cli._common import VERSIONS, positive, setup_logging
+from ocppkit.cli._common import positive, setup_logging
+from ocppkit.framecheck import VERSIONS
 
 if TYPE_CHECKING:
     from ocppkit.reference.station import StationReport

@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from ocppkit.cli import EXIT_OK, CliError
-from ocppkit.cli._common import VERSIONS, positive, run_until_signal, setup_logging, version_arg
+from ocppkit.cli._common import positive, run_until_signal, setup_logging, version_arg
+from ocppkit.framecheck import VERSIONS
 
 _log = logging.getLogger("ocppkit.csms")
 

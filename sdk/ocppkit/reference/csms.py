@@ -19,12 +19,13 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import import_module
 from types import ModuleType
 from typing import Any, Final
 
 from ocppkit import v16, v21, v201
+from ocppkit._rt import now
 from ocppkit.codec import decode_value
 from ocppkit.connection import CallContext
 from ocppkit.reference.store import Sample, Store
@@ -46,12 +47,6 @@ _REFUSED: Final[dict[str, dict[str, str]]] = {
     "VatNumberValidation": {"status": "Rejected"},
     "DataTransfer": {"status": "UnknownVendorId"},
 }
-
-
-def now() -> datetime:
-    """The current time, to the millisecond (what OCPP 2.x asks for at most)."""
-    t = datetime.now(UTC)
-    return t.replace(microsecond=t.microsecond // 1000 * 1000)
 
 
 def to_wh(value: float, unit: str | None, multiplier: int = 0) -> float | None:
@@ -222,7 +217,7 @@ class Csms16(_Base, v16.CsmsHandlers):
     async def on_start_transaction(
         self, request: v16.StartTransactionRequest, context: CallContext
     ) -> v16.StartTransactionResponse:
-        transaction_id = self.store.next_transaction_id(context.identity)
+        transaction_id = self.store.next_transaction_id()
         self.store.transaction_started(
             context.identity,
             "1.6",

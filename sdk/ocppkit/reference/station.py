@@ -18,19 +18,23 @@ import contextlib
 import itertools
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
 from ocppkit import v16, v21, v201
+from ocppkit._rt import now
 from ocppkit.client import Backoff, HandshakeRefused, StationClient
 from ocppkit.connection import CallContext, CallError, StationConnection
 from ocppkit.errors import ValidationError
 from ocppkit.transport import LinkSettings, WireCounter, version_module
 
 __all__ = ["SimulatedStation", "StationReport"]
+
+Send = Callable[[Any], Awaitable[Any]]
+"""Sends a request and gives its response (a connection's ``call``, or the transaction queue)."""
 
 _log = logging.getLogger("ocppkit.station")
 
@@ -39,11 +43,6 @@ POWER = "Power.Active.Import"
 CURRENT = "Current.Import"
 PHASES = ("L1", "L2", "L3")
 VOLTAGE = 230.0
-
-
-def now() -> datetime:
-    t = datetime.now(UTC)
-    return t.replace(microsecond=t.microsecond // 1000 * 1000)
 
 
 @dataclass(slots=True)
@@ -78,6 +77,10 @@ class _Session:
     transaction_id: str | None = None
     reason: str = "Local"
     samples: int = 0
+    number: int | None = None
+    """OCPP 1.6: the transaction id the CSMS gave."""
+    accepted: bool = True
+    """The CSMS accepted the id token when the transaction started."""
 
 
 class SimulatedStation:
@@ -270,10 +273,9 @@ class SimulatedStation:
             await asyncio.sleep(0.05)
 
     async def _charge(self, session: _Session) -> None:
-        behaviour = _behaviour(self)
         self._current = session
         try:
-            ok = await behaviour.session(session)
+            ok = await self._session(_behaviour(self), session)
         except CallError as exc:
             ok = False
             self.note_error(str(exc))
@@ -283,6 +285,22 @@ class SimulatedStation:
             self.report.sessions_done += 1
         else:
             self.report.sessions_refused += 1
+
+    async def _session(self, behaviour: _Behaviour16 | _Behaviour2x, session: _Session) -> bool:
+        """One charging session: start, meter values every interval (until asked to stop), end."""
+        call, tx = self._call, self.client.call_transaction
+        if not await behaviour.start(session, call, tx):
+            return False
+        self._say(f"transaction {session.transaction_id} started")
+        for _ in range(self.meter_values):
+            if await self.wait_interval(session):
+                break
+            self.meter_step()
+            self.metered(session)
+            await behaviour.meter(session, tx)
+        await behaviour.end(session, call, tx)
+        self._say(f"transaction {session.transaction_id} ended")
+        return session.accepted
 
     async def wait_interval(self, session: _Session) -> bool:
         """Sleep one meter interval; ``True`` when the session was asked to stop meanwhile."""
@@ -403,49 +421,48 @@ class _Behaviour16:
         ]
         return v16.MeterValue(timestamp=self.s.clock(), sampled_value=values)
 
-    async def session(self, session: _Session) -> bool:
+    async def start(self, session: _Session, call: Send, tx: Send) -> bool:
+        """Authorize and start the transaction; ``False`` when the token is refused."""
         s = self.s
-        await s._call(self.status_request("Preparing"))
-        auth = await s._call(v16.AuthorizeRequest(id_tag=session.id_token))
+        await call(self.status_request("Preparing"))
+        auth = await call(v16.AuthorizeRequest(id_tag=session.id_token))
         if auth.id_tag_info.status != "Accepted":
             s._say(f"token {session.id_token} refused ({auth.id_tag_info.status})")
-            await s._call(self.status_request("Available"))
+            await call(self.status_request("Available"))
             return False
-        start = await s.client.call_transaction(
+        start = await tx(
             v16.StartTransactionRequest(
-                connector_id=1,
-                id_tag=session.id_token,
-                meter_start=round(s.register_wh),
-                timestamp=self.s.clock(),
+                connector_id=1, id_tag=session.id_token, meter_start=round(s.register_wh), timestamp=s.clock()
             )
         )
-        tx = start.transaction_id
-        session.transaction_id = str(tx)
-        s._say(f"transaction {tx} started")
-        await s._call(self.status_request("Charging"))
-        for _ in range(s.meter_values):
-            if await s.wait_interval(session):
-                break
-            s.meter_step()
-            s.metered(session)
-            await s.client.call_transaction(
-                v16.MeterValuesRequest(
-                    connector_id=1, transaction_id=tx, meter_value=[self.meter_value("Sample.Periodic")]
-                )
+        session.number = start.transaction_id
+        session.transaction_id = str(start.transaction_id)
+        session.accepted = start.id_tag_info.status == "Accepted"
+        await call(self.status_request("Charging"))
+        return True
+
+    async def meter(self, session: _Session, tx: Send) -> None:
+        await tx(
+            v16.MeterValuesRequest(
+                connector_id=1,
+                transaction_id=session.number,
+                meter_value=[self.meter_value("Sample.Periodic")],
             )
-        await s.client.call_transaction(
+        )
+
+    async def end(self, session: _Session, call: Send, tx: Send) -> None:
+        assert session.number is not None
+        await tx(
             v16.StopTransactionRequest(
-                meter_stop=round(s.register_wh),
+                meter_stop=round(self.s.register_wh),
                 timestamp=self.s.clock(),
-                transaction_id=tx,
+                transaction_id=session.number,
                 reason=v16.Reason(session.reason),
                 id_tag=session.id_token,
             )
         )
-        s._say(f"transaction {tx} ended")
-        await s._call(self.status_request("Finishing"))
-        await s._call(self.status_request("Available"))
-        return start.id_tag_info.status == "Accepted"
+        await call(self.status_request("Finishing"))
+        await call(self.status_request("Available"))
 
     def triggered(self, message: str) -> Any:
         if message == "BootNotification":
@@ -531,35 +548,30 @@ class _Behaviour2x:
             **extra,
         )
 
-    async def session(self, session: _Session) -> bool:
+    async def start(self, session: _Session, call: Send, tx: Send) -> bool:
+        """Authorize and start the transaction; ``False`` when the token is refused."""
         s, m = self.s, self.m
         token = self.id_token(session.id_token)
-        auth = await s._call(m.AuthorizeRequest(id_token=token))
+        auth = await call(m.AuthorizeRequest(id_token=token))
         if auth.id_token_info.status != "Accepted":
             s._say(f"token {session.id_token} refused ({auth.id_token_info.status})")
             return False
         session.transaction_id = f"{s.identity[:20]}-{next(s._tx_counter)}"
-        await s._call(self.status_request("Charging"))
-        started = await s.client.call_transaction(
-            self.event(session, "Started", "Authorized", "Transaction.Begin", id_token=token)
-        )
-        s._say(f"transaction {session.transaction_id} started")
-        for _ in range(s.meter_values):
-            if await s.wait_interval(session):
-                break
-            s.meter_step()
-            s.metered(session)
-            await s.client.call_transaction(
-                self.event(session, "Updated", "MeterValuePeriodic", "Sample.Periodic")
-            )
-        trigger = "RemoteStop" if session.reason == "Remote" else "StopAuthorized"
-        if trigger not in {t.value for t in m.TriggerReasonEnumType}:
-            trigger = "StopAuthorized"
-        await s.client.call_transaction(self.event(session, "Ended", trigger, "Transaction.End"))
-        s._say(f"transaction {session.transaction_id} ended")
-        await s._call(self.status_request("Available"))
+        await call(self.status_request("Charging"))
+        started = await tx(self.event(session, "Started", "Authorized", "Transaction.Begin", id_token=token))
         info = started.id_token_info
-        return info is None or info.status == "Accepted"
+        session.accepted = info is None or info.status == "Accepted"
+        return True
+
+    async def meter(self, session: _Session, tx: Send) -> None:
+        await tx(self.event(session, "Updated", "MeterValuePeriodic", "Sample.Periodic"))
+
+    async def end(self, session: _Session, call: Send, tx: Send) -> None:
+        trigger = "RemoteStop" if session.reason == "Remote" else "StopAuthorized"
+        if trigger not in {t.value for t in self.m.TriggerReasonEnumType}:
+            trigger = "StopAuthorized"
+        await tx(self.event(session, "Ended", trigger, "Transaction.End"))
+        await call(self.status_request("Available"))
 
     def triggered(self, message: str) -> Any:
         m = self.m
@@ -687,7 +699,8 @@ class _Station2x:
 
     def __init__(self, station: SimulatedStation) -> None:
         self.station = station
-        self.variables = dict(VARIABLES_2X)
+        # Component and variable names are case-insensitive in OCPP 2.x: keyed in lower case.
+        self.variables = {(c.lower(), v.lower()): entry for (c, v), entry in VARIABLES_2X.items()}
 
     async def on_reset(self, request: Any, context: CallContext) -> Any:
         self.station.answered("Reset")
@@ -718,27 +731,27 @@ class _Station2x:
             status = "Accepted"
         return self.m.ChangeAvailabilityResponse(status=self.m.ChangeAvailabilityStatusEnumType(status))
 
-    def _lookup(self, component: str, variable: str) -> tuple[str, tuple[str, bool] | None]:
-        key = next((k for k in self.variables if k[0].lower() == component.lower() and
-                    k[1].lower() == variable.lower()), None)  # fmt: skip
-        if key is None:
-            known_component = any(k[0].lower() == component.lower() for k in self.variables)
-            return ("UnknownVariable" if known_component else "UnknownComponent"), None
-        return "Accepted", self.variables[key]
+    def _lookup(self, component: str, variable: str) -> tuple[str, tuple[str, str] | None]:
+        """The attribute status and the key of a variable (``None`` when there is none)."""
+        key = (component.lower(), variable.lower())
+        if key in self.variables:
+            return "Accepted", key
+        known_component = any(c == key[0] for c, _ in self.variables)
+        return ("UnknownVariable" if known_component else "UnknownComponent"), None
 
     async def on_get_variables(self, request: Any, context: CallContext) -> Any:
         self.station.answered("GetVariables")
         m = self.m
         results = []
         for item in request.get_variable_data:
-            status, entry = self._lookup(item.component.name, item.variable.name)
-            if entry is not None and item.attribute_type not in (None, "Actual"):
-                status, entry = "NotSupportedAttributeType", None
+            status, key = self._lookup(item.component.name, item.variable.name)
+            if key is not None and item.attribute_type not in (None, "Actual"):
+                status, key = "NotSupportedAttributeType", None
             results.append(
                 m.GetVariableResultType(
                     attribute_status=m.GetVariableStatusEnumType(status),
                     attribute_type=item.attribute_type,
-                    attribute_value=entry[0] if entry is not None else None,
+                    attribute_value=self.variables[key][0] if key is not None else None,
                     component=item.component,
                     variable=item.variable,
                 )
@@ -750,13 +763,11 @@ class _Station2x:
         m = self.m
         results = []
         for item in request.set_variable_data:
-            status, entry = self._lookup(item.component.name, item.variable.name)
-            if entry is not None:
-                if entry[1]:
-                    status = "Rejected"
+            status, key = self._lookup(item.component.name, item.variable.name)
+            if key is not None:
+                if self.variables[key][1]:
+                    status = "Rejected"  # read-only
                 else:
-                    key = next(k for k in self.variables if k[0].lower() == item.component.name.lower()
-                               and k[1].lower() == item.variable.name.lower())  # fmt: skip
                     self.variables[key] = (item.attribute_value, False)
             results.append(
                 m.SetVariableResultType(

@@ -158,8 +158,9 @@ class Store:
 
     # -- transactions ---------------------------------------------------------------------
 
-    def next_transaction_id(self, identity: str) -> int:
-        """A new integer transaction id (OCPP 1.6: the CSMS assigns them), never reused."""
+    def next_transaction_id(self) -> int:
+        """A new integer transaction id (OCPP 1.6: the CSMS assigns them), unique across stations and
+        never reused, restarts included."""
         row = self._db.execute(
             "SELECT MAX(CAST(transaction_id AS INTEGER)) FROM transactions WHERE version = '1.6'"
         ).fetchone()
