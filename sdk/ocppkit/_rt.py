@@ -15,6 +15,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, Final, TypeVar
 
+import msgspec
+
 from ocppkit.errors import ValidationError, Violation
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "not_object",
     "out_of_range",
     "parse_datetime",
+    "wire_datetime",
     "wrong_class",
 ]
 
@@ -315,6 +318,21 @@ def format_datetime(value: object) -> str:
         except OverflowError:  # the instant in UTC falls outside years 1-9999: keep its own offset
             return value.isoformat(timespec=spec)
     return value.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+
+
+_encode_json = msgspec.json.Encoder().encode
+
+
+def wire_datetime(value: object) -> object:
+    """`format_datetime` for a wire mirror being encoded by msgspec, the same text, faster: a UTC
+    ``datetime`` whose canonical form msgspec writes itself (no fraction, or six digits) is
+    returned as it is; one with whole milliseconds gets msgspec's text cut to three digits."""
+    if type(value) is datetime and value.tzinfo is UTC:
+        micro = value.microsecond
+        if micro == 0 or micro % 1000:
+            return value
+        return _encode_json(value)[1:-5].decode() + "Z"  # "...30.123000Z" → "...30.123Z"
+    return format_datetime(value)
 
 
 def extra_properties(extra: Mapping[str, Any], known: frozenset[str]) -> Mapping[str, Any]:

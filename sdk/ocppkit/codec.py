@@ -8,7 +8,7 @@ and written by msgspec.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
@@ -51,6 +51,7 @@ class Codec:
         "codes",
         "fast_decode",
         "frame",
+        "frame_decode",
         "from_json",
         "from_wire",
         "fuse",
@@ -108,6 +109,10 @@ class Codec:
         self.fast_decode: Callable[[Any], Any] = self._first_decode
         """JSON bytes → message through the wire mirror; raises on anything it cannot vouch for.
         (msgspec's typed decoder is made on first use.)"""
+        self.frame_decode: Callable[[Any], Any] = self._first_frame_decode
+        """A whole CALL (or SEND) frame's JSON → the message it carries, in one pass through the
+        wire mirror; raises on anything it cannot vouch for, frame or payload. Requests only.
+        (Made on first use.)"""
         self.owner: type[Any] | None = None
         """The message class, once `attach` has made this its codec."""
 
@@ -128,6 +133,19 @@ class Codec:
         self.fast_decode = fast
         if self.owner is not None:
             self.owner.__ocppkit_decode__ = fast
+        return fast(data)
+
+    def _first_frame_decode(self, data: Any) -> Any:
+        try:
+            items = msgspec.json.Decoder(tuple[Literal[self.frame], str, str, self.wire]).decode  # type: ignore[name-defined]
+
+            def payload(data: Any) -> Any:
+                return items(data)[3]
+
+            fast = self.fuse(payload)
+        except TypeError:
+            fast = _no_fast_path
+        self.frame_decode = fast
         return fast(data)
 
 

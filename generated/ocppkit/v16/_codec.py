@@ -6140,9 +6140,9 @@ def _w_ChargingProfile(o: Any) -> Any:
         raise rt.Fallback
     v4 = _w_ChargingSchedule(v4)
     if v7 is not None:
-        v7 = rt.format_datetime(v7)
+        v7 = rt.wire_datetime(v7)
     if v8 is not None:
-        v8 = rt.format_datetime(v8)
+        v8 = rt.wire_datetime(v8)
     return _MK_ChargingProfile(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
@@ -6196,7 +6196,7 @@ def _w_ChargingSchedule(o: Any) -> Any:
         raise rt.Fallback
     v1 = [_w_ChargingSchedulePeriod(x) for x in v1]
     if v3 is not None:
-        v3 = rt.format_datetime(v3)
+        v3 = rt.wire_datetime(v3)
     return _MK_ChargingSchedule(v0, v1, v2, v3, v4)
 
 
@@ -6274,9 +6274,9 @@ def _w_FirmwareType(o: Any) -> Any:
         or ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 800)
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v4 is not None:
-        v4 = rt.format_datetime(v4)
+        v4 = rt.wire_datetime(v4)
     return _MK_FirmwareType(v0, v1, v2, v3, v4)
 
 
@@ -6308,7 +6308,7 @@ def _w_IdTagInfo(o: Any) -> Any:
     ) or (v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 20)):
         raise rt.Fallback
     if v1 is not None:
-        v1 = rt.format_datetime(v1)
+        v1 = rt.wire_datetime(v1)
     return _MK_IdTagInfo(v0, v1, v2)
 
 
@@ -6371,9 +6371,9 @@ def _w_LogParametersType(o: Any) -> Any:
     if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 512:
         raise rt.Fallback
     if v1 is not None:
-        v1 = rt.format_datetime(v1)
+        v1 = rt.wire_datetime(v1)
     if v2 is not None:
-        v2 = rt.format_datetime(v2)
+        v2 = rt.wire_datetime(v2)
     return _MK_LogParametersType(v0, v1, v2)
 
 
@@ -6396,7 +6396,7 @@ _MK_MeterValue: Any = _W_MeterValue
 def _w_MeterValue(o: Any) -> Any:
     v0 = o.timestamp
     v1 = o.sampled_value
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if type(v1) is not list:
         raise rt.Fallback
     v1 = [_w_SampledValue(x) for x in v1]
@@ -6606,7 +6606,7 @@ def _w_BootNotificationResponse(o: Any, uid: Any = None) -> Any:
         type(v0) is not RegistrationStatus and (not isinstance(v0, str) or v0 not in _E_RegistrationStatus)
     ) or (type(v2) is not int):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     w = _MK_BootNotificationResponse(v0, v1, v2)
     return w if uid is None else (3, uid, w)
 
@@ -7262,7 +7262,7 @@ def _w_GetCompositeScheduleResponse(o: Any, uid: Any = None) -> Any:
     ) or (v1 is not None and (type(v1) is not int)):
         raise rt.Fallback
     if v2 is not None:
-        v2 = rt.format_datetime(v2)
+        v2 = rt.wire_datetime(v2)
     if v3 is not None:
         if type(v3) is not ChargingSchedule:
             raise rt.Fallback
@@ -7369,9 +7369,9 @@ def _w_GetDiagnosticsRequest(o: Any, uid: Any = None) -> Any:
     ):
         raise rt.Fallback
     if v3 is not None:
-        v3 = rt.format_datetime(v3)
+        v3 = rt.wire_datetime(v3)
     if v4 is not None:
-        v4 = rt.format_datetime(v4)
+        v4 = rt.wire_datetime(v4)
     w = _MK_GetDiagnosticsRequest(v0, v1, v2, v3, v4)
     return w if uid is None else (2, uid, "GetDiagnostics", w)
 
@@ -7612,7 +7612,7 @@ _MK_HeartbeatResponse: Any = _W_HeartbeatResponse
 def _w_HeartbeatResponse(o: Any, uid: Any = None) -> Any:
     """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
     v0 = o.current_time
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     w = _MK_HeartbeatResponse(v0)
     return w if uid is None else (3, uid, w)
 
@@ -7929,7 +7929,7 @@ def _w_ReserveNowRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 20))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     w = _MK_ReserveNowRequest(v0, v1, v2, v3, v4)
     return w if uid is None else (2, uid, "ReserveNow", w)
 
@@ -8033,7 +8033,7 @@ def _w_SecurityEventNotificationRequest(o: Any, uid: Any = None) -> Any:
         v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 255)
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     w = _MK_SecurityEventNotificationRequest(v0, v1, v2)
     return w if uid is None else (2, uid, "SecurityEventNotification", w)
 
@@ -8380,7 +8380,7 @@ def _w_StartTransactionRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and (type(v4) is not int))
     ):
         raise rt.Fallback
-    v3 = rt.format_datetime(v3)
+    v3 = rt.wire_datetime(v3)
     w = _MK_StartTransactionRequest(v0, v1, v2, v3, v4)
     return w if uid is None else (2, uid, "StartTransaction", w)
 
@@ -8467,7 +8467,7 @@ def _w_StatusNotificationRequest(o: Any, uid: Any = None) -> Any:
     ):
         raise rt.Fallback
     if v4 is not None:
-        v4 = rt.format_datetime(v4)
+        v4 = rt.wire_datetime(v4)
     w = _MK_StatusNotificationRequest(v0, v1, v2, v3, v4, v5, v6)
     return w if uid is None else (2, uid, "StatusNotification", w)
 
@@ -8532,7 +8532,7 @@ def _w_StopTransactionRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and (type(v4) is not Reason and (not isinstance(v4, str) or v4 not in _E_Reason)))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v5 is not None:
         if type(v5) is not list:
             raise rt.Fallback
@@ -8698,7 +8698,7 @@ def _w_UpdateFirmwareRequest(o: Any, uid: Any = None) -> Any:
         or (v3 is not None and (type(v3) is not int))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     w = _MK_UpdateFirmwareRequest(v0, v1, v2, v3)
     return w if uid is None else (2, uid, "UpdateFirmware", w)
 

@@ -18162,7 +18162,7 @@ def _w_ChargingNeedsType(o: Any) -> Any:
             raise rt.Fallback
         v3 = _w_DCChargingParametersType(v3)
     if v4 is not None:
-        v4 = rt.format_datetime(v4)
+        v4 = rt.wire_datetime(v4)
     return _MK_ChargingNeedsType(v0, v1, v2, v3, v4)
 
 
@@ -18311,9 +18311,9 @@ def _w_ChargingProfileType(o: Any) -> Any:
             raise rt.Fallback
         v5 = _e_CustomDataType(v5)
     if v7 is not None:
-        v7 = rt.format_datetime(v7)
+        v7 = rt.wire_datetime(v7)
     if v8 is not None:
-        v8 = rt.format_datetime(v8)
+        v8 = rt.wire_datetime(v8)
     return _MK_ChargingProfileType(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9)
 
 
@@ -18422,7 +18422,7 @@ def _w_ChargingScheduleType(o: Any) -> Any:
             raise rt.Fallback
         v3 = _e_CustomDataType(v3)
     if v4 is not None:
-        v4 = rt.format_datetime(v4)
+        v4 = rt.wire_datetime(v4)
     if v7 is not None:
         if type(v7) is not SalesTariffType:
             raise rt.Fallback
@@ -18702,7 +18702,7 @@ def _w_CompositeScheduleType(o: Any) -> Any:
     if type(v0) is not list or len(v0) < 1:
         raise rt.Fallback
     v0 = [_w_ChargingSchedulePeriodType(x) for x in v0]
-    v3 = rt.format_datetime(v3)
+    v3 = rt.wire_datetime(v3)
     if v5 is not None:
         if type(v5) is not CustomDataType:
             raise rt.Fallback
@@ -18956,7 +18956,7 @@ def _w_EventDataType(o: Any) -> Any:
         or (v13 is not None and (type(v13) is not int))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if type(v4) is not ComponentType:
         raise rt.Fallback
     v4 = _w_ComponentType(v4)
@@ -19012,13 +19012,13 @@ def _w_FirmwareType(o: Any) -> Any:
         or (v5 is not None and ((v5.__class__ is not str and not isinstance(v5, str)) or len(v5) > 800))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v2 is not None:
         if type(v2) is not CustomDataType:
             raise rt.Fallback
         v2 = _e_CustomDataType(v2)
     if v3 is not None:
-        v3 = rt.format_datetime(v3)
+        v3 = rt.wire_datetime(v3)
     return _MK_FirmwareType(v0, v1, v2, v3, v4, v5)
 
 
@@ -19193,7 +19193,7 @@ def _w_IdTokenInfoType(o: Any) -> Any:
             raise rt.Fallback
         v1 = _e_CustomDataType(v1)
     if v2 is not None:
-        v2 = rt.format_datetime(v2)
+        v2 = rt.wire_datetime(v2)
     if v5 is not None:
         if type(v5) is not list or len(v5) < 1:
             raise rt.Fallback
@@ -19291,9 +19291,9 @@ def _w_LogParametersType(o: Any) -> Any:
             raise rt.Fallback
         v1 = _e_CustomDataType(v1)
     if v2 is not None:
-        v2 = rt.format_datetime(v2)
+        v2 = rt.wire_datetime(v2)
     if v3 is not None:
-        v3 = rt.format_datetime(v3)
+        v3 = rt.wire_datetime(v3)
     return _MK_LogParametersType(v0, v1, v2, v3)
 
 
@@ -19413,9 +19413,9 @@ def _w_MessageInfoType(o: Any) -> Any:
             raise rt.Fallback
         v4 = _w_ComponentType(v4)
     if v6 is not None:
-        v6 = rt.format_datetime(v6)
+        v6 = rt.wire_datetime(v6)
     if v7 is not None:
-        v7 = rt.format_datetime(v7)
+        v7 = rt.wire_datetime(v7)
     return _MK_MessageInfoType(v0, v1, v2, v3, v4, v5, v6, v7, v8)
 
 
@@ -19447,7 +19447,7 @@ def _w_MeterValueType(o: Any) -> Any:
     if type(v0) is not list or len(v0) < 1:
         raise rt.Fallback
     v0 = [_w_SampledValueType(x) for x in v0]
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v2 is not None:
         if type(v2) is not CustomDataType:
             raise rt.Fallback
@@ -20753,7 +20753,7 @@ def _w_BootNotificationResponse(o: Any, uid: Any = None) -> Any:
         and (not isinstance(v2, str) or v2 not in _E_RegistrationStatusEnumType)
     ):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if v3 is not None:
         if type(v3) is not CustomDataType:
             raise rt.Fallback
@@ -22921,7 +22921,7 @@ def _w_HeartbeatResponse(o: Any, uid: Any = None) -> Any:
     """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
     v0 = o.current_time
     v1 = o.custom_data
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if v1 is not None:
         if type(v1) is not CustomDataType:
             raise rt.Fallback
@@ -23255,7 +23255,7 @@ def _w_NotifyCustomerInformationRequest(o: Any, uid: Any = None) -> Any:
         or (v5 is not None and (type(v5) is not bool))
     ):
         raise rt.Fallback
-    v2 = rt.format_datetime(v2)
+    v2 = rt.wire_datetime(v2)
     if v4 is not None:
         if type(v4) is not CustomDataType:
             raise rt.Fallback
@@ -23481,7 +23481,7 @@ def _w_NotifyEVChargingScheduleRequest(o: Any, uid: Any = None) -> Any:
     v3 = o.custom_data
     if type(v2) is not int:
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if type(v1) is not ChargingScheduleType:
         raise rt.Fallback
     v1 = _w_ChargingScheduleType(v1)
@@ -23569,7 +23569,7 @@ def _w_NotifyEventRequest(o: Any, uid: Any = None) -> Any:
     v4 = o.tbc
     if (type(v1) is not int) or (v4 is not None and (type(v4) is not bool)):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if type(v2) is not list or len(v2) < 1:
         raise rt.Fallback
     v2 = [_w_EventDataType(x) for x in v2]
@@ -23648,7 +23648,7 @@ def _w_NotifyMonitoringReportRequest(o: Any, uid: Any = None) -> Any:
     v5 = o.tbc
     if (type(v0) is not int) or (type(v1) is not int) or (v5 is not None and (type(v5) is not bool)):
         raise rt.Fallback
-    v2 = rt.format_datetime(v2)
+    v2 = rt.wire_datetime(v2)
     if v3 is not None:
         if type(v3) is not CustomDataType:
             raise rt.Fallback
@@ -23728,7 +23728,7 @@ def _w_NotifyReportRequest(o: Any, uid: Any = None) -> Any:
     v5 = o.tbc
     if (type(v0) is not int) or (type(v2) is not int) or (v5 is not None and (type(v5) is not bool)):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v3 is not None:
         if type(v3) is not CustomDataType:
             raise rt.Fallback
@@ -24320,7 +24320,7 @@ def _w_ReserveNowRequest(o: Any, uid: Any = None) -> Any:
         or (v5 is not None and (type(v5) is not int))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if type(v2) is not IdTokenType:
         raise rt.Fallback
     v2 = _w_IdTokenType(v2)
@@ -24486,7 +24486,7 @@ def _w_SecurityEventNotificationRequest(o: Any, uid: Any = None) -> Any:
         v3 is not None and ((v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 255)
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v2 is not None:
         if type(v2) is not CustomDataType:
             raise rt.Fallback
@@ -25243,7 +25243,7 @@ def _w_StatusNotificationRequest(o: Any, uid: Any = None) -> Any:
         or (type(v3) is not int)
     ):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if v4 is not None:
         if type(v4) is not CustomDataType:
             raise rt.Fallback
@@ -25355,7 +25355,7 @@ def _w_TransactionEventRequest(o: Any, uid: Any = None) -> Any:
         or (v10 is not None and (type(v10) is not int))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if type(v4) is not TransactionType:
         raise rt.Fallback
     v4 = _w_TransactionType(v4)

@@ -33046,7 +33046,7 @@ def _w_AbsolutePriceScheduleType(o: Any) -> Any:
         or (v6 is not None and ((v6.__class__ is not str and not isinstance(v6, str)) or len(v6) > 160))
     ):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if type(v5) is not list or len(v5) < 1 or len(v5) > 1024:
         raise rt.Fallback
     v5 = [_w_PriceRuleStackType(x) for x in v5]
@@ -33296,7 +33296,7 @@ def _w_BatteryDataType(o: Any) -> Any:
     ):
         raise rt.Fallback
     if v4 is not None:
-        v4 = rt.format_datetime(v4)
+        v4 = rt.wire_datetime(v4)
     if v6 is not None:
         if type(v6) is not CustomDataType:
             raise rt.Fallback
@@ -33493,7 +33493,7 @@ def _w_CertificateStatusType(o: Any) -> Any:
     if type(v0) is not CertificateHashDataType:
         raise rt.Fallback
     v0 = _w_CertificateHashDataType(v0)
-    v3 = rt.format_datetime(v3)
+    v3 = rt.wire_datetime(v3)
     if v4 is not None:
         if type(v4) is not CustomDataType:
             raise rt.Fallback
@@ -33653,7 +33653,7 @@ def _w_ChargingNeedsType(o: Any) -> Any:
             ):
                 raise rt.Fallback
     if v9 is not None:
-        v9 = rt.format_datetime(v9)
+        v9 = rt.wire_datetime(v9)
     if v10 is not None:
         if type(v10) is not CustomDataType:
             raise rt.Fallback
@@ -33692,7 +33692,7 @@ def _w_ChargingPeriodType(o: Any) -> Any:
     v3 = o.custom_data
     if v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 60):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if v1 is not None:
         if type(v1) is not list or len(v1) < 1:
             raise rt.Fallback
@@ -33865,11 +33865,11 @@ def _w_ChargingProfileType(o: Any) -> Any:
         raise rt.Fallback
     v4 = [_w_ChargingScheduleType(x) for x in v4]
     if v6 is not None:
-        v6 = rt.format_datetime(v6)
+        v6 = rt.wire_datetime(v6)
     if v7 is not None:
-        v7 = rt.format_datetime(v7)
+        v7 = rt.wire_datetime(v7)
     if v12 is not None:
-        v12 = rt.format_datetime(v12)
+        v12 = rt.wire_datetime(v12)
     if v14 is not None:
         if type(v14) is not CustomDataType:
             raise rt.Fallback
@@ -34120,7 +34120,7 @@ def _w_ChargingScheduleType(o: Any) -> Any:
             raise rt.Fallback
         v3 = _w_LimitAtSoCType(v3)
     if v4 is not None:
-        v4 = rt.format_datetime(v4)
+        v4 = rt.wire_datetime(v4)
     if v12 is not None:
         if type(v12) is not SalesTariffType:
             raise rt.Fallback
@@ -34541,7 +34541,7 @@ def _w_CompositeScheduleType(o: Any) -> Any:
         )
     ):
         raise rt.Fallback
-    v2 = rt.format_datetime(v2)
+    v2 = rt.wire_datetime(v2)
     if type(v4) is not list or len(v4) < 1:
         raise rt.Fallback
     v4 = [_w_ChargingSchedulePeriodType(x) for x in v4]
@@ -35294,7 +35294,7 @@ def _w_DERCurveType(o: Any) -> Any:
             raise rt.Fallback
         v5 = _w_VoltageParamsType(v5)
     if v7 is not None:
-        v7 = rt.format_datetime(v7)
+        v7 = rt.wire_datetime(v7)
     if v9 is not None:
         if type(v9) is not CustomDataType:
             raise rt.Fallback
@@ -35382,7 +35382,7 @@ def _w_EVAbsolutePriceScheduleType(o: Any) -> Any:
         (v3.__class__ is not str and not isinstance(v3, str)) or len(v3) > 2000
     ):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if type(v2) is not list or len(v2) < 1 or len(v2) > 1024:
         raise rt.Fallback
     v2 = [_w_EVAbsolutePriceScheduleEntryType(x) for x in v2]
@@ -35493,7 +35493,7 @@ def _w_EVPowerScheduleType(o: Any) -> Any:
     if type(v0) is not list or len(v0) < 1 or len(v0) > 1024:
         raise rt.Fallback
     v0 = [_w_EVPowerScheduleEntryType(x) for x in v0]
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v2 is not None:
         if type(v2) is not CustomDataType:
             raise rt.Fallback
@@ -35751,7 +35751,7 @@ def _w_EventDataType(o: Any) -> Any:
         or (v13 is not None and (type(v13) is not int or v13 < 0.0))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if type(v4) is not ComponentType:
         raise rt.Fallback
     v4 = _w_ComponentType(v4)
@@ -35807,9 +35807,9 @@ def _w_FirmwareType(o: Any) -> Any:
         or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 800))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v2 is not None:
-        v2 = rt.format_datetime(v2)
+        v2 = rt.wire_datetime(v2)
     if v5 is not None:
         if type(v5) is not CustomDataType:
             raise rt.Fallback
@@ -35907,7 +35907,7 @@ def _w_FixedPFType(o: Any) -> Any:
     ):
         raise rt.Fallback
     if v3 is not None:
-        v3 = rt.format_datetime(v3)
+        v3 = rt.wire_datetime(v3)
     if v5 is not None:
         if type(v5) is not CustomDataType:
             raise rt.Fallback
@@ -36005,7 +36005,7 @@ def _w_FixedVarType(o: Any) -> Any:
     ):
         raise rt.Fallback
     if v3 is not None:
-        v3 = rt.format_datetime(v3)
+        v3 = rt.wire_datetime(v3)
     if v5 is not None:
         if type(v5) is not CustomDataType:
             raise rt.Fallback
@@ -36118,7 +36118,7 @@ def _w_FreqDroopType(o: Any) -> Any:
     ):
         raise rt.Fallback
     if v6 is not None:
-        v6 = rt.format_datetime(v6)
+        v6 = rt.wire_datetime(v6)
     if v8 is not None:
         if type(v8) is not CustomDataType:
             raise rt.Fallback
@@ -36413,7 +36413,7 @@ def _w_IdTokenInfoType(o: Any) -> Any:
     ):
         raise rt.Fallback
     if v1 is not None:
-        v1 = rt.format_datetime(v1)
+        v1 = rt.wire_datetime(v1)
     if v3 is not None:
         if type(v3) is not IdTokenType:
             raise rt.Fallback
@@ -36609,7 +36609,7 @@ def _w_LimitMaxDischargeType(o: Any) -> Any:
             raise rt.Fallback
         v2 = _w_DERCurveType(v2)
     if v3 is not None:
-        v3 = rt.format_datetime(v3)
+        v3 = rt.wire_datetime(v3)
     if v5 is not None:
         if type(v5) is not CustomDataType:
             raise rt.Fallback
@@ -36648,9 +36648,9 @@ def _w_LogParametersType(o: Any) -> Any:
     if (v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 2000:
         raise rt.Fallback
     if v1 is not None:
-        v1 = rt.format_datetime(v1)
+        v1 = rt.wire_datetime(v1)
     if v2 is not None:
-        v2 = rt.format_datetime(v2)
+        v2 = rt.wire_datetime(v2)
     if v3 is not None:
         if type(v3) is not CustomDataType:
             raise rt.Fallback
@@ -36776,9 +36776,9 @@ def _w_MessageInfoType(o: Any) -> Any:
             raise rt.Fallback
         v3 = _w_ComponentType(v3)
     if v5 is not None:
-        v5 = rt.format_datetime(v5)
+        v5 = rt.wire_datetime(v5)
     if v6 is not None:
-        v6 = rt.format_datetime(v6)
+        v6 = rt.wire_datetime(v6)
     if v8 is not None:
         if type(v8) is not list or len(v8) < 1 or len(v8) > 4:
             raise rt.Fallback
@@ -36818,7 +36818,7 @@ def _w_MeterValueType(o: Any) -> Any:
     if type(v0) is not list or len(v0) < 1:
         raise rt.Fallback
     v0 = [_w_SampledValueType(x) for x in v0]
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v2 is not None:
         if type(v2) is not CustomDataType:
             raise rt.Fallback
@@ -37264,7 +37264,7 @@ def _w_PriceLevelScheduleType(o: Any) -> Any:
     if type(v0) is not list or len(v0) < 1 or len(v0) > 100:
         raise rt.Fallback
     v0 = [_w_PriceLevelScheduleEntryType(x) for x in v0]
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v5 is not None:
         if type(v5) is not CustomDataType:
             raise rt.Fallback
@@ -38155,7 +38155,7 @@ def _w_TariffAssignmentType(o: Any) -> Any:
     ):
         raise rt.Fallback
     if v2 is not None:
-        v2 = rt.format_datetime(v2)
+        v2 = rt.wire_datetime(v2)
     if v3 is not None:
         if type(v3) is not list or len(v3) < 1:
             raise rt.Fallback
@@ -38668,7 +38668,7 @@ def _w_TariffType(o: Any) -> Any:
             raise rt.Fallback
         v3 = _w_TariffEnergyType(v3)
     if v4 is not None:
-        v4 = rt.format_datetime(v4)
+        v4 = rt.wire_datetime(v4)
     if v5 is not None:
         if type(v5) is not TariffTimeType:
             raise rt.Fallback
@@ -39682,7 +39682,7 @@ def _w_AFRRSignalRequest(o: Any, uid: Any = None) -> Any:
     v2 = o.custom_data
     if type(v1) is not int:
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if v2 is not None:
         if type(v2) is not CustomDataType:
             raise rt.Fallback
@@ -40072,7 +40072,7 @@ def _w_BootNotificationResponse(o: Any, uid: Any = None) -> Any:
         and (not isinstance(v2, str) or v2 not in _E_RegistrationStatusEnumType)
     ):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if v3 is not None:
         if type(v3) is not StatusInfoType:
             raise rt.Fallback
@@ -42896,7 +42896,7 @@ def _w_HeartbeatResponse(o: Any, uid: Any = None) -> Any:
     """The payload's wire mirror; with ``uid``, the whole frame that carries it."""
     v0 = o.current_time
     v1 = o.custom_data
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if v1 is not None:
         if type(v1) is not CustomDataType:
             raise rt.Fallback
@@ -43326,7 +43326,7 @@ def _w_NotifyCustomerInformationRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and (type(v4) is not bool))
     ):
         raise rt.Fallback
-    v2 = rt.format_datetime(v2)
+    v2 = rt.wire_datetime(v2)
     if v5 is not None:
         if type(v5) is not CustomDataType:
             raise rt.Fallback
@@ -43409,7 +43409,7 @@ def _w_NotifyDERAlarmRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and ((v4.__class__ is not str and not isinstance(v4, str)) or len(v4) > 200))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v5 is not None:
         if type(v5) is not CustomDataType:
             raise rt.Fallback
@@ -43479,7 +43479,7 @@ def _w_NotifyDERStartStopRequest(o: Any, uid: Any = None) -> Any:
     v4 = o.custom_data
     if ((v0.__class__ is not str and not isinstance(v0, str)) or len(v0) > 36) or (type(v1) is not bool):
         raise rt.Fallback
-    v2 = rt.format_datetime(v2)
+    v2 = rt.wire_datetime(v2)
     if v3 is not None:
         if type(v3) is not list or len(v3) < 1 or len(v3) > 24:
             raise rt.Fallback
@@ -43631,7 +43631,7 @@ def _w_NotifyEVChargingNeedsRequest(o: Any, uid: Any = None) -> Any:
         raise rt.Fallback
     v1 = _w_ChargingNeedsType(v1)
     if v3 is not None:
-        v3 = rt.format_datetime(v3)
+        v3 = rt.wire_datetime(v3)
     if v4 is not None:
         if type(v4) is not CustomDataType:
             raise rt.Fallback
@@ -43727,7 +43727,7 @@ def _w_NotifyEVChargingScheduleRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and (type(v4) is not bool))
     ):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if type(v1) is not ChargingScheduleType:
         raise rt.Fallback
     v1 = _w_ChargingScheduleType(v1)
@@ -43815,7 +43815,7 @@ def _w_NotifyEventRequest(o: Any, uid: Any = None) -> Any:
     v4 = o.custom_data
     if (type(v1) is not int or v1 < 0.0) or (v3 is not None and (type(v3) is not bool)):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if type(v2) is not list or len(v2) < 1:
         raise rt.Fallback
     v2 = [_w_EventDataType(x) for x in v2]
@@ -43898,7 +43898,7 @@ def _w_NotifyMonitoringReportRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and (type(v4) is not bool))
     ):
         raise rt.Fallback
-    v2 = rt.format_datetime(v2)
+    v2 = rt.wire_datetime(v2)
     if v3 is not None:
         if type(v3) is not list or len(v3) < 1:
             raise rt.Fallback
@@ -43977,7 +43977,7 @@ def _w_NotifyPeriodicEventStreamRequest(o: Any, uid: Any = None) -> Any:
     if type(v0) is not list or len(v0) < 1:
         raise rt.Fallback
     v0 = [_w_StreamDataElementType(x) for x in v0]
-    v3 = rt.format_datetime(v3)
+    v3 = rt.wire_datetime(v3)
     if v4 is not None:
         if type(v4) is not CustomDataType:
             raise rt.Fallback
@@ -44094,7 +44094,7 @@ def _w_NotifyReportRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and (type(v4) is not bool))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v3 is not None:
         if type(v3) is not list or len(v3) < 1:
             raise rt.Fallback
@@ -44198,7 +44198,7 @@ def _w_NotifySettlementRequest(o: Any, uid: Any = None) -> Any:
         or (v9 is not None and ((v9.__class__ is not str and not isinstance(v9, str)) or len(v9) > 20))
     ):
         raise rt.Fallback
-    v3 = rt.format_datetime(v3)
+    v3 = rt.wire_datetime(v3)
     if v8 is not None:
         if type(v8) is not AddressType:
             raise rt.Fallback
@@ -45240,7 +45240,7 @@ def _w_ReserveNowRequest(o: Any, uid: Any = None) -> Any:
         or (v4 is not None and (type(v4) is not int or v4 < 0.0))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if type(v2) is not IdTokenType:
         raise rt.Fallback
     v2 = _w_IdTokenType(v2)
@@ -45406,7 +45406,7 @@ def _w_SecurityEventNotificationRequest(o: Any, uid: Any = None) -> Any:
         v2 is not None and ((v2.__class__ is not str and not isinstance(v2, str)) or len(v2) > 255)
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if v3 is not None:
         if type(v3) is not CustomDataType:
             raise rt.Fallback
@@ -46420,7 +46420,7 @@ def _w_StatusNotificationRequest(o: Any, uid: Any = None) -> Any:
         or (type(v3) is not int or v3 < 0.0)
     ):
         raise rt.Fallback
-    v0 = rt.format_datetime(v0)
+    v0 = rt.wire_datetime(v0)
     if v4 is not None:
         if type(v4) is not CustomDataType:
             raise rt.Fallback
@@ -46554,7 +46554,7 @@ def _w_TransactionEventRequest(o: Any, uid: Any = None) -> Any:
         or (v12 is not None and (type(v12) is not bool))
     ):
         raise rt.Fallback
-    v1 = rt.format_datetime(v1)
+    v1 = rt.wire_datetime(v1)
     if type(v4) is not TransactionType:
         raise rt.Fallback
     v4 = _w_TransactionType(v4)
