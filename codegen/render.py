@@ -291,6 +291,7 @@ def render_version(spec: Spec, env: jinja2.Environment, app: Appendices | None =
         "msg_datetime": _needs(messages, Prim.DATETIME),
         "msg_any": _needs(messages, Prim.ANY),
         "all_objects": _all_objects(spec),
+        "objects_by_name": {o.name: o for o in spec.objects},
         "array_items": _array_items(spec),
         "decimals": _decimals(spec),
         "open_objects": frozenset(o.name for o in _all_objects(spec) if o.open),

@@ -23,6 +23,7 @@ from ocppkit.base import Response, StationRequest
 from ocppkit.connection import CallError, MessageIds, StationConnection
 from ocppkit.queue import MemoryQueue, QueuedMessage, RetryPolicy, TransactionQueue
 from ocppkit.transport import (
+    ClientFeed,
     LinkSettings,
     Trace,
     WireCounter,
@@ -125,8 +126,7 @@ class StationClient:
         options: dict[str, Any] = {}
         if self.ssl is not None:  # without one, wss:// uses the system's trusted CAs
             options["ssl"] = self.ssl
-        if self.wire is not None:
-            options["create_connection"] = counting(ClientConnection, self.wire)
+        options["create_connection"] = ClientFeed if self.wire is None else counting(ClientFeed, self.wire)
         try:
             ws = await connect(
                 self.full_url,
@@ -155,6 +155,8 @@ class StationClient:
             policy=self.policy,
             trace=self.trace,
         )
+        if isinstance(ws, ClientFeed):
+            ws.ocpp_attach(connection)  # what the CSMS sends before the reader runs is kept in order
         self._ws, self.connection = ws, connection
         self._reader = asyncio.create_task(self._read(ws, connection))
         self.connected.set()

@@ -27,6 +27,7 @@ from ocppkit.connection import CsmsConnection, MessageIds
 from ocppkit.transport import (
     SUBPROTOCOLS,
     LinkSettings,
+    ServerFeed,
     Trace,
     pump,
     subprotocol_of,
@@ -140,6 +141,7 @@ class CsmsServer:
             subprotocols=offered,
             select_subprotocol=self._select,
             process_request=self._check,
+            create_connection=ServerFeed,
             ssl=self.ssl,
             **self.link.websocket_options(),
             server_header=None,

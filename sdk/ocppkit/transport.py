@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
 from typing import Any, Final, Protocol
 
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
-from ocppkit.connection import Trace
+from ocppkit.connection import Connection, Trace
+
+_TEXT: Final = Opcode.TEXT
+_BINARY: Final = Opcode.BINARY
+_OPEN: Final = State.OPEN
 
 __all__ = [
     "SUBPROTOCOLS",
+    "ClientFeed",
     "LinkSettings",
+    "ServerFeed",
     "Trace",
     "WireCounter",
     "pump",
@@ -54,23 +64,109 @@ def text_sender(ws: _Sends) -> Callable[[bytes], Awaitable[None]]:
 
 
 class _Receives(Protocol):
-    def __aiter__(self) -> AsyncIterator[str | bytes]: ...
+    async def recv(self) -> str | bytes: ...
 
 
-class _Fed(Protocol):
-    async def receive(self, data: bytes | str) -> None: ...
-    def connection_lost(self) -> None: ...
+async def pump(ws: _Receives, connection: Connection) -> None:
+    """Have ``connection`` handle every message of ``ws`` until the link closes.
+
+    On a connection of ocppkit's own websockets classes (`ServerFeed`, `ClientFeed`), messages
+    are pushed to it as websockets parses them, and this task is the connection's host (see
+    [`Connection.serve`][ocppkit.connection.Connection.serve]); on any other, it reads them.
+    """
+    if isinstance(ws, _Feeds):
+        ws.ocpp_attach(connection)
+        await connection.serve(ws.ocpp_send_now)
+    else:
+        await connection.run(ws.recv, ConnectionClosed)
 
 
-async def pump(ws: _Receives, connection: _Fed) -> None:
-    """Feed every message of ``ws`` to ``connection`` until the link closes, then tell it so."""
-    try:
-        async for message in ws:
-            await connection.receive(message)
-    except ConnectionClosed:
-        pass
-    finally:
-        connection.connection_lost()
+class _Feeds:
+    """What ocppkit adds to websockets' asyncio connection classes: each complete text message
+    goes to the OCPP connection straight from websockets' protocol callback (``process_event``),
+    not through websockets' message queue and a task wake-up per message, and answers are
+    written at once. Anything else (binary or fragmented messages, text that is not UTF-8,
+    messages before the OCPP connection is attached) takes websockets' own way, read back in
+    order by a task, so websockets' rules apply to it unchanged.
+
+    Flow control: while the socket's write buffer is above its high-water mark, reading
+    pauses, so a peer that sends without reading its answers is slowed down, not buffered for.
+    """
+
+    _ocpp: Connection | None = None
+    _queued = 0
+    """Messages given to websockets' own queue and not yet read back: until they are, every
+    message goes that way, so that order is kept."""
+    _reader: asyncio.Task[None] | None = None
+
+    # websockets' connection attributes used here (declared for the type checker)
+    protocol: Any
+    transport: Any
+    loop: asyncio.AbstractEventLoop
+
+    def process_event(self, event: Any) -> None:
+        if type(event) is Frame:
+            opcode = event.opcode
+            if opcode is _TEXT and event.fin and not self._queued and self._ocpp is not None:
+                try:
+                    text = str(event.data, "utf-8")
+                except UnicodeDecodeError:
+                    pass  # websockets' way: it closes the connection with 1007
+                else:
+                    self._ocpp.feed(text, True)
+                    return
+            if opcode is _TEXT or opcode is _BINARY:  # the first frame of a message
+                self._queued += 1
+                self._read_queued()
+        super().process_event(event)  # type: ignore[misc]
+
+    def ocpp_attach(self, connection: Connection) -> None:
+        """Feed ``connection`` from now on (and whatever arrived before, first)."""
+        self._ocpp = connection
+        self._read_queued()
+
+    def _read_queued(self) -> None:
+        if self._ocpp is not None and self._queued and self._reader is None:
+            self._reader = self.loop.create_task(self._read_back(self._ocpp))
+
+    async def _read_back(self, connection: Connection) -> None:
+        try:
+            while self._queued:
+                data = await self.recv()  # type: ignore[attr-defined]
+                self._queued -= 1
+                connection.feed(data)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._reader = None
+
+    def ocpp_send_now(self, data: bytes) -> None:
+        """Write one text frame now; nothing if the link is closing."""
+        protocol = self.protocol
+        if protocol.state is _OPEN:
+            protocol.send_text(data)
+            self.send_data()  # type: ignore[attr-defined]
+
+    def pause_writing(self) -> None:
+        super().pause_writing()  # type: ignore[misc]
+        self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        super().resume_writing()  # type: ignore[misc]
+        self.transport.resume_reading()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)  # type: ignore[misc]
+        if self._ocpp is not None:
+            self._ocpp.connection_lost()
+
+
+class ServerFeed(_Feeds, ServerConnection):
+    """websockets' server connection, feeding an OCPP connection (what `CsmsServer` uses)."""
+
+
+class ClientFeed(_Feeds, ClientConnection):
+    """websockets' client connection, feeding an OCPP connection (what `StationClient` uses)."""
 
 
 def subprotocol_of(version: str) -> str:

@@ -6045,7 +6045,6 @@ def _c_CertificateHashDataType(s: Any) -> CertificateHashDataType:
     o.issuer_key_hash = s.issuer_key_hash
 
     o.serial_number = s.serial_number
-
     return o
 
 
@@ -6161,7 +6160,17 @@ def _c_ChargingSchedule(s: Any) -> ChargingSchedule:
     o.start_schedule = None if v is None else rt.parse_datetime(v)
     o.charging_rate_unit = s.charging_rate_unit
 
-    o.charging_schedule_period = [_c_ChargingSchedulePeriod(x) for x in s.charging_schedule_period]
+    v = s.charging_schedule_period
+    items0_charging_schedule_period = []
+    for x0 in v:
+        i0_charging_schedule_period = _new(ChargingSchedulePeriod)
+        i0_charging_schedule_period.start_period = x0.start_period
+
+        i0_charging_schedule_period.limit = rt.checked_multiple(x0.limit, _DEC_0_1)
+
+        i0_charging_schedule_period.number_phases = x0.number_phases
+        items0_charging_schedule_period.append(i0_charging_schedule_period)
+    o.charging_schedule_period = items0_charging_schedule_period
     v = s.min_charging_rate
     o.min_charging_rate = None if v is None else rt.checked_multiple(v, _DEC_0_1)
     return o
@@ -6255,7 +6264,6 @@ def _c_FirmwareType(s: Any) -> FirmwareType:
     o.signing_certificate = s.signing_certificate
 
     o.signature = s.signature
-
     return o
 
 
@@ -6292,7 +6300,6 @@ def _c_IdTagInfo(s: Any) -> IdTagInfo:
     o.expiry_date = None if v is None else rt.parse_datetime(v)
     o.parent_id_tag = s.parent_id_tag
     o.status = s.status
-
     return o
 
 
@@ -6386,7 +6393,20 @@ def _c_MeterValue(s: Any) -> MeterValue:
     o = _new(MeterValue)
     o.timestamp = rt.parse_datetime(s.timestamp)
 
-    o.sampled_value = [_c_SampledValue(x) for x in s.sampled_value]
+    v = s.sampled_value
+    items0_sampled_value = []
+    for x0 in v:
+        i0_sampled_value = _new(SampledValue)
+        i0_sampled_value.value = x0.value
+
+        i0_sampled_value.context = x0.context
+        i0_sampled_value.format = x0.format
+        i0_sampled_value.measurand = x0.measurand
+        i0_sampled_value.phase = x0.phase
+        i0_sampled_value.location = x0.location
+        i0_sampled_value.unit = x0.unit
+        items0_sampled_value.append(i0_sampled_value)
+    o.sampled_value = items0_sampled_value
     return o
 
 
@@ -6472,7 +6492,6 @@ class _W_AuthorizeRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defau
 def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
     o = _new(AuthorizeRequest)
     o.id_tag = s.id_tag
-
     return o
 
 
@@ -6590,7 +6609,6 @@ def _c_BootNotificationResponse(s: Any) -> BootNotificationResponse:
     o.current_time = rt.parse_datetime(s.current_time)
 
     o.interval = s.interval
-
     return o
 
 
@@ -6618,7 +6636,6 @@ class _W_CancelReservationRequest(msgspec.Struct, forbid_unknown_fields=True, om
 def _c_CancelReservationRequest(s: Any) -> CancelReservationRequest:
     o = _new(CancelReservationRequest)
     o.reservation_id = s.reservation_id
-
     return o
 
 
@@ -6641,7 +6658,6 @@ class _W_CancelReservationResponse(msgspec.Struct, forbid_unknown_fields=True, o
 def _c_CancelReservationResponse(s: Any) -> CancelReservationResponse:
     o = _new(CancelReservationResponse)
     o.status = s.status
-
     return o
 
 
@@ -6666,7 +6682,6 @@ class _W_CertificateSignedRequest(msgspec.Struct, forbid_unknown_fields=True, om
 def _c_CertificateSignedRequest(s: Any) -> CertificateSignedRequest:
     o = _new(CertificateSignedRequest)
     o.certificate_chain = s.certificate_chain
-
     return o
 
 
@@ -6689,7 +6704,6 @@ class _W_CertificateSignedResponse(msgspec.Struct, forbid_unknown_fields=True, o
 def _c_CertificateSignedResponse(s: Any) -> CertificateSignedResponse:
     o = _new(CertificateSignedResponse)
     o.status = s.status
-
     return o
 
 
@@ -6717,7 +6731,6 @@ def _c_ChangeAvailabilityRequest(s: Any) -> ChangeAvailabilityRequest:
     o.connector_id = s.connector_id
 
     o.type = s.type
-
     return o
 
 
@@ -6743,7 +6756,6 @@ class _W_ChangeAvailabilityResponse(msgspec.Struct, forbid_unknown_fields=True, 
 def _c_ChangeAvailabilityResponse(s: Any) -> ChangeAvailabilityResponse:
     o = _new(ChangeAvailabilityResponse)
     o.status = s.status
-
     return o
 
 
@@ -6769,7 +6781,6 @@ def _c_ChangeConfigurationRequest(s: Any) -> ChangeConfigurationRequest:
     o.key = s.key
 
     o.value = s.value
-
     return o
 
 
@@ -6797,7 +6808,6 @@ class _W_ChangeConfigurationResponse(
 def _c_ChangeConfigurationResponse(s: Any) -> ChangeConfigurationResponse:
     o = _new(ChangeConfigurationResponse)
     o.status = s.status
-
     return o
 
 
@@ -6838,7 +6848,6 @@ class _W_ClearCacheResponse(msgspec.Struct, forbid_unknown_fields=True, omit_def
 def _c_ClearCacheResponse(s: Any) -> ClearCacheResponse:
     o = _new(ClearCacheResponse)
     o.status = s.status
-
     return o
 
 
@@ -6909,7 +6918,6 @@ class _W_ClearChargingProfileResponse(
 def _c_ClearChargingProfileResponse(s: Any) -> ClearChargingProfileResponse:
     o = _new(ClearChargingProfileResponse)
     o.status = s.status
-
     return o
 
 
@@ -7018,7 +7026,6 @@ class _W_DeleteCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, o
 def _c_DeleteCertificateResponse(s: Any) -> DeleteCertificateResponse:
     o = _new(DeleteCertificateResponse)
     o.status = s.status
-
     return o
 
 
@@ -7045,7 +7052,6 @@ class _W_DiagnosticsStatusNotificationRequest(
 def _c_DiagnosticsStatusNotificationRequest(s: Any) -> DiagnosticsStatusNotificationRequest:
     o = _new(DiagnosticsStatusNotificationRequest)
     o.status = s.status
-
     return o
 
 
@@ -7121,7 +7127,6 @@ class _W_ExtendedTriggerMessageResponse(
 def _c_ExtendedTriggerMessageResponse(s: Any) -> ExtendedTriggerMessageResponse:
     o = _new(ExtendedTriggerMessageResponse)
     o.status = s.status
-
     return o
 
 
@@ -7148,7 +7153,6 @@ class _W_FirmwareStatusNotificationRequest(
 def _c_FirmwareStatusNotificationRequest(s: Any) -> FirmwareStatusNotificationRequest:
     o = _new(FirmwareStatusNotificationRequest)
     o.status = s.status
-
     return o
 
 
@@ -7305,7 +7309,19 @@ class _W_GetConfigurationResponse(msgspec.Struct, forbid_unknown_fields=True, om
 def _c_GetConfigurationResponse(s: Any) -> GetConfigurationResponse:
     o = _new(GetConfigurationResponse)
     v = s.configuration_key
-    o.configuration_key = None if v is None else [_c_KeyValue(x) for x in v]
+    if v is None:
+        o.configuration_key = None
+    else:
+        items0_configuration_key = []
+        for x0 in v:
+            i0_configuration_key = _new(KeyValue)
+            i0_configuration_key.key = x0.key
+
+            i0_configuration_key.readonly = x0.readonly
+
+            i0_configuration_key.value = x0.value
+            items0_configuration_key.append(i0_configuration_key)
+        o.configuration_key = items0_configuration_key
     o.unknown_key = s.unknown_key
     return o
 
@@ -7407,7 +7423,6 @@ class _W_GetInstalledCertificateIdsRequest(
 def _c_GetInstalledCertificateIdsRequest(s: Any) -> GetInstalledCertificateIdsRequest:
     o = _new(GetInstalledCertificateIdsRequest)
     o.certificate_type = s.certificate_type
-
     return o
 
 
@@ -7437,9 +7452,22 @@ class _W_GetInstalledCertificateIdsResponse(
 def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsResponse:
     o = _new(GetInstalledCertificateIdsResponse)
     v = s.certificate_hash_data
-    o.certificate_hash_data = None if v is None else [_c_CertificateHashDataType(x) for x in v]
-    o.status = s.status
+    if v is None:
+        o.certificate_hash_data = None
+    else:
+        items0_certificate_hash_data = []
+        for x0 in v:
+            i0_certificate_hash_data = _new(CertificateHashDataType)
+            i0_certificate_hash_data.hash_algorithm = x0.hash_algorithm
 
+            i0_certificate_hash_data.issuer_name_hash = x0.issuer_name_hash
+
+            i0_certificate_hash_data.issuer_key_hash = x0.issuer_key_hash
+
+            i0_certificate_hash_data.serial_number = x0.serial_number
+            items0_certificate_hash_data.append(i0_certificate_hash_data)
+        o.certificate_hash_data = items0_certificate_hash_data
+    o.status = s.status
     return o
 
 
@@ -7489,7 +7517,6 @@ class _W_GetLocalListVersionResponse(
 def _c_GetLocalListVersionResponse(s: Any) -> GetLocalListVersionResponse:
     o = _new(GetLocalListVersionResponse)
     o.list_version = s.list_version
-
     return o
 
 
@@ -7602,7 +7629,6 @@ class _W_HeartbeatResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defa
 def _c_HeartbeatResponse(s: Any) -> HeartbeatResponse:
     o = _new(HeartbeatResponse)
     o.current_time = rt.parse_datetime(s.current_time)
-
     return o
 
 
@@ -7627,7 +7653,6 @@ def _c_InstallCertificateRequest(s: Any) -> InstallCertificateRequest:
     o.certificate_type = s.certificate_type
 
     o.certificate = s.certificate
-
     return o
 
 
@@ -7654,7 +7679,6 @@ class _W_InstallCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, 
 def _c_InstallCertificateResponse(s: Any) -> InstallCertificateResponse:
     o = _new(InstallCertificateResponse)
     o.status = s.status
-
     return o
 
 
@@ -7734,7 +7758,28 @@ def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
     o.connector_id = s.connector_id
 
     o.transaction_id = s.transaction_id
-    o.meter_value = [_c_MeterValue(x) for x in s.meter_value]
+    v = s.meter_value
+    items0_meter_value = []
+    for x0 in v:
+        i0_meter_value = _new(MeterValue)
+        i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+
+        v1 = x0.sampled_value
+        items1_sampled_value = []
+        for x1 in v1:
+            i1_sampled_value = _new(SampledValue)
+            i1_sampled_value.value = x1.value
+
+            i1_sampled_value.context = x1.context
+            i1_sampled_value.format = x1.format
+            i1_sampled_value.measurand = x1.measurand
+            i1_sampled_value.phase = x1.phase
+            i1_sampled_value.location = x1.location
+            i1_sampled_value.unit = x1.unit
+            items1_sampled_value.append(i1_sampled_value)
+        i0_meter_value.sampled_value = items1_sampled_value
+        items0_meter_value.append(i0_meter_value)
+    o.meter_value = items0_meter_value
     return o
 
 
@@ -7820,7 +7865,6 @@ class _W_RemoteStartTransactionResponse(
 def _c_RemoteStartTransactionResponse(s: Any) -> RemoteStartTransactionResponse:
     o = _new(RemoteStartTransactionResponse)
     o.status = s.status
-
     return o
 
 
@@ -7847,7 +7891,6 @@ class _W_RemoteStopTransactionRequest(
 def _c_RemoteStopTransactionRequest(s: Any) -> RemoteStopTransactionRequest:
     o = _new(RemoteStopTransactionRequest)
     o.transaction_id = s.transaction_id
-
     return o
 
 
@@ -7872,7 +7915,6 @@ class _W_RemoteStopTransactionResponse(
 def _c_RemoteStopTransactionResponse(s: Any) -> RemoteStopTransactionResponse:
     o = _new(RemoteStopTransactionResponse)
     o.status = s.status
-
     return o
 
 
@@ -7908,7 +7950,6 @@ def _c_ReserveNowRequest(s: Any) -> ReserveNowRequest:
 
     o.parent_id_tag = s.parent_id_tag
     o.reservation_id = s.reservation_id
-
     return o
 
 
@@ -7941,7 +7982,6 @@ class _W_ReserveNowResponse(msgspec.Struct, forbid_unknown_fields=True, omit_def
 def _c_ReserveNowResponse(s: Any) -> ReserveNowResponse:
     o = _new(ReserveNowResponse)
     o.status = s.status
-
     return o
 
 
@@ -7964,7 +8004,6 @@ class _W_ResetRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
 def _c_ResetRequest(s: Any) -> ResetRequest:
     o = _new(ResetRequest)
     o.type = s.type
-
     return o
 
 
@@ -7987,7 +8026,6 @@ class _W_ResetResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults
 def _c_ResetResponse(s: Any) -> ResetResponse:
     o = _new(ResetResponse)
     o.status = s.status
-
     return o
 
 
@@ -8071,9 +8109,19 @@ def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
     o.list_version = s.list_version
 
     v = s.local_authorization_list
-    o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
-    o.update_type = s.update_type
+    if v is None:
+        o.local_authorization_list = None
+    else:
+        items0_local_authorization_list = []
+        for x0 in v:
+            i0_local_authorization_list = _new(AuthorizationData)
+            i0_local_authorization_list.id_tag = x0.id_tag
 
+            v1 = x0.id_tag_info
+            i0_local_authorization_list.id_tag_info = None if v1 is None else _c_IdTagInfo(v1)
+            items0_local_authorization_list.append(i0_local_authorization_list)
+        o.local_authorization_list = items0_local_authorization_list
+    o.update_type = s.update_type
     return o
 
 
@@ -8104,7 +8152,6 @@ class _W_SendLocalListResponse(msgspec.Struct, forbid_unknown_fields=True, omit_
 def _c_SendLocalListResponse(s: Any) -> SendLocalListResponse:
     o = _new(SendLocalListResponse)
     o.status = s.status
-
     return o
 
 
@@ -8156,7 +8203,6 @@ class _W_SetChargingProfileResponse(msgspec.Struct, forbid_unknown_fields=True, 
 def _c_SetChargingProfileResponse(s: Any) -> SetChargingProfileResponse:
     o = _new(SetChargingProfileResponse)
     o.status = s.status
-
     return o
 
 
@@ -8181,7 +8227,6 @@ class _W_SignCertificateRequest(msgspec.Struct, forbid_unknown_fields=True, omit
 def _c_SignCertificateRequest(s: Any) -> SignCertificateRequest:
     o = _new(SignCertificateRequest)
     o.csr = s.csr
-
     return o
 
 
@@ -8204,7 +8249,6 @@ class _W_SignCertificateResponse(msgspec.Struct, forbid_unknown_fields=True, omi
 def _c_SignCertificateResponse(s: Any) -> SignCertificateResponse:
     o = _new(SignCertificateResponse)
     o.status = s.status
-
     return o
 
 
@@ -8323,7 +8367,6 @@ class _W_SignedUpdateFirmwareResponse(
 def _c_SignedUpdateFirmwareResponse(s: Any) -> SignedUpdateFirmwareResponse:
     o = _new(SignedUpdateFirmwareResponse)
     o.status = s.status
-
     return o
 
 
@@ -8359,7 +8402,6 @@ def _c_StartTransactionRequest(s: Any) -> StartTransactionRequest:
 
     o.reservation_id = s.reservation_id
     o.timestamp = rt.parse_datetime(s.timestamp)
-
     return o
 
 
@@ -8394,7 +8436,6 @@ def _c_StartTransactionResponse(s: Any) -> StartTransactionResponse:
     o = _new(StartTransactionResponse)
     o.id_tag_info = _c_IdTagInfo(s.id_tag_info)
     o.transaction_id = s.transaction_id
-
     return o
 
 
@@ -8510,7 +8551,30 @@ def _c_StopTransactionRequest(s: Any) -> StopTransactionRequest:
 
     o.reason = s.reason
     v = s.transaction_data
-    o.transaction_data = None if v is None else [_c_MeterValue(x) for x in v]
+    if v is None:
+        o.transaction_data = None
+    else:
+        items0_transaction_data = []
+        for x0 in v:
+            i0_transaction_data = _new(MeterValue)
+            i0_transaction_data.timestamp = rt.parse_datetime(x0.timestamp)
+
+            v1 = x0.sampled_value
+            items1_sampled_value = []
+            for x1 in v1:
+                i1_sampled_value = _new(SampledValue)
+                i1_sampled_value.value = x1.value
+
+                i1_sampled_value.context = x1.context
+                i1_sampled_value.format = x1.format
+                i1_sampled_value.measurand = x1.measurand
+                i1_sampled_value.phase = x1.phase
+                i1_sampled_value.location = x1.location
+                i1_sampled_value.unit = x1.unit
+                items1_sampled_value.append(i1_sampled_value)
+            i0_transaction_data.sampled_value = items1_sampled_value
+            items0_transaction_data.append(i0_transaction_data)
+        o.transaction_data = items0_transaction_data
     return o
 
 
@@ -8601,7 +8665,6 @@ class _W_TriggerMessageResponse(msgspec.Struct, forbid_unknown_fields=True, omit
 def _c_TriggerMessageResponse(s: Any) -> TriggerMessageResponse:
     o = _new(TriggerMessageResponse)
     o.status = s.status
-
     return o
 
 
@@ -8626,7 +8689,6 @@ class _W_UnlockConnectorRequest(msgspec.Struct, forbid_unknown_fields=True, omit
 def _c_UnlockConnectorRequest(s: Any) -> UnlockConnectorRequest:
     o = _new(UnlockConnectorRequest)
     o.connector_id = s.connector_id
-
     return o
 
 
@@ -8649,7 +8711,6 @@ class _W_UnlockConnectorResponse(msgspec.Struct, forbid_unknown_fields=True, omi
 def _c_UnlockConnectorResponse(s: Any) -> UnlockConnectorResponse:
     o = _new(UnlockConnectorResponse)
     o.status = s.status
-
     return o
 
 
@@ -10486,7 +10547,6 @@ def _f_AuthorizeRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(AuthorizeRequest)
         o.id_tag = s.id_tag
-
         return o
 
     return decode
@@ -10531,7 +10591,6 @@ def _f_BootNotificationResponse(dec: Any) -> Any:
         o.current_time = rt.parse_datetime(s.current_time)
 
         o.interval = s.interval
-
         return o
 
     return decode
@@ -10542,7 +10601,6 @@ def _f_CancelReservationRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(CancelReservationRequest)
         o.reservation_id = s.reservation_id
-
         return o
 
     return decode
@@ -10553,7 +10611,6 @@ def _f_CancelReservationResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(CancelReservationResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -10564,7 +10621,6 @@ def _f_CertificateSignedRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(CertificateSignedRequest)
         o.certificate_chain = s.certificate_chain
-
         return o
 
     return decode
@@ -10575,7 +10631,6 @@ def _f_CertificateSignedResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(CertificateSignedResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -10588,7 +10643,6 @@ def _f_ChangeAvailabilityRequest(dec: Any) -> Any:
         o.connector_id = s.connector_id
 
         o.type = s.type
-
         return o
 
     return decode
@@ -10599,7 +10653,6 @@ def _f_ChangeAvailabilityResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(ChangeAvailabilityResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -10612,7 +10665,6 @@ def _f_ChangeConfigurationRequest(dec: Any) -> Any:
         o.key = s.key
 
         o.value = s.value
-
         return o
 
     return decode
@@ -10623,7 +10675,6 @@ def _f_ChangeConfigurationResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(ChangeConfigurationResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -10643,7 +10694,6 @@ def _f_ClearCacheResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(ClearCacheResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -10667,7 +10717,6 @@ def _f_ClearChargingProfileResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(ClearChargingProfileResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -10713,7 +10762,6 @@ def _f_DeleteCertificateResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(DeleteCertificateResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -10724,7 +10772,6 @@ def _f_DiagnosticsStatusNotificationRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(DiagnosticsStatusNotificationRequest)
         o.status = s.status
-
         return o
 
     return decode
@@ -10756,7 +10803,6 @@ def _f_ExtendedTriggerMessageResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(ExtendedTriggerMessageResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -10767,7 +10813,6 @@ def _f_FirmwareStatusNotificationRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(FirmwareStatusNotificationRequest)
         o.status = s.status
-
         return o
 
     return decode
@@ -10827,7 +10872,19 @@ def _f_GetConfigurationResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(GetConfigurationResponse)
         v = s.configuration_key
-        o.configuration_key = None if v is None else [_c_KeyValue(x) for x in v]
+        if v is None:
+            o.configuration_key = None
+        else:
+            items0_configuration_key = []
+            for x0 in v:
+                i0_configuration_key = _new(KeyValue)
+                i0_configuration_key.key = x0.key
+
+                i0_configuration_key.readonly = x0.readonly
+
+                i0_configuration_key.value = x0.value
+                items0_configuration_key.append(i0_configuration_key)
+            o.configuration_key = items0_configuration_key
         o.unknown_key = s.unknown_key
         return o
 
@@ -10866,7 +10923,6 @@ def _f_GetInstalledCertificateIdsRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(GetInstalledCertificateIdsRequest)
         o.certificate_type = s.certificate_type
-
         return o
 
     return decode
@@ -10877,9 +10933,22 @@ def _f_GetInstalledCertificateIdsResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(GetInstalledCertificateIdsResponse)
         v = s.certificate_hash_data
-        o.certificate_hash_data = None if v is None else [_c_CertificateHashDataType(x) for x in v]
-        o.status = s.status
+        if v is None:
+            o.certificate_hash_data = None
+        else:
+            items0_certificate_hash_data = []
+            for x0 in v:
+                i0_certificate_hash_data = _new(CertificateHashDataType)
+                i0_certificate_hash_data.hash_algorithm = x0.hash_algorithm
 
+                i0_certificate_hash_data.issuer_name_hash = x0.issuer_name_hash
+
+                i0_certificate_hash_data.issuer_key_hash = x0.issuer_key_hash
+
+                i0_certificate_hash_data.serial_number = x0.serial_number
+                items0_certificate_hash_data.append(i0_certificate_hash_data)
+            o.certificate_hash_data = items0_certificate_hash_data
+        o.status = s.status
         return o
 
     return decode
@@ -10899,7 +10968,6 @@ def _f_GetLocalListVersionResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(GetLocalListVersionResponse)
         o.list_version = s.list_version
-
         return o
 
     return decode
@@ -10947,7 +11015,6 @@ def _f_HeartbeatResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(HeartbeatResponse)
         o.current_time = rt.parse_datetime(s.current_time)
-
         return o
 
     return decode
@@ -10960,7 +11027,6 @@ def _f_InstallCertificateRequest(dec: Any) -> Any:
         o.certificate_type = s.certificate_type
 
         o.certificate = s.certificate
-
         return o
 
     return decode
@@ -10971,7 +11037,6 @@ def _f_InstallCertificateResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(InstallCertificateResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11005,7 +11070,28 @@ def _f_MeterValuesRequest(dec: Any) -> Any:
         o.connector_id = s.connector_id
 
         o.transaction_id = s.transaction_id
-        o.meter_value = [_c_MeterValue(x) for x in s.meter_value]
+        v = s.meter_value
+        items0_meter_value = []
+        for x0 in v:
+            i0_meter_value = _new(MeterValue)
+            i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+
+            v1 = x0.sampled_value
+            items1_sampled_value = []
+            for x1 in v1:
+                i1_sampled_value = _new(SampledValue)
+                i1_sampled_value.value = x1.value
+
+                i1_sampled_value.context = x1.context
+                i1_sampled_value.format = x1.format
+                i1_sampled_value.measurand = x1.measurand
+                i1_sampled_value.phase = x1.phase
+                i1_sampled_value.location = x1.location
+                i1_sampled_value.unit = x1.unit
+                items1_sampled_value.append(i1_sampled_value)
+            i0_meter_value.sampled_value = items1_sampled_value
+            items0_meter_value.append(i0_meter_value)
+        o.meter_value = items0_meter_value
         return o
 
     return decode
@@ -11039,7 +11125,6 @@ def _f_RemoteStartTransactionResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(RemoteStartTransactionResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11050,7 +11135,6 @@ def _f_RemoteStopTransactionRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(RemoteStopTransactionRequest)
         o.transaction_id = s.transaction_id
-
         return o
 
     return decode
@@ -11061,7 +11145,6 @@ def _f_RemoteStopTransactionResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(RemoteStopTransactionResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11079,7 +11162,6 @@ def _f_ReserveNowRequest(dec: Any) -> Any:
 
         o.parent_id_tag = s.parent_id_tag
         o.reservation_id = s.reservation_id
-
         return o
 
     return decode
@@ -11090,7 +11172,6 @@ def _f_ReserveNowResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(ReserveNowResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11101,7 +11182,6 @@ def _f_ResetRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(ResetRequest)
         o.type = s.type
-
         return o
 
     return decode
@@ -11112,7 +11192,6 @@ def _f_ResetResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(ResetResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11148,9 +11227,19 @@ def _f_SendLocalListRequest(dec: Any) -> Any:
         o.list_version = s.list_version
 
         v = s.local_authorization_list
-        o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
-        o.update_type = s.update_type
+        if v is None:
+            o.local_authorization_list = None
+        else:
+            items0_local_authorization_list = []
+            for x0 in v:
+                i0_local_authorization_list = _new(AuthorizationData)
+                i0_local_authorization_list.id_tag = x0.id_tag
 
+                v1 = x0.id_tag_info
+                i0_local_authorization_list.id_tag_info = None if v1 is None else _c_IdTagInfo(v1)
+                items0_local_authorization_list.append(i0_local_authorization_list)
+            o.local_authorization_list = items0_local_authorization_list
+        o.update_type = s.update_type
         return o
 
     return decode
@@ -11161,7 +11250,6 @@ def _f_SendLocalListResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(SendLocalListResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11184,7 +11272,6 @@ def _f_SetChargingProfileResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(SetChargingProfileResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11195,7 +11282,6 @@ def _f_SignCertificateRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(SignCertificateRequest)
         o.csr = s.csr
-
         return o
 
     return decode
@@ -11206,7 +11292,6 @@ def _f_SignCertificateResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(SignCertificateResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11252,7 +11337,6 @@ def _f_SignedUpdateFirmwareResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(SignedUpdateFirmwareResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11270,7 +11354,6 @@ def _f_StartTransactionRequest(dec: Any) -> Any:
 
         o.reservation_id = s.reservation_id
         o.timestamp = rt.parse_datetime(s.timestamp)
-
         return o
 
     return decode
@@ -11282,7 +11365,6 @@ def _f_StartTransactionResponse(dec: Any) -> Any:
         o = _new(StartTransactionResponse)
         o.id_tag_info = _c_IdTagInfo(s.id_tag_info)
         o.transaction_id = s.transaction_id
-
         return o
 
     return decode
@@ -11330,7 +11412,30 @@ def _f_StopTransactionRequest(dec: Any) -> Any:
 
         o.reason = s.reason
         v = s.transaction_data
-        o.transaction_data = None if v is None else [_c_MeterValue(x) for x in v]
+        if v is None:
+            o.transaction_data = None
+        else:
+            items0_transaction_data = []
+            for x0 in v:
+                i0_transaction_data = _new(MeterValue)
+                i0_transaction_data.timestamp = rt.parse_datetime(x0.timestamp)
+
+                v1 = x0.sampled_value
+                items1_sampled_value = []
+                for x1 in v1:
+                    i1_sampled_value = _new(SampledValue)
+                    i1_sampled_value.value = x1.value
+
+                    i1_sampled_value.context = x1.context
+                    i1_sampled_value.format = x1.format
+                    i1_sampled_value.measurand = x1.measurand
+                    i1_sampled_value.phase = x1.phase
+                    i1_sampled_value.location = x1.location
+                    i1_sampled_value.unit = x1.unit
+                    items1_sampled_value.append(i1_sampled_value)
+                i0_transaction_data.sampled_value = items1_sampled_value
+                items0_transaction_data.append(i0_transaction_data)
+            o.transaction_data = items0_transaction_data
         return o
 
     return decode
@@ -11364,7 +11469,6 @@ def _f_TriggerMessageResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(TriggerMessageResponse)
         o.status = s.status
-
         return o
 
     return decode
@@ -11375,7 +11479,6 @@ def _f_UnlockConnectorRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(UnlockConnectorRequest)
         o.connector_id = s.connector_id
-
         return o
 
     return decode
@@ -11386,7 +11489,6 @@ def _f_UnlockConnectorResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(UnlockConnectorResponse)
         o.status = s.status
-
         return o
 
     return decode

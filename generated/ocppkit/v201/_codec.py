@@ -17821,7 +17821,6 @@ def _c_ACChargingParametersType(s: Any) -> ACChargingParametersType:
     o.ev_max_current = s.ev_max_current
 
     o.ev_max_voltage = s.ev_max_voltage
-
     return o
 
 
@@ -17868,7 +17867,6 @@ def _c_APNType(s: Any) -> APNType:
     o.preferred_network = s.preferred_network
     o.use_only_preferred_network = s.use_only_preferred_network
     o.apn_authentication = s.apn_authentication
-
     return o
 
 
@@ -17917,7 +17915,6 @@ def _c_AdditionalInfoType(s: Any) -> AdditionalInfoType:
     o.additional_id_token = s.additional_id_token
 
     o.type = s.type
-
     return o
 
 
@@ -17995,7 +17992,23 @@ def _c_CertificateHashDataChainType(s: Any) -> CertificateHashDataChainType:
     o.certificate_type = s.certificate_type
 
     v = s.child_certificate_hash_data
-    o.child_certificate_hash_data = None if v is None else [_c_CertificateHashDataType(x) for x in v]
+    if v is None:
+        o.child_certificate_hash_data = None
+    else:
+        items0_child_certificate_hash_data = []
+        for x0 in v:
+            i0_child_certificate_hash_data = _new(CertificateHashDataType)
+            v1 = x0.custom_data
+            i0_child_certificate_hash_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_child_certificate_hash_data.hash_algorithm = x0.hash_algorithm
+
+            i0_child_certificate_hash_data.issuer_name_hash = x0.issuer_name_hash
+
+            i0_child_certificate_hash_data.issuer_key_hash = x0.issuer_key_hash
+
+            i0_child_certificate_hash_data.serial_number = x0.serial_number
+            items0_child_certificate_hash_data.append(i0_child_certificate_hash_data)
+        o.child_certificate_hash_data = items0_child_certificate_hash_data
     return o
 
 
@@ -18044,7 +18057,6 @@ def _c_CertificateHashDataType(s: Any) -> CertificateHashDataType:
     o.issuer_key_hash = s.issuer_key_hash
 
     o.serial_number = s.serial_number
-
     return o
 
 
@@ -18263,7 +18275,38 @@ def _c_ChargingProfileType(s: Any) -> ChargingProfileType:
     o.valid_from = None if v is None else rt.parse_datetime(v)
     v = s.valid_to
     o.valid_to = None if v is None else rt.parse_datetime(v)
-    o.charging_schedule = [_c_ChargingScheduleType(x) for x in s.charging_schedule]
+    v = s.charging_schedule
+    items0_charging_schedule = []
+    for x0 in v:
+        i0_charging_schedule = _new(ChargingScheduleType)
+        v1 = x0.custom_data
+        i0_charging_schedule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_charging_schedule.id = x0.id
+
+        v1 = x0.start_schedule
+        i0_charging_schedule.start_schedule = None if v1 is None else rt.parse_datetime(v1)
+        i0_charging_schedule.duration = x0.duration
+        i0_charging_schedule.charging_rate_unit = x0.charging_rate_unit
+
+        v1 = x0.charging_schedule_period
+        items1_charging_schedule_period = []
+        for x1 in v1:
+            i1_charging_schedule_period = _new(ChargingSchedulePeriodType)
+            v2 = x1.custom_data
+            i1_charging_schedule_period.custom_data = None if v2 is None else _d_CustomDataType(v2)
+            i1_charging_schedule_period.start_period = x1.start_period
+
+            i1_charging_schedule_period.limit = x1.limit
+
+            i1_charging_schedule_period.number_phases = x1.number_phases
+            i1_charging_schedule_period.phase_to_use = x1.phase_to_use
+            items1_charging_schedule_period.append(i1_charging_schedule_period)
+        i0_charging_schedule.charging_schedule_period = items1_charging_schedule_period
+        i0_charging_schedule.min_charging_rate = x0.min_charging_rate
+        v1 = x0.sales_tariff
+        i0_charging_schedule.sales_tariff = None if v1 is None else _c_SalesTariffType(v1)
+        items0_charging_schedule.append(i0_charging_schedule)
+    o.charging_schedule = items0_charging_schedule
     o.transaction_id = s.transaction_id
     return o
 
@@ -18385,7 +18428,20 @@ def _c_ChargingScheduleType(s: Any) -> ChargingScheduleType:
     o.duration = s.duration
     o.charging_rate_unit = s.charging_rate_unit
 
-    o.charging_schedule_period = [_c_ChargingSchedulePeriodType(x) for x in s.charging_schedule_period]
+    v = s.charging_schedule_period
+    items0_charging_schedule_period = []
+    for x0 in v:
+        i0_charging_schedule_period = _new(ChargingSchedulePeriodType)
+        v1 = x0.custom_data
+        i0_charging_schedule_period.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_charging_schedule_period.start_period = x0.start_period
+
+        i0_charging_schedule_period.limit = x0.limit
+
+        i0_charging_schedule_period.number_phases = x0.number_phases
+        i0_charging_schedule_period.phase_to_use = x0.phase_to_use
+        items0_charging_schedule_period.append(i0_charging_schedule_period)
+    o.charging_schedule_period = items0_charging_schedule_period
     o.min_charging_rate = s.min_charging_rate
     v = s.sales_tariff
     o.sales_tariff = None if v is None else _c_SalesTariffType(v)
@@ -18668,7 +18724,20 @@ def _c_CompositeScheduleType(s: Any) -> CompositeScheduleType:
     o = _new(CompositeScheduleType)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.charging_schedule_period = [_c_ChargingSchedulePeriodType(x) for x in s.charging_schedule_period]
+    v = s.charging_schedule_period
+    items0_charging_schedule_period = []
+    for x0 in v:
+        i0_charging_schedule_period = _new(ChargingSchedulePeriodType)
+        v1 = x0.custom_data
+        i0_charging_schedule_period.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_charging_schedule_period.start_period = x0.start_period
+
+        i0_charging_schedule_period.limit = x0.limit
+
+        i0_charging_schedule_period.number_phases = x0.number_phases
+        i0_charging_schedule_period.phase_to_use = x0.phase_to_use
+        items0_charging_schedule_period.append(i0_charging_schedule_period)
+    o.charging_schedule_period = items0_charging_schedule_period
     o.evse_id = s.evse_id
 
     o.duration = s.duration
@@ -18676,7 +18745,6 @@ def _c_CompositeScheduleType(s: Any) -> CompositeScheduleType:
     o.schedule_start = rt.parse_datetime(s.schedule_start)
 
     o.charging_rate_unit = s.charging_rate_unit
-
     return o
 
 
@@ -18722,7 +18790,19 @@ def _c_ConsumptionCostType(s: Any) -> ConsumptionCostType:
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.start_value = s.start_value
 
-    o.cost = [_c_CostType(x) for x in s.cost]
+    v = s.cost
+    items0_cost = []
+    for x0 in v:
+        i0_cost = _new(CostType)
+        v1 = x0.custom_data
+        i0_cost.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_cost.cost_kind = x0.cost_kind
+
+        i0_cost.amount = x0.amount
+
+        i0_cost.amount_multiplier = x0.amount_multiplier
+        items0_cost.append(i0_cost)
+    o.cost = items0_cost
     return o
 
 
@@ -19225,11 +19305,22 @@ def _c_IdTokenType(s: Any) -> IdTokenType:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     v = s.additional_info
-    o.additional_info = None if v is None else [_c_AdditionalInfoType(x) for x in v]
+    if v is None:
+        o.additional_info = None
+    else:
+        items0_additional_info = []
+        for x0 in v:
+            i0_additional_info = _new(AdditionalInfoType)
+            v1 = x0.custom_data
+            i0_additional_info.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_additional_info.additional_id_token = x0.additional_id_token
+
+            i0_additional_info.type = x0.type
+            items0_additional_info.append(i0_additional_info)
+        o.additional_info = items0_additional_info
     o.id_token = s.id_token
 
     o.type = s.type
-
     return o
 
 
@@ -19312,7 +19403,6 @@ def _c_MessageContentType(s: Any) -> MessageContentType:
 
     o.language = s.language
     o.content = s.content
-
     return o
 
 
@@ -19431,9 +19521,25 @@ def _c_MeterValueType(s: Any) -> MeterValueType:
     o = _new(MeterValueType)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.sampled_value = [_c_SampledValueType(x) for x in s.sampled_value]
-    o.timestamp = rt.parse_datetime(s.timestamp)
+    v = s.sampled_value
+    items0_sampled_value = []
+    for x0 in v:
+        i0_sampled_value = _new(SampledValueType)
+        v1 = x0.custom_data
+        i0_sampled_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_sampled_value.value = x0.value
 
+        i0_sampled_value.context = x0.context
+        i0_sampled_value.measurand = x0.measurand
+        i0_sampled_value.phase = x0.phase
+        i0_sampled_value.location = x0.location
+        v1 = x0.signed_meter_value
+        i0_sampled_value.signed_meter_value = None if v1 is None else _c_SignedMeterValueType(v1)
+        v1 = x0.unit_of_measure
+        i0_sampled_value.unit_of_measure = None if v1 is None else _c_UnitOfMeasureType(v1)
+        items0_sampled_value.append(i0_sampled_value)
+    o.sampled_value = items0_sampled_value
+    o.timestamp = rt.parse_datetime(s.timestamp)
     return o
 
 
@@ -19503,7 +19609,23 @@ def _c_MonitoringDataType(s: Any) -> MonitoringDataType:
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.component = _c_ComponentType(s.component)
     o.variable = _c_VariableType(s.variable)
-    o.variable_monitoring = [_c_VariableMonitoringType(x) for x in s.variable_monitoring]
+    v = s.variable_monitoring
+    items0_variable_monitoring = []
+    for x0 in v:
+        i0_variable_monitoring = _new(VariableMonitoringType)
+        v1 = x0.custom_data
+        i0_variable_monitoring.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_variable_monitoring.id = x0.id
+
+        i0_variable_monitoring.transaction = x0.transaction
+
+        i0_variable_monitoring.value = x0.value
+
+        i0_variable_monitoring.type = x0.type
+
+        i0_variable_monitoring.severity = x0.severity
+        items0_variable_monitoring.append(i0_variable_monitoring)
+    o.variable_monitoring = items0_variable_monitoring
     return o
 
 
@@ -19636,7 +19758,6 @@ def _c_OCSPRequestDataType(s: Any) -> OCSPRequestDataType:
     o.serial_number = s.serial_number
 
     o.responder_url = s.responder_url
-
     return o
 
 
@@ -19718,7 +19839,19 @@ def _c_ReportDataType(s: Any) -> ReportDataType:
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.component = _c_ComponentType(s.component)
     o.variable = _c_VariableType(s.variable)
-    o.variable_attribute = [_c_VariableAttributeType(x) for x in s.variable_attribute]
+    v = s.variable_attribute
+    items0_variable_attribute = []
+    for x0 in v:
+        i0_variable_attribute = _new(VariableAttributeType)
+        v1 = x0.custom_data
+        i0_variable_attribute.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_variable_attribute.type = x0.type
+        i0_variable_attribute.value = x0.value
+        i0_variable_attribute.mutability = x0.mutability
+        i0_variable_attribute.persistent = x0.persistent
+        i0_variable_attribute.constant = x0.constant
+        items0_variable_attribute.append(i0_variable_attribute)
+    o.variable_attribute = items0_variable_attribute
     v = s.variable_characteristics
     o.variable_characteristics = None if v is None else _c_VariableCharacteristicsType(v)
     return o
@@ -19769,7 +19902,31 @@ def _c_SalesTariffEntryType(s: Any) -> SalesTariffEntryType:
     o.relative_time_interval = _c_RelativeTimeIntervalType(s.relative_time_interval)
     o.e_price_level = s.e_price_level
     v = s.consumption_cost
-    o.consumption_cost = None if v is None else [_c_ConsumptionCostType(x) for x in v]
+    if v is None:
+        o.consumption_cost = None
+    else:
+        items0_consumption_cost = []
+        for x0 in v:
+            i0_consumption_cost = _new(ConsumptionCostType)
+            v1 = x0.custom_data
+            i0_consumption_cost.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_consumption_cost.start_value = x0.start_value
+
+            v1 = x0.cost
+            items1_cost = []
+            for x1 in v1:
+                i1_cost = _new(CostType)
+                v2 = x1.custom_data
+                i1_cost.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                i1_cost.cost_kind = x1.cost_kind
+
+                i1_cost.amount = x1.amount
+
+                i1_cost.amount_multiplier = x1.amount_multiplier
+                items1_cost.append(i1_cost)
+            i0_consumption_cost.cost = items1_cost
+            items0_consumption_cost.append(i0_consumption_cost)
+        o.consumption_cost = items0_consumption_cost
     return o
 
 
@@ -19817,7 +19974,30 @@ def _c_SalesTariffType(s: Any) -> SalesTariffType:
 
     o.sales_tariff_description = s.sales_tariff_description
     o.num_e_price_levels = s.num_e_price_levels
-    o.sales_tariff_entry = [_c_SalesTariffEntryType(x) for x in s.sales_tariff_entry]
+    v = s.sales_tariff_entry
+    items0_sales_tariff_entry = []
+    for x0 in v:
+        i0_sales_tariff_entry = _new(SalesTariffEntryType)
+        v1 = x0.custom_data
+        i0_sales_tariff_entry.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_sales_tariff_entry.relative_time_interval = _c_RelativeTimeIntervalType(x0.relative_time_interval)
+        i0_sales_tariff_entry.e_price_level = x0.e_price_level
+        v1 = x0.consumption_cost
+        if v1 is None:
+            i0_sales_tariff_entry.consumption_cost = None
+        else:
+            items1_consumption_cost = []
+            for x1 in v1:
+                i1_consumption_cost = _new(ConsumptionCostType)
+                v2 = x1.custom_data
+                i1_consumption_cost.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                i1_consumption_cost.start_value = x1.start_value
+
+                i1_consumption_cost.cost = [_c_CostType(x) for x in x1.cost]
+                items1_consumption_cost.append(i1_consumption_cost)
+            i0_sales_tariff_entry.consumption_cost = items1_consumption_cost
+        items0_sales_tariff_entry.append(i0_sales_tariff_entry)
+    o.sales_tariff_entry = items0_sales_tariff_entry
     return o
 
 
@@ -20016,7 +20196,6 @@ def _c_SetMonitoringResultType(s: Any) -> SetMonitoringResultType:
     o.component = _c_ComponentType(s.component)
     o.variable = _c_VariableType(s.variable)
     o.severity = s.severity
-
     return o
 
 
@@ -20187,7 +20366,6 @@ def _c_SignedMeterValueType(s: Any) -> SignedMeterValueType:
     o.encoding_method = s.encoding_method
 
     o.public_key = s.public_key
-
     return o
 
 
@@ -20363,7 +20541,6 @@ def _c_VPNType(s: Any) -> VPNType:
     o.key = s.key
 
     o.type = s.type
-
     return o
 
 
@@ -20475,7 +20652,6 @@ def _c_VariableCharacteristicsType(s: Any) -> VariableCharacteristicsType:
     o.max_limit = s.max_limit
     o.values_list = s.values_list
     o.supports_monitoring = s.supports_monitoring
-
     return o
 
 
@@ -20528,7 +20704,6 @@ def _c_VariableMonitoringType(s: Any) -> VariableMonitoringType:
     o.type = s.type
 
     o.severity = s.severity
-
     return o
 
 
@@ -20607,7 +20782,25 @@ def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
     o.id_token = _c_IdTokenType(s.id_token)
     o.certificate = s.certificate
     v = s.iso15118_certificate_hash_data
-    o.iso15118_certificate_hash_data = None if v is None else [_c_OCSPRequestDataType(x) for x in v]
+    if v is None:
+        o.iso15118_certificate_hash_data = None
+    else:
+        items0_iso15118_certificate_hash_data = []
+        for x0 in v:
+            i0_iso15118_certificate_hash_data = _new(OCSPRequestDataType)
+            v1 = x0.custom_data
+            i0_iso15118_certificate_hash_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_iso15118_certificate_hash_data.hash_algorithm = x0.hash_algorithm
+
+            i0_iso15118_certificate_hash_data.issuer_name_hash = x0.issuer_name_hash
+
+            i0_iso15118_certificate_hash_data.issuer_key_hash = x0.issuer_key_hash
+
+            i0_iso15118_certificate_hash_data.serial_number = x0.serial_number
+
+            i0_iso15118_certificate_hash_data.responder_url = x0.responder_url
+            items0_iso15118_certificate_hash_data.append(i0_iso15118_certificate_hash_data)
+        o.iso15118_certificate_hash_data = items0_iso15118_certificate_hash_data
     return o
 
 
@@ -20690,7 +20883,6 @@ def _c_BootNotificationRequest(s: Any) -> BootNotificationRequest:
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.charging_station = _c_ChargingStationType(s.charging_station)
     o.reason = s.reason
-
     return o
 
 
@@ -20776,7 +20968,6 @@ def _c_CancelReservationRequest(s: Any) -> CancelReservationRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.reservation_id = s.reservation_id
-
     return o
 
 
@@ -20932,7 +21123,6 @@ def _c_ChangeAvailabilityRequest(s: Any) -> ChangeAvailabilityRequest:
     v = s.evse
     o.evse = None if v is None else _c_EVSEType(v)
     o.operational_status = s.operational_status
-
     return o
 
 
@@ -21162,7 +21352,6 @@ def _c_ClearDisplayMessageRequest(s: Any) -> ClearDisplayMessageRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.id = s.id
-
     return o
 
 
@@ -21274,7 +21463,20 @@ def _c_ClearVariableMonitoringResponse(s: Any) -> ClearVariableMonitoringRespons
     o = _new(ClearVariableMonitoringResponse)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.clear_monitoring_result = [_c_ClearMonitoringResultType(x) for x in s.clear_monitoring_result]
+    v = s.clear_monitoring_result
+    items0_clear_monitoring_result = []
+    for x0 in v:
+        i0_clear_monitoring_result = _new(ClearMonitoringResultType)
+        v1 = x0.custom_data
+        i0_clear_monitoring_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_clear_monitoring_result.status = x0.status
+
+        i0_clear_monitoring_result.id = x0.id
+
+        v1 = x0.status_info
+        i0_clear_monitoring_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+        items0_clear_monitoring_result.append(i0_clear_monitoring_result)
+    o.clear_monitoring_result = items0_clear_monitoring_result
     return o
 
 
@@ -21375,7 +21577,6 @@ def _c_CostUpdatedRequest(s: Any) -> CostUpdatedRequest:
     o.total_cost = s.total_cost
 
     o.transaction_id = s.transaction_id
-
     return o
 
 
@@ -21550,7 +21751,6 @@ def _c_DataTransferRequest(s: Any) -> DataTransferRequest:
     o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
 
     o.vendor_id = s.vendor_id
-
     return o
 
 
@@ -21593,7 +21793,6 @@ def _c_DataTransferResponse(s: Any) -> DataTransferResponse:
     o.status_info = None if v is None else _c_StatusInfoType(v)
     v = s.data
     o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
-
     return o
 
 
@@ -21779,7 +21978,6 @@ def _c_Get15118EVCertificateRequest(s: Any) -> Get15118EVCertificateRequest:
     o.action = s.action
 
     o.exi_request = s.exi_request
-
     return o
 
 
@@ -21827,7 +22025,6 @@ def _c_Get15118EVCertificateResponse(s: Any) -> Get15118EVCertificateResponse:
     v = s.status_info
     o.status_info = None if v is None else _c_StatusInfoType(v)
     o.exi_response = s.exi_response
-
     return o
 
 
@@ -21870,7 +22067,6 @@ def _c_GetBaseReportRequest(s: Any) -> GetBaseReportRequest:
     o.request_id = s.request_id
 
     o.report_base = s.report_base
-
     return o
 
 
@@ -22115,7 +22311,6 @@ def _c_GetCompositeScheduleRequest(s: Any) -> GetCompositeScheduleRequest:
 
     o.charging_rate_unit = s.charging_rate_unit
     o.evse_id = s.evse_id
-
     return o
 
 
@@ -22362,7 +22557,41 @@ def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsR
     v = s.status_info
     o.status_info = None if v is None else _c_StatusInfoType(v)
     v = s.certificate_hash_data_chain
-    o.certificate_hash_data_chain = None if v is None else [_c_CertificateHashDataChainType(x) for x in v]
+    if v is None:
+        o.certificate_hash_data_chain = None
+    else:
+        items0_certificate_hash_data_chain = []
+        for x0 in v:
+            i0_certificate_hash_data_chain = _new(CertificateHashDataChainType)
+            v1 = x0.custom_data
+            i0_certificate_hash_data_chain.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_certificate_hash_data_chain.certificate_hash_data = _c_CertificateHashDataType(
+                x0.certificate_hash_data
+            )
+            i0_certificate_hash_data_chain.certificate_type = x0.certificate_type
+
+            v1 = x0.child_certificate_hash_data
+            if v1 is None:
+                i0_certificate_hash_data_chain.child_certificate_hash_data = None
+            else:
+                items1_child_certificate_hash_data = []
+                for x1 in v1:
+                    i1_child_certificate_hash_data = _new(CertificateHashDataType)
+                    v2 = x1.custom_data
+                    i1_child_certificate_hash_data.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    i1_child_certificate_hash_data.hash_algorithm = x1.hash_algorithm
+
+                    i1_child_certificate_hash_data.issuer_name_hash = x1.issuer_name_hash
+
+                    i1_child_certificate_hash_data.issuer_key_hash = x1.issuer_key_hash
+
+                    i1_child_certificate_hash_data.serial_number = x1.serial_number
+                    items1_child_certificate_hash_data.append(i1_child_certificate_hash_data)
+                i0_certificate_hash_data_chain.child_certificate_hash_data = (
+                    items1_child_certificate_hash_data
+                )
+            items0_certificate_hash_data_chain.append(i0_certificate_hash_data_chain)
+        o.certificate_hash_data_chain = items0_certificate_hash_data_chain
     return o
 
 
@@ -22432,7 +22661,6 @@ def _c_GetLocalListVersionResponse(s: Any) -> GetLocalListVersionResponse:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.version_number = s.version_number
-
     return o
 
 
@@ -22565,7 +22793,19 @@ def _c_GetMonitoringReportRequest(s: Any) -> GetMonitoringReportRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     v = s.component_variable
-    o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+    if v is None:
+        o.component_variable = None
+    else:
+        items0_component_variable = []
+        for x0 in v:
+            i0_component_variable = _new(ComponentVariableType)
+            v1 = x0.custom_data
+            i0_component_variable.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_component_variable.component = _c_ComponentType(x0.component)
+            v1 = x0.variable
+            i0_component_variable.variable = None if v1 is None else _c_VariableType(v1)
+            items0_component_variable.append(i0_component_variable)
+        o.component_variable = items0_component_variable
     o.request_id = s.request_id
 
     o.monitoring_criteria = s.monitoring_criteria
@@ -22662,7 +22902,19 @@ def _c_GetReportRequest(s: Any) -> GetReportRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     v = s.component_variable
-    o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+    if v is None:
+        o.component_variable = None
+    else:
+        items0_component_variable = []
+        for x0 in v:
+            i0_component_variable = _new(ComponentVariableType)
+            v1 = x0.custom_data
+            i0_component_variable.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_component_variable.component = _c_ComponentType(x0.component)
+            v1 = x0.variable
+            i0_component_variable.variable = None if v1 is None else _c_VariableType(v1)
+            items0_component_variable.append(i0_component_variable)
+        o.component_variable = items0_component_variable
     o.request_id = s.request_id
 
     o.component_criteria = s.component_criteria
@@ -22787,7 +23039,6 @@ def _c_GetTransactionStatusResponse(s: Any) -> GetTransactionStatusResponse:
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.ongoing_indicator = s.ongoing_indicator
     o.messages_in_queue = s.messages_in_queue
-
     return o
 
 
@@ -22820,7 +23071,17 @@ def _c_GetVariablesRequest(s: Any) -> GetVariablesRequest:
     o = _new(GetVariablesRequest)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.get_variable_data = [_c_GetVariableDataType(x) for x in s.get_variable_data]
+    v = s.get_variable_data
+    items0_get_variable_data = []
+    for x0 in v:
+        i0_get_variable_data = _new(GetVariableDataType)
+        v1 = x0.custom_data
+        i0_get_variable_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_get_variable_data.attribute_type = x0.attribute_type
+        i0_get_variable_data.component = _c_ComponentType(x0.component)
+        i0_get_variable_data.variable = _c_VariableType(x0.variable)
+        items0_get_variable_data.append(i0_get_variable_data)
+    o.get_variable_data = items0_get_variable_data
     return o
 
 
@@ -22853,7 +23114,22 @@ def _c_GetVariablesResponse(s: Any) -> GetVariablesResponse:
     o = _new(GetVariablesResponse)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.get_variable_result = [_c_GetVariableResultType(x) for x in s.get_variable_result]
+    v = s.get_variable_result
+    items0_get_variable_result = []
+    for x0 in v:
+        i0_get_variable_result = _new(GetVariableResultType)
+        v1 = x0.custom_data
+        i0_get_variable_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        v1 = x0.attribute_status_info
+        i0_get_variable_result.attribute_status_info = None if v1 is None else _c_StatusInfoType(v1)
+        i0_get_variable_result.attribute_status = x0.attribute_status
+
+        i0_get_variable_result.attribute_type = x0.attribute_type
+        i0_get_variable_result.attribute_value = x0.attribute_value
+        i0_get_variable_result.component = _c_ComponentType(x0.component)
+        i0_get_variable_result.variable = _c_VariableType(x0.variable)
+        items0_get_variable_result.append(i0_get_variable_result)
+    o.get_variable_result = items0_get_variable_result
     return o
 
 
@@ -22910,7 +23186,6 @@ def _c_HeartbeatResponse(s: Any) -> HeartbeatResponse:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.current_time = rt.parse_datetime(s.current_time)
-
     return o
 
 
@@ -22943,7 +23218,6 @@ def _c_InstallCertificateRequest(s: Any) -> InstallCertificateRequest:
     o.certificate_type = s.certificate_type
 
     o.certificate = s.certificate
-
     return o
 
 
@@ -23087,7 +23361,33 @@ def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.evse_id = s.evse_id
 
-    o.meter_value = [_c_MeterValueType(x) for x in s.meter_value]
+    v = s.meter_value
+    items0_meter_value = []
+    for x0 in v:
+        i0_meter_value = _new(MeterValueType)
+        v1 = x0.custom_data
+        i0_meter_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        v1 = x0.sampled_value
+        items1_sampled_value = []
+        for x1 in v1:
+            i1_sampled_value = _new(SampledValueType)
+            v2 = x1.custom_data
+            i1_sampled_value.custom_data = None if v2 is None else _d_CustomDataType(v2)
+            i1_sampled_value.value = x1.value
+
+            i1_sampled_value.context = x1.context
+            i1_sampled_value.measurand = x1.measurand
+            i1_sampled_value.phase = x1.phase
+            i1_sampled_value.location = x1.location
+            v2 = x1.signed_meter_value
+            i1_sampled_value.signed_meter_value = None if v2 is None else _c_SignedMeterValueType(v2)
+            v2 = x1.unit_of_measure
+            i1_sampled_value.unit_of_measure = None if v2 is None else _c_UnitOfMeasureType(v2)
+            items1_sampled_value.append(i1_sampled_value)
+        i0_meter_value.sampled_value = items1_sampled_value
+        i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+        items0_meter_value.append(i0_meter_value)
+    o.meter_value = items0_meter_value
     return o
 
 
@@ -23151,7 +23451,40 @@ def _c_NotifyChargingLimitRequest(s: Any) -> NotifyChargingLimitRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     v = s.charging_schedule
-    o.charging_schedule = None if v is None else [_c_ChargingScheduleType(x) for x in v]
+    if v is None:
+        o.charging_schedule = None
+    else:
+        items0_charging_schedule = []
+        for x0 in v:
+            i0_charging_schedule = _new(ChargingScheduleType)
+            v1 = x0.custom_data
+            i0_charging_schedule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_charging_schedule.id = x0.id
+
+            v1 = x0.start_schedule
+            i0_charging_schedule.start_schedule = None if v1 is None else rt.parse_datetime(v1)
+            i0_charging_schedule.duration = x0.duration
+            i0_charging_schedule.charging_rate_unit = x0.charging_rate_unit
+
+            v1 = x0.charging_schedule_period
+            items1_charging_schedule_period = []
+            for x1 in v1:
+                i1_charging_schedule_period = _new(ChargingSchedulePeriodType)
+                v2 = x1.custom_data
+                i1_charging_schedule_period.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                i1_charging_schedule_period.start_period = x1.start_period
+
+                i1_charging_schedule_period.limit = x1.limit
+
+                i1_charging_schedule_period.number_phases = x1.number_phases
+                i1_charging_schedule_period.phase_to_use = x1.phase_to_use
+                items1_charging_schedule_period.append(i1_charging_schedule_period)
+            i0_charging_schedule.charging_schedule_period = items1_charging_schedule_period
+            i0_charging_schedule.min_charging_rate = x0.min_charging_rate
+            v1 = x0.sales_tariff
+            i0_charging_schedule.sales_tariff = None if v1 is None else _c_SalesTariffType(v1)
+            items0_charging_schedule.append(i0_charging_schedule)
+        o.charging_schedule = items0_charging_schedule
     o.evse_id = s.evse_id
     o.charging_limit = _c_ChargingLimitType(s.charging_limit)
     return o
@@ -23233,7 +23566,6 @@ def _c_NotifyCustomerInformationRequest(s: Any) -> NotifyCustomerInformationRequ
     o.generated_at = rt.parse_datetime(s.generated_at)
 
     o.request_id = s.request_id
-
     return o
 
 
@@ -23307,7 +23639,29 @@ def _c_NotifyDisplayMessagesRequest(s: Any) -> NotifyDisplayMessagesRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     v = s.message_info
-    o.message_info = None if v is None else [_c_MessageInfoType(x) for x in v]
+    if v is None:
+        o.message_info = None
+    else:
+        items0_message_info = []
+        for x0 in v:
+            i0_message_info = _new(MessageInfoType)
+            v1 = x0.custom_data
+            i0_message_info.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            v1 = x0.display
+            i0_message_info.display = None if v1 is None else _c_ComponentType(v1)
+            i0_message_info.id = x0.id
+
+            i0_message_info.priority = x0.priority
+
+            i0_message_info.state = x0.state
+            v1 = x0.start_date_time
+            i0_message_info.start_date_time = None if v1 is None else rt.parse_datetime(v1)
+            v1 = x0.end_date_time
+            i0_message_info.end_date_time = None if v1 is None else rt.parse_datetime(v1)
+            i0_message_info.transaction_id = x0.transaction_id
+            i0_message_info.message = _c_MessageContentType(x0.message)
+            items0_message_info.append(i0_message_info)
+        o.message_info = items0_message_info
     o.request_id = s.request_id
 
     o.tbc = s.tbc
@@ -23380,7 +23734,6 @@ def _c_NotifyEVChargingNeedsRequest(s: Any) -> NotifyEVChargingNeedsRequest:
     o.max_schedule_tuples = s.max_schedule_tuples
     o.charging_needs = _c_ChargingNeedsType(s.charging_needs)
     o.evse_id = s.evse_id
-
     return o
 
 
@@ -23466,7 +23819,6 @@ def _c_NotifyEVChargingScheduleRequest(s: Any) -> NotifyEVChargingScheduleReques
 
     o.charging_schedule = _c_ChargingScheduleType(s.charging_schedule)
     o.evse_id = s.evse_id
-
     return o
 
 
@@ -23553,7 +23905,32 @@ def _c_NotifyEventRequest(s: Any) -> NotifyEventRequest:
     o.tbc = s.tbc
     o.seq_no = s.seq_no
 
-    o.event_data = [_c_EventDataType(x) for x in s.event_data]
+    v = s.event_data
+    items0_event_data = []
+    for x0 in v:
+        i0_event_data = _new(EventDataType)
+        v1 = x0.custom_data
+        i0_event_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_event_data.event_id = x0.event_id
+
+        i0_event_data.timestamp = rt.parse_datetime(x0.timestamp)
+
+        i0_event_data.trigger = x0.trigger
+
+        i0_event_data.cause = x0.cause
+        i0_event_data.actual_value = x0.actual_value
+
+        i0_event_data.tech_code = x0.tech_code
+        i0_event_data.tech_info = x0.tech_info
+        i0_event_data.cleared = x0.cleared
+        i0_event_data.transaction_id = x0.transaction_id
+        i0_event_data.component = _c_ComponentType(x0.component)
+        i0_event_data.variable_monitoring_id = x0.variable_monitoring_id
+        i0_event_data.event_notification_type = x0.event_notification_type
+
+        i0_event_data.variable = _c_VariableType(x0.variable)
+        items0_event_data.append(i0_event_data)
+    o.event_data = items0_event_data
     return o
 
 
@@ -23624,14 +24001,41 @@ def _c_NotifyMonitoringReportRequest(s: Any) -> NotifyMonitoringReportRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     v = s.monitor
-    o.monitor = None if v is None else [_c_MonitoringDataType(x) for x in v]
+    if v is None:
+        o.monitor = None
+    else:
+        items0_monitor = []
+        for x0 in v:
+            i0_monitor = _new(MonitoringDataType)
+            v1 = x0.custom_data
+            i0_monitor.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_monitor.component = _c_ComponentType(x0.component)
+            i0_monitor.variable = _c_VariableType(x0.variable)
+            v1 = x0.variable_monitoring
+            items1_variable_monitoring = []
+            for x1 in v1:
+                i1_variable_monitoring = _new(VariableMonitoringType)
+                v2 = x1.custom_data
+                i1_variable_monitoring.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                i1_variable_monitoring.id = x1.id
+
+                i1_variable_monitoring.transaction = x1.transaction
+
+                i1_variable_monitoring.value = x1.value
+
+                i1_variable_monitoring.type = x1.type
+
+                i1_variable_monitoring.severity = x1.severity
+                items1_variable_monitoring.append(i1_variable_monitoring)
+            i0_monitor.variable_monitoring = items1_variable_monitoring
+            items0_monitor.append(i0_monitor)
+        o.monitor = items0_monitor
     o.request_id = s.request_id
 
     o.tbc = s.tbc
     o.seq_no = s.seq_no
 
     o.generated_at = rt.parse_datetime(s.generated_at)
-
     return o
 
 
@@ -23708,10 +24112,37 @@ def _c_NotifyReportRequest(s: Any) -> NotifyReportRequest:
     o.generated_at = rt.parse_datetime(s.generated_at)
 
     v = s.report_data
-    o.report_data = None if v is None else [_c_ReportDataType(x) for x in v]
+    if v is None:
+        o.report_data = None
+    else:
+        items0_report_data = []
+        for x0 in v:
+            i0_report_data = _new(ReportDataType)
+            v1 = x0.custom_data
+            i0_report_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_report_data.component = _c_ComponentType(x0.component)
+            i0_report_data.variable = _c_VariableType(x0.variable)
+            v1 = x0.variable_attribute
+            items1_variable_attribute = []
+            for x1 in v1:
+                i1_variable_attribute = _new(VariableAttributeType)
+                v2 = x1.custom_data
+                i1_variable_attribute.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                i1_variable_attribute.type = x1.type
+                i1_variable_attribute.value = x1.value
+                i1_variable_attribute.mutability = x1.mutability
+                i1_variable_attribute.persistent = x1.persistent
+                i1_variable_attribute.constant = x1.constant
+                items1_variable_attribute.append(i1_variable_attribute)
+            i0_report_data.variable_attribute = items1_variable_attribute
+            v1 = x0.variable_characteristics
+            i0_report_data.variable_characteristics = (
+                None if v1 is None else _c_VariableCharacteristicsType(v1)
+            )
+            items0_report_data.append(i0_report_data)
+        o.report_data = items0_report_data
     o.tbc = s.tbc
     o.seq_no = s.seq_no
-
     return o
 
 
@@ -23956,10 +24387,51 @@ def _c_ReportChargingProfilesRequest(s: Any) -> ReportChargingProfilesRequest:
 
     o.charging_limit_source = s.charging_limit_source
 
-    o.charging_profile = [_c_ChargingProfileType(x) for x in s.charging_profile]
+    v = s.charging_profile
+    items0_charging_profile = []
+    for x0 in v:
+        i0_charging_profile = _new(ChargingProfileType)
+        v1 = x0.custom_data
+        i0_charging_profile.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_charging_profile.id = x0.id
+
+        i0_charging_profile.stack_level = x0.stack_level
+
+        i0_charging_profile.charging_profile_purpose = x0.charging_profile_purpose
+
+        i0_charging_profile.charging_profile_kind = x0.charging_profile_kind
+
+        i0_charging_profile.recurrency_kind = x0.recurrency_kind
+        v1 = x0.valid_from
+        i0_charging_profile.valid_from = None if v1 is None else rt.parse_datetime(v1)
+        v1 = x0.valid_to
+        i0_charging_profile.valid_to = None if v1 is None else rt.parse_datetime(v1)
+        v1 = x0.charging_schedule
+        items1_charging_schedule = []
+        for x1 in v1:
+            i1_charging_schedule = _new(ChargingScheduleType)
+            v2 = x1.custom_data
+            i1_charging_schedule.custom_data = None if v2 is None else _d_CustomDataType(v2)
+            i1_charging_schedule.id = x1.id
+
+            v2 = x1.start_schedule
+            i1_charging_schedule.start_schedule = None if v2 is None else rt.parse_datetime(v2)
+            i1_charging_schedule.duration = x1.duration
+            i1_charging_schedule.charging_rate_unit = x1.charging_rate_unit
+
+            i1_charging_schedule.charging_schedule_period = [
+                _c_ChargingSchedulePeriodType(x) for x in x1.charging_schedule_period
+            ]
+            i1_charging_schedule.min_charging_rate = x1.min_charging_rate
+            v2 = x1.sales_tariff
+            i1_charging_schedule.sales_tariff = None if v2 is None else _c_SalesTariffType(v2)
+            items1_charging_schedule.append(i1_charging_schedule)
+        i0_charging_profile.charging_schedule = items1_charging_schedule
+        i0_charging_profile.transaction_id = x0.transaction_id
+        items0_charging_profile.append(i0_charging_profile)
+    o.charging_profile = items0_charging_profile
     o.tbc = s.tbc
     o.evse_id = s.evse_id
-
     return o
 
 
@@ -24139,7 +24611,6 @@ def _c_RequestStopTransactionRequest(s: Any) -> RequestStopTransactionRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.transaction_id = s.transaction_id
-
     return o
 
 
@@ -24218,7 +24689,6 @@ def _c_ReservationStatusUpdateRequest(s: Any) -> ReservationStatusUpdateRequest:
     o.reservation_id = s.reservation_id
 
     o.reservation_update_status = s.reservation_update_status
-
     return o
 
 
@@ -24536,11 +25006,22 @@ def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     v = s.local_authorization_list
-    o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+    if v is None:
+        o.local_authorization_list = None
+    else:
+        items0_local_authorization_list = []
+        for x0 in v:
+            i0_local_authorization_list = _new(AuthorizationData)
+            v1 = x0.custom_data
+            i0_local_authorization_list.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_local_authorization_list.id_token = _c_IdTokenType(x0.id_token)
+            v1 = x0.id_token_info
+            i0_local_authorization_list.id_token_info = None if v1 is None else _c_IdTokenInfoType(v1)
+            items0_local_authorization_list.append(i0_local_authorization_list)
+        o.local_authorization_list = items0_local_authorization_list
     o.version_number = s.version_number
 
     o.update_type = s.update_type
-
     return o
 
 
@@ -24770,7 +25251,6 @@ def _c_SetMonitoringBaseRequest(s: Any) -> SetMonitoringBaseRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.monitoring_base = s.monitoring_base
-
     return o
 
 
@@ -24844,7 +25324,6 @@ def _c_SetMonitoringLevelRequest(s: Any) -> SetMonitoringLevelRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.severity = s.severity
-
     return o
 
 
@@ -24997,7 +25476,24 @@ def _c_SetVariableMonitoringRequest(s: Any) -> SetVariableMonitoringRequest:
     o = _new(SetVariableMonitoringRequest)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.set_monitoring_data = [_c_SetMonitoringDataType(x) for x in s.set_monitoring_data]
+    v = s.set_monitoring_data
+    items0_set_monitoring_data = []
+    for x0 in v:
+        i0_set_monitoring_data = _new(SetMonitoringDataType)
+        v1 = x0.custom_data
+        i0_set_monitoring_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_set_monitoring_data.id = x0.id
+        i0_set_monitoring_data.transaction = x0.transaction
+        i0_set_monitoring_data.value = x0.value
+
+        i0_set_monitoring_data.type = x0.type
+
+        i0_set_monitoring_data.severity = x0.severity
+
+        i0_set_monitoring_data.component = _c_ComponentType(x0.component)
+        i0_set_monitoring_data.variable = _c_VariableType(x0.variable)
+        items0_set_monitoring_data.append(i0_set_monitoring_data)
+    o.set_monitoring_data = items0_set_monitoring_data
     return o
 
 
@@ -25032,7 +25528,24 @@ def _c_SetVariableMonitoringResponse(s: Any) -> SetVariableMonitoringResponse:
     o = _new(SetVariableMonitoringResponse)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.set_monitoring_result = [_c_SetMonitoringResultType(x) for x in s.set_monitoring_result]
+    v = s.set_monitoring_result
+    items0_set_monitoring_result = []
+    for x0 in v:
+        i0_set_monitoring_result = _new(SetMonitoringResultType)
+        v1 = x0.custom_data
+        i0_set_monitoring_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_set_monitoring_result.id = x0.id
+        v1 = x0.status_info
+        i0_set_monitoring_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+        i0_set_monitoring_result.status = x0.status
+
+        i0_set_monitoring_result.type = x0.type
+
+        i0_set_monitoring_result.component = _c_ComponentType(x0.component)
+        i0_set_monitoring_result.variable = _c_VariableType(x0.variable)
+        i0_set_monitoring_result.severity = x0.severity
+        items0_set_monitoring_result.append(i0_set_monitoring_result)
+    o.set_monitoring_result = items0_set_monitoring_result
     return o
 
 
@@ -25065,7 +25578,19 @@ def _c_SetVariablesRequest(s: Any) -> SetVariablesRequest:
     o = _new(SetVariablesRequest)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.set_variable_data = [_c_SetVariableDataType(x) for x in s.set_variable_data]
+    v = s.set_variable_data
+    items0_set_variable_data = []
+    for x0 in v:
+        i0_set_variable_data = _new(SetVariableDataType)
+        v1 = x0.custom_data
+        i0_set_variable_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_set_variable_data.attribute_type = x0.attribute_type
+        i0_set_variable_data.attribute_value = x0.attribute_value
+
+        i0_set_variable_data.component = _c_ComponentType(x0.component)
+        i0_set_variable_data.variable = _c_VariableType(x0.variable)
+        items0_set_variable_data.append(i0_set_variable_data)
+    o.set_variable_data = items0_set_variable_data
     return o
 
 
@@ -25098,7 +25623,21 @@ def _c_SetVariablesResponse(s: Any) -> SetVariablesResponse:
     o = _new(SetVariablesResponse)
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
-    o.set_variable_result = [_c_SetVariableResultType(x) for x in s.set_variable_result]
+    v = s.set_variable_result
+    items0_set_variable_result = []
+    for x0 in v:
+        i0_set_variable_result = _new(SetVariableResultType)
+        v1 = x0.custom_data
+        i0_set_variable_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        i0_set_variable_result.attribute_type = x0.attribute_type
+        i0_set_variable_result.attribute_status = x0.attribute_status
+
+        v1 = x0.attribute_status_info
+        i0_set_variable_result.attribute_status_info = None if v1 is None else _c_StatusInfoType(v1)
+        i0_set_variable_result.component = _c_ComponentType(x0.component)
+        i0_set_variable_result.variable = _c_VariableType(x0.variable)
+        items0_set_variable_result.append(i0_set_variable_result)
+    o.set_variable_result = items0_set_variable_result
     return o
 
 
@@ -25220,7 +25759,6 @@ def _c_StatusNotificationRequest(s: Any) -> StatusNotificationRequest:
     o.evse_id = s.evse_id
 
     o.connector_id = s.connector_id
-
     return o
 
 
@@ -25302,7 +25840,35 @@ def _c_TransactionEventRequest(s: Any) -> TransactionEventRequest:
     o.event_type = s.event_type
 
     v = s.meter_value
-    o.meter_value = None if v is None else [_c_MeterValueType(x) for x in v]
+    if v is None:
+        o.meter_value = None
+    else:
+        items0_meter_value = []
+        for x0 in v:
+            i0_meter_value = _new(MeterValueType)
+            v1 = x0.custom_data
+            i0_meter_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            v1 = x0.sampled_value
+            items1_sampled_value = []
+            for x1 in v1:
+                i1_sampled_value = _new(SampledValueType)
+                v2 = x1.custom_data
+                i1_sampled_value.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                i1_sampled_value.value = x1.value
+
+                i1_sampled_value.context = x1.context
+                i1_sampled_value.measurand = x1.measurand
+                i1_sampled_value.phase = x1.phase
+                i1_sampled_value.location = x1.location
+                v2 = x1.signed_meter_value
+                i1_sampled_value.signed_meter_value = None if v2 is None else _c_SignedMeterValueType(v2)
+                v2 = x1.unit_of_measure
+                i1_sampled_value.unit_of_measure = None if v2 is None else _c_UnitOfMeasureType(v2)
+                items1_sampled_value.append(i1_sampled_value)
+            i0_meter_value.sampled_value = items1_sampled_value
+            i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+            items0_meter_value.append(i0_meter_value)
+        o.meter_value = items0_meter_value
     o.timestamp = rt.parse_datetime(s.timestamp)
 
     o.trigger_reason = s.trigger_reason
@@ -25445,7 +26011,6 @@ def _c_TriggerMessageRequest(s: Any) -> TriggerMessageRequest:
     v = s.evse
     o.evse = None if v is None else _c_EVSEType(v)
     o.requested_message = s.requested_message
-
     return o
 
 
@@ -25527,7 +26092,6 @@ def _c_UnlockConnectorRequest(s: Any) -> UnlockConnectorRequest:
     o.evse_id = s.evse_id
 
     o.connector_id = s.connector_id
-
     return o
 
 
@@ -25600,7 +26164,6 @@ def _c_UnpublishFirmwareRequest(s: Any) -> UnpublishFirmwareRequest:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.checksum = s.checksum
-
     return o
 
 
@@ -25631,7 +26194,6 @@ def _c_UnpublishFirmwareResponse(s: Any) -> UnpublishFirmwareResponse:
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     o.status = s.status
-
     return o
 
 
@@ -30734,7 +31296,25 @@ def _f_AuthorizeRequest(dec: Any) -> Any:
         o.id_token = _c_IdTokenType(s.id_token)
         o.certificate = s.certificate
         v = s.iso15118_certificate_hash_data
-        o.iso15118_certificate_hash_data = None if v is None else [_c_OCSPRequestDataType(x) for x in v]
+        if v is None:
+            o.iso15118_certificate_hash_data = None
+        else:
+            items0_iso15118_certificate_hash_data = []
+            for x0 in v:
+                i0_iso15118_certificate_hash_data = _new(OCSPRequestDataType)
+                v1 = x0.custom_data
+                i0_iso15118_certificate_hash_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                i0_iso15118_certificate_hash_data.hash_algorithm = x0.hash_algorithm
+
+                i0_iso15118_certificate_hash_data.issuer_name_hash = x0.issuer_name_hash
+
+                i0_iso15118_certificate_hash_data.issuer_key_hash = x0.issuer_key_hash
+
+                i0_iso15118_certificate_hash_data.serial_number = x0.serial_number
+
+                i0_iso15118_certificate_hash_data.responder_url = x0.responder_url
+                items0_iso15118_certificate_hash_data.append(i0_iso15118_certificate_hash_data)
+            o.iso15118_certificate_hash_data = items0_iso15118_certificate_hash_data
         return o
 
     return decode
@@ -30761,7 +31341,6 @@ def _f_BootNotificationRequest(dec: Any) -> Any:
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.charging_station = _c_ChargingStationType(s.charging_station)
         o.reason = s.reason
-
         return o
 
     return decode
@@ -30793,7 +31372,6 @@ def _f_CancelReservationRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.reservation_id = s.reservation_id
-
         return o
 
     return decode
@@ -30852,7 +31430,6 @@ def _f_ChangeAvailabilityRequest(dec: Any) -> Any:
         v = s.evse
         o.evse = None if v is None else _c_EVSEType(v)
         o.operational_status = s.operational_status
-
         return o
 
     return decode
@@ -30935,7 +31512,6 @@ def _f_ClearDisplayMessageRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.id = s.id
-
         return o
 
     return decode
@@ -30974,7 +31550,20 @@ def _f_ClearVariableMonitoringResponse(dec: Any) -> Any:
         o = _new(ClearVariableMonitoringResponse)
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
-        o.clear_monitoring_result = [_c_ClearMonitoringResultType(x) for x in s.clear_monitoring_result]
+        v = s.clear_monitoring_result
+        items0_clear_monitoring_result = []
+        for x0 in v:
+            i0_clear_monitoring_result = _new(ClearMonitoringResultType)
+            v1 = x0.custom_data
+            i0_clear_monitoring_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_clear_monitoring_result.status = x0.status
+
+            i0_clear_monitoring_result.id = x0.id
+
+            v1 = x0.status_info
+            i0_clear_monitoring_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+            items0_clear_monitoring_result.append(i0_clear_monitoring_result)
+        o.clear_monitoring_result = items0_clear_monitoring_result
         return o
 
     return decode
@@ -31014,7 +31603,6 @@ def _f_CostUpdatedRequest(dec: Any) -> Any:
         o.total_cost = s.total_cost
 
         o.transaction_id = s.transaction_id
-
         return o
 
     return decode
@@ -31079,7 +31667,6 @@ def _f_DataTransferRequest(dec: Any) -> Any:
         o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
 
         o.vendor_id = s.vendor_id
-
         return o
 
     return decode
@@ -31097,7 +31684,6 @@ def _f_DataTransferResponse(dec: Any) -> Any:
         o.status_info = None if v is None else _c_StatusInfoType(v)
         v = s.data
         o.data = None if v is UNSET else rt.JSON_NULL if v is None else v
-
         return o
 
     return decode
@@ -31166,7 +31752,6 @@ def _f_Get15118EVCertificateRequest(dec: Any) -> Any:
         o.action = s.action
 
         o.exi_request = s.exi_request
-
         return o
 
     return decode
@@ -31183,7 +31768,6 @@ def _f_Get15118EVCertificateResponse(dec: Any) -> Any:
         v = s.status_info
         o.status_info = None if v is None else _c_StatusInfoType(v)
         o.exi_response = s.exi_response
-
         return o
 
     return decode
@@ -31198,7 +31782,6 @@ def _f_GetBaseReportRequest(dec: Any) -> Any:
         o.request_id = s.request_id
 
         o.report_base = s.report_base
-
         return o
 
     return decode
@@ -31287,7 +31870,6 @@ def _f_GetCompositeScheduleRequest(dec: Any) -> Any:
 
         o.charging_rate_unit = s.charging_rate_unit
         o.evse_id = s.evse_id
-
         return o
 
     return decode
@@ -31364,7 +31946,43 @@ def _f_GetInstalledCertificateIdsResponse(dec: Any) -> Any:
         v = s.status_info
         o.status_info = None if v is None else _c_StatusInfoType(v)
         v = s.certificate_hash_data_chain
-        o.certificate_hash_data_chain = None if v is None else [_c_CertificateHashDataChainType(x) for x in v]
+        if v is None:
+            o.certificate_hash_data_chain = None
+        else:
+            items0_certificate_hash_data_chain = []
+            for x0 in v:
+                i0_certificate_hash_data_chain = _new(CertificateHashDataChainType)
+                v1 = x0.custom_data
+                i0_certificate_hash_data_chain.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                i0_certificate_hash_data_chain.certificate_hash_data = _c_CertificateHashDataType(
+                    x0.certificate_hash_data
+                )
+                i0_certificate_hash_data_chain.certificate_type = x0.certificate_type
+
+                v1 = x0.child_certificate_hash_data
+                if v1 is None:
+                    i0_certificate_hash_data_chain.child_certificate_hash_data = None
+                else:
+                    items1_child_certificate_hash_data = []
+                    for x1 in v1:
+                        i1_child_certificate_hash_data = _new(CertificateHashDataType)
+                        v2 = x1.custom_data
+                        i1_child_certificate_hash_data.custom_data = (
+                            None if v2 is None else _d_CustomDataType(v2)
+                        )
+                        i1_child_certificate_hash_data.hash_algorithm = x1.hash_algorithm
+
+                        i1_child_certificate_hash_data.issuer_name_hash = x1.issuer_name_hash
+
+                        i1_child_certificate_hash_data.issuer_key_hash = x1.issuer_key_hash
+
+                        i1_child_certificate_hash_data.serial_number = x1.serial_number
+                        items1_child_certificate_hash_data.append(i1_child_certificate_hash_data)
+                    i0_certificate_hash_data_chain.child_certificate_hash_data = (
+                        items1_child_certificate_hash_data
+                    )
+                items0_certificate_hash_data_chain.append(i0_certificate_hash_data_chain)
+            o.certificate_hash_data_chain = items0_certificate_hash_data_chain
         return o
 
     return decode
@@ -31388,7 +32006,6 @@ def _f_GetLocalListVersionResponse(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.version_number = s.version_number
-
         return o
 
     return decode
@@ -31435,7 +32052,19 @@ def _f_GetMonitoringReportRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         v = s.component_variable
-        o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+        if v is None:
+            o.component_variable = None
+        else:
+            items0_component_variable = []
+            for x0 in v:
+                i0_component_variable = _new(ComponentVariableType)
+                v1 = x0.custom_data
+                i0_component_variable.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                i0_component_variable.component = _c_ComponentType(x0.component)
+                v1 = x0.variable
+                i0_component_variable.variable = None if v1 is None else _c_VariableType(v1)
+                items0_component_variable.append(i0_component_variable)
+            o.component_variable = items0_component_variable
         o.request_id = s.request_id
 
         o.monitoring_criteria = s.monitoring_criteria
@@ -31466,7 +32095,19 @@ def _f_GetReportRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         v = s.component_variable
-        o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+        if v is None:
+            o.component_variable = None
+        else:
+            items0_component_variable = []
+            for x0 in v:
+                i0_component_variable = _new(ComponentVariableType)
+                v1 = x0.custom_data
+                i0_component_variable.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                i0_component_variable.component = _c_ComponentType(x0.component)
+                v1 = x0.variable
+                i0_component_variable.variable = None if v1 is None else _c_VariableType(v1)
+                items0_component_variable.append(i0_component_variable)
+            o.component_variable = items0_component_variable
         o.request_id = s.request_id
 
         o.component_criteria = s.component_criteria
@@ -31510,7 +32151,6 @@ def _f_GetTransactionStatusResponse(dec: Any) -> Any:
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.ongoing_indicator = s.ongoing_indicator
         o.messages_in_queue = s.messages_in_queue
-
         return o
 
     return decode
@@ -31522,7 +32162,17 @@ def _f_GetVariablesRequest(dec: Any) -> Any:
         o = _new(GetVariablesRequest)
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
-        o.get_variable_data = [_c_GetVariableDataType(x) for x in s.get_variable_data]
+        v = s.get_variable_data
+        items0_get_variable_data = []
+        for x0 in v:
+            i0_get_variable_data = _new(GetVariableDataType)
+            v1 = x0.custom_data
+            i0_get_variable_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_get_variable_data.attribute_type = x0.attribute_type
+            i0_get_variable_data.component = _c_ComponentType(x0.component)
+            i0_get_variable_data.variable = _c_VariableType(x0.variable)
+            items0_get_variable_data.append(i0_get_variable_data)
+        o.get_variable_data = items0_get_variable_data
         return o
 
     return decode
@@ -31534,7 +32184,22 @@ def _f_GetVariablesResponse(dec: Any) -> Any:
         o = _new(GetVariablesResponse)
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
-        o.get_variable_result = [_c_GetVariableResultType(x) for x in s.get_variable_result]
+        v = s.get_variable_result
+        items0_get_variable_result = []
+        for x0 in v:
+            i0_get_variable_result = _new(GetVariableResultType)
+            v1 = x0.custom_data
+            i0_get_variable_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            v1 = x0.attribute_status_info
+            i0_get_variable_result.attribute_status_info = None if v1 is None else _c_StatusInfoType(v1)
+            i0_get_variable_result.attribute_status = x0.attribute_status
+
+            i0_get_variable_result.attribute_type = x0.attribute_type
+            i0_get_variable_result.attribute_value = x0.attribute_value
+            i0_get_variable_result.component = _c_ComponentType(x0.component)
+            i0_get_variable_result.variable = _c_VariableType(x0.variable)
+            items0_get_variable_result.append(i0_get_variable_result)
+        o.get_variable_result = items0_get_variable_result
         return o
 
     return decode
@@ -31558,7 +32223,6 @@ def _f_HeartbeatResponse(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.current_time = rt.parse_datetime(s.current_time)
-
         return o
 
     return decode
@@ -31573,7 +32237,6 @@ def _f_InstallCertificateRequest(dec: Any) -> Any:
         o.certificate_type = s.certificate_type
 
         o.certificate = s.certificate
-
         return o
 
     return decode
@@ -31627,7 +32290,33 @@ def _f_MeterValuesRequest(dec: Any) -> Any:
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.evse_id = s.evse_id
 
-        o.meter_value = [_c_MeterValueType(x) for x in s.meter_value]
+        v = s.meter_value
+        items0_meter_value = []
+        for x0 in v:
+            i0_meter_value = _new(MeterValueType)
+            v1 = x0.custom_data
+            i0_meter_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            v1 = x0.sampled_value
+            items1_sampled_value = []
+            for x1 in v1:
+                i1_sampled_value = _new(SampledValueType)
+                v2 = x1.custom_data
+                i1_sampled_value.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                i1_sampled_value.value = x1.value
+
+                i1_sampled_value.context = x1.context
+                i1_sampled_value.measurand = x1.measurand
+                i1_sampled_value.phase = x1.phase
+                i1_sampled_value.location = x1.location
+                v2 = x1.signed_meter_value
+                i1_sampled_value.signed_meter_value = None if v2 is None else _c_SignedMeterValueType(v2)
+                v2 = x1.unit_of_measure
+                i1_sampled_value.unit_of_measure = None if v2 is None else _c_UnitOfMeasureType(v2)
+                items1_sampled_value.append(i1_sampled_value)
+            i0_meter_value.sampled_value = items1_sampled_value
+            i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+            items0_meter_value.append(i0_meter_value)
+        o.meter_value = items0_meter_value
         return o
 
     return decode
@@ -31651,7 +32340,40 @@ def _f_NotifyChargingLimitRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         v = s.charging_schedule
-        o.charging_schedule = None if v is None else [_c_ChargingScheduleType(x) for x in v]
+        if v is None:
+            o.charging_schedule = None
+        else:
+            items0_charging_schedule = []
+            for x0 in v:
+                i0_charging_schedule = _new(ChargingScheduleType)
+                v1 = x0.custom_data
+                i0_charging_schedule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                i0_charging_schedule.id = x0.id
+
+                v1 = x0.start_schedule
+                i0_charging_schedule.start_schedule = None if v1 is None else rt.parse_datetime(v1)
+                i0_charging_schedule.duration = x0.duration
+                i0_charging_schedule.charging_rate_unit = x0.charging_rate_unit
+
+                v1 = x0.charging_schedule_period
+                items1_charging_schedule_period = []
+                for x1 in v1:
+                    i1_charging_schedule_period = _new(ChargingSchedulePeriodType)
+                    v2 = x1.custom_data
+                    i1_charging_schedule_period.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    i1_charging_schedule_period.start_period = x1.start_period
+
+                    i1_charging_schedule_period.limit = x1.limit
+
+                    i1_charging_schedule_period.number_phases = x1.number_phases
+                    i1_charging_schedule_period.phase_to_use = x1.phase_to_use
+                    items1_charging_schedule_period.append(i1_charging_schedule_period)
+                i0_charging_schedule.charging_schedule_period = items1_charging_schedule_period
+                i0_charging_schedule.min_charging_rate = x0.min_charging_rate
+                v1 = x0.sales_tariff
+                i0_charging_schedule.sales_tariff = None if v1 is None else _c_SalesTariffType(v1)
+                items0_charging_schedule.append(i0_charging_schedule)
+            o.charging_schedule = items0_charging_schedule
         o.evse_id = s.evse_id
         o.charging_limit = _c_ChargingLimitType(s.charging_limit)
         return o
@@ -31684,7 +32406,6 @@ def _f_NotifyCustomerInformationRequest(dec: Any) -> Any:
         o.generated_at = rt.parse_datetime(s.generated_at)
 
         o.request_id = s.request_id
-
         return o
 
     return decode
@@ -31708,7 +32429,29 @@ def _f_NotifyDisplayMessagesRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         v = s.message_info
-        o.message_info = None if v is None else [_c_MessageInfoType(x) for x in v]
+        if v is None:
+            o.message_info = None
+        else:
+            items0_message_info = []
+            for x0 in v:
+                i0_message_info = _new(MessageInfoType)
+                v1 = x0.custom_data
+                i0_message_info.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                v1 = x0.display
+                i0_message_info.display = None if v1 is None else _c_ComponentType(v1)
+                i0_message_info.id = x0.id
+
+                i0_message_info.priority = x0.priority
+
+                i0_message_info.state = x0.state
+                v1 = x0.start_date_time
+                i0_message_info.start_date_time = None if v1 is None else rt.parse_datetime(v1)
+                v1 = x0.end_date_time
+                i0_message_info.end_date_time = None if v1 is None else rt.parse_datetime(v1)
+                i0_message_info.transaction_id = x0.transaction_id
+                i0_message_info.message = _c_MessageContentType(x0.message)
+                items0_message_info.append(i0_message_info)
+            o.message_info = items0_message_info
         o.request_id = s.request_id
 
         o.tbc = s.tbc
@@ -31737,7 +32480,6 @@ def _f_NotifyEVChargingNeedsRequest(dec: Any) -> Any:
         o.max_schedule_tuples = s.max_schedule_tuples
         o.charging_needs = _c_ChargingNeedsType(s.charging_needs)
         o.evse_id = s.evse_id
-
         return o
 
     return decode
@@ -31768,7 +32510,6 @@ def _f_NotifyEVChargingScheduleRequest(dec: Any) -> Any:
 
         o.charging_schedule = _c_ChargingScheduleType(s.charging_schedule)
         o.evse_id = s.evse_id
-
         return o
 
     return decode
@@ -31800,7 +32541,32 @@ def _f_NotifyEventRequest(dec: Any) -> Any:
         o.tbc = s.tbc
         o.seq_no = s.seq_no
 
-        o.event_data = [_c_EventDataType(x) for x in s.event_data]
+        v = s.event_data
+        items0_event_data = []
+        for x0 in v:
+            i0_event_data = _new(EventDataType)
+            v1 = x0.custom_data
+            i0_event_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_event_data.event_id = x0.event_id
+
+            i0_event_data.timestamp = rt.parse_datetime(x0.timestamp)
+
+            i0_event_data.trigger = x0.trigger
+
+            i0_event_data.cause = x0.cause
+            i0_event_data.actual_value = x0.actual_value
+
+            i0_event_data.tech_code = x0.tech_code
+            i0_event_data.tech_info = x0.tech_info
+            i0_event_data.cleared = x0.cleared
+            i0_event_data.transaction_id = x0.transaction_id
+            i0_event_data.component = _c_ComponentType(x0.component)
+            i0_event_data.variable_monitoring_id = x0.variable_monitoring_id
+            i0_event_data.event_notification_type = x0.event_notification_type
+
+            i0_event_data.variable = _c_VariableType(x0.variable)
+            items0_event_data.append(i0_event_data)
+        o.event_data = items0_event_data
         return o
 
     return decode
@@ -31824,14 +32590,41 @@ def _f_NotifyMonitoringReportRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         v = s.monitor
-        o.monitor = None if v is None else [_c_MonitoringDataType(x) for x in v]
+        if v is None:
+            o.monitor = None
+        else:
+            items0_monitor = []
+            for x0 in v:
+                i0_monitor = _new(MonitoringDataType)
+                v1 = x0.custom_data
+                i0_monitor.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                i0_monitor.component = _c_ComponentType(x0.component)
+                i0_monitor.variable = _c_VariableType(x0.variable)
+                v1 = x0.variable_monitoring
+                items1_variable_monitoring = []
+                for x1 in v1:
+                    i1_variable_monitoring = _new(VariableMonitoringType)
+                    v2 = x1.custom_data
+                    i1_variable_monitoring.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    i1_variable_monitoring.id = x1.id
+
+                    i1_variable_monitoring.transaction = x1.transaction
+
+                    i1_variable_monitoring.value = x1.value
+
+                    i1_variable_monitoring.type = x1.type
+
+                    i1_variable_monitoring.severity = x1.severity
+                    items1_variable_monitoring.append(i1_variable_monitoring)
+                i0_monitor.variable_monitoring = items1_variable_monitoring
+                items0_monitor.append(i0_monitor)
+            o.monitor = items0_monitor
         o.request_id = s.request_id
 
         o.tbc = s.tbc
         o.seq_no = s.seq_no
 
         o.generated_at = rt.parse_datetime(s.generated_at)
-
         return o
 
     return decode
@@ -31859,10 +32652,37 @@ def _f_NotifyReportRequest(dec: Any) -> Any:
         o.generated_at = rt.parse_datetime(s.generated_at)
 
         v = s.report_data
-        o.report_data = None if v is None else [_c_ReportDataType(x) for x in v]
+        if v is None:
+            o.report_data = None
+        else:
+            items0_report_data = []
+            for x0 in v:
+                i0_report_data = _new(ReportDataType)
+                v1 = x0.custom_data
+                i0_report_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                i0_report_data.component = _c_ComponentType(x0.component)
+                i0_report_data.variable = _c_VariableType(x0.variable)
+                v1 = x0.variable_attribute
+                items1_variable_attribute = []
+                for x1 in v1:
+                    i1_variable_attribute = _new(VariableAttributeType)
+                    v2 = x1.custom_data
+                    i1_variable_attribute.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    i1_variable_attribute.type = x1.type
+                    i1_variable_attribute.value = x1.value
+                    i1_variable_attribute.mutability = x1.mutability
+                    i1_variable_attribute.persistent = x1.persistent
+                    i1_variable_attribute.constant = x1.constant
+                    items1_variable_attribute.append(i1_variable_attribute)
+                i0_report_data.variable_attribute = items1_variable_attribute
+                v1 = x0.variable_characteristics
+                i0_report_data.variable_characteristics = (
+                    None if v1 is None else _c_VariableCharacteristicsType(v1)
+                )
+                items0_report_data.append(i0_report_data)
+            o.report_data = items0_report_data
         o.tbc = s.tbc
         o.seq_no = s.seq_no
-
         return o
 
     return decode
@@ -31949,10 +32769,51 @@ def _f_ReportChargingProfilesRequest(dec: Any) -> Any:
 
         o.charging_limit_source = s.charging_limit_source
 
-        o.charging_profile = [_c_ChargingProfileType(x) for x in s.charging_profile]
+        v = s.charging_profile
+        items0_charging_profile = []
+        for x0 in v:
+            i0_charging_profile = _new(ChargingProfileType)
+            v1 = x0.custom_data
+            i0_charging_profile.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_charging_profile.id = x0.id
+
+            i0_charging_profile.stack_level = x0.stack_level
+
+            i0_charging_profile.charging_profile_purpose = x0.charging_profile_purpose
+
+            i0_charging_profile.charging_profile_kind = x0.charging_profile_kind
+
+            i0_charging_profile.recurrency_kind = x0.recurrency_kind
+            v1 = x0.valid_from
+            i0_charging_profile.valid_from = None if v1 is None else rt.parse_datetime(v1)
+            v1 = x0.valid_to
+            i0_charging_profile.valid_to = None if v1 is None else rt.parse_datetime(v1)
+            v1 = x0.charging_schedule
+            items1_charging_schedule = []
+            for x1 in v1:
+                i1_charging_schedule = _new(ChargingScheduleType)
+                v2 = x1.custom_data
+                i1_charging_schedule.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                i1_charging_schedule.id = x1.id
+
+                v2 = x1.start_schedule
+                i1_charging_schedule.start_schedule = None if v2 is None else rt.parse_datetime(v2)
+                i1_charging_schedule.duration = x1.duration
+                i1_charging_schedule.charging_rate_unit = x1.charging_rate_unit
+
+                i1_charging_schedule.charging_schedule_period = [
+                    _c_ChargingSchedulePeriodType(x) for x in x1.charging_schedule_period
+                ]
+                i1_charging_schedule.min_charging_rate = x1.min_charging_rate
+                v2 = x1.sales_tariff
+                i1_charging_schedule.sales_tariff = None if v2 is None else _c_SalesTariffType(v2)
+                items1_charging_schedule.append(i1_charging_schedule)
+            i0_charging_profile.charging_schedule = items1_charging_schedule
+            i0_charging_profile.transaction_id = x0.transaction_id
+            items0_charging_profile.append(i0_charging_profile)
+        o.charging_profile = items0_charging_profile
         o.tbc = s.tbc
         o.evse_id = s.evse_id
-
         return o
 
     return decode
@@ -32011,7 +32872,6 @@ def _f_RequestStopTransactionRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.transaction_id = s.transaction_id
-
         return o
 
     return decode
@@ -32041,7 +32901,6 @@ def _f_ReservationStatusUpdateRequest(dec: Any) -> Any:
         o.reservation_id = s.reservation_id
 
         o.reservation_update_status = s.reservation_update_status
-
         return o
 
     return decode
@@ -32156,11 +33015,22 @@ def _f_SendLocalListRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         v = s.local_authorization_list
-        o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+        if v is None:
+            o.local_authorization_list = None
+        else:
+            items0_local_authorization_list = []
+            for x0 in v:
+                i0_local_authorization_list = _new(AuthorizationData)
+                v1 = x0.custom_data
+                i0_local_authorization_list.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                i0_local_authorization_list.id_token = _c_IdTokenType(x0.id_token)
+                v1 = x0.id_token_info
+                i0_local_authorization_list.id_token_info = None if v1 is None else _c_IdTokenInfoType(v1)
+                items0_local_authorization_list.append(i0_local_authorization_list)
+            o.local_authorization_list = items0_local_authorization_list
         o.version_number = s.version_number
 
         o.update_type = s.update_type
-
         return o
 
     return decode
@@ -32244,7 +33114,6 @@ def _f_SetMonitoringBaseRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.monitoring_base = s.monitoring_base
-
         return o
 
     return decode
@@ -32272,7 +33141,6 @@ def _f_SetMonitoringLevelRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.severity = s.severity
-
         return o
 
     return decode
@@ -32328,7 +33196,24 @@ def _f_SetVariableMonitoringRequest(dec: Any) -> Any:
         o = _new(SetVariableMonitoringRequest)
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
-        o.set_monitoring_data = [_c_SetMonitoringDataType(x) for x in s.set_monitoring_data]
+        v = s.set_monitoring_data
+        items0_set_monitoring_data = []
+        for x0 in v:
+            i0_set_monitoring_data = _new(SetMonitoringDataType)
+            v1 = x0.custom_data
+            i0_set_monitoring_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_set_monitoring_data.id = x0.id
+            i0_set_monitoring_data.transaction = x0.transaction
+            i0_set_monitoring_data.value = x0.value
+
+            i0_set_monitoring_data.type = x0.type
+
+            i0_set_monitoring_data.severity = x0.severity
+
+            i0_set_monitoring_data.component = _c_ComponentType(x0.component)
+            i0_set_monitoring_data.variable = _c_VariableType(x0.variable)
+            items0_set_monitoring_data.append(i0_set_monitoring_data)
+        o.set_monitoring_data = items0_set_monitoring_data
         return o
 
     return decode
@@ -32340,7 +33225,24 @@ def _f_SetVariableMonitoringResponse(dec: Any) -> Any:
         o = _new(SetVariableMonitoringResponse)
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
-        o.set_monitoring_result = [_c_SetMonitoringResultType(x) for x in s.set_monitoring_result]
+        v = s.set_monitoring_result
+        items0_set_monitoring_result = []
+        for x0 in v:
+            i0_set_monitoring_result = _new(SetMonitoringResultType)
+            v1 = x0.custom_data
+            i0_set_monitoring_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_set_monitoring_result.id = x0.id
+            v1 = x0.status_info
+            i0_set_monitoring_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+            i0_set_monitoring_result.status = x0.status
+
+            i0_set_monitoring_result.type = x0.type
+
+            i0_set_monitoring_result.component = _c_ComponentType(x0.component)
+            i0_set_monitoring_result.variable = _c_VariableType(x0.variable)
+            i0_set_monitoring_result.severity = x0.severity
+            items0_set_monitoring_result.append(i0_set_monitoring_result)
+        o.set_monitoring_result = items0_set_monitoring_result
         return o
 
     return decode
@@ -32352,7 +33254,19 @@ def _f_SetVariablesRequest(dec: Any) -> Any:
         o = _new(SetVariablesRequest)
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
-        o.set_variable_data = [_c_SetVariableDataType(x) for x in s.set_variable_data]
+        v = s.set_variable_data
+        items0_set_variable_data = []
+        for x0 in v:
+            i0_set_variable_data = _new(SetVariableDataType)
+            v1 = x0.custom_data
+            i0_set_variable_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_set_variable_data.attribute_type = x0.attribute_type
+            i0_set_variable_data.attribute_value = x0.attribute_value
+
+            i0_set_variable_data.component = _c_ComponentType(x0.component)
+            i0_set_variable_data.variable = _c_VariableType(x0.variable)
+            items0_set_variable_data.append(i0_set_variable_data)
+        o.set_variable_data = items0_set_variable_data
         return o
 
     return decode
@@ -32364,7 +33278,21 @@ def _f_SetVariablesResponse(dec: Any) -> Any:
         o = _new(SetVariablesResponse)
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
-        o.set_variable_result = [_c_SetVariableResultType(x) for x in s.set_variable_result]
+        v = s.set_variable_result
+        items0_set_variable_result = []
+        for x0 in v:
+            i0_set_variable_result = _new(SetVariableResultType)
+            v1 = x0.custom_data
+            i0_set_variable_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            i0_set_variable_result.attribute_type = x0.attribute_type
+            i0_set_variable_result.attribute_status = x0.attribute_status
+
+            v1 = x0.attribute_status_info
+            i0_set_variable_result.attribute_status_info = None if v1 is None else _c_StatusInfoType(v1)
+            i0_set_variable_result.component = _c_ComponentType(x0.component)
+            i0_set_variable_result.variable = _c_VariableType(x0.variable)
+            items0_set_variable_result.append(i0_set_variable_result)
+        o.set_variable_result = items0_set_variable_result
         return o
 
     return decode
@@ -32412,7 +33340,6 @@ def _f_StatusNotificationRequest(dec: Any) -> Any:
         o.evse_id = s.evse_id
 
         o.connector_id = s.connector_id
-
         return o
 
     return decode
@@ -32438,7 +33365,35 @@ def _f_TransactionEventRequest(dec: Any) -> Any:
         o.event_type = s.event_type
 
         v = s.meter_value
-        o.meter_value = None if v is None else [_c_MeterValueType(x) for x in v]
+        if v is None:
+            o.meter_value = None
+        else:
+            items0_meter_value = []
+            for x0 in v:
+                i0_meter_value = _new(MeterValueType)
+                v1 = x0.custom_data
+                i0_meter_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                v1 = x0.sampled_value
+                items1_sampled_value = []
+                for x1 in v1:
+                    i1_sampled_value = _new(SampledValueType)
+                    v2 = x1.custom_data
+                    i1_sampled_value.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    i1_sampled_value.value = x1.value
+
+                    i1_sampled_value.context = x1.context
+                    i1_sampled_value.measurand = x1.measurand
+                    i1_sampled_value.phase = x1.phase
+                    i1_sampled_value.location = x1.location
+                    v2 = x1.signed_meter_value
+                    i1_sampled_value.signed_meter_value = None if v2 is None else _c_SignedMeterValueType(v2)
+                    v2 = x1.unit_of_measure
+                    i1_sampled_value.unit_of_measure = None if v2 is None else _c_UnitOfMeasureType(v2)
+                    items1_sampled_value.append(i1_sampled_value)
+                i0_meter_value.sampled_value = items1_sampled_value
+                i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+                items0_meter_value.append(i0_meter_value)
+            o.meter_value = items0_meter_value
         o.timestamp = rt.parse_datetime(s.timestamp)
 
         o.trigger_reason = s.trigger_reason
@@ -32485,7 +33440,6 @@ def _f_TriggerMessageRequest(dec: Any) -> Any:
         v = s.evse
         o.evse = None if v is None else _c_EVSEType(v)
         o.requested_message = s.requested_message
-
         return o
 
     return decode
@@ -32515,7 +33469,6 @@ def _f_UnlockConnectorRequest(dec: Any) -> Any:
         o.evse_id = s.evse_id
 
         o.connector_id = s.connector_id
-
         return o
 
     return decode
@@ -32543,7 +33496,6 @@ def _f_UnpublishFirmwareRequest(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.checksum = s.checksum
-
         return o
 
     return decode
@@ -32556,7 +33508,6 @@ def _f_UnpublishFirmwareResponse(dec: Any) -> Any:
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         o.status = s.status
-
         return o
 
     return decode

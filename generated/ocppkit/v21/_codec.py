@@ -33009,13 +33009,71 @@ def _c_AbsolutePriceScheduleType(s: Any) -> AbsolutePriceScheduleType:
     o.minimum_cost = None if v is None else _c_RationalNumberType(v)
     v = s.maximum_cost
     o.maximum_cost = None if v is None else _c_RationalNumberType(v)
-    o.price_rule_stacks = [_c_PriceRuleStackType(x) for x in s.price_rule_stacks]
+    v = s.price_rule_stacks
+    items0_price_rule_stacks = []
+    for x0 in v:
+        i0_price_rule_stacks = _new(PriceRuleStackType)
+        i0_price_rule_stacks.duration = x0.duration
+
+        v1 = x0.price_rule
+        items1_price_rule = []
+        for x1 in v1:
+            i1_price_rule = _new(PriceRuleType)
+            i1_price_rule.parking_fee_period = x1.parking_fee_period
+            i1_price_rule.carbon_dioxide_emission = x1.carbon_dioxide_emission
+            i1_price_rule.renewable_generation_percentage = x1.renewable_generation_percentage
+            i1_price_rule.energy_fee = _c_RationalNumberType(x1.energy_fee)
+            v2 = x1.parking_fee
+            i1_price_rule.parking_fee = None if v2 is None else _c_RationalNumberType(v2)
+            i1_price_rule.power_range_start = _c_RationalNumberType(x1.power_range_start)
+            v2 = x1.custom_data
+            i1_price_rule.custom_data = None if v2 is None else _d_CustomDataType(v2)
+            items1_price_rule.append(i1_price_rule)
+        i0_price_rule_stacks.price_rule = items1_price_rule
+        v1 = x0.custom_data
+        i0_price_rule_stacks.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_price_rule_stacks.append(i0_price_rule_stacks)
+    o.price_rule_stacks = items0_price_rule_stacks
     v = s.tax_rules
-    o.tax_rules = None if v is None else [_c_TaxRuleType(x) for x in v]
+    if v is None:
+        o.tax_rules = None
+    else:
+        items0_tax_rules = []
+        for x0 in v:
+            i0_tax_rules = _new(TaxRuleType)
+            i0_tax_rules.tax_rule_id = x0.tax_rule_id
+
+            i0_tax_rules.tax_rule_name = x0.tax_rule_name
+            i0_tax_rules.tax_included_in_price = x0.tax_included_in_price
+            i0_tax_rules.applies_to_energy_fee = x0.applies_to_energy_fee
+
+            i0_tax_rules.applies_to_parking_fee = x0.applies_to_parking_fee
+
+            i0_tax_rules.applies_to_overstay_fee = x0.applies_to_overstay_fee
+
+            i0_tax_rules.applies_to_minimum_maximum_cost = x0.applies_to_minimum_maximum_cost
+
+            i0_tax_rules.tax_rate = _c_RationalNumberType(x0.tax_rate)
+            v1 = x0.custom_data
+            i0_tax_rules.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_tax_rules.append(i0_tax_rules)
+        o.tax_rules = items0_tax_rules
     v = s.overstay_rule_list
     o.overstay_rule_list = None if v is None else _c_OverstayRuleListType(v)
     v = s.additional_selected_services
-    o.additional_selected_services = None if v is None else [_c_AdditionalSelectedServicesType(x) for x in v]
+    if v is None:
+        o.additional_selected_services = None
+    else:
+        items0_additional_selected_services = []
+        for x0 in v:
+            i0_additional_selected_services = _new(AdditionalSelectedServicesType)
+            i0_additional_selected_services.service_fee = _c_RationalNumberType(x0.service_fee)
+            i0_additional_selected_services.service_name = x0.service_name
+
+            v1 = x0.custom_data
+            i0_additional_selected_services.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_additional_selected_services.append(i0_additional_selected_services)
+        o.additional_selected_services = items0_additional_selected_services
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -33321,7 +33379,24 @@ def _c_CertificateHashDataChainType(s: Any) -> CertificateHashDataChainType:
     o.certificate_type = s.certificate_type
 
     v = s.child_certificate_hash_data
-    o.child_certificate_hash_data = None if v is None else [_c_CertificateHashDataType(x) for x in v]
+    if v is None:
+        o.child_certificate_hash_data = None
+    else:
+        items0_child_certificate_hash_data = []
+        for x0 in v:
+            i0_child_certificate_hash_data = _new(CertificateHashDataType)
+            i0_child_certificate_hash_data.hash_algorithm = x0.hash_algorithm
+
+            i0_child_certificate_hash_data.issuer_name_hash = x0.issuer_name_hash
+
+            i0_child_certificate_hash_data.issuer_key_hash = x0.issuer_key_hash
+
+            i0_child_certificate_hash_data.serial_number = x0.serial_number
+
+            v1 = x0.custom_data
+            i0_child_certificate_hash_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_child_certificate_hash_data.append(i0_child_certificate_hash_data)
+        o.child_certificate_hash_data = items0_child_certificate_hash_data
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -33673,7 +33748,20 @@ class _W_ChargingPeriodType(msgspec.Struct, forbid_unknown_fields=True, omit_def
 def _c_ChargingPeriodType(s: Any) -> ChargingPeriodType:
     o = _new(ChargingPeriodType)
     v = s.dimensions
-    o.dimensions = None if v is None else [_c_CostDimensionType(x) for x in v]
+    if v is None:
+        o.dimensions = None
+    else:
+        items0_dimensions = []
+        for x0 in v:
+            i0_dimensions = _new(CostDimensionType)
+            i0_dimensions.type = x0.type
+
+            i0_dimensions.volume = x0.volume
+
+            v1 = x0.custom_data
+            i0_dimensions.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_dimensions.append(i0_dimensions)
+        o.dimensions = items0_dimensions
     o.tariff_id = s.tariff_id
     o.start_period = rt.parse_datetime(s.start_period)
 
@@ -33806,7 +33894,73 @@ def _c_ChargingProfileType(s: Any) -> ChargingProfileType:
     o.valid_to = None if v is None else rt.parse_datetime(v)
     o.transaction_id = s.transaction_id
     o.max_offline_duration = s.max_offline_duration
-    o.charging_schedule = [_c_ChargingScheduleType(x) for x in s.charging_schedule]
+    v = s.charging_schedule
+    items0_charging_schedule = []
+    for x0 in v:
+        i0_charging_schedule = _new(ChargingScheduleType)
+        i0_charging_schedule.id = x0.id
+
+        v1 = x0.limit_at_so_c
+        i0_charging_schedule.limit_at_so_c = None if v1 is None else _c_LimitAtSoCType(v1)
+        v1 = x0.start_schedule
+        i0_charging_schedule.start_schedule = None if v1 is None else rt.parse_datetime(v1)
+        i0_charging_schedule.duration = x0.duration
+        i0_charging_schedule.charging_rate_unit = x0.charging_rate_unit
+
+        i0_charging_schedule.min_charging_rate = x0.min_charging_rate
+        i0_charging_schedule.power_tolerance = x0.power_tolerance
+        i0_charging_schedule.signature_id = x0.signature_id
+        i0_charging_schedule.digest_value = x0.digest_value
+        i0_charging_schedule.use_local_time = x0.use_local_time
+        v1 = x0.charging_schedule_period
+        items1_charging_schedule_period = []
+        for x1 in v1:
+            i1_charging_schedule_period = _new(ChargingSchedulePeriodType)
+            i1_charging_schedule_period.start_period = x1.start_period
+
+            i1_charging_schedule_period.limit = x1.limit
+            i1_charging_schedule_period.limit_l2 = x1.limit_l2
+            i1_charging_schedule_period.limit_l3 = x1.limit_l3
+            i1_charging_schedule_period.number_phases = x1.number_phases
+            i1_charging_schedule_period.phase_to_use = x1.phase_to_use
+            i1_charging_schedule_period.discharge_limit = x1.discharge_limit
+            i1_charging_schedule_period.discharge_limit_l2 = x1.discharge_limit_l2
+            i1_charging_schedule_period.discharge_limit_l3 = x1.discharge_limit_l3
+            i1_charging_schedule_period.setpoint = x1.setpoint
+            i1_charging_schedule_period.setpoint_l2 = x1.setpoint_l2
+            i1_charging_schedule_period.setpoint_l3 = x1.setpoint_l3
+            i1_charging_schedule_period.setpoint_reactive = x1.setpoint_reactive
+            i1_charging_schedule_period.setpoint_reactive_l2 = x1.setpoint_reactive_l2
+            i1_charging_schedule_period.setpoint_reactive_l3 = x1.setpoint_reactive_l3
+            i1_charging_schedule_period.preconditioning_request = x1.preconditioning_request
+            i1_charging_schedule_period.evse_sleep = x1.evse_sleep
+            i1_charging_schedule_period.v2x_baseline = x1.v2x_baseline
+            i1_charging_schedule_period.operation_mode = x1.operation_mode
+            v2 = x1.v2x_freq_watt_curve
+            i1_charging_schedule_period.v2x_freq_watt_curve = (
+                None if v2 is None else [_c_V2XFreqWattPointType(x) for x in v2]
+            )
+            v2 = x1.v2x_signal_watt_curve
+            i1_charging_schedule_period.v2x_signal_watt_curve = (
+                None if v2 is None else [_c_V2XSignalWattPointType(x) for x in v2]
+            )
+            v2 = x1.custom_data
+            i1_charging_schedule_period.custom_data = None if v2 is None else _d_CustomDataType(v2)
+            items1_charging_schedule_period.append(i1_charging_schedule_period)
+        i0_charging_schedule.charging_schedule_period = items1_charging_schedule_period
+        i0_charging_schedule.randomized_delay = x0.randomized_delay
+        v1 = x0.sales_tariff
+        i0_charging_schedule.sales_tariff = None if v1 is None else _c_SalesTariffType(v1)
+        v1 = x0.absolute_price_schedule
+        i0_charging_schedule.absolute_price_schedule = (
+            None if v1 is None else _c_AbsolutePriceScheduleType(v1)
+        )
+        v1 = x0.price_level_schedule
+        i0_charging_schedule.price_level_schedule = None if v1 is None else _c_PriceLevelScheduleType(v1)
+        v1 = x0.custom_data
+        i0_charging_schedule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_charging_schedule.append(i0_charging_schedule)
+    o.charging_schedule = items0_charging_schedule
     o.invalid_after_offline_duration = s.invalid_after_offline_duration
     o.dyn_update_interval = s.dyn_update_interval
     v = s.dyn_update_time
@@ -33935,9 +34089,35 @@ def _c_ChargingSchedulePeriodType(s: Any) -> ChargingSchedulePeriodType:
     o.v2x_baseline = s.v2x_baseline
     o.operation_mode = s.operation_mode
     v = s.v2x_freq_watt_curve
-    o.v2x_freq_watt_curve = None if v is None else [_c_V2XFreqWattPointType(x) for x in v]
+    if v is None:
+        o.v2x_freq_watt_curve = None
+    else:
+        items0_v2x_freq_watt_curve = []
+        for x0 in v:
+            i0_v2x_freq_watt_curve = _new(V2XFreqWattPointType)
+            i0_v2x_freq_watt_curve.frequency = x0.frequency
+
+            i0_v2x_freq_watt_curve.power = x0.power
+
+            v1 = x0.custom_data
+            i0_v2x_freq_watt_curve.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_v2x_freq_watt_curve.append(i0_v2x_freq_watt_curve)
+        o.v2x_freq_watt_curve = items0_v2x_freq_watt_curve
     v = s.v2x_signal_watt_curve
-    o.v2x_signal_watt_curve = None if v is None else [_c_V2XSignalWattPointType(x) for x in v]
+    if v is None:
+        o.v2x_signal_watt_curve = None
+    else:
+        items0_v2x_signal_watt_curve = []
+        for x0 in v:
+            i0_v2x_signal_watt_curve = _new(V2XSignalWattPointType)
+            i0_v2x_signal_watt_curve.signal = x0.signal
+
+            i0_v2x_signal_watt_curve.power = x0.power
+
+            v1 = x0.custom_data
+            i0_v2x_signal_watt_curve.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_v2x_signal_watt_curve.append(i0_v2x_signal_watt_curve)
+        o.v2x_signal_watt_curve = items0_v2x_signal_watt_curve
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -34064,7 +34244,64 @@ def _c_ChargingScheduleType(s: Any) -> ChargingScheduleType:
     o.signature_id = s.signature_id
     o.digest_value = s.digest_value
     o.use_local_time = s.use_local_time
-    o.charging_schedule_period = [_c_ChargingSchedulePeriodType(x) for x in s.charging_schedule_period]
+    v = s.charging_schedule_period
+    items0_charging_schedule_period = []
+    for x0 in v:
+        i0_charging_schedule_period = _new(ChargingSchedulePeriodType)
+        i0_charging_schedule_period.start_period = x0.start_period
+
+        i0_charging_schedule_period.limit = x0.limit
+        i0_charging_schedule_period.limit_l2 = x0.limit_l2
+        i0_charging_schedule_period.limit_l3 = x0.limit_l3
+        i0_charging_schedule_period.number_phases = x0.number_phases
+        i0_charging_schedule_period.phase_to_use = x0.phase_to_use
+        i0_charging_schedule_period.discharge_limit = x0.discharge_limit
+        i0_charging_schedule_period.discharge_limit_l2 = x0.discharge_limit_l2
+        i0_charging_schedule_period.discharge_limit_l3 = x0.discharge_limit_l3
+        i0_charging_schedule_period.setpoint = x0.setpoint
+        i0_charging_schedule_period.setpoint_l2 = x0.setpoint_l2
+        i0_charging_schedule_period.setpoint_l3 = x0.setpoint_l3
+        i0_charging_schedule_period.setpoint_reactive = x0.setpoint_reactive
+        i0_charging_schedule_period.setpoint_reactive_l2 = x0.setpoint_reactive_l2
+        i0_charging_schedule_period.setpoint_reactive_l3 = x0.setpoint_reactive_l3
+        i0_charging_schedule_period.preconditioning_request = x0.preconditioning_request
+        i0_charging_schedule_period.evse_sleep = x0.evse_sleep
+        i0_charging_schedule_period.v2x_baseline = x0.v2x_baseline
+        i0_charging_schedule_period.operation_mode = x0.operation_mode
+        v1 = x0.v2x_freq_watt_curve
+        if v1 is None:
+            i0_charging_schedule_period.v2x_freq_watt_curve = None
+        else:
+            items1_v2x_freq_watt_curve = []
+            for x1 in v1:
+                i1_v2x_freq_watt_curve = _new(V2XFreqWattPointType)
+                i1_v2x_freq_watt_curve.frequency = x1.frequency
+
+                i1_v2x_freq_watt_curve.power = x1.power
+
+                v2 = x1.custom_data
+                i1_v2x_freq_watt_curve.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_v2x_freq_watt_curve.append(i1_v2x_freq_watt_curve)
+            i0_charging_schedule_period.v2x_freq_watt_curve = items1_v2x_freq_watt_curve
+        v1 = x0.v2x_signal_watt_curve
+        if v1 is None:
+            i0_charging_schedule_period.v2x_signal_watt_curve = None
+        else:
+            items1_v2x_signal_watt_curve = []
+            for x1 in v1:
+                i1_v2x_signal_watt_curve = _new(V2XSignalWattPointType)
+                i1_v2x_signal_watt_curve.signal = x1.signal
+
+                i1_v2x_signal_watt_curve.power = x1.power
+
+                v2 = x1.custom_data
+                i1_v2x_signal_watt_curve.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_v2x_signal_watt_curve.append(i1_v2x_signal_watt_curve)
+            i0_charging_schedule_period.v2x_signal_watt_curve = items1_v2x_signal_watt_curve
+        v1 = x0.custom_data
+        i0_charging_schedule_period.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_charging_schedule_period.append(i0_charging_schedule_period)
+    o.charging_schedule_period = items0_charging_schedule_period
     o.randomized_delay = s.randomized_delay
     v = s.sales_tariff
     o.sales_tariff = None if v is None else _c_SalesTariffType(v)
@@ -34516,7 +34753,64 @@ def _c_CompositeScheduleType(s: Any) -> CompositeScheduleType:
 
     o.charging_rate_unit = s.charging_rate_unit
 
-    o.charging_schedule_period = [_c_ChargingSchedulePeriodType(x) for x in s.charging_schedule_period]
+    v = s.charging_schedule_period
+    items0_charging_schedule_period = []
+    for x0 in v:
+        i0_charging_schedule_period = _new(ChargingSchedulePeriodType)
+        i0_charging_schedule_period.start_period = x0.start_period
+
+        i0_charging_schedule_period.limit = x0.limit
+        i0_charging_schedule_period.limit_l2 = x0.limit_l2
+        i0_charging_schedule_period.limit_l3 = x0.limit_l3
+        i0_charging_schedule_period.number_phases = x0.number_phases
+        i0_charging_schedule_period.phase_to_use = x0.phase_to_use
+        i0_charging_schedule_period.discharge_limit = x0.discharge_limit
+        i0_charging_schedule_period.discharge_limit_l2 = x0.discharge_limit_l2
+        i0_charging_schedule_period.discharge_limit_l3 = x0.discharge_limit_l3
+        i0_charging_schedule_period.setpoint = x0.setpoint
+        i0_charging_schedule_period.setpoint_l2 = x0.setpoint_l2
+        i0_charging_schedule_period.setpoint_l3 = x0.setpoint_l3
+        i0_charging_schedule_period.setpoint_reactive = x0.setpoint_reactive
+        i0_charging_schedule_period.setpoint_reactive_l2 = x0.setpoint_reactive_l2
+        i0_charging_schedule_period.setpoint_reactive_l3 = x0.setpoint_reactive_l3
+        i0_charging_schedule_period.preconditioning_request = x0.preconditioning_request
+        i0_charging_schedule_period.evse_sleep = x0.evse_sleep
+        i0_charging_schedule_period.v2x_baseline = x0.v2x_baseline
+        i0_charging_schedule_period.operation_mode = x0.operation_mode
+        v1 = x0.v2x_freq_watt_curve
+        if v1 is None:
+            i0_charging_schedule_period.v2x_freq_watt_curve = None
+        else:
+            items1_v2x_freq_watt_curve = []
+            for x1 in v1:
+                i1_v2x_freq_watt_curve = _new(V2XFreqWattPointType)
+                i1_v2x_freq_watt_curve.frequency = x1.frequency
+
+                i1_v2x_freq_watt_curve.power = x1.power
+
+                v2 = x1.custom_data
+                i1_v2x_freq_watt_curve.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_v2x_freq_watt_curve.append(i1_v2x_freq_watt_curve)
+            i0_charging_schedule_period.v2x_freq_watt_curve = items1_v2x_freq_watt_curve
+        v1 = x0.v2x_signal_watt_curve
+        if v1 is None:
+            i0_charging_schedule_period.v2x_signal_watt_curve = None
+        else:
+            items1_v2x_signal_watt_curve = []
+            for x1 in v1:
+                i1_v2x_signal_watt_curve = _new(V2XSignalWattPointType)
+                i1_v2x_signal_watt_curve.signal = x1.signal
+
+                i1_v2x_signal_watt_curve.power = x1.power
+
+                v2 = x1.custom_data
+                i1_v2x_signal_watt_curve.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_v2x_signal_watt_curve.append(i1_v2x_signal_watt_curve)
+            i0_charging_schedule_period.v2x_signal_watt_curve = items1_v2x_signal_watt_curve
+        v1 = x0.custom_data
+        i0_charging_schedule_period.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_charging_schedule_period.append(i0_charging_schedule_period)
+    o.charging_schedule_period = items0_charging_schedule_period
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -34601,7 +34895,19 @@ def _c_ConsumptionCostType(s: Any) -> ConsumptionCostType:
     o = _new(ConsumptionCostType)
     o.start_value = s.start_value
 
-    o.cost = [_c_CostType(x) for x in s.cost]
+    v = s.cost
+    items0_cost = []
+    for x0 in v:
+        i0_cost = _new(CostType)
+        i0_cost.cost_kind = x0.cost_kind
+
+        i0_cost.amount = x0.amount
+
+        i0_cost.amount_multiplier = x0.amount_multiplier
+        v1 = x0.custom_data
+        i0_cost.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_cost.append(i0_cost)
+    o.cost = items0_cost
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -34642,7 +34948,34 @@ class _W_CostDetailsType(msgspec.Struct, forbid_unknown_fields=True, omit_defaul
 def _c_CostDetailsType(s: Any) -> CostDetailsType:
     o = _new(CostDetailsType)
     v = s.charging_periods
-    o.charging_periods = None if v is None else [_c_ChargingPeriodType(x) for x in v]
+    if v is None:
+        o.charging_periods = None
+    else:
+        items0_charging_periods = []
+        for x0 in v:
+            i0_charging_periods = _new(ChargingPeriodType)
+            v1 = x0.dimensions
+            if v1 is None:
+                i0_charging_periods.dimensions = None
+            else:
+                items1_dimensions = []
+                for x1 in v1:
+                    i1_dimensions = _new(CostDimensionType)
+                    i1_dimensions.type = x1.type
+
+                    i1_dimensions.volume = x1.volume
+
+                    v2 = x1.custom_data
+                    i1_dimensions.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    items1_dimensions.append(i1_dimensions)
+                i0_charging_periods.dimensions = items1_dimensions
+            i0_charging_periods.tariff_id = x0.tariff_id
+            i0_charging_periods.start_period = rt.parse_datetime(x0.start_period)
+
+            v1 = x0.custom_data
+            i0_charging_periods.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_charging_periods.append(i0_charging_periods)
+        o.charging_periods = items0_charging_periods
     o.total_cost = _c_TotalCostType(s.total_cost)
     o.total_usage = _c_TotalUsageType(s.total_usage)
     o.failure_to_calculate = s.failure_to_calculate
@@ -35237,7 +35570,18 @@ class _W_DERCurveType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
 
 def _c_DERCurveType(s: Any) -> DERCurveType:
     o = _new(DERCurveType)
-    o.curve_data = [_c_DERCurvePointsType(x) for x in s.curve_data]
+    v = s.curve_data
+    items0_curve_data = []
+    for x0 in v:
+        i0_curve_data = _new(DERCurvePointsType)
+        i0_curve_data.x = x0.x
+
+        i0_curve_data.y = x0.y
+
+        v1 = x0.custom_data
+        i0_curve_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_curve_data.append(i0_curve_data)
+    o.curve_data = items0_curve_data
     v = s.hysteresis
     o.hysteresis = None if v is None else _c_HysteresisType(v)
     o.priority = s.priority
@@ -35316,7 +35660,18 @@ def _c_EVAbsolutePriceScheduleEntryType(s: Any) -> EVAbsolutePriceScheduleEntryT
     o = _new(EVAbsolutePriceScheduleEntryType)
     o.duration = s.duration
 
-    o.ev_price_rule = [_c_EVPriceRuleType(x) for x in s.ev_price_rule]
+    v = s.ev_price_rule
+    items0_ev_price_rule = []
+    for x0 in v:
+        i0_ev_price_rule = _new(EVPriceRuleType)
+        i0_ev_price_rule.energy_fee = x0.energy_fee
+
+        i0_ev_price_rule.power_range_start = x0.power_range_start
+
+        v1 = x0.custom_data
+        i0_ev_price_rule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_ev_price_rule.append(i0_ev_price_rule)
+    o.ev_price_rule = items0_ev_price_rule
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -35359,9 +35714,28 @@ def _c_EVAbsolutePriceScheduleType(s: Any) -> EVAbsolutePriceScheduleType:
 
     o.currency = s.currency
 
-    o.ev_absolute_price_schedule_entries = [
-        _c_EVAbsolutePriceScheduleEntryType(x) for x in s.ev_absolute_price_schedule_entries
-    ]
+    v = s.ev_absolute_price_schedule_entries
+    items0_ev_absolute_price_schedule_entries = []
+    for x0 in v:
+        i0_ev_absolute_price_schedule_entries = _new(EVAbsolutePriceScheduleEntryType)
+        i0_ev_absolute_price_schedule_entries.duration = x0.duration
+
+        v1 = x0.ev_price_rule
+        items1_ev_price_rule = []
+        for x1 in v1:
+            i1_ev_price_rule = _new(EVPriceRuleType)
+            i1_ev_price_rule.energy_fee = x1.energy_fee
+
+            i1_ev_price_rule.power_range_start = x1.power_range_start
+
+            v2 = x1.custom_data
+            i1_ev_price_rule.custom_data = None if v2 is None else _d_CustomDataType(v2)
+            items1_ev_price_rule.append(i1_ev_price_rule)
+        i0_ev_absolute_price_schedule_entries.ev_price_rule = items1_ev_price_rule
+        v1 = x0.custom_data
+        i0_ev_absolute_price_schedule_entries.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_ev_absolute_price_schedule_entries.append(i0_ev_absolute_price_schedule_entries)
+    o.ev_absolute_price_schedule_entries = items0_ev_absolute_price_schedule_entries
     o.price_algorithm = s.price_algorithm
 
     v = s.custom_data
@@ -35475,7 +35849,18 @@ class _W_EVPowerScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit_de
 
 def _c_EVPowerScheduleType(s: Any) -> EVPowerScheduleType:
     o = _new(EVPowerScheduleType)
-    o.ev_power_schedule_entries = [_c_EVPowerScheduleEntryType(x) for x in s.ev_power_schedule_entries]
+    v = s.ev_power_schedule_entries
+    items0_ev_power_schedule_entries = []
+    for x0 in v:
+        i0_ev_power_schedule_entries = _new(EVPowerScheduleEntryType)
+        i0_ev_power_schedule_entries.duration = x0.duration
+
+        i0_ev_power_schedule_entries.power = x0.power
+
+        v1 = x0.custom_data
+        i0_ev_power_schedule_entries.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_ev_power_schedule_entries.append(i0_ev_power_schedule_entries)
+    o.ev_power_schedule_entries = items0_ev_power_schedule_entries
     o.time_anchor = rt.parse_datetime(s.time_anchor)
 
     v = s.custom_data
@@ -36447,7 +36832,20 @@ class _W_IdTokenType(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=T
 def _c_IdTokenType(s: Any) -> IdTokenType:
     o = _new(IdTokenType)
     v = s.additional_info
-    o.additional_info = None if v is None else [_c_AdditionalInfoType(x) for x in v]
+    if v is None:
+        o.additional_info = None
+    else:
+        items0_additional_info = []
+        for x0 in v:
+            i0_additional_info = _new(AdditionalInfoType)
+            i0_additional_info.additional_id_token = x0.additional_id_token
+
+            i0_additional_info.type = x0.type
+
+            v1 = x0.custom_data
+            i0_additional_info.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_additional_info.append(i0_additional_info)
+        o.additional_info = items0_additional_info
     o.id_token = s.id_token
 
     o.type = s.type
@@ -36732,7 +37130,21 @@ def _c_MessageInfoType(s: Any) -> MessageInfoType:
     o.transaction_id = s.transaction_id
     o.message = _c_MessageContentType(s.message)
     v = s.message_extra
-    o.message_extra = None if v is None else [_c_MessageContentType(x) for x in v]
+    if v is None:
+        o.message_extra = None
+    else:
+        items0_message_extra = []
+        for x0 in v:
+            i0_message_extra = _new(MessageContentType)
+            i0_message_extra.format = x0.format
+
+            i0_message_extra.language = x0.language
+            i0_message_extra.content = x0.content
+
+            v1 = x0.custom_data
+            i0_message_extra.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_message_extra.append(i0_message_extra)
+        o.message_extra = items0_message_extra
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -36800,7 +37212,24 @@ class _W_MeterValueType(msgspec.Struct, forbid_unknown_fields=True, omit_default
 
 def _c_MeterValueType(s: Any) -> MeterValueType:
     o = _new(MeterValueType)
-    o.sampled_value = [_c_SampledValueType(x) for x in s.sampled_value]
+    v = s.sampled_value
+    items0_sampled_value = []
+    for x0 in v:
+        i0_sampled_value = _new(SampledValueType)
+        i0_sampled_value.value = x0.value
+
+        i0_sampled_value.measurand = x0.measurand
+        i0_sampled_value.context = x0.context
+        i0_sampled_value.phase = x0.phase
+        i0_sampled_value.location = x0.location
+        v1 = x0.signed_meter_value
+        i0_sampled_value.signed_meter_value = None if v1 is None else _c_SignedMeterValueType(v1)
+        v1 = x0.unit_of_measure
+        i0_sampled_value.unit_of_measure = None if v1 is None else _c_UnitOfMeasureType(v1)
+        v1 = x0.custom_data
+        i0_sampled_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_sampled_value.append(i0_sampled_value)
+    o.sampled_value = items0_sampled_value
     o.timestamp = rt.parse_datetime(s.timestamp)
 
     v = s.custom_data
@@ -36872,7 +37301,26 @@ def _c_MonitoringDataType(s: Any) -> MonitoringDataType:
     o = _new(MonitoringDataType)
     o.component = _c_ComponentType(s.component)
     o.variable = _c_VariableType(s.variable)
-    o.variable_monitoring = [_c_VariableMonitoringType(x) for x in s.variable_monitoring]
+    v = s.variable_monitoring
+    items0_variable_monitoring = []
+    for x0 in v:
+        i0_variable_monitoring = _new(VariableMonitoringType)
+        i0_variable_monitoring.id = x0.id
+
+        i0_variable_monitoring.transaction = x0.transaction
+
+        i0_variable_monitoring.value = x0.value
+
+        i0_variable_monitoring.type = x0.type
+
+        i0_variable_monitoring.severity = x0.severity
+
+        i0_variable_monitoring.event_notification_type = x0.event_notification_type
+
+        v1 = x0.custom_data
+        i0_variable_monitoring.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_variable_monitoring.append(i0_variable_monitoring)
+    o.variable_monitoring = items0_variable_monitoring
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -37066,7 +37514,20 @@ def _c_OverstayRuleListType(s: Any) -> OverstayRuleListType:
     o = _new(OverstayRuleListType)
     v = s.overstay_power_threshold
     o.overstay_power_threshold = None if v is None else _c_RationalNumberType(v)
-    o.overstay_rule = [_c_OverstayRuleType(x) for x in s.overstay_rule]
+    v = s.overstay_rule
+    items0_overstay_rule = []
+    for x0 in v:
+        i0_overstay_rule = _new(OverstayRuleType)
+        i0_overstay_rule.overstay_fee = _c_RationalNumberType(x0.overstay_fee)
+        i0_overstay_rule.overstay_rule_description = x0.overstay_rule_description
+        i0_overstay_rule.start_time = x0.start_time
+
+        i0_overstay_rule.overstay_fee_period = x0.overstay_fee_period
+
+        v1 = x0.custom_data
+        i0_overstay_rule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_overstay_rule.append(i0_overstay_rule)
+    o.overstay_rule = items0_overstay_rule
     o.overstay_time_threshold = s.overstay_time_threshold
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
@@ -37230,9 +37691,18 @@ class _W_PriceLevelScheduleType(msgspec.Struct, forbid_unknown_fields=True, omit
 
 def _c_PriceLevelScheduleType(s: Any) -> PriceLevelScheduleType:
     o = _new(PriceLevelScheduleType)
-    o.price_level_schedule_entries = [
-        _c_PriceLevelScheduleEntryType(x) for x in s.price_level_schedule_entries
-    ]
+    v = s.price_level_schedule_entries
+    items0_price_level_schedule_entries = []
+    for x0 in v:
+        i0_price_level_schedule_entries = _new(PriceLevelScheduleEntryType)
+        i0_price_level_schedule_entries.duration = x0.duration
+
+        i0_price_level_schedule_entries.price_level = x0.price_level
+
+        v1 = x0.custom_data
+        i0_price_level_schedule_entries.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_price_level_schedule_entries.append(i0_price_level_schedule_entries)
+    o.price_level_schedule_entries = items0_price_level_schedule_entries
     o.time_anchor = rt.parse_datetime(s.time_anchor)
 
     o.price_schedule_id = s.price_schedule_id
@@ -37284,7 +37754,21 @@ def _c_PriceRuleStackType(s: Any) -> PriceRuleStackType:
     o = _new(PriceRuleStackType)
     o.duration = s.duration
 
-    o.price_rule = [_c_PriceRuleType(x) for x in s.price_rule]
+    v = s.price_rule
+    items0_price_rule = []
+    for x0 in v:
+        i0_price_rule = _new(PriceRuleType)
+        i0_price_rule.parking_fee_period = x0.parking_fee_period
+        i0_price_rule.carbon_dioxide_emission = x0.carbon_dioxide_emission
+        i0_price_rule.renewable_generation_percentage = x0.renewable_generation_percentage
+        i0_price_rule.energy_fee = _c_RationalNumberType(x0.energy_fee)
+        v1 = x0.parking_fee
+        i0_price_rule.parking_fee = None if v1 is None else _c_RationalNumberType(v1)
+        i0_price_rule.power_range_start = _c_RationalNumberType(x0.power_range_start)
+        v1 = x0.custom_data
+        i0_price_rule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_price_rule.append(i0_price_rule)
+    o.price_rule = items0_price_rule
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -37385,7 +37869,21 @@ def _c_PriceType(s: Any) -> PriceType:
     o.excl_tax = s.excl_tax
     o.incl_tax = s.incl_tax
     v = s.tax_rates
-    o.tax_rates = None if v is None else [_c_TaxRateType(x) for x in v]
+    if v is None:
+        o.tax_rates = None
+    else:
+        items0_tax_rates = []
+        for x0 in v:
+            i0_tax_rates = _new(TaxRateType)
+            i0_tax_rates.type = x0.type
+
+            i0_tax_rates.tax = x0.tax
+
+            i0_tax_rates.stack = x0.stack
+            v1 = x0.custom_data
+            i0_tax_rates.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_tax_rates.append(i0_tax_rates)
+        o.tax_rates = items0_tax_rates
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -37535,7 +38033,19 @@ def _c_ReportDataType(s: Any) -> ReportDataType:
     o = _new(ReportDataType)
     o.component = _c_ComponentType(s.component)
     o.variable = _c_VariableType(s.variable)
-    o.variable_attribute = [_c_VariableAttributeType(x) for x in s.variable_attribute]
+    v = s.variable_attribute
+    items0_variable_attribute = []
+    for x0 in v:
+        i0_variable_attribute = _new(VariableAttributeType)
+        i0_variable_attribute.type = x0.type
+        i0_variable_attribute.value = x0.value
+        i0_variable_attribute.mutability = x0.mutability
+        i0_variable_attribute.persistent = x0.persistent
+        i0_variable_attribute.constant = x0.constant
+        v1 = x0.custom_data
+        i0_variable_attribute.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_variable_attribute.append(i0_variable_attribute)
+    o.variable_attribute = items0_variable_attribute
     v = s.variable_characteristics
     o.variable_characteristics = None if v is None else _c_VariableCharacteristicsType(v)
     v = s.custom_data
@@ -37586,7 +38096,31 @@ def _c_SalesTariffEntryType(s: Any) -> SalesTariffEntryType:
     o.relative_time_interval = _c_RelativeTimeIntervalType(s.relative_time_interval)
     o.e_price_level = s.e_price_level
     v = s.consumption_cost
-    o.consumption_cost = None if v is None else [_c_ConsumptionCostType(x) for x in v]
+    if v is None:
+        o.consumption_cost = None
+    else:
+        items0_consumption_cost = []
+        for x0 in v:
+            i0_consumption_cost = _new(ConsumptionCostType)
+            i0_consumption_cost.start_value = x0.start_value
+
+            v1 = x0.cost
+            items1_cost = []
+            for x1 in v1:
+                i1_cost = _new(CostType)
+                i1_cost.cost_kind = x1.cost_kind
+
+                i1_cost.amount = x1.amount
+
+                i1_cost.amount_multiplier = x1.amount_multiplier
+                v2 = x1.custom_data
+                i1_cost.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_cost.append(i1_cost)
+            i0_consumption_cost.cost = items1_cost
+            v1 = x0.custom_data
+            i0_consumption_cost.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_consumption_cost.append(i0_consumption_cost)
+        o.consumption_cost = items0_consumption_cost
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -37634,7 +38168,30 @@ def _c_SalesTariffType(s: Any) -> SalesTariffType:
 
     o.sales_tariff_description = s.sales_tariff_description
     o.num_e_price_levels = s.num_e_price_levels
-    o.sales_tariff_entry = [_c_SalesTariffEntryType(x) for x in s.sales_tariff_entry]
+    v = s.sales_tariff_entry
+    items0_sales_tariff_entry = []
+    for x0 in v:
+        i0_sales_tariff_entry = _new(SalesTariffEntryType)
+        i0_sales_tariff_entry.relative_time_interval = _c_RelativeTimeIntervalType(x0.relative_time_interval)
+        i0_sales_tariff_entry.e_price_level = x0.e_price_level
+        v1 = x0.consumption_cost
+        if v1 is None:
+            i0_sales_tariff_entry.consumption_cost = None
+        else:
+            items1_consumption_cost = []
+            for x1 in v1:
+                i1_consumption_cost = _new(ConsumptionCostType)
+                i1_consumption_cost.start_value = x1.start_value
+
+                i1_consumption_cost.cost = [_c_CostType(x) for x in x1.cost]
+                v2 = x1.custom_data
+                i1_consumption_cost.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_consumption_cost.append(i1_consumption_cost)
+            i0_sales_tariff_entry.consumption_cost = items1_consumption_cost
+        v1 = x0.custom_data
+        i0_sales_tariff_entry.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_sales_tariff_entry.append(i0_sales_tariff_entry)
+    o.sales_tariff_entry = items0_sales_tariff_entry
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -38408,9 +38965,34 @@ class _W_TariffEnergyType(msgspec.Struct, forbid_unknown_fields=True, omit_defau
 
 def _c_TariffEnergyType(s: Any) -> TariffEnergyType:
     o = _new(TariffEnergyType)
-    o.prices = [_c_TariffEnergyPriceType(x) for x in s.prices]
+    v = s.prices
+    items0_prices = []
+    for x0 in v:
+        i0_prices = _new(TariffEnergyPriceType)
+        i0_prices.price_kwh = x0.price_kwh
+
+        v1 = x0.conditions
+        i0_prices.conditions = None if v1 is None else _c_TariffConditionsType(v1)
+        v1 = x0.custom_data
+        i0_prices.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_prices.append(i0_prices)
+    o.prices = items0_prices
     v = s.tax_rates
-    o.tax_rates = None if v is None else [_c_TaxRateType(x) for x in v]
+    if v is None:
+        o.tax_rates = None
+    else:
+        items0_tax_rates = []
+        for x0 in v:
+            i0_tax_rates = _new(TaxRateType)
+            i0_tax_rates.type = x0.type
+
+            i0_tax_rates.tax = x0.tax
+
+            i0_tax_rates.stack = x0.stack
+            v1 = x0.custom_data
+            i0_tax_rates.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_tax_rates.append(i0_tax_rates)
+        o.tax_rates = items0_tax_rates
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -38484,9 +39066,34 @@ class _W_TariffFixedType(msgspec.Struct, forbid_unknown_fields=True, omit_defaul
 
 def _c_TariffFixedType(s: Any) -> TariffFixedType:
     o = _new(TariffFixedType)
-    o.prices = [_c_TariffFixedPriceType(x) for x in s.prices]
+    v = s.prices
+    items0_prices = []
+    for x0 in v:
+        i0_prices = _new(TariffFixedPriceType)
+        v1 = x0.conditions
+        i0_prices.conditions = None if v1 is None else _c_TariffConditionsFixedType(v1)
+        i0_prices.price_fixed = x0.price_fixed
+
+        v1 = x0.custom_data
+        i0_prices.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_prices.append(i0_prices)
+    o.prices = items0_prices
     v = s.tax_rates
-    o.tax_rates = None if v is None else [_c_TaxRateType(x) for x in v]
+    if v is None:
+        o.tax_rates = None
+    else:
+        items0_tax_rates = []
+        for x0 in v:
+            i0_tax_rates = _new(TaxRateType)
+            i0_tax_rates.type = x0.type
+
+            i0_tax_rates.tax = x0.tax
+
+            i0_tax_rates.stack = x0.stack
+            v1 = x0.custom_data
+            i0_tax_rates.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_tax_rates.append(i0_tax_rates)
+        o.tax_rates = items0_tax_rates
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -38560,9 +39167,34 @@ class _W_TariffTimeType(msgspec.Struct, forbid_unknown_fields=True, omit_default
 
 def _c_TariffTimeType(s: Any) -> TariffTimeType:
     o = _new(TariffTimeType)
-    o.prices = [_c_TariffTimePriceType(x) for x in s.prices]
+    v = s.prices
+    items0_prices = []
+    for x0 in v:
+        i0_prices = _new(TariffTimePriceType)
+        i0_prices.price_minute = x0.price_minute
+
+        v1 = x0.conditions
+        i0_prices.conditions = None if v1 is None else _c_TariffConditionsType(v1)
+        v1 = x0.custom_data
+        i0_prices.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_prices.append(i0_prices)
+    o.prices = items0_prices
     v = s.tax_rates
-    o.tax_rates = None if v is None else [_c_TaxRateType(x) for x in v]
+    if v is None:
+        o.tax_rates = None
+    else:
+        items0_tax_rates = []
+        for x0 in v:
+            i0_tax_rates = _new(TaxRateType)
+            i0_tax_rates.type = x0.type
+
+            i0_tax_rates.tax = x0.tax
+
+            i0_tax_rates.stack = x0.stack
+            v1 = x0.custom_data
+            i0_tax_rates.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_tax_rates.append(i0_tax_rates)
+        o.tax_rates = items0_tax_rates
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -38612,7 +39244,21 @@ def _c_TariffType(s: Any) -> TariffType:
     o.tariff_id = s.tariff_id
 
     v = s.description
-    o.description = None if v is None else [_c_MessageContentType(x) for x in v]
+    if v is None:
+        o.description = None
+    else:
+        items0_description = []
+        for x0 in v:
+            i0_description = _new(MessageContentType)
+            i0_description.format = x0.format
+
+            i0_description.language = x0.language
+            i0_description.content = x0.content
+
+            v1 = x0.custom_data
+            i0_description.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_description.append(i0_description)
+        o.description = items0_description
     o.currency = s.currency
 
     v = s.energy
@@ -39828,7 +40474,26 @@ def _c_AuthorizeRequest(s: Any) -> AuthorizeRequest:
     o.id_token = _c_IdTokenType(s.id_token)
     o.certificate = s.certificate
     v = s.iso15118_certificate_hash_data
-    o.iso15118_certificate_hash_data = None if v is None else [_c_OCSPRequestDataType(x) for x in v]
+    if v is None:
+        o.iso15118_certificate_hash_data = None
+    else:
+        items0_iso15118_certificate_hash_data = []
+        for x0 in v:
+            i0_iso15118_certificate_hash_data = _new(OCSPRequestDataType)
+            i0_iso15118_certificate_hash_data.hash_algorithm = x0.hash_algorithm
+
+            i0_iso15118_certificate_hash_data.issuer_name_hash = x0.issuer_name_hash
+
+            i0_iso15118_certificate_hash_data.issuer_key_hash = x0.issuer_key_hash
+
+            i0_iso15118_certificate_hash_data.serial_number = x0.serial_number
+
+            i0_iso15118_certificate_hash_data.responder_url = x0.responder_url
+
+            v1 = x0.custom_data
+            i0_iso15118_certificate_hash_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_iso15118_certificate_hash_data.append(i0_iso15118_certificate_hash_data)
+        o.iso15118_certificate_hash_data = items0_iso15118_certificate_hash_data
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -39932,7 +40597,25 @@ class _W_BatterySwapRequest(msgspec.Struct, forbid_unknown_fields=True, omit_def
 
 def _c_BatterySwapRequest(s: Any) -> BatterySwapRequest:
     o = _new(BatterySwapRequest)
-    o.battery_data = [_c_BatteryDataType(x) for x in s.battery_data]
+    v = s.battery_data
+    items0_battery_data = []
+    for x0 in v:
+        i0_battery_data = _new(BatteryDataType)
+        i0_battery_data.evse_id = x0.evse_id
+
+        i0_battery_data.serial_number = x0.serial_number
+
+        i0_battery_data.so_c = x0.so_c
+
+        i0_battery_data.so_h = x0.so_h
+
+        v1 = x0.production_date
+        i0_battery_data.production_date = None if v1 is None else rt.parse_datetime(v1)
+        i0_battery_data.vendor_info = x0.vendor_info
+        v1 = x0.custom_data
+        i0_battery_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_battery_data.append(i0_battery_data)
+    o.battery_data = items0_battery_data
     o.event_type = s.event_type
 
     o.id_token = _c_IdTokenType(s.id_token)
@@ -40772,7 +41455,19 @@ class _W_ClearTariffsResponse(msgspec.Struct, forbid_unknown_fields=True, omit_d
 
 def _c_ClearTariffsResponse(s: Any) -> ClearTariffsResponse:
     o = _new(ClearTariffsResponse)
-    o.clear_tariffs_result = [_c_ClearTariffsResultType(x) for x in s.clear_tariffs_result]
+    v = s.clear_tariffs_result
+    items0_clear_tariffs_result = []
+    for x0 in v:
+        i0_clear_tariffs_result = _new(ClearTariffsResultType)
+        v1 = x0.status_info
+        i0_clear_tariffs_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+        i0_clear_tariffs_result.tariff_id = x0.tariff_id
+        i0_clear_tariffs_result.status = x0.status
+
+        v1 = x0.custom_data
+        i0_clear_tariffs_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_clear_tariffs_result.append(i0_clear_tariffs_result)
+    o.clear_tariffs_result = items0_clear_tariffs_result
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -40842,7 +41537,20 @@ class _W_ClearVariableMonitoringResponse(
 
 def _c_ClearVariableMonitoringResponse(s: Any) -> ClearVariableMonitoringResponse:
     o = _new(ClearVariableMonitoringResponse)
-    o.clear_monitoring_result = [_c_ClearMonitoringResultType(x) for x in s.clear_monitoring_result]
+    v = s.clear_monitoring_result
+    items0_clear_monitoring_result = []
+    for x0 in v:
+        i0_clear_monitoring_result = _new(ClearMonitoringResultType)
+        i0_clear_monitoring_result.status = x0.status
+
+        i0_clear_monitoring_result.id = x0.id
+
+        v1 = x0.status_info
+        i0_clear_monitoring_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+        v1 = x0.custom_data
+        i0_clear_monitoring_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_clear_monitoring_result.append(i0_clear_monitoring_result)
+    o.clear_monitoring_result = items0_clear_monitoring_result
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -41609,9 +42317,20 @@ class _W_GetCertificateChainStatusRequest(
 
 def _c_GetCertificateChainStatusRequest(s: Any) -> GetCertificateChainStatusRequest:
     o = _new(GetCertificateChainStatusRequest)
-    o.certificate_status_requests = [
-        _c_CertificateStatusRequestInfoType(x) for x in s.certificate_status_requests
-    ]
+    v = s.certificate_status_requests
+    items0_certificate_status_requests = []
+    for x0 in v:
+        i0_certificate_status_requests = _new(CertificateStatusRequestInfoType)
+        i0_certificate_status_requests.certificate_hash_data = _c_CertificateHashDataType(
+            x0.certificate_hash_data
+        )
+        i0_certificate_status_requests.source = x0.source
+
+        i0_certificate_status_requests.urls = x0.urls
+        v1 = x0.custom_data
+        i0_certificate_status_requests.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_certificate_status_requests.append(i0_certificate_status_requests)
+    o.certificate_status_requests = items0_certificate_status_requests
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -41646,7 +42365,21 @@ class _W_GetCertificateChainStatusResponse(
 
 def _c_GetCertificateChainStatusResponse(s: Any) -> GetCertificateChainStatusResponse:
     o = _new(GetCertificateChainStatusResponse)
-    o.certificate_status = [_c_CertificateStatusType(x) for x in s.certificate_status]
+    v = s.certificate_status
+    items0_certificate_status = []
+    for x0 in v:
+        i0_certificate_status = _new(CertificateStatusType)
+        i0_certificate_status.certificate_hash_data = _c_CertificateHashDataType(x0.certificate_hash_data)
+        i0_certificate_status.source = x0.source
+
+        i0_certificate_status.status = x0.status
+
+        i0_certificate_status.next_update = rt.parse_datetime(x0.next_update)
+
+        v1 = x0.custom_data
+        i0_certificate_status.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_certificate_status.append(i0_certificate_status)
+    o.certificate_status = items0_certificate_status
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -42189,7 +42922,42 @@ def _c_GetInstalledCertificateIdsResponse(s: Any) -> GetInstalledCertificateIdsR
     v = s.status_info
     o.status_info = None if v is None else _c_StatusInfoType(v)
     v = s.certificate_hash_data_chain
-    o.certificate_hash_data_chain = None if v is None else [_c_CertificateHashDataChainType(x) for x in v]
+    if v is None:
+        o.certificate_hash_data_chain = None
+    else:
+        items0_certificate_hash_data_chain = []
+        for x0 in v:
+            i0_certificate_hash_data_chain = _new(CertificateHashDataChainType)
+            i0_certificate_hash_data_chain.certificate_hash_data = _c_CertificateHashDataType(
+                x0.certificate_hash_data
+            )
+            i0_certificate_hash_data_chain.certificate_type = x0.certificate_type
+
+            v1 = x0.child_certificate_hash_data
+            if v1 is None:
+                i0_certificate_hash_data_chain.child_certificate_hash_data = None
+            else:
+                items1_child_certificate_hash_data = []
+                for x1 in v1:
+                    i1_child_certificate_hash_data = _new(CertificateHashDataType)
+                    i1_child_certificate_hash_data.hash_algorithm = x1.hash_algorithm
+
+                    i1_child_certificate_hash_data.issuer_name_hash = x1.issuer_name_hash
+
+                    i1_child_certificate_hash_data.issuer_key_hash = x1.issuer_key_hash
+
+                    i1_child_certificate_hash_data.serial_number = x1.serial_number
+
+                    v2 = x1.custom_data
+                    i1_child_certificate_hash_data.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    items1_child_certificate_hash_data.append(i1_child_certificate_hash_data)
+                i0_certificate_hash_data_chain.child_certificate_hash_data = (
+                    items1_child_certificate_hash_data
+                )
+            v1 = x0.custom_data
+            i0_certificate_hash_data_chain.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_certificate_hash_data_chain.append(i0_certificate_hash_data_chain)
+        o.certificate_hash_data_chain = items0_certificate_hash_data_chain
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -42392,7 +43160,19 @@ class _W_GetMonitoringReportRequest(msgspec.Struct, forbid_unknown_fields=True, 
 def _c_GetMonitoringReportRequest(s: Any) -> GetMonitoringReportRequest:
     o = _new(GetMonitoringReportRequest)
     v = s.component_variable
-    o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+    if v is None:
+        o.component_variable = None
+    else:
+        items0_component_variable = []
+        for x0 in v:
+            i0_component_variable = _new(ComponentVariableType)
+            i0_component_variable.component = _c_ComponentType(x0.component)
+            v1 = x0.variable
+            i0_component_variable.variable = None if v1 is None else _c_VariableType(v1)
+            v1 = x0.custom_data
+            i0_component_variable.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_component_variable.append(i0_component_variable)
+        o.component_variable = items0_component_variable
     o.request_id = s.request_id
 
     o.monitoring_criteria = s.monitoring_criteria
@@ -42514,7 +43294,21 @@ class _W_GetPeriodicEventStreamResponse(
 def _c_GetPeriodicEventStreamResponse(s: Any) -> GetPeriodicEventStreamResponse:
     o = _new(GetPeriodicEventStreamResponse)
     v = s.constant_stream_data
-    o.constant_stream_data = None if v is None else [_c_ConstantStreamDataType(x) for x in v]
+    if v is None:
+        o.constant_stream_data = None
+    else:
+        items0_constant_stream_data = []
+        for x0 in v:
+            i0_constant_stream_data = _new(ConstantStreamDataType)
+            i0_constant_stream_data.id = x0.id
+
+            i0_constant_stream_data.params = _c_PeriodicEventStreamParamsType(x0.params)
+            i0_constant_stream_data.variable_monitoring_id = x0.variable_monitoring_id
+
+            v1 = x0.custom_data
+            i0_constant_stream_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_constant_stream_data.append(i0_constant_stream_data)
+        o.constant_stream_data = items0_constant_stream_data
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -42553,7 +43347,19 @@ class _W_GetReportRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defau
 def _c_GetReportRequest(s: Any) -> GetReportRequest:
     o = _new(GetReportRequest)
     v = s.component_variable
-    o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+    if v is None:
+        o.component_variable = None
+    else:
+        items0_component_variable = []
+        for x0 in v:
+            i0_component_variable = _new(ComponentVariableType)
+            i0_component_variable.component = _c_ComponentType(x0.component)
+            v1 = x0.variable
+            i0_component_variable.variable = None if v1 is None else _c_VariableType(v1)
+            v1 = x0.custom_data
+            i0_component_variable.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_component_variable.append(i0_component_variable)
+        o.component_variable = items0_component_variable
     o.request_id = s.request_id
 
     o.component_criteria = s.component_criteria
@@ -42681,7 +43487,24 @@ def _c_GetTariffsResponse(s: Any) -> GetTariffsResponse:
     v = s.status_info
     o.status_info = None if v is None else _c_StatusInfoType(v)
     v = s.tariff_assignments
-    o.tariff_assignments = None if v is None else [_c_TariffAssignmentType(x) for x in v]
+    if v is None:
+        o.tariff_assignments = None
+    else:
+        items0_tariff_assignments = []
+        for x0 in v:
+            i0_tariff_assignments = _new(TariffAssignmentType)
+            i0_tariff_assignments.tariff_id = x0.tariff_id
+
+            i0_tariff_assignments.tariff_kind = x0.tariff_kind
+
+            v1 = x0.valid_from
+            i0_tariff_assignments.valid_from = None if v1 is None else rt.parse_datetime(v1)
+            i0_tariff_assignments.evse_ids = x0.evse_ids
+            i0_tariff_assignments.id_tokens = x0.id_tokens
+            v1 = x0.custom_data
+            i0_tariff_assignments.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_tariff_assignments.append(i0_tariff_assignments)
+        o.tariff_assignments = items0_tariff_assignments
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -42793,7 +43616,17 @@ class _W_GetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_de
 
 def _c_GetVariablesRequest(s: Any) -> GetVariablesRequest:
     o = _new(GetVariablesRequest)
-    o.get_variable_data = [_c_GetVariableDataType(x) for x in s.get_variable_data]
+    v = s.get_variable_data
+    items0_get_variable_data = []
+    for x0 in v:
+        i0_get_variable_data = _new(GetVariableDataType)
+        i0_get_variable_data.attribute_type = x0.attribute_type
+        i0_get_variable_data.component = _c_ComponentType(x0.component)
+        i0_get_variable_data.variable = _c_VariableType(x0.variable)
+        v1 = x0.custom_data
+        i0_get_variable_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_get_variable_data.append(i0_get_variable_data)
+    o.get_variable_data = items0_get_variable_data
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -42826,7 +43659,22 @@ class _W_GetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_d
 
 def _c_GetVariablesResponse(s: Any) -> GetVariablesResponse:
     o = _new(GetVariablesResponse)
-    o.get_variable_result = [_c_GetVariableResultType(x) for x in s.get_variable_result]
+    v = s.get_variable_result
+    items0_get_variable_result = []
+    for x0 in v:
+        i0_get_variable_result = _new(GetVariableResultType)
+        i0_get_variable_result.attribute_status = x0.attribute_status
+
+        v1 = x0.attribute_status_info
+        i0_get_variable_result.attribute_status_info = None if v1 is None else _c_StatusInfoType(v1)
+        i0_get_variable_result.attribute_type = x0.attribute_type
+        i0_get_variable_result.attribute_value = x0.attribute_value
+        i0_get_variable_result.component = _c_ComponentType(x0.component)
+        i0_get_variable_result.variable = _c_VariableType(x0.variable)
+        v1 = x0.custom_data
+        i0_get_variable_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_get_variable_result.append(i0_get_variable_result)
+    o.get_variable_result = items0_get_variable_result
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -43068,7 +43916,34 @@ def _c_MeterValuesRequest(s: Any) -> MeterValuesRequest:
     o = _new(MeterValuesRequest)
     o.evse_id = s.evse_id
 
-    o.meter_value = [_c_MeterValueType(x) for x in s.meter_value]
+    v = s.meter_value
+    items0_meter_value = []
+    for x0 in v:
+        i0_meter_value = _new(MeterValueType)
+        v1 = x0.sampled_value
+        items1_sampled_value = []
+        for x1 in v1:
+            i1_sampled_value = _new(SampledValueType)
+            i1_sampled_value.value = x1.value
+
+            i1_sampled_value.measurand = x1.measurand
+            i1_sampled_value.context = x1.context
+            i1_sampled_value.phase = x1.phase
+            i1_sampled_value.location = x1.location
+            v2 = x1.signed_meter_value
+            i1_sampled_value.signed_meter_value = None if v2 is None else _c_SignedMeterValueType(v2)
+            v2 = x1.unit_of_measure
+            i1_sampled_value.unit_of_measure = None if v2 is None else _c_UnitOfMeasureType(v2)
+            v2 = x1.custom_data
+            i1_sampled_value.custom_data = None if v2 is None else _d_CustomDataType(v2)
+            items1_sampled_value.append(i1_sampled_value)
+        i0_meter_value.sampled_value = items1_sampled_value
+        i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+
+        v1 = x0.custom_data
+        i0_meter_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_meter_value.append(i0_meter_value)
+    o.meter_value = items0_meter_value
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -43220,7 +44095,75 @@ class _W_NotifyChargingLimitRequest(msgspec.Struct, forbid_unknown_fields=True, 
 def _c_NotifyChargingLimitRequest(s: Any) -> NotifyChargingLimitRequest:
     o = _new(NotifyChargingLimitRequest)
     v = s.charging_schedule
-    o.charging_schedule = None if v is None else [_c_ChargingScheduleType(x) for x in v]
+    if v is None:
+        o.charging_schedule = None
+    else:
+        items0_charging_schedule = []
+        for x0 in v:
+            i0_charging_schedule = _new(ChargingScheduleType)
+            i0_charging_schedule.id = x0.id
+
+            v1 = x0.limit_at_so_c
+            i0_charging_schedule.limit_at_so_c = None if v1 is None else _c_LimitAtSoCType(v1)
+            v1 = x0.start_schedule
+            i0_charging_schedule.start_schedule = None if v1 is None else rt.parse_datetime(v1)
+            i0_charging_schedule.duration = x0.duration
+            i0_charging_schedule.charging_rate_unit = x0.charging_rate_unit
+
+            i0_charging_schedule.min_charging_rate = x0.min_charging_rate
+            i0_charging_schedule.power_tolerance = x0.power_tolerance
+            i0_charging_schedule.signature_id = x0.signature_id
+            i0_charging_schedule.digest_value = x0.digest_value
+            i0_charging_schedule.use_local_time = x0.use_local_time
+            v1 = x0.charging_schedule_period
+            items1_charging_schedule_period = []
+            for x1 in v1:
+                i1_charging_schedule_period = _new(ChargingSchedulePeriodType)
+                i1_charging_schedule_period.start_period = x1.start_period
+
+                i1_charging_schedule_period.limit = x1.limit
+                i1_charging_schedule_period.limit_l2 = x1.limit_l2
+                i1_charging_schedule_period.limit_l3 = x1.limit_l3
+                i1_charging_schedule_period.number_phases = x1.number_phases
+                i1_charging_schedule_period.phase_to_use = x1.phase_to_use
+                i1_charging_schedule_period.discharge_limit = x1.discharge_limit
+                i1_charging_schedule_period.discharge_limit_l2 = x1.discharge_limit_l2
+                i1_charging_schedule_period.discharge_limit_l3 = x1.discharge_limit_l3
+                i1_charging_schedule_period.setpoint = x1.setpoint
+                i1_charging_schedule_period.setpoint_l2 = x1.setpoint_l2
+                i1_charging_schedule_period.setpoint_l3 = x1.setpoint_l3
+                i1_charging_schedule_period.setpoint_reactive = x1.setpoint_reactive
+                i1_charging_schedule_period.setpoint_reactive_l2 = x1.setpoint_reactive_l2
+                i1_charging_schedule_period.setpoint_reactive_l3 = x1.setpoint_reactive_l3
+                i1_charging_schedule_period.preconditioning_request = x1.preconditioning_request
+                i1_charging_schedule_period.evse_sleep = x1.evse_sleep
+                i1_charging_schedule_period.v2x_baseline = x1.v2x_baseline
+                i1_charging_schedule_period.operation_mode = x1.operation_mode
+                v2 = x1.v2x_freq_watt_curve
+                i1_charging_schedule_period.v2x_freq_watt_curve = (
+                    None if v2 is None else [_c_V2XFreqWattPointType(x) for x in v2]
+                )
+                v2 = x1.v2x_signal_watt_curve
+                i1_charging_schedule_period.v2x_signal_watt_curve = (
+                    None if v2 is None else [_c_V2XSignalWattPointType(x) for x in v2]
+                )
+                v2 = x1.custom_data
+                i1_charging_schedule_period.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_charging_schedule_period.append(i1_charging_schedule_period)
+            i0_charging_schedule.charging_schedule_period = items1_charging_schedule_period
+            i0_charging_schedule.randomized_delay = x0.randomized_delay
+            v1 = x0.sales_tariff
+            i0_charging_schedule.sales_tariff = None if v1 is None else _c_SalesTariffType(v1)
+            v1 = x0.absolute_price_schedule
+            i0_charging_schedule.absolute_price_schedule = (
+                None if v1 is None else _c_AbsolutePriceScheduleType(v1)
+            )
+            v1 = x0.price_level_schedule
+            i0_charging_schedule.price_level_schedule = None if v1 is None else _c_PriceLevelScheduleType(v1)
+            v1 = x0.custom_data
+            i0_charging_schedule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_charging_schedule.append(i0_charging_schedule)
+        o.charging_schedule = items0_charging_schedule
     o.evse_id = s.evse_id
     o.charging_limit = _c_ChargingLimitType(s.charging_limit)
     v = s.custom_data
@@ -43533,7 +44476,45 @@ class _W_NotifyDisplayMessagesRequest(
 def _c_NotifyDisplayMessagesRequest(s: Any) -> NotifyDisplayMessagesRequest:
     o = _new(NotifyDisplayMessagesRequest)
     v = s.message_info
-    o.message_info = None if v is None else [_c_MessageInfoType(x) for x in v]
+    if v is None:
+        o.message_info = None
+    else:
+        items0_message_info = []
+        for x0 in v:
+            i0_message_info = _new(MessageInfoType)
+            v1 = x0.display
+            i0_message_info.display = None if v1 is None else _c_ComponentType(v1)
+            i0_message_info.id = x0.id
+
+            i0_message_info.priority = x0.priority
+
+            i0_message_info.state = x0.state
+            v1 = x0.start_date_time
+            i0_message_info.start_date_time = None if v1 is None else rt.parse_datetime(v1)
+            v1 = x0.end_date_time
+            i0_message_info.end_date_time = None if v1 is None else rt.parse_datetime(v1)
+            i0_message_info.transaction_id = x0.transaction_id
+            i0_message_info.message = _c_MessageContentType(x0.message)
+            v1 = x0.message_extra
+            if v1 is None:
+                i0_message_info.message_extra = None
+            else:
+                items1_message_extra = []
+                for x1 in v1:
+                    i1_message_extra = _new(MessageContentType)
+                    i1_message_extra.format = x1.format
+
+                    i1_message_extra.language = x1.language
+                    i1_message_extra.content = x1.content
+
+                    v2 = x1.custom_data
+                    i1_message_extra.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    items1_message_extra.append(i1_message_extra)
+                i0_message_info.message_extra = items1_message_extra
+            v1 = x0.custom_data
+            i0_message_info.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_message_info.append(i0_message_info)
+        o.message_info = items0_message_info
     o.request_id = s.request_id
 
     o.tbc = s.tbc
@@ -43797,7 +44778,33 @@ def _c_NotifyEventRequest(s: Any) -> NotifyEventRequest:
     o.tbc = s.tbc
     o.seq_no = s.seq_no
 
-    o.event_data = [_c_EventDataType(x) for x in s.event_data]
+    v = s.event_data
+    items0_event_data = []
+    for x0 in v:
+        i0_event_data = _new(EventDataType)
+        i0_event_data.event_id = x0.event_id
+
+        i0_event_data.timestamp = rt.parse_datetime(x0.timestamp)
+
+        i0_event_data.trigger = x0.trigger
+
+        i0_event_data.cause = x0.cause
+        i0_event_data.actual_value = x0.actual_value
+
+        i0_event_data.tech_code = x0.tech_code
+        i0_event_data.tech_info = x0.tech_info
+        i0_event_data.cleared = x0.cleared
+        i0_event_data.transaction_id = x0.transaction_id
+        i0_event_data.component = _c_ComponentType(x0.component)
+        i0_event_data.variable_monitoring_id = x0.variable_monitoring_id
+        i0_event_data.event_notification_type = x0.event_notification_type
+
+        i0_event_data.variable = _c_VariableType(x0.variable)
+        i0_event_data.severity = x0.severity
+        v1 = x0.custom_data
+        i0_event_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_event_data.append(i0_event_data)
+    o.event_data = items0_event_data
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -43868,7 +44875,38 @@ class _W_NotifyMonitoringReportRequest(
 def _c_NotifyMonitoringReportRequest(s: Any) -> NotifyMonitoringReportRequest:
     o = _new(NotifyMonitoringReportRequest)
     v = s.monitor
-    o.monitor = None if v is None else [_c_MonitoringDataType(x) for x in v]
+    if v is None:
+        o.monitor = None
+    else:
+        items0_monitor = []
+        for x0 in v:
+            i0_monitor = _new(MonitoringDataType)
+            i0_monitor.component = _c_ComponentType(x0.component)
+            i0_monitor.variable = _c_VariableType(x0.variable)
+            v1 = x0.variable_monitoring
+            items1_variable_monitoring = []
+            for x1 in v1:
+                i1_variable_monitoring = _new(VariableMonitoringType)
+                i1_variable_monitoring.id = x1.id
+
+                i1_variable_monitoring.transaction = x1.transaction
+
+                i1_variable_monitoring.value = x1.value
+
+                i1_variable_monitoring.type = x1.type
+
+                i1_variable_monitoring.severity = x1.severity
+
+                i1_variable_monitoring.event_notification_type = x1.event_notification_type
+
+                v2 = x1.custom_data
+                i1_variable_monitoring.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_variable_monitoring.append(i1_variable_monitoring)
+            i0_monitor.variable_monitoring = items1_variable_monitoring
+            v1 = x0.custom_data
+            i0_monitor.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_monitor.append(i0_monitor)
+        o.monitor = items0_monitor
     o.request_id = s.request_id
 
     o.tbc = s.tbc
@@ -43950,7 +44988,18 @@ class _W_NotifyPeriodicEventStreamRequest(
 
 def _c_NotifyPeriodicEventStreamRequest(s: Any) -> NotifyPeriodicEventStreamRequest:
     o = _new(NotifyPeriodicEventStreamRequest)
-    o.data = [_c_StreamDataElementType(x) for x in s.data]
+    v = s.data
+    items0_data = []
+    for x0 in v:
+        i0_data = _new(StreamDataElementType)
+        i0_data.t = x0.t
+
+        i0_data.v = x0.v
+
+        v1 = x0.custom_data
+        i0_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_data.append(i0_data)
+    o.data = items0_data
     o.id = s.id
 
     o.pending = s.pending
@@ -44068,7 +45117,35 @@ def _c_NotifyReportRequest(s: Any) -> NotifyReportRequest:
     o.generated_at = rt.parse_datetime(s.generated_at)
 
     v = s.report_data
-    o.report_data = None if v is None else [_c_ReportDataType(x) for x in v]
+    if v is None:
+        o.report_data = None
+    else:
+        items0_report_data = []
+        for x0 in v:
+            i0_report_data = _new(ReportDataType)
+            i0_report_data.component = _c_ComponentType(x0.component)
+            i0_report_data.variable = _c_VariableType(x0.variable)
+            v1 = x0.variable_attribute
+            items1_variable_attribute = []
+            for x1 in v1:
+                i1_variable_attribute = _new(VariableAttributeType)
+                i1_variable_attribute.type = x1.type
+                i1_variable_attribute.value = x1.value
+                i1_variable_attribute.mutability = x1.mutability
+                i1_variable_attribute.persistent = x1.persistent
+                i1_variable_attribute.constant = x1.constant
+                v2 = x1.custom_data
+                i1_variable_attribute.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_variable_attribute.append(i1_variable_attribute)
+            i0_report_data.variable_attribute = items1_variable_attribute
+            v1 = x0.variable_characteristics
+            i0_report_data.variable_characteristics = (
+                None if v1 is None else _c_VariableCharacteristicsType(v1)
+            )
+            v1 = x0.custom_data
+            i0_report_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_report_data.append(i0_report_data)
+        o.report_data = items0_report_data
     o.tbc = s.tbc
     o.seq_no = s.seq_no
 
@@ -44666,7 +45743,68 @@ def _c_ReportChargingProfilesRequest(s: Any) -> ReportChargingProfilesRequest:
 
     o.charging_limit_source = s.charging_limit_source
 
-    o.charging_profile = [_c_ChargingProfileType(x) for x in s.charging_profile]
+    v = s.charging_profile
+    items0_charging_profile = []
+    for x0 in v:
+        i0_charging_profile = _new(ChargingProfileType)
+        i0_charging_profile.id = x0.id
+
+        i0_charging_profile.stack_level = x0.stack_level
+
+        i0_charging_profile.charging_profile_purpose = x0.charging_profile_purpose
+
+        i0_charging_profile.charging_profile_kind = x0.charging_profile_kind
+
+        i0_charging_profile.recurrency_kind = x0.recurrency_kind
+        v1 = x0.valid_from
+        i0_charging_profile.valid_from = None if v1 is None else rt.parse_datetime(v1)
+        v1 = x0.valid_to
+        i0_charging_profile.valid_to = None if v1 is None else rt.parse_datetime(v1)
+        i0_charging_profile.transaction_id = x0.transaction_id
+        i0_charging_profile.max_offline_duration = x0.max_offline_duration
+        v1 = x0.charging_schedule
+        items1_charging_schedule = []
+        for x1 in v1:
+            i1_charging_schedule = _new(ChargingScheduleType)
+            i1_charging_schedule.id = x1.id
+
+            v2 = x1.limit_at_so_c
+            i1_charging_schedule.limit_at_so_c = None if v2 is None else _c_LimitAtSoCType(v2)
+            v2 = x1.start_schedule
+            i1_charging_schedule.start_schedule = None if v2 is None else rt.parse_datetime(v2)
+            i1_charging_schedule.duration = x1.duration
+            i1_charging_schedule.charging_rate_unit = x1.charging_rate_unit
+
+            i1_charging_schedule.min_charging_rate = x1.min_charging_rate
+            i1_charging_schedule.power_tolerance = x1.power_tolerance
+            i1_charging_schedule.signature_id = x1.signature_id
+            i1_charging_schedule.digest_value = x1.digest_value
+            i1_charging_schedule.use_local_time = x1.use_local_time
+            i1_charging_schedule.charging_schedule_period = [
+                _c_ChargingSchedulePeriodType(x) for x in x1.charging_schedule_period
+            ]
+            i1_charging_schedule.randomized_delay = x1.randomized_delay
+            v2 = x1.sales_tariff
+            i1_charging_schedule.sales_tariff = None if v2 is None else _c_SalesTariffType(v2)
+            v2 = x1.absolute_price_schedule
+            i1_charging_schedule.absolute_price_schedule = (
+                None if v2 is None else _c_AbsolutePriceScheduleType(v2)
+            )
+            v2 = x1.price_level_schedule
+            i1_charging_schedule.price_level_schedule = None if v2 is None else _c_PriceLevelScheduleType(v2)
+            v2 = x1.custom_data
+            i1_charging_schedule.custom_data = None if v2 is None else _d_CustomDataType(v2)
+            items1_charging_schedule.append(i1_charging_schedule)
+        i0_charging_profile.charging_schedule = items1_charging_schedule
+        i0_charging_profile.invalid_after_offline_duration = x0.invalid_after_offline_duration
+        i0_charging_profile.dyn_update_interval = x0.dyn_update_interval
+        v1 = x0.dyn_update_time
+        i0_charging_profile.dyn_update_time = None if v1 is None else rt.parse_datetime(v1)
+        i0_charging_profile.price_schedule_signature = x0.price_schedule_signature
+        v1 = x0.custom_data
+        i0_charging_profile.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_charging_profile.append(i0_charging_profile)
+    o.charging_profile = items0_charging_profile
     o.tbc = s.tbc
     o.evse_id = s.evse_id
 
@@ -44764,21 +45902,143 @@ class _W_ReportDERControlRequest(msgspec.Struct, forbid_unknown_fields=True, omi
 def _c_ReportDERControlRequest(s: Any) -> ReportDERControlRequest:
     o = _new(ReportDERControlRequest)
     v = s.curve
-    o.curve = None if v is None else [_c_DERCurveGetType(x) for x in v]
+    if v is None:
+        o.curve = None
+    else:
+        items0_curve = []
+        for x0 in v:
+            i0_curve = _new(DERCurveGetType)
+            i0_curve.curve = _c_DERCurveType(x0.curve)
+            i0_curve.id = x0.id
+
+            i0_curve.curve_type = x0.curve_type
+
+            i0_curve.is_default = x0.is_default
+
+            i0_curve.is_superseded = x0.is_superseded
+
+            v1 = x0.custom_data
+            i0_curve.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_curve.append(i0_curve)
+        o.curve = items0_curve
     v = s.enter_service
-    o.enter_service = None if v is None else [_c_EnterServiceGetType(x) for x in v]
+    if v is None:
+        o.enter_service = None
+    else:
+        items0_enter_service = []
+        for x0 in v:
+            i0_enter_service = _new(EnterServiceGetType)
+            i0_enter_service.enter_service = _c_EnterServiceType(x0.enter_service)
+            i0_enter_service.id = x0.id
+
+            v1 = x0.custom_data
+            i0_enter_service.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_enter_service.append(i0_enter_service)
+        o.enter_service = items0_enter_service
     v = s.fixed_pf_absorb
-    o.fixed_pf_absorb = None if v is None else [_c_FixedPFGetType(x) for x in v]
+    if v is None:
+        o.fixed_pf_absorb = None
+    else:
+        items0_fixed_pf_absorb = []
+        for x0 in v:
+            i0_fixed_pf_absorb = _new(FixedPFGetType)
+            i0_fixed_pf_absorb.fixed_pf = _c_FixedPFType(x0.fixed_pf)
+            i0_fixed_pf_absorb.id = x0.id
+
+            i0_fixed_pf_absorb.is_default = x0.is_default
+
+            i0_fixed_pf_absorb.is_superseded = x0.is_superseded
+
+            v1 = x0.custom_data
+            i0_fixed_pf_absorb.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_fixed_pf_absorb.append(i0_fixed_pf_absorb)
+        o.fixed_pf_absorb = items0_fixed_pf_absorb
     v = s.fixed_pf_inject
-    o.fixed_pf_inject = None if v is None else [_c_FixedPFGetType(x) for x in v]
+    if v is None:
+        o.fixed_pf_inject = None
+    else:
+        items0_fixed_pf_inject = []
+        for x0 in v:
+            i0_fixed_pf_inject = _new(FixedPFGetType)
+            i0_fixed_pf_inject.fixed_pf = _c_FixedPFType(x0.fixed_pf)
+            i0_fixed_pf_inject.id = x0.id
+
+            i0_fixed_pf_inject.is_default = x0.is_default
+
+            i0_fixed_pf_inject.is_superseded = x0.is_superseded
+
+            v1 = x0.custom_data
+            i0_fixed_pf_inject.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_fixed_pf_inject.append(i0_fixed_pf_inject)
+        o.fixed_pf_inject = items0_fixed_pf_inject
     v = s.fixed_var
-    o.fixed_var = None if v is None else [_c_FixedVarGetType(x) for x in v]
+    if v is None:
+        o.fixed_var = None
+    else:
+        items0_fixed_var = []
+        for x0 in v:
+            i0_fixed_var = _new(FixedVarGetType)
+            i0_fixed_var.fixed_var = _c_FixedVarType(x0.fixed_var)
+            i0_fixed_var.id = x0.id
+
+            i0_fixed_var.is_default = x0.is_default
+
+            i0_fixed_var.is_superseded = x0.is_superseded
+
+            v1 = x0.custom_data
+            i0_fixed_var.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_fixed_var.append(i0_fixed_var)
+        o.fixed_var = items0_fixed_var
     v = s.freq_droop
-    o.freq_droop = None if v is None else [_c_FreqDroopGetType(x) for x in v]
+    if v is None:
+        o.freq_droop = None
+    else:
+        items0_freq_droop = []
+        for x0 in v:
+            i0_freq_droop = _new(FreqDroopGetType)
+            i0_freq_droop.freq_droop = _c_FreqDroopType(x0.freq_droop)
+            i0_freq_droop.id = x0.id
+
+            i0_freq_droop.is_default = x0.is_default
+
+            i0_freq_droop.is_superseded = x0.is_superseded
+
+            v1 = x0.custom_data
+            i0_freq_droop.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_freq_droop.append(i0_freq_droop)
+        o.freq_droop = items0_freq_droop
     v = s.gradient
-    o.gradient = None if v is None else [_c_GradientGetType(x) for x in v]
+    if v is None:
+        o.gradient = None
+    else:
+        items0_gradient = []
+        for x0 in v:
+            i0_gradient = _new(GradientGetType)
+            i0_gradient.gradient = _c_GradientType(x0.gradient)
+            i0_gradient.id = x0.id
+
+            v1 = x0.custom_data
+            i0_gradient.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_gradient.append(i0_gradient)
+        o.gradient = items0_gradient
     v = s.limit_max_discharge
-    o.limit_max_discharge = None if v is None else [_c_LimitMaxDischargeGetType(x) for x in v]
+    if v is None:
+        o.limit_max_discharge = None
+    else:
+        items0_limit_max_discharge = []
+        for x0 in v:
+            i0_limit_max_discharge = _new(LimitMaxDischargeGetType)
+            i0_limit_max_discharge.id = x0.id
+
+            i0_limit_max_discharge.is_default = x0.is_default
+
+            i0_limit_max_discharge.is_superseded = x0.is_superseded
+
+            i0_limit_max_discharge.limit_max_discharge = _c_LimitMaxDischargeType(x0.limit_max_discharge)
+            v1 = x0.custom_data
+            i0_limit_max_discharge.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_limit_max_discharge.append(i0_limit_max_discharge)
+        o.limit_max_discharge = items0_limit_max_discharge
     o.request_id = s.request_id
 
     o.tbc = s.tbc
@@ -45454,7 +46714,19 @@ class _W_SendLocalListRequest(msgspec.Struct, forbid_unknown_fields=True, omit_d
 def _c_SendLocalListRequest(s: Any) -> SendLocalListRequest:
     o = _new(SendLocalListRequest)
     v = s.local_authorization_list
-    o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+    if v is None:
+        o.local_authorization_list = None
+    else:
+        items0_local_authorization_list = []
+        for x0 in v:
+            i0_local_authorization_list = _new(AuthorizationData)
+            i0_local_authorization_list.id_token = _c_IdTokenType(x0.id_token)
+            v1 = x0.id_token_info
+            i0_local_authorization_list.id_token_info = None if v1 is None else _c_IdTokenInfoType(v1)
+            v1 = x0.custom_data
+            i0_local_authorization_list.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_local_authorization_list.append(i0_local_authorization_list)
+        o.local_authorization_list = items0_local_authorization_list
     o.version_number = s.version_number
 
     o.update_type = s.update_type
@@ -46155,7 +47427,28 @@ class _W_SetVariableMonitoringRequest(
 
 def _c_SetVariableMonitoringRequest(s: Any) -> SetVariableMonitoringRequest:
     o = _new(SetVariableMonitoringRequest)
-    o.set_monitoring_data = [_c_SetMonitoringDataType(x) for x in s.set_monitoring_data]
+    v = s.set_monitoring_data
+    items0_set_monitoring_data = []
+    for x0 in v:
+        i0_set_monitoring_data = _new(SetMonitoringDataType)
+        i0_set_monitoring_data.id = x0.id
+        v1 = x0.periodic_event_stream
+        i0_set_monitoring_data.periodic_event_stream = (
+            None if v1 is None else _c_PeriodicEventStreamParamsType(v1)
+        )
+        i0_set_monitoring_data.transaction = x0.transaction
+        i0_set_monitoring_data.value = x0.value
+
+        i0_set_monitoring_data.type = x0.type
+
+        i0_set_monitoring_data.severity = x0.severity
+
+        i0_set_monitoring_data.component = _c_ComponentType(x0.component)
+        i0_set_monitoring_data.variable = _c_VariableType(x0.variable)
+        v1 = x0.custom_data
+        i0_set_monitoring_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_set_monitoring_data.append(i0_set_monitoring_data)
+    o.set_monitoring_data = items0_set_monitoring_data
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -46190,7 +47483,25 @@ class _W_SetVariableMonitoringResponse(
 
 def _c_SetVariableMonitoringResponse(s: Any) -> SetVariableMonitoringResponse:
     o = _new(SetVariableMonitoringResponse)
-    o.set_monitoring_result = [_c_SetMonitoringResultType(x) for x in s.set_monitoring_result]
+    v = s.set_monitoring_result
+    items0_set_monitoring_result = []
+    for x0 in v:
+        i0_set_monitoring_result = _new(SetMonitoringResultType)
+        i0_set_monitoring_result.id = x0.id
+        v1 = x0.status_info
+        i0_set_monitoring_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+        i0_set_monitoring_result.status = x0.status
+
+        i0_set_monitoring_result.type = x0.type
+
+        i0_set_monitoring_result.component = _c_ComponentType(x0.component)
+        i0_set_monitoring_result.variable = _c_VariableType(x0.variable)
+        i0_set_monitoring_result.severity = x0.severity
+
+        v1 = x0.custom_data
+        i0_set_monitoring_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_set_monitoring_result.append(i0_set_monitoring_result)
+    o.set_monitoring_result = items0_set_monitoring_result
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -46223,7 +47534,19 @@ class _W_SetVariablesRequest(msgspec.Struct, forbid_unknown_fields=True, omit_de
 
 def _c_SetVariablesRequest(s: Any) -> SetVariablesRequest:
     o = _new(SetVariablesRequest)
-    o.set_variable_data = [_c_SetVariableDataType(x) for x in s.set_variable_data]
+    v = s.set_variable_data
+    items0_set_variable_data = []
+    for x0 in v:
+        i0_set_variable_data = _new(SetVariableDataType)
+        i0_set_variable_data.attribute_type = x0.attribute_type
+        i0_set_variable_data.attribute_value = x0.attribute_value
+
+        i0_set_variable_data.component = _c_ComponentType(x0.component)
+        i0_set_variable_data.variable = _c_VariableType(x0.variable)
+        v1 = x0.custom_data
+        i0_set_variable_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_set_variable_data.append(i0_set_variable_data)
+    o.set_variable_data = items0_set_variable_data
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -46256,7 +47579,21 @@ class _W_SetVariablesResponse(msgspec.Struct, forbid_unknown_fields=True, omit_d
 
 def _c_SetVariablesResponse(s: Any) -> SetVariablesResponse:
     o = _new(SetVariablesResponse)
-    o.set_variable_result = [_c_SetVariableResultType(x) for x in s.set_variable_result]
+    v = s.set_variable_result
+    items0_set_variable_result = []
+    for x0 in v:
+        i0_set_variable_result = _new(SetVariableResultType)
+        i0_set_variable_result.attribute_type = x0.attribute_type
+        i0_set_variable_result.attribute_status = x0.attribute_status
+
+        v1 = x0.attribute_status_info
+        i0_set_variable_result.attribute_status_info = None if v1 is None else _c_StatusInfoType(v1)
+        i0_set_variable_result.component = _c_ComponentType(x0.component)
+        i0_set_variable_result.variable = _c_VariableType(x0.variable)
+        v1 = x0.custom_data
+        i0_set_variable_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+        items0_set_variable_result.append(i0_set_variable_result)
+    o.set_variable_result = items0_set_variable_result
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -46486,7 +47823,36 @@ def _c_TransactionEventRequest(s: Any) -> TransactionEventRequest:
     o.event_type = s.event_type
 
     v = s.meter_value
-    o.meter_value = None if v is None else [_c_MeterValueType(x) for x in v]
+    if v is None:
+        o.meter_value = None
+    else:
+        items0_meter_value = []
+        for x0 in v:
+            i0_meter_value = _new(MeterValueType)
+            v1 = x0.sampled_value
+            items1_sampled_value = []
+            for x1 in v1:
+                i1_sampled_value = _new(SampledValueType)
+                i1_sampled_value.value = x1.value
+
+                i1_sampled_value.measurand = x1.measurand
+                i1_sampled_value.context = x1.context
+                i1_sampled_value.phase = x1.phase
+                i1_sampled_value.location = x1.location
+                v2 = x1.signed_meter_value
+                i1_sampled_value.signed_meter_value = None if v2 is None else _c_SignedMeterValueType(v2)
+                v2 = x1.unit_of_measure
+                i1_sampled_value.unit_of_measure = None if v2 is None else _c_UnitOfMeasureType(v2)
+                v2 = x1.custom_data
+                i1_sampled_value.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_sampled_value.append(i1_sampled_value)
+            i0_meter_value.sampled_value = items1_sampled_value
+            i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+
+            v1 = x0.custom_data
+            i0_meter_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_meter_value.append(i0_meter_value)
+        o.meter_value = items0_meter_value
     o.timestamp = rt.parse_datetime(s.timestamp)
 
     o.trigger_reason = s.trigger_reason
@@ -46607,7 +47973,21 @@ def _c_TransactionEventResponse(s: Any) -> TransactionEventResponse:
     v = s.updated_personal_message
     o.updated_personal_message = None if v is None else _c_MessageContentType(v)
     v = s.updated_personal_message_extra
-    o.updated_personal_message_extra = None if v is None else [_c_MessageContentType(x) for x in v]
+    if v is None:
+        o.updated_personal_message_extra = None
+    else:
+        items0_updated_personal_message_extra = []
+        for x0 in v:
+            i0_updated_personal_message_extra = _new(MessageContentType)
+            i0_updated_personal_message_extra.format = x0.format
+
+            i0_updated_personal_message_extra.language = x0.language
+            i0_updated_personal_message_extra.content = x0.content
+
+            v1 = x0.custom_data
+            i0_updated_personal_message_extra.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_updated_personal_message_extra.append(i0_updated_personal_message_extra)
+        o.updated_personal_message_extra = items0_updated_personal_message_extra
     v = s.custom_data
     o.custom_data = None if v is None else _d_CustomDataType(v)
     return o
@@ -56213,7 +57593,26 @@ def _f_AuthorizeRequest(dec: Any) -> Any:
         o.id_token = _c_IdTokenType(s.id_token)
         o.certificate = s.certificate
         v = s.iso15118_certificate_hash_data
-        o.iso15118_certificate_hash_data = None if v is None else [_c_OCSPRequestDataType(x) for x in v]
+        if v is None:
+            o.iso15118_certificate_hash_data = None
+        else:
+            items0_iso15118_certificate_hash_data = []
+            for x0 in v:
+                i0_iso15118_certificate_hash_data = _new(OCSPRequestDataType)
+                i0_iso15118_certificate_hash_data.hash_algorithm = x0.hash_algorithm
+
+                i0_iso15118_certificate_hash_data.issuer_name_hash = x0.issuer_name_hash
+
+                i0_iso15118_certificate_hash_data.issuer_key_hash = x0.issuer_key_hash
+
+                i0_iso15118_certificate_hash_data.serial_number = x0.serial_number
+
+                i0_iso15118_certificate_hash_data.responder_url = x0.responder_url
+
+                v1 = x0.custom_data
+                i0_iso15118_certificate_hash_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_iso15118_certificate_hash_data.append(i0_iso15118_certificate_hash_data)
+            o.iso15118_certificate_hash_data = items0_iso15118_certificate_hash_data
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -56241,7 +57640,25 @@ def _f_BatterySwapRequest(dec: Any) -> Any:
     def decode(data: Any) -> BatterySwapRequest:
         s = dec(data)
         o = _new(BatterySwapRequest)
-        o.battery_data = [_c_BatteryDataType(x) for x in s.battery_data]
+        v = s.battery_data
+        items0_battery_data = []
+        for x0 in v:
+            i0_battery_data = _new(BatteryDataType)
+            i0_battery_data.evse_id = x0.evse_id
+
+            i0_battery_data.serial_number = x0.serial_number
+
+            i0_battery_data.so_c = x0.so_c
+
+            i0_battery_data.so_h = x0.so_h
+
+            v1 = x0.production_date
+            i0_battery_data.production_date = None if v1 is None else rt.parse_datetime(v1)
+            i0_battery_data.vendor_info = x0.vendor_info
+            v1 = x0.custom_data
+            i0_battery_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_battery_data.append(i0_battery_data)
+        o.battery_data = items0_battery_data
         o.event_type = s.event_type
 
         o.id_token = _c_IdTokenType(s.id_token)
@@ -56545,7 +57962,19 @@ def _f_ClearTariffsResponse(dec: Any) -> Any:
     def decode(data: Any) -> ClearTariffsResponse:
         s = dec(data)
         o = _new(ClearTariffsResponse)
-        o.clear_tariffs_result = [_c_ClearTariffsResultType(x) for x in s.clear_tariffs_result]
+        v = s.clear_tariffs_result
+        items0_clear_tariffs_result = []
+        for x0 in v:
+            i0_clear_tariffs_result = _new(ClearTariffsResultType)
+            v1 = x0.status_info
+            i0_clear_tariffs_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+            i0_clear_tariffs_result.tariff_id = x0.tariff_id
+            i0_clear_tariffs_result.status = x0.status
+
+            v1 = x0.custom_data
+            i0_clear_tariffs_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_clear_tariffs_result.append(i0_clear_tariffs_result)
+        o.clear_tariffs_result = items0_clear_tariffs_result
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -56569,7 +57998,20 @@ def _f_ClearVariableMonitoringResponse(dec: Any) -> Any:
     def decode(data: Any) -> ClearVariableMonitoringResponse:
         s = dec(data)
         o = _new(ClearVariableMonitoringResponse)
-        o.clear_monitoring_result = [_c_ClearMonitoringResultType(x) for x in s.clear_monitoring_result]
+        v = s.clear_monitoring_result
+        items0_clear_monitoring_result = []
+        for x0 in v:
+            i0_clear_monitoring_result = _new(ClearMonitoringResultType)
+            i0_clear_monitoring_result.status = x0.status
+
+            i0_clear_monitoring_result.id = x0.id
+
+            v1 = x0.status_info
+            i0_clear_monitoring_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+            v1 = x0.custom_data
+            i0_clear_monitoring_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_clear_monitoring_result.append(i0_clear_monitoring_result)
+        o.clear_monitoring_result = items0_clear_monitoring_result
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -56849,9 +58291,20 @@ def _f_GetCertificateChainStatusRequest(dec: Any) -> Any:
     def decode(data: Any) -> GetCertificateChainStatusRequest:
         s = dec(data)
         o = _new(GetCertificateChainStatusRequest)
-        o.certificate_status_requests = [
-            _c_CertificateStatusRequestInfoType(x) for x in s.certificate_status_requests
-        ]
+        v = s.certificate_status_requests
+        items0_certificate_status_requests = []
+        for x0 in v:
+            i0_certificate_status_requests = _new(CertificateStatusRequestInfoType)
+            i0_certificate_status_requests.certificate_hash_data = _c_CertificateHashDataType(
+                x0.certificate_hash_data
+            )
+            i0_certificate_status_requests.source = x0.source
+
+            i0_certificate_status_requests.urls = x0.urls
+            v1 = x0.custom_data
+            i0_certificate_status_requests.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_certificate_status_requests.append(i0_certificate_status_requests)
+        o.certificate_status_requests = items0_certificate_status_requests
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -56863,7 +58316,21 @@ def _f_GetCertificateChainStatusResponse(dec: Any) -> Any:
     def decode(data: Any) -> GetCertificateChainStatusResponse:
         s = dec(data)
         o = _new(GetCertificateChainStatusResponse)
-        o.certificate_status = [_c_CertificateStatusType(x) for x in s.certificate_status]
+        v = s.certificate_status
+        items0_certificate_status = []
+        for x0 in v:
+            i0_certificate_status = _new(CertificateStatusType)
+            i0_certificate_status.certificate_hash_data = _c_CertificateHashDataType(x0.certificate_hash_data)
+            i0_certificate_status.source = x0.source
+
+            i0_certificate_status.status = x0.status
+
+            i0_certificate_status.next_update = rt.parse_datetime(x0.next_update)
+
+            v1 = x0.custom_data
+            i0_certificate_status.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_certificate_status.append(i0_certificate_status)
+        o.certificate_status = items0_certificate_status
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -57045,7 +58512,44 @@ def _f_GetInstalledCertificateIdsResponse(dec: Any) -> Any:
         v = s.status_info
         o.status_info = None if v is None else _c_StatusInfoType(v)
         v = s.certificate_hash_data_chain
-        o.certificate_hash_data_chain = None if v is None else [_c_CertificateHashDataChainType(x) for x in v]
+        if v is None:
+            o.certificate_hash_data_chain = None
+        else:
+            items0_certificate_hash_data_chain = []
+            for x0 in v:
+                i0_certificate_hash_data_chain = _new(CertificateHashDataChainType)
+                i0_certificate_hash_data_chain.certificate_hash_data = _c_CertificateHashDataType(
+                    x0.certificate_hash_data
+                )
+                i0_certificate_hash_data_chain.certificate_type = x0.certificate_type
+
+                v1 = x0.child_certificate_hash_data
+                if v1 is None:
+                    i0_certificate_hash_data_chain.child_certificate_hash_data = None
+                else:
+                    items1_child_certificate_hash_data = []
+                    for x1 in v1:
+                        i1_child_certificate_hash_data = _new(CertificateHashDataType)
+                        i1_child_certificate_hash_data.hash_algorithm = x1.hash_algorithm
+
+                        i1_child_certificate_hash_data.issuer_name_hash = x1.issuer_name_hash
+
+                        i1_child_certificate_hash_data.issuer_key_hash = x1.issuer_key_hash
+
+                        i1_child_certificate_hash_data.serial_number = x1.serial_number
+
+                        v2 = x1.custom_data
+                        i1_child_certificate_hash_data.custom_data = (
+                            None if v2 is None else _d_CustomDataType(v2)
+                        )
+                        items1_child_certificate_hash_data.append(i1_child_certificate_hash_data)
+                    i0_certificate_hash_data_chain.child_certificate_hash_data = (
+                        items1_child_certificate_hash_data
+                    )
+                v1 = x0.custom_data
+                i0_certificate_hash_data_chain.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_certificate_hash_data_chain.append(i0_certificate_hash_data_chain)
+            o.certificate_hash_data_chain = items0_certificate_hash_data_chain
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -57116,7 +58620,19 @@ def _f_GetMonitoringReportRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(GetMonitoringReportRequest)
         v = s.component_variable
-        o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+        if v is None:
+            o.component_variable = None
+        else:
+            items0_component_variable = []
+            for x0 in v:
+                i0_component_variable = _new(ComponentVariableType)
+                i0_component_variable.component = _c_ComponentType(x0.component)
+                v1 = x0.variable
+                i0_component_variable.variable = None if v1 is None else _c_VariableType(v1)
+                v1 = x0.custom_data
+                i0_component_variable.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_component_variable.append(i0_component_variable)
+            o.component_variable = items0_component_variable
         o.request_id = s.request_id
 
         o.monitoring_criteria = s.monitoring_criteria
@@ -57158,7 +58674,21 @@ def _f_GetPeriodicEventStreamResponse(dec: Any) -> Any:
         s = dec(data)
         o = _new(GetPeriodicEventStreamResponse)
         v = s.constant_stream_data
-        o.constant_stream_data = None if v is None else [_c_ConstantStreamDataType(x) for x in v]
+        if v is None:
+            o.constant_stream_data = None
+        else:
+            items0_constant_stream_data = []
+            for x0 in v:
+                i0_constant_stream_data = _new(ConstantStreamDataType)
+                i0_constant_stream_data.id = x0.id
+
+                i0_constant_stream_data.params = _c_PeriodicEventStreamParamsType(x0.params)
+                i0_constant_stream_data.variable_monitoring_id = x0.variable_monitoring_id
+
+                v1 = x0.custom_data
+                i0_constant_stream_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_constant_stream_data.append(i0_constant_stream_data)
+            o.constant_stream_data = items0_constant_stream_data
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -57171,7 +58701,19 @@ def _f_GetReportRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(GetReportRequest)
         v = s.component_variable
-        o.component_variable = None if v is None else [_c_ComponentVariableType(x) for x in v]
+        if v is None:
+            o.component_variable = None
+        else:
+            items0_component_variable = []
+            for x0 in v:
+                i0_component_variable = _new(ComponentVariableType)
+                i0_component_variable.component = _c_ComponentType(x0.component)
+                v1 = x0.variable
+                i0_component_variable.variable = None if v1 is None else _c_VariableType(v1)
+                v1 = x0.custom_data
+                i0_component_variable.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_component_variable.append(i0_component_variable)
+            o.component_variable = items0_component_variable
         o.request_id = s.request_id
 
         o.component_criteria = s.component_criteria
@@ -57219,7 +58761,24 @@ def _f_GetTariffsResponse(dec: Any) -> Any:
         v = s.status_info
         o.status_info = None if v is None else _c_StatusInfoType(v)
         v = s.tariff_assignments
-        o.tariff_assignments = None if v is None else [_c_TariffAssignmentType(x) for x in v]
+        if v is None:
+            o.tariff_assignments = None
+        else:
+            items0_tariff_assignments = []
+            for x0 in v:
+                i0_tariff_assignments = _new(TariffAssignmentType)
+                i0_tariff_assignments.tariff_id = x0.tariff_id
+
+                i0_tariff_assignments.tariff_kind = x0.tariff_kind
+
+                v1 = x0.valid_from
+                i0_tariff_assignments.valid_from = None if v1 is None else rt.parse_datetime(v1)
+                i0_tariff_assignments.evse_ids = x0.evse_ids
+                i0_tariff_assignments.id_tokens = x0.id_tokens
+                v1 = x0.custom_data
+                i0_tariff_assignments.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_tariff_assignments.append(i0_tariff_assignments)
+            o.tariff_assignments = items0_tariff_assignments
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -57257,7 +58816,17 @@ def _f_GetVariablesRequest(dec: Any) -> Any:
     def decode(data: Any) -> GetVariablesRequest:
         s = dec(data)
         o = _new(GetVariablesRequest)
-        o.get_variable_data = [_c_GetVariableDataType(x) for x in s.get_variable_data]
+        v = s.get_variable_data
+        items0_get_variable_data = []
+        for x0 in v:
+            i0_get_variable_data = _new(GetVariableDataType)
+            i0_get_variable_data.attribute_type = x0.attribute_type
+            i0_get_variable_data.component = _c_ComponentType(x0.component)
+            i0_get_variable_data.variable = _c_VariableType(x0.variable)
+            v1 = x0.custom_data
+            i0_get_variable_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_get_variable_data.append(i0_get_variable_data)
+        o.get_variable_data = items0_get_variable_data
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -57269,7 +58838,22 @@ def _f_GetVariablesResponse(dec: Any) -> Any:
     def decode(data: Any) -> GetVariablesResponse:
         s = dec(data)
         o = _new(GetVariablesResponse)
-        o.get_variable_result = [_c_GetVariableResultType(x) for x in s.get_variable_result]
+        v = s.get_variable_result
+        items0_get_variable_result = []
+        for x0 in v:
+            i0_get_variable_result = _new(GetVariableResultType)
+            i0_get_variable_result.attribute_status = x0.attribute_status
+
+            v1 = x0.attribute_status_info
+            i0_get_variable_result.attribute_status_info = None if v1 is None else _c_StatusInfoType(v1)
+            i0_get_variable_result.attribute_type = x0.attribute_type
+            i0_get_variable_result.attribute_value = x0.attribute_value
+            i0_get_variable_result.component = _c_ComponentType(x0.component)
+            i0_get_variable_result.variable = _c_VariableType(x0.variable)
+            v1 = x0.custom_data
+            i0_get_variable_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_get_variable_result.append(i0_get_variable_result)
+        o.get_variable_result = items0_get_variable_result
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -57364,7 +58948,34 @@ def _f_MeterValuesRequest(dec: Any) -> Any:
         o = _new(MeterValuesRequest)
         o.evse_id = s.evse_id
 
-        o.meter_value = [_c_MeterValueType(x) for x in s.meter_value]
+        v = s.meter_value
+        items0_meter_value = []
+        for x0 in v:
+            i0_meter_value = _new(MeterValueType)
+            v1 = x0.sampled_value
+            items1_sampled_value = []
+            for x1 in v1:
+                i1_sampled_value = _new(SampledValueType)
+                i1_sampled_value.value = x1.value
+
+                i1_sampled_value.measurand = x1.measurand
+                i1_sampled_value.context = x1.context
+                i1_sampled_value.phase = x1.phase
+                i1_sampled_value.location = x1.location
+                v2 = x1.signed_meter_value
+                i1_sampled_value.signed_meter_value = None if v2 is None else _c_SignedMeterValueType(v2)
+                v2 = x1.unit_of_measure
+                i1_sampled_value.unit_of_measure = None if v2 is None else _c_UnitOfMeasureType(v2)
+                v2 = x1.custom_data
+                i1_sampled_value.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_sampled_value.append(i1_sampled_value)
+            i0_meter_value.sampled_value = items1_sampled_value
+            i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+
+            v1 = x0.custom_data
+            i0_meter_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_meter_value.append(i0_meter_value)
+        o.meter_value = items0_meter_value
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -57417,7 +59028,77 @@ def _f_NotifyChargingLimitRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(NotifyChargingLimitRequest)
         v = s.charging_schedule
-        o.charging_schedule = None if v is None else [_c_ChargingScheduleType(x) for x in v]
+        if v is None:
+            o.charging_schedule = None
+        else:
+            items0_charging_schedule = []
+            for x0 in v:
+                i0_charging_schedule = _new(ChargingScheduleType)
+                i0_charging_schedule.id = x0.id
+
+                v1 = x0.limit_at_so_c
+                i0_charging_schedule.limit_at_so_c = None if v1 is None else _c_LimitAtSoCType(v1)
+                v1 = x0.start_schedule
+                i0_charging_schedule.start_schedule = None if v1 is None else rt.parse_datetime(v1)
+                i0_charging_schedule.duration = x0.duration
+                i0_charging_schedule.charging_rate_unit = x0.charging_rate_unit
+
+                i0_charging_schedule.min_charging_rate = x0.min_charging_rate
+                i0_charging_schedule.power_tolerance = x0.power_tolerance
+                i0_charging_schedule.signature_id = x0.signature_id
+                i0_charging_schedule.digest_value = x0.digest_value
+                i0_charging_schedule.use_local_time = x0.use_local_time
+                v1 = x0.charging_schedule_period
+                items1_charging_schedule_period = []
+                for x1 in v1:
+                    i1_charging_schedule_period = _new(ChargingSchedulePeriodType)
+                    i1_charging_schedule_period.start_period = x1.start_period
+
+                    i1_charging_schedule_period.limit = x1.limit
+                    i1_charging_schedule_period.limit_l2 = x1.limit_l2
+                    i1_charging_schedule_period.limit_l3 = x1.limit_l3
+                    i1_charging_schedule_period.number_phases = x1.number_phases
+                    i1_charging_schedule_period.phase_to_use = x1.phase_to_use
+                    i1_charging_schedule_period.discharge_limit = x1.discharge_limit
+                    i1_charging_schedule_period.discharge_limit_l2 = x1.discharge_limit_l2
+                    i1_charging_schedule_period.discharge_limit_l3 = x1.discharge_limit_l3
+                    i1_charging_schedule_period.setpoint = x1.setpoint
+                    i1_charging_schedule_period.setpoint_l2 = x1.setpoint_l2
+                    i1_charging_schedule_period.setpoint_l3 = x1.setpoint_l3
+                    i1_charging_schedule_period.setpoint_reactive = x1.setpoint_reactive
+                    i1_charging_schedule_period.setpoint_reactive_l2 = x1.setpoint_reactive_l2
+                    i1_charging_schedule_period.setpoint_reactive_l3 = x1.setpoint_reactive_l3
+                    i1_charging_schedule_period.preconditioning_request = x1.preconditioning_request
+                    i1_charging_schedule_period.evse_sleep = x1.evse_sleep
+                    i1_charging_schedule_period.v2x_baseline = x1.v2x_baseline
+                    i1_charging_schedule_period.operation_mode = x1.operation_mode
+                    v2 = x1.v2x_freq_watt_curve
+                    i1_charging_schedule_period.v2x_freq_watt_curve = (
+                        None if v2 is None else [_c_V2XFreqWattPointType(x) for x in v2]
+                    )
+                    v2 = x1.v2x_signal_watt_curve
+                    i1_charging_schedule_period.v2x_signal_watt_curve = (
+                        None if v2 is None else [_c_V2XSignalWattPointType(x) for x in v2]
+                    )
+                    v2 = x1.custom_data
+                    i1_charging_schedule_period.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    items1_charging_schedule_period.append(i1_charging_schedule_period)
+                i0_charging_schedule.charging_schedule_period = items1_charging_schedule_period
+                i0_charging_schedule.randomized_delay = x0.randomized_delay
+                v1 = x0.sales_tariff
+                i0_charging_schedule.sales_tariff = None if v1 is None else _c_SalesTariffType(v1)
+                v1 = x0.absolute_price_schedule
+                i0_charging_schedule.absolute_price_schedule = (
+                    None if v1 is None else _c_AbsolutePriceScheduleType(v1)
+                )
+                v1 = x0.price_level_schedule
+                i0_charging_schedule.price_level_schedule = (
+                    None if v1 is None else _c_PriceLevelScheduleType(v1)
+                )
+                v1 = x0.custom_data
+                i0_charging_schedule.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_charging_schedule.append(i0_charging_schedule)
+            o.charging_schedule = items0_charging_schedule
         o.evse_id = s.evse_id
         o.charging_limit = _c_ChargingLimitType(s.charging_limit)
         v = s.custom_data
@@ -57532,7 +59213,45 @@ def _f_NotifyDisplayMessagesRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(NotifyDisplayMessagesRequest)
         v = s.message_info
-        o.message_info = None if v is None else [_c_MessageInfoType(x) for x in v]
+        if v is None:
+            o.message_info = None
+        else:
+            items0_message_info = []
+            for x0 in v:
+                i0_message_info = _new(MessageInfoType)
+                v1 = x0.display
+                i0_message_info.display = None if v1 is None else _c_ComponentType(v1)
+                i0_message_info.id = x0.id
+
+                i0_message_info.priority = x0.priority
+
+                i0_message_info.state = x0.state
+                v1 = x0.start_date_time
+                i0_message_info.start_date_time = None if v1 is None else rt.parse_datetime(v1)
+                v1 = x0.end_date_time
+                i0_message_info.end_date_time = None if v1 is None else rt.parse_datetime(v1)
+                i0_message_info.transaction_id = x0.transaction_id
+                i0_message_info.message = _c_MessageContentType(x0.message)
+                v1 = x0.message_extra
+                if v1 is None:
+                    i0_message_info.message_extra = None
+                else:
+                    items1_message_extra = []
+                    for x1 in v1:
+                        i1_message_extra = _new(MessageContentType)
+                        i1_message_extra.format = x1.format
+
+                        i1_message_extra.language = x1.language
+                        i1_message_extra.content = x1.content
+
+                        v2 = x1.custom_data
+                        i1_message_extra.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                        items1_message_extra.append(i1_message_extra)
+                    i0_message_info.message_extra = items1_message_extra
+                v1 = x0.custom_data
+                i0_message_info.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_message_info.append(i0_message_info)
+            o.message_info = items0_message_info
         o.request_id = s.request_id
 
         o.tbc = s.tbc
@@ -57628,7 +59347,33 @@ def _f_NotifyEventRequest(dec: Any) -> Any:
         o.tbc = s.tbc
         o.seq_no = s.seq_no
 
-        o.event_data = [_c_EventDataType(x) for x in s.event_data]
+        v = s.event_data
+        items0_event_data = []
+        for x0 in v:
+            i0_event_data = _new(EventDataType)
+            i0_event_data.event_id = x0.event_id
+
+            i0_event_data.timestamp = rt.parse_datetime(x0.timestamp)
+
+            i0_event_data.trigger = x0.trigger
+
+            i0_event_data.cause = x0.cause
+            i0_event_data.actual_value = x0.actual_value
+
+            i0_event_data.tech_code = x0.tech_code
+            i0_event_data.tech_info = x0.tech_info
+            i0_event_data.cleared = x0.cleared
+            i0_event_data.transaction_id = x0.transaction_id
+            i0_event_data.component = _c_ComponentType(x0.component)
+            i0_event_data.variable_monitoring_id = x0.variable_monitoring_id
+            i0_event_data.event_notification_type = x0.event_notification_type
+
+            i0_event_data.variable = _c_VariableType(x0.variable)
+            i0_event_data.severity = x0.severity
+            v1 = x0.custom_data
+            i0_event_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_event_data.append(i0_event_data)
+        o.event_data = items0_event_data
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -57652,7 +59397,38 @@ def _f_NotifyMonitoringReportRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(NotifyMonitoringReportRequest)
         v = s.monitor
-        o.monitor = None if v is None else [_c_MonitoringDataType(x) for x in v]
+        if v is None:
+            o.monitor = None
+        else:
+            items0_monitor = []
+            for x0 in v:
+                i0_monitor = _new(MonitoringDataType)
+                i0_monitor.component = _c_ComponentType(x0.component)
+                i0_monitor.variable = _c_VariableType(x0.variable)
+                v1 = x0.variable_monitoring
+                items1_variable_monitoring = []
+                for x1 in v1:
+                    i1_variable_monitoring = _new(VariableMonitoringType)
+                    i1_variable_monitoring.id = x1.id
+
+                    i1_variable_monitoring.transaction = x1.transaction
+
+                    i1_variable_monitoring.value = x1.value
+
+                    i1_variable_monitoring.type = x1.type
+
+                    i1_variable_monitoring.severity = x1.severity
+
+                    i1_variable_monitoring.event_notification_type = x1.event_notification_type
+
+                    v2 = x1.custom_data
+                    i1_variable_monitoring.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    items1_variable_monitoring.append(i1_variable_monitoring)
+                i0_monitor.variable_monitoring = items1_variable_monitoring
+                v1 = x0.custom_data
+                i0_monitor.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_monitor.append(i0_monitor)
+            o.monitor = items0_monitor
         o.request_id = s.request_id
 
         o.tbc = s.tbc
@@ -57682,7 +59458,18 @@ def _f_NotifyPeriodicEventStreamRequest(dec: Any) -> Any:
     def decode(data: Any) -> NotifyPeriodicEventStreamRequest:
         s = dec(data)
         o = _new(NotifyPeriodicEventStreamRequest)
-        o.data = [_c_StreamDataElementType(x) for x in s.data]
+        v = s.data
+        items0_data = []
+        for x0 in v:
+            i0_data = _new(StreamDataElementType)
+            i0_data.t = x0.t
+
+            i0_data.v = x0.v
+
+            v1 = x0.custom_data
+            i0_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_data.append(i0_data)
+        o.data = items0_data
         o.id = s.id
 
         o.pending = s.pending
@@ -57731,7 +59518,35 @@ def _f_NotifyReportRequest(dec: Any) -> Any:
         o.generated_at = rt.parse_datetime(s.generated_at)
 
         v = s.report_data
-        o.report_data = None if v is None else [_c_ReportDataType(x) for x in v]
+        if v is None:
+            o.report_data = None
+        else:
+            items0_report_data = []
+            for x0 in v:
+                i0_report_data = _new(ReportDataType)
+                i0_report_data.component = _c_ComponentType(x0.component)
+                i0_report_data.variable = _c_VariableType(x0.variable)
+                v1 = x0.variable_attribute
+                items1_variable_attribute = []
+                for x1 in v1:
+                    i1_variable_attribute = _new(VariableAttributeType)
+                    i1_variable_attribute.type = x1.type
+                    i1_variable_attribute.value = x1.value
+                    i1_variable_attribute.mutability = x1.mutability
+                    i1_variable_attribute.persistent = x1.persistent
+                    i1_variable_attribute.constant = x1.constant
+                    v2 = x1.custom_data
+                    i1_variable_attribute.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    items1_variable_attribute.append(i1_variable_attribute)
+                i0_report_data.variable_attribute = items1_variable_attribute
+                v1 = x0.variable_characteristics
+                i0_report_data.variable_characteristics = (
+                    None if v1 is None else _c_VariableCharacteristicsType(v1)
+                )
+                v1 = x0.custom_data
+                i0_report_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_report_data.append(i0_report_data)
+            o.report_data = items0_report_data
         o.tbc = s.tbc
         o.seq_no = s.seq_no
 
@@ -57945,7 +59760,70 @@ def _f_ReportChargingProfilesRequest(dec: Any) -> Any:
 
         o.charging_limit_source = s.charging_limit_source
 
-        o.charging_profile = [_c_ChargingProfileType(x) for x in s.charging_profile]
+        v = s.charging_profile
+        items0_charging_profile = []
+        for x0 in v:
+            i0_charging_profile = _new(ChargingProfileType)
+            i0_charging_profile.id = x0.id
+
+            i0_charging_profile.stack_level = x0.stack_level
+
+            i0_charging_profile.charging_profile_purpose = x0.charging_profile_purpose
+
+            i0_charging_profile.charging_profile_kind = x0.charging_profile_kind
+
+            i0_charging_profile.recurrency_kind = x0.recurrency_kind
+            v1 = x0.valid_from
+            i0_charging_profile.valid_from = None if v1 is None else rt.parse_datetime(v1)
+            v1 = x0.valid_to
+            i0_charging_profile.valid_to = None if v1 is None else rt.parse_datetime(v1)
+            i0_charging_profile.transaction_id = x0.transaction_id
+            i0_charging_profile.max_offline_duration = x0.max_offline_duration
+            v1 = x0.charging_schedule
+            items1_charging_schedule = []
+            for x1 in v1:
+                i1_charging_schedule = _new(ChargingScheduleType)
+                i1_charging_schedule.id = x1.id
+
+                v2 = x1.limit_at_so_c
+                i1_charging_schedule.limit_at_so_c = None if v2 is None else _c_LimitAtSoCType(v2)
+                v2 = x1.start_schedule
+                i1_charging_schedule.start_schedule = None if v2 is None else rt.parse_datetime(v2)
+                i1_charging_schedule.duration = x1.duration
+                i1_charging_schedule.charging_rate_unit = x1.charging_rate_unit
+
+                i1_charging_schedule.min_charging_rate = x1.min_charging_rate
+                i1_charging_schedule.power_tolerance = x1.power_tolerance
+                i1_charging_schedule.signature_id = x1.signature_id
+                i1_charging_schedule.digest_value = x1.digest_value
+                i1_charging_schedule.use_local_time = x1.use_local_time
+                i1_charging_schedule.charging_schedule_period = [
+                    _c_ChargingSchedulePeriodType(x) for x in x1.charging_schedule_period
+                ]
+                i1_charging_schedule.randomized_delay = x1.randomized_delay
+                v2 = x1.sales_tariff
+                i1_charging_schedule.sales_tariff = None if v2 is None else _c_SalesTariffType(v2)
+                v2 = x1.absolute_price_schedule
+                i1_charging_schedule.absolute_price_schedule = (
+                    None if v2 is None else _c_AbsolutePriceScheduleType(v2)
+                )
+                v2 = x1.price_level_schedule
+                i1_charging_schedule.price_level_schedule = (
+                    None if v2 is None else _c_PriceLevelScheduleType(v2)
+                )
+                v2 = x1.custom_data
+                i1_charging_schedule.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                items1_charging_schedule.append(i1_charging_schedule)
+            i0_charging_profile.charging_schedule = items1_charging_schedule
+            i0_charging_profile.invalid_after_offline_duration = x0.invalid_after_offline_duration
+            i0_charging_profile.dyn_update_interval = x0.dyn_update_interval
+            v1 = x0.dyn_update_time
+            i0_charging_profile.dyn_update_time = None if v1 is None else rt.parse_datetime(v1)
+            i0_charging_profile.price_schedule_signature = x0.price_schedule_signature
+            v1 = x0.custom_data
+            i0_charging_profile.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_charging_profile.append(i0_charging_profile)
+        o.charging_profile = items0_charging_profile
         o.tbc = s.tbc
         o.evse_id = s.evse_id
 
@@ -57972,21 +59850,143 @@ def _f_ReportDERControlRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(ReportDERControlRequest)
         v = s.curve
-        o.curve = None if v is None else [_c_DERCurveGetType(x) for x in v]
+        if v is None:
+            o.curve = None
+        else:
+            items0_curve = []
+            for x0 in v:
+                i0_curve = _new(DERCurveGetType)
+                i0_curve.curve = _c_DERCurveType(x0.curve)
+                i0_curve.id = x0.id
+
+                i0_curve.curve_type = x0.curve_type
+
+                i0_curve.is_default = x0.is_default
+
+                i0_curve.is_superseded = x0.is_superseded
+
+                v1 = x0.custom_data
+                i0_curve.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_curve.append(i0_curve)
+            o.curve = items0_curve
         v = s.enter_service
-        o.enter_service = None if v is None else [_c_EnterServiceGetType(x) for x in v]
+        if v is None:
+            o.enter_service = None
+        else:
+            items0_enter_service = []
+            for x0 in v:
+                i0_enter_service = _new(EnterServiceGetType)
+                i0_enter_service.enter_service = _c_EnterServiceType(x0.enter_service)
+                i0_enter_service.id = x0.id
+
+                v1 = x0.custom_data
+                i0_enter_service.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_enter_service.append(i0_enter_service)
+            o.enter_service = items0_enter_service
         v = s.fixed_pf_absorb
-        o.fixed_pf_absorb = None if v is None else [_c_FixedPFGetType(x) for x in v]
+        if v is None:
+            o.fixed_pf_absorb = None
+        else:
+            items0_fixed_pf_absorb = []
+            for x0 in v:
+                i0_fixed_pf_absorb = _new(FixedPFGetType)
+                i0_fixed_pf_absorb.fixed_pf = _c_FixedPFType(x0.fixed_pf)
+                i0_fixed_pf_absorb.id = x0.id
+
+                i0_fixed_pf_absorb.is_default = x0.is_default
+
+                i0_fixed_pf_absorb.is_superseded = x0.is_superseded
+
+                v1 = x0.custom_data
+                i0_fixed_pf_absorb.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_fixed_pf_absorb.append(i0_fixed_pf_absorb)
+            o.fixed_pf_absorb = items0_fixed_pf_absorb
         v = s.fixed_pf_inject
-        o.fixed_pf_inject = None if v is None else [_c_FixedPFGetType(x) for x in v]
+        if v is None:
+            o.fixed_pf_inject = None
+        else:
+            items0_fixed_pf_inject = []
+            for x0 in v:
+                i0_fixed_pf_inject = _new(FixedPFGetType)
+                i0_fixed_pf_inject.fixed_pf = _c_FixedPFType(x0.fixed_pf)
+                i0_fixed_pf_inject.id = x0.id
+
+                i0_fixed_pf_inject.is_default = x0.is_default
+
+                i0_fixed_pf_inject.is_superseded = x0.is_superseded
+
+                v1 = x0.custom_data
+                i0_fixed_pf_inject.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_fixed_pf_inject.append(i0_fixed_pf_inject)
+            o.fixed_pf_inject = items0_fixed_pf_inject
         v = s.fixed_var
-        o.fixed_var = None if v is None else [_c_FixedVarGetType(x) for x in v]
+        if v is None:
+            o.fixed_var = None
+        else:
+            items0_fixed_var = []
+            for x0 in v:
+                i0_fixed_var = _new(FixedVarGetType)
+                i0_fixed_var.fixed_var = _c_FixedVarType(x0.fixed_var)
+                i0_fixed_var.id = x0.id
+
+                i0_fixed_var.is_default = x0.is_default
+
+                i0_fixed_var.is_superseded = x0.is_superseded
+
+                v1 = x0.custom_data
+                i0_fixed_var.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_fixed_var.append(i0_fixed_var)
+            o.fixed_var = items0_fixed_var
         v = s.freq_droop
-        o.freq_droop = None if v is None else [_c_FreqDroopGetType(x) for x in v]
+        if v is None:
+            o.freq_droop = None
+        else:
+            items0_freq_droop = []
+            for x0 in v:
+                i0_freq_droop = _new(FreqDroopGetType)
+                i0_freq_droop.freq_droop = _c_FreqDroopType(x0.freq_droop)
+                i0_freq_droop.id = x0.id
+
+                i0_freq_droop.is_default = x0.is_default
+
+                i0_freq_droop.is_superseded = x0.is_superseded
+
+                v1 = x0.custom_data
+                i0_freq_droop.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_freq_droop.append(i0_freq_droop)
+            o.freq_droop = items0_freq_droop
         v = s.gradient
-        o.gradient = None if v is None else [_c_GradientGetType(x) for x in v]
+        if v is None:
+            o.gradient = None
+        else:
+            items0_gradient = []
+            for x0 in v:
+                i0_gradient = _new(GradientGetType)
+                i0_gradient.gradient = _c_GradientType(x0.gradient)
+                i0_gradient.id = x0.id
+
+                v1 = x0.custom_data
+                i0_gradient.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_gradient.append(i0_gradient)
+            o.gradient = items0_gradient
         v = s.limit_max_discharge
-        o.limit_max_discharge = None if v is None else [_c_LimitMaxDischargeGetType(x) for x in v]
+        if v is None:
+            o.limit_max_discharge = None
+        else:
+            items0_limit_max_discharge = []
+            for x0 in v:
+                i0_limit_max_discharge = _new(LimitMaxDischargeGetType)
+                i0_limit_max_discharge.id = x0.id
+
+                i0_limit_max_discharge.is_default = x0.is_default
+
+                i0_limit_max_discharge.is_superseded = x0.is_superseded
+
+                i0_limit_max_discharge.limit_max_discharge = _c_LimitMaxDischargeType(x0.limit_max_discharge)
+                v1 = x0.custom_data
+                i0_limit_max_discharge.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_limit_max_discharge.append(i0_limit_max_discharge)
+            o.limit_max_discharge = items0_limit_max_discharge
         o.request_id = s.request_id
 
         o.tbc = s.tbc
@@ -58222,7 +60222,19 @@ def _f_SendLocalListRequest(dec: Any) -> Any:
         s = dec(data)
         o = _new(SendLocalListRequest)
         v = s.local_authorization_list
-        o.local_authorization_list = None if v is None else [_c_AuthorizationData(x) for x in v]
+        if v is None:
+            o.local_authorization_list = None
+        else:
+            items0_local_authorization_list = []
+            for x0 in v:
+                i0_local_authorization_list = _new(AuthorizationData)
+                i0_local_authorization_list.id_token = _c_IdTokenType(x0.id_token)
+                v1 = x0.id_token_info
+                i0_local_authorization_list.id_token_info = None if v1 is None else _c_IdTokenInfoType(v1)
+                v1 = x0.custom_data
+                i0_local_authorization_list.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_local_authorization_list.append(i0_local_authorization_list)
+            o.local_authorization_list = items0_local_authorization_list
         o.version_number = s.version_number
 
         o.update_type = s.update_type
@@ -58472,7 +60484,28 @@ def _f_SetVariableMonitoringRequest(dec: Any) -> Any:
     def decode(data: Any) -> SetVariableMonitoringRequest:
         s = dec(data)
         o = _new(SetVariableMonitoringRequest)
-        o.set_monitoring_data = [_c_SetMonitoringDataType(x) for x in s.set_monitoring_data]
+        v = s.set_monitoring_data
+        items0_set_monitoring_data = []
+        for x0 in v:
+            i0_set_monitoring_data = _new(SetMonitoringDataType)
+            i0_set_monitoring_data.id = x0.id
+            v1 = x0.periodic_event_stream
+            i0_set_monitoring_data.periodic_event_stream = (
+                None if v1 is None else _c_PeriodicEventStreamParamsType(v1)
+            )
+            i0_set_monitoring_data.transaction = x0.transaction
+            i0_set_monitoring_data.value = x0.value
+
+            i0_set_monitoring_data.type = x0.type
+
+            i0_set_monitoring_data.severity = x0.severity
+
+            i0_set_monitoring_data.component = _c_ComponentType(x0.component)
+            i0_set_monitoring_data.variable = _c_VariableType(x0.variable)
+            v1 = x0.custom_data
+            i0_set_monitoring_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_set_monitoring_data.append(i0_set_monitoring_data)
+        o.set_monitoring_data = items0_set_monitoring_data
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -58484,7 +60517,25 @@ def _f_SetVariableMonitoringResponse(dec: Any) -> Any:
     def decode(data: Any) -> SetVariableMonitoringResponse:
         s = dec(data)
         o = _new(SetVariableMonitoringResponse)
-        o.set_monitoring_result = [_c_SetMonitoringResultType(x) for x in s.set_monitoring_result]
+        v = s.set_monitoring_result
+        items0_set_monitoring_result = []
+        for x0 in v:
+            i0_set_monitoring_result = _new(SetMonitoringResultType)
+            i0_set_monitoring_result.id = x0.id
+            v1 = x0.status_info
+            i0_set_monitoring_result.status_info = None if v1 is None else _c_StatusInfoType(v1)
+            i0_set_monitoring_result.status = x0.status
+
+            i0_set_monitoring_result.type = x0.type
+
+            i0_set_monitoring_result.component = _c_ComponentType(x0.component)
+            i0_set_monitoring_result.variable = _c_VariableType(x0.variable)
+            i0_set_monitoring_result.severity = x0.severity
+
+            v1 = x0.custom_data
+            i0_set_monitoring_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_set_monitoring_result.append(i0_set_monitoring_result)
+        o.set_monitoring_result = items0_set_monitoring_result
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -58496,7 +60547,19 @@ def _f_SetVariablesRequest(dec: Any) -> Any:
     def decode(data: Any) -> SetVariablesRequest:
         s = dec(data)
         o = _new(SetVariablesRequest)
-        o.set_variable_data = [_c_SetVariableDataType(x) for x in s.set_variable_data]
+        v = s.set_variable_data
+        items0_set_variable_data = []
+        for x0 in v:
+            i0_set_variable_data = _new(SetVariableDataType)
+            i0_set_variable_data.attribute_type = x0.attribute_type
+            i0_set_variable_data.attribute_value = x0.attribute_value
+
+            i0_set_variable_data.component = _c_ComponentType(x0.component)
+            i0_set_variable_data.variable = _c_VariableType(x0.variable)
+            v1 = x0.custom_data
+            i0_set_variable_data.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_set_variable_data.append(i0_set_variable_data)
+        o.set_variable_data = items0_set_variable_data
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -58508,7 +60571,21 @@ def _f_SetVariablesResponse(dec: Any) -> Any:
     def decode(data: Any) -> SetVariablesResponse:
         s = dec(data)
         o = _new(SetVariablesResponse)
-        o.set_variable_result = [_c_SetVariableResultType(x) for x in s.set_variable_result]
+        v = s.set_variable_result
+        items0_set_variable_result = []
+        for x0 in v:
+            i0_set_variable_result = _new(SetVariableResultType)
+            i0_set_variable_result.attribute_type = x0.attribute_type
+            i0_set_variable_result.attribute_status = x0.attribute_status
+
+            v1 = x0.attribute_status_info
+            i0_set_variable_result.attribute_status_info = None if v1 is None else _c_StatusInfoType(v1)
+            i0_set_variable_result.component = _c_ComponentType(x0.component)
+            i0_set_variable_result.variable = _c_VariableType(x0.variable)
+            v1 = x0.custom_data
+            i0_set_variable_result.custom_data = None if v1 is None else _d_CustomDataType(v1)
+            items0_set_variable_result.append(i0_set_variable_result)
+        o.set_variable_result = items0_set_variable_result
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
@@ -58587,7 +60664,36 @@ def _f_TransactionEventRequest(dec: Any) -> Any:
         o.event_type = s.event_type
 
         v = s.meter_value
-        o.meter_value = None if v is None else [_c_MeterValueType(x) for x in v]
+        if v is None:
+            o.meter_value = None
+        else:
+            items0_meter_value = []
+            for x0 in v:
+                i0_meter_value = _new(MeterValueType)
+                v1 = x0.sampled_value
+                items1_sampled_value = []
+                for x1 in v1:
+                    i1_sampled_value = _new(SampledValueType)
+                    i1_sampled_value.value = x1.value
+
+                    i1_sampled_value.measurand = x1.measurand
+                    i1_sampled_value.context = x1.context
+                    i1_sampled_value.phase = x1.phase
+                    i1_sampled_value.location = x1.location
+                    v2 = x1.signed_meter_value
+                    i1_sampled_value.signed_meter_value = None if v2 is None else _c_SignedMeterValueType(v2)
+                    v2 = x1.unit_of_measure
+                    i1_sampled_value.unit_of_measure = None if v2 is None else _c_UnitOfMeasureType(v2)
+                    v2 = x1.custom_data
+                    i1_sampled_value.custom_data = None if v2 is None else _d_CustomDataType(v2)
+                    items1_sampled_value.append(i1_sampled_value)
+                i0_meter_value.sampled_value = items1_sampled_value
+                i0_meter_value.timestamp = rt.parse_datetime(x0.timestamp)
+
+                v1 = x0.custom_data
+                i0_meter_value.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_meter_value.append(i0_meter_value)
+            o.meter_value = items0_meter_value
         o.timestamp = rt.parse_datetime(s.timestamp)
 
         o.trigger_reason = s.trigger_reason
@@ -58625,7 +60731,21 @@ def _f_TransactionEventResponse(dec: Any) -> Any:
         v = s.updated_personal_message
         o.updated_personal_message = None if v is None else _c_MessageContentType(v)
         v = s.updated_personal_message_extra
-        o.updated_personal_message_extra = None if v is None else [_c_MessageContentType(x) for x in v]
+        if v is None:
+            o.updated_personal_message_extra = None
+        else:
+            items0_updated_personal_message_extra = []
+            for x0 in v:
+                i0_updated_personal_message_extra = _new(MessageContentType)
+                i0_updated_personal_message_extra.format = x0.format
+
+                i0_updated_personal_message_extra.language = x0.language
+                i0_updated_personal_message_extra.content = x0.content
+
+                v1 = x0.custom_data
+                i0_updated_personal_message_extra.custom_data = None if v1 is None else _d_CustomDataType(v1)
+                items0_updated_personal_message_extra.append(i0_updated_personal_message_extra)
+            o.updated_personal_message_extra = items0_updated_personal_message_extra
         v = s.custom_data
         o.custom_data = None if v is None else _d_CustomDataType(v)
         return o
