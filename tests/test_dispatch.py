@@ -43,13 +43,17 @@ class Recorder(v16.CsmsHandlers):
         self.events: list[str] = []
         self.release = asyncio.Event()
 
-    async def on_heartbeat(self, request: v16.HeartbeatRequest, context: CallContext) -> v16.HeartbeatResponse:
+    async def on_heartbeat(
+        self, request: v16.HeartbeatRequest, context: CallContext
+    ) -> v16.HeartbeatResponse:
         before = asyncio.current_task()
         await asyncio.sleep(0)  # suspend once: the rest runs after the message's callback
         self.tasks.append((before, asyncio.current_task()))
         return v16.HeartbeatResponse(current_time=NOW)
 
-    async def on_authorize(self, request: v16.AuthorizeRequest, context: CallContext) -> v16.AuthorizeResponse:
+    async def on_authorize(
+        self, request: v16.AuthorizeRequest, context: CallContext
+    ) -> v16.AuthorizeResponse:
         # A context variable set by one handler is not seen by the next one.
         self.seen_ids.append(REQUEST_ID.get())
         REQUEST_ID.set(request.id_tag)
@@ -111,11 +115,10 @@ async def _replies(ws: Any, count: int) -> list[Any]:
 def test_a_suspended_handler_goes_on_in_the_task_it_started_in() -> None:
     async def main() -> None:
         csms = _Csms()
-        async with csms.server:
-            async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
-                for i in range(3):
-                    await ws.send(f'[2,"h{i}","Heartbeat",{{}}]')
-                    assert (await _replies(ws, 1))[0] == [3, f"h{i}", {"currentTime": "2026-11-24T10:00:00Z"}]
+        async with csms.server, connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+            for i in range(3):
+                await ws.send(f'[2,"h{i}","Heartbeat",{{}}]')
+                assert (await _replies(ws, 1))[0] == [3, f"h{i}", {"currentTime": "2026-11-24T10:00:00Z"}]
         tasks = csms.handlers["CP1"].tasks
         assert len(tasks) == 3
         for before, after in tasks:
@@ -127,14 +130,13 @@ def test_a_suspended_handler_goes_on_in_the_task_it_started_in() -> None:
 def test_timeouts_and_context_variables_in_handlers_behave_as_in_a_task() -> None:
     async def main() -> None:
         csms = _Csms()
-        async with csms.server:
-            async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
-                await ws.send('[2,"a1","Authorize",{"idTag":"SLOW"}]')
-                assert (await _replies(ws, 1))[0] == [3, "a1", {"idTagInfo": {"status": "Blocked"}}]
-                await ws.send('[2,"a2","Authorize",{"idTag":"FAST"}]')
-                assert (await _replies(ws, 1))[0] == [3, "a2", {"idTagInfo": {"status": "Accepted"}}]
-                await ws.send('[2,"a3","Authorize",{"idTag":"AGAIN"}]')
-                await _replies(ws, 1)
+        async with csms.server, connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+            await ws.send('[2,"a1","Authorize",{"idTag":"SLOW"}]')
+            assert (await _replies(ws, 1))[0] == [3, "a1", {"idTagInfo": {"status": "Blocked"}}]
+            await ws.send('[2,"a2","Authorize",{"idTag":"FAST"}]')
+            assert (await _replies(ws, 1))[0] == [3, "a2", {"idTagInfo": {"status": "Accepted"}}]
+            await ws.send('[2,"a3","Authorize",{"idTag":"AGAIN"}]')
+            await _replies(ws, 1)
         assert csms.handlers["CP1"].seen_ids == ["-", "-", "-"]
 
     run(main())
@@ -146,13 +148,12 @@ def test_a_handler_that_waits_does_not_hold_up_the_next_message() -> None:
 
     async def main() -> None:
         csms = _Csms()
-        async with csms.server:
-            async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
-                await ws.send(_status("s1", 1))  # waits until released
-                await ws.send(_status("s2", 2))
-                assert (await _replies(ws, 1))[0] == [3, "s2", {}]
-                csms.handlers["CP1"].release.set()
-                assert (await _replies(ws, 1))[0] == [3, "s1", {}]
+        async with csms.server, connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+            await ws.send(_status("s1", 1))  # waits until released
+            await ws.send(_status("s2", 2))
+            assert (await _replies(ws, 1))[0] == [3, "s2", {}]
+            csms.handlers["CP1"].release.set()
+            assert (await _replies(ws, 1))[0] == [3, "s1", {}]
         assert csms.handlers["CP1"].events == ["start s1", "start s2", "end s2", "end s1"]
 
     run(main())
@@ -162,12 +163,13 @@ def test_a_handler_suspended_when_the_link_drops_is_cancelled_at_once() -> None:
     async def main() -> None:
         csms = _Csms()
         async with csms.server:
-            async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
-                await ws.send(_status("s1", 1))
-                for _ in range(100):
-                    if csms.handlers.get("CP1") and csms.handlers["CP1"].events:
-                        break
-                    await asyncio.sleep(0.01)
+            ws = await connect(csms.url("CP1"), subprotocols=["ocpp1.6"])  # type: ignore[list-item]
+            await ws.send(_status("s1", 1))
+            for _ in range(100):
+                if csms.handlers.get("CP1") and csms.handlers["CP1"].events:
+                    break
+                await asyncio.sleep(0.01)
+            await ws.close()
             for _ in range(200):  # the station has gone: the server notices, the handler ends
                 if csms.gone:
                     break
@@ -185,13 +187,12 @@ def test_fragmented_binary_and_early_messages_keep_their_order() -> None:
 
     async def main() -> None:
         csms = _Csms()
-        async with csms.server:
-            async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
-                transfer = '[2,"f1","DataTransfer",{"vendorId":"V","data":"' + "x" * 3000 + '"}]'
-                await ws.send([transfer[:1000], transfer[1000:2000], transfer[2000:]])  # fragmented
-                await ws.send(b'[2,"b1","DataTransfer",{"vendorId":"V","data":"bin"}]')  # binary
-                await ws.send('[2,"t1","DataTransfer",{"vendorId":"V","data":"text"}]')
-                replies = await _replies(ws, 3)
+        async with csms.server, connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+            transfer = '[2,"f1","DataTransfer",{"vendorId":"V","data":"' + "x" * 3000 + '"}]'
+            await ws.send([transfer[:1000], transfer[1000:2000], transfer[2000:]])  # fragmented
+            await ws.send(b'[2,"b1","DataTransfer",{"vendorId":"V","data":"bin"}]')  # binary
+            await ws.send('[2,"t1","DataTransfer",{"vendorId":"V","data":"text"}]')
+            replies = await _replies(ws, 3)
         assert [r[1] for r in replies] == ["f1", "b1", "t1"]
         assert replies[0][2]["data"] == "x" * 3000
         assert replies[2] == [3, "t1", {"status": "Accepted", "data": "text"}]
@@ -202,12 +203,11 @@ def test_fragmented_binary_and_early_messages_keep_their_order() -> None:
 def test_text_that_is_not_utf8_closes_the_connection_with_1007() -> None:
     async def main() -> None:
         csms = _Csms()
-        async with csms.server:
-            async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
-                await ws.send(b'[2,"u1","DataTransfer",{"vendorId":"\xff"}]', text=True)
-                with pytest.raises(ConnectionClosedError) as info:
-                    await asyncio.wait_for(ws.recv(), 5)
-                assert info.value.rcvd is not None and info.value.rcvd.code == 1007
+        async with csms.server, connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+            await ws.send(b'[2,"u1","DataTransfer",{"vendorId":"\xff"}]', text=True)
+            with pytest.raises(ConnectionClosedError) as info:
+                await asyncio.wait_for(ws.recv(), 5)
+            assert info.value.rcvd is not None and info.value.rcvd.code == 1007
 
     run(main())
 
@@ -215,17 +215,16 @@ def test_text_that_is_not_utf8_closes_the_connection_with_1007() -> None:
 def test_reading_pauses_while_the_socket_cannot_be_written() -> None:
     async def main() -> None:
         csms = _Csms()
-        async with csms.server:
-            async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
-                await ws.send('[2,"h","DataTransfer",{"vendorId":"V"}]')
-                await _replies(ws, 1)
-                assert csms.server._server is not None
-                (feed,) = csms.server._server.connections
-                assert isinstance(feed, ServerFeed)
-                feed.pause_writing()
-                assert not feed.transport.is_reading()
-                feed.resume_writing()
-                assert feed.transport.is_reading()
+        async with csms.server, connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+            await ws.send('[2,"h","DataTransfer",{"vendorId":"V"}]')
+            await _replies(ws, 1)
+            assert csms.server._server is not None
+            (feed,) = csms.server._server.connections
+            assert isinstance(feed, ServerFeed)
+            feed.pause_writing()
+            assert not feed.transport.is_reading()
+            feed.resume_writing()
+            assert feed.transport.is_reading()
 
     run(main())
 
@@ -269,5 +268,72 @@ def test_a_custom_transport_reads_with_run() -> None:
         assert replies[0][:3] == [4, "-1", "RpcFrameworkError"]
         assert replies[1] == [3, "x1", {"currentTime": "2026-11-24T10:00:00Z"}]
         assert replies[2][:3] == [4, "x2", "NotImplemented"]
+
+    run(main())
+
+
+class Cancelling(v16.CsmsHandlers):
+    def __init__(self) -> None:
+        self.loose: asyncio.Future[None] | None = None
+
+    async def on_heartbeat(
+        self, request: v16.HeartbeatRequest, context: CallContext
+    ) -> v16.HeartbeatResponse:
+        # Cancel its own task, then catch it: what asyncio.timeout does for a task.
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            task.uncancel()
+        return v16.HeartbeatResponse(current_time=NOW)
+
+    async def on_authorize(
+        self, request: v16.AuthorizeRequest, context: CallContext
+    ) -> v16.AuthorizeResponse:
+        # Await something that someone else cancels: this handler fails, the link stays.
+        self.loose = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_soon(self.loose.cancel)
+        await self.loose
+        raise AssertionError("not reached")
+
+
+def test_cancellation_inside_a_handler_is_the_handlers_own() -> None:
+    async def main() -> None:
+        server = CsmsServer(handlers=lambda info: Cancelling(), versions=("1.6",))
+        async with server:
+            url = f"ws://127.0.0.1:{server.port}/ocpp/CP1"
+            async with connect(url, subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+                await ws.send('[2,"h1","Heartbeat",{}]')
+                assert (await _replies(ws, 1))[0] == [3, "h1", {"currentTime": "2026-11-24T10:00:00Z"}]
+                await ws.send('[2,"a1","Authorize",{"idTag":"T"}]')
+                reply = (await _replies(ws, 1))[0]
+                assert reply[:3] == [4, "a1", "InternalError"]
+                await ws.send('[2,"h2","Heartbeat",{}]')  # the connection is still served
+                assert (await _replies(ws, 1))[0][:2] == [3, "h2"]
+                assert "CP1" in server.connections
+
+    run(main())
+
+
+def test_a_link_that_ended_before_it_was_attached_ends_the_connection() -> None:
+    async def main() -> None:
+        csms = _Csms()
+        async with csms.server:
+            ws = await connect(csms.url("CP1"), subprotocols=["ocpp1.6"])  # type: ignore[list-item]
+            assert csms.server._server is not None
+            (feed,) = csms.server._server.connections
+            assert isinstance(feed, ServerFeed)
+            await ws.close()
+            await feed.wait_closed()
+
+            async def send(data: bytes) -> None:
+                raise AssertionError("nothing to send")
+
+            late = CsmsConnection(version=v16, handlers=Recorder(), send=send, identity="CP1")
+            feed.ocpp_attach(late)
+            assert late.closed
+            await asyncio.wait_for(late.serve(feed.ocpp_send_now), 1)  # returns at once
 
     run(main())

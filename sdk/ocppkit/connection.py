@@ -4,8 +4,10 @@ A transport (``ocppkit.server``, ``ocppkit.client``, or a test) gives the connec
 that sends one WebSocket message and feeds it every message received. The connection then
 
 * sends one CALL at a time per direction, queueing further calls in order (SEND is exempt);
-* lets CALLs cross: an incoming CALL is handled in its own task, so a handler may itself await
-  an outgoing call without blocking the connection;
+* lets CALLs cross: a handler may itself await an outgoing call without blocking the
+  connection. A handler runs as an eager task would: at once, in a copy of the context, and in
+  the connection's own task when it has to wait (see `Connection.serve`), so that most CALLs
+  are answered with no task made and none woken;
 * answers every CALL: NotImplemented for an unknown action, NotSupported for a known action
   without a handler, the validation code of the negotiated version for a bad payload,
   InternalError (no internals) when a handler fails;
@@ -198,7 +200,7 @@ class Connection:
         self._host_wake: asyncio.Future[None] | None = None
         self._handover: _Handover | None = None
         self._send_now: Callable[[bytes], None] | None = None
-        self._fast: dict[str, _Route | None] = {}
+        self._fast: dict[bytes, _Route | None] = {}
         """Per action name, the fast path's route (see `_fast_route`), made on first use."""
         self.closed = False
 
@@ -257,31 +259,42 @@ class Connection:
     # task then. When the host is busy (or the message is fed from inside a task), each CALL and
     # SEND gets a task of its own.
 
+    def feed_call(self, data: bytes | bytearray | memoryview) -> bool:
+        """The fast way in for a CALL fed eagerly (see `feed`), as the raw bytes of a text frame:
+        ``True`` when it was handled (answered, or its handler handed to the host), ``False``
+        when it must be fed with `feed` (not a CALL, not one this path takes, or the host is
+        busy). Bytes it takes are valid UTF-8: msgspec checks every string it decodes, and
+        anything else in a JSON text is ASCII."""
+        if not self._host_idle:
+            return False
+        match = _CALL_PREFIX.match(data)
+        if match is None:
+            return False
+        uid, key = match.group(1, 2)
+        route = self._fast.get(key, _UNKNOWN)
+        if route is _UNKNOWN:
+            route = self._fast_route(key)
+        if route is None:
+            return False
+        try:
+            request = route[0].frame_decode(data)
+        except Exception:  # the full path decides, and explains
+            return False
+        if self._trace is not None:
+            self._trace(self.identity, "in", bytes(data))
+        self._call_fast(route, uid.decode(), route[4], request)
+        return True
+
     def feed(self, data: bytes | str, eager: bool = False) -> None:
         """Handle one received WebSocket message. Never raises for what the peer sent.
 
-        ``eager``: called from the transport's protocol callback (no task is running): a CALL
-        may then be handled at once in the host task's name (see [`serve`][ocppkit.connection.Connection.serve]).
+        ``eager``: called from the transport's protocol callback (no task is running): while
+        the host is idle, a CALL is then handled at once in the host's name (see
+        [`serve`][ocppkit.connection.Connection.serve]); otherwise each CALL and SEND gets a task.
         """
         if self._trace is not None:
             self._trace(self.identity, "in", data)
-        in_place = eager and self._host_idle
-        if in_place and type(data) is str:
-            match = _CALL_PREFIX.match(data)
-            if match is not None:
-                uid, name = match.group(1, 2)
-                route = self._fast.get(name, _UNKNOWN)
-                if route is _UNKNOWN:
-                    route = self._fast_route(name)
-                if route is not None:
-                    try:
-                        request = route[0].frame_decode(data)
-                    except Exception:  # the full path below decides, and explains
-                        pass
-                    else:
-                        self._call_fast(route, uid, name, request)
-                        return
-        self._dispatch(parse_frame(data, self.version), in_place)
+        self._dispatch(parse_frame(data, self.version), eager and self._host_idle)
 
     def _call_fast(self, route: _Route, uid: str, name: str, request: Any) -> None:
         """`_step` and `_answer_with` in one, for the common case: a handler that returns a
@@ -314,12 +327,17 @@ class Connection:
         if reply is not None:
             self._out(reply)
 
-    def _fast_route(self, name: str) -> _Route | None:
-        """How a CALL of ``name`` takes the fast path on this connection (``None``: it does not):
-        a handled action, validated strictly on the way in."""
+    def _fast_route(self, key: bytes) -> _Route | None:
+        """How a CALL of action ``key`` (its name's bytes, as in the frame) takes the fast path
+        on this connection (``None``: it does not): a handled action, strictly validated on
+        the way in."""
+        route: _Route | None = None
+        try:
+            name = key.decode()
+        except UnicodeDecodeError:
+            name = ""
         action = self._actions.get(name)
         method = self._routes.get(name)
-        route: _Route | None = None
         if (
             action is not None
             and method is not None
@@ -331,8 +349,10 @@ class Connection:
                 getattr(self.handlers, method),
                 action,
                 self.policy.mode(name, "outbound") is _STRICT,
+                name,
             )
-        self._fast[name] = route
+        if len(self._fast) < len(self._actions):  # action names a peer made up are not kept
+            self._fast[key] = route
         return route
 
     def _dispatch(self, frame: Frame, in_place: bool) -> None:
@@ -390,7 +410,7 @@ class Connection:
         try:
             while not self.closed:
                 wake = self._host_wake = loop.create_future()
-                self._host_idle = True
+                self._host_idle = _enter_task is not None  # else every CALL gets a task
                 thrown: BaseException | None = None
                 try:
                     await wake
@@ -459,8 +479,12 @@ class Connection:
             result = await _resume(coro, context, awaiting, thrown, self)
         except (KeyboardInterrupt, SystemExit):
             raise
-        except asyncio.CancelledError:
-            raise
+        except asyncio.CancelledError as exc:
+            host = asyncio.current_task()
+            if host is not None and host.cancelling():  # the host itself is being cancelled
+                raise
+            # The handler's own (it awaited something that was cancelled): its failure alone.
+            reply = self._answer_failure(exc, uid, name, action)
         except BaseException as exc:
             reply = self._answer_failure(exc, uid, name, action)
         else:
@@ -647,15 +671,15 @@ class Connection:
             wake.set_result(None)
 
 
-_CALL_PREFIX = re.compile(r'\[\s*2\s*,\s*"([^"\\\x00-\x1f]{0,36})"\s*,\s*"([^"\\\x00-\x1f]{1,100})"\s*,')
+_CALL_PREFIX = re.compile(rb'\[\s*2\s*,\s*"([^"\\\x00-\x1f]{0,36})"\s*,\s*"([^"\\\x00-\x1f]{1,100})"\s*,')
 """The head of a CALL whose id and action hold no escapes: the fast path's way to its decoder."""
 
 _STRICT = ValidationMode.STRICT
 _UNKNOWN: Any = object()
 
-_Route = tuple[_codec.Codec, Callable[[Any, "CallContext"], Any], Action, bool]
+_Route = tuple[_codec.Codec, Callable[[Any, "CallContext"], Any], Action, bool, str]
 """The fast path for one action: the request's codec, the bound handler, the action, whether
-its response is validated strictly."""
+its response is validated strictly, the action's name."""
 _json_encode = msgspec.json.Encoder().encode
 
 _Handover = tuple[Any, contextvars.Context, Any, str, str, "Action | None"]

@@ -20,6 +20,7 @@ from ocppkit.connection import Connection, Trace
 _TEXT: Final = Opcode.TEXT
 _BINARY: Final = Opcode.BINARY
 _OPEN: Final = State.OPEN
+_CLOSED: Final = State.CLOSED
 
 __all__ = [
     "SUBPROTOCOLS",
@@ -107,13 +108,17 @@ class _Feeds:
     def process_event(self, event: Any) -> None:
         if type(event) is Frame:
             opcode = event.opcode
-            if opcode is _TEXT and event.fin and not self._queued and self._ocpp is not None:
+            ocpp = self._ocpp
+            if opcode is _TEXT and event.fin and not self._queued and ocpp is not None:
+                data = event.data
+                if ocpp.feed_call(data):
+                    return
                 try:
-                    text = str(event.data, "utf-8")
+                    text = str(data, "utf-8")
                 except UnicodeDecodeError:
                     pass  # websockets' way: it closes the connection with 1007
                 else:
-                    self._ocpp.feed(text, True)
+                    ocpp.feed(text, True)
                     return
             if opcode is _TEXT or opcode is _BINARY:  # the first frame of a message
                 self._queued += 1
@@ -123,6 +128,9 @@ class _Feeds:
     def ocpp_attach(self, connection: Connection) -> None:
         """Feed ``connection`` from now on (and whatever arrived before, first)."""
         self._ocpp = connection
+        if self.protocol.state is _CLOSED:  # the link ended before it was attached
+            connection.connection_lost()
+            return
         self._read_queued()
 
     def _read_queued(self) -> None:
