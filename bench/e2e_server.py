@@ -7,7 +7,11 @@
     Heartbeat and MeterValues (default validation policy: strict both ways).
 ``echo``
     A bare ``websockets.asyncio.server.serve`` handler answering every message with one fixed
-    CALLRESULT text: receive + send, no parsing. The floor for any CSMS on websockets.
+    CALLRESULT text: receive + send, no parsing. The floor for any CSMS on websockets' API.
+``echo-hooked``
+    The same fixed answer, written from websockets' protocol callback (``process_event``) as
+    ocppkit's transport does, without websockets' message queue, a task wake-up and
+    ``send()``: the floor of that technique, to show how much of ocppkit's figure is OCPP.
 ``ocpp``
     The PyPI ``ocpp`` package (2.1.0) as its documentation shows it: a websockets server
     wrapping each connection in an ``ocpp.v16.ChargePoint`` subclass with ``@on`` handlers
@@ -16,7 +20,7 @@
     runs in the default thread pool. Those threads are part of this process, so their CPU
     time is counted.
 
-All three serve subprotocol ``ocpp1.6`` on 127.0.0.1 with the same WebSocket settings:
+All serve subprotocol ``ocpp1.6`` on 127.0.0.1 with the same WebSocket settings:
 permessage-deflate (websockets' default parameters) unless ``--no-compression``, no pings,
 256 KiB max message size (ocppkit's ``LinkSettings`` default); websockets' defaults otherwise.
 
@@ -54,11 +58,12 @@ from typing import Any, Final
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
 from websockets.typing import Subprotocol
 
 SUBPROTOCOL: Final[str] = "ocpp1.6"
 MAX_SIZE: Final[int] = 256 * 1024
-"""ocppkit's ``LinkSettings.max_message_size``, used by all three servers."""
+"""ocppkit's ``LinkSettings.max_message_size``, used by every server."""
 
 ECHO_REPLY: Final[str] = '[3,"0",{"currentTime":"2026-11-24T10:15:30Z"}]'
 """What the echo server answers to everything: a HeartbeatResponse-sized CALLRESULT."""
@@ -75,9 +80,9 @@ def raise_nofile_limit() -> int:
 
 
 def cpu_seconds() -> float:
-    """User + system CPU time of this process (every thread) so far."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """User + system CPU time of this process (every thread) so far, from the scheduler's
+    nanosecond accounting (``getrusage`` is only as fine as the kernel's tick)."""
+    return time.process_time()
 
 
 def rss_kb() -> int:
@@ -103,7 +108,7 @@ def _malloc_trim() -> None:
 
 
 # --------------------------------------------------------------------------
-# The three servers
+# The servers
 # --------------------------------------------------------------------------
 
 
@@ -216,9 +221,40 @@ async def start_ocpp(port: int, compression: bool) -> Started:
     return Started(_port(server), lambda: len(live), _closer(server))
 
 
+async def start_echo_hooked(port: int, compression: bool) -> Started:
+    live: set[ServerConnection] = set()
+    reply = ECHO_REPLY.encode()
+
+    class Hooked(ServerConnection):
+        """Answers each complete text message from websockets' protocol callback."""
+
+        hooked = False
+
+        def process_event(self, event: Any) -> None:
+            if self.hooked and type(event) is Frame and event.opcode is Opcode.TEXT and event.fin:
+                str(event.data, "utf-8")  # what websockets' recv() does: check the text
+                self.protocol.send_text(reply)
+                self.send_data()
+                return
+            super().process_event(event)
+
+    async def handler(ws: ServerConnection) -> None:
+        assert isinstance(ws, Hooked)
+        live.add(ws)
+        ws.hooked = True
+        try:
+            await ws.wait_closed()
+        finally:
+            live.discard(ws)
+
+    server = await serve(handler, "127.0.0.1", port, create_connection=Hooked, **_ws_settings(compression))
+    return Started(_port(server), lambda: len(live), _closer(server))
+
+
 STARTERS: Final[dict[str, Callable[[int, bool], Awaitable[Started]]]] = {
     "ocppkit": start_ocppkit,
     "echo": start_echo,
+    "echo-hooked": start_echo_hooked,
     "ocpp": start_ocpp,
 }
 
