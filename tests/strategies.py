@@ -289,6 +289,11 @@ def _scalar_edits(leaf: Scalar, key: str, item: bool) -> Iterator[_Edit]:
         yield _Edit("too long", key, st.just("é" * (leaf.max_length + 1)), Violation.PROPERTY, item)
     if leaf.prim is Prim.DATETIME:
         yield _Edit("naive date-time", key, st.just("2026-01-01T00:00:00"), Violation.PROPERTY, item)
+        # ISO 8601 or Python forms that RFC 3339 does not allow (fromisoformat and msgspec take some)
+        almost = st.sampled_from(
+            ("2026-01-01T00:00:00.Z", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00+0100", "2026-01-01T00:00Z")
+        )
+        yield _Edit("not RFC 3339", key, almost, Violation.PROPERTY, item)
     off = []
     if leaf.minimum is not None:
         off.append(_decimal_to_json(Decimal(leaf.minimum) - 1))

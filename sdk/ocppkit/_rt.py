@@ -259,6 +259,7 @@ def parse_datetime(value: object) -> datetime:
         and value[-1] == "Z"
         and value[10] == "T"
         and value[19] in ".Z"
+        and value[-2] != "."  # "30.Z": fromisoformat takes a fraction without digits; RFC 3339 does not
         and value[4] == "-"
         and value[7] == "-"
         and value[13] == ":"
