@@ -337,3 +337,22 @@ def test_a_link_that_ended_before_it_was_attached_ends_the_connection() -> None:
             await asyncio.wait_for(late.serve(feed.ocpp_send_now), 1)  # returns at once
 
     run(main())
+
+
+def test_replacing_the_handlers_of_a_live_connection_takes_effect() -> None:
+    class Other(Recorder):
+        async def on_data_transfer(
+            self, request: v16.DataTransferRequest, context: CallContext
+        ) -> v16.DataTransferResponse:
+            return v16.DataTransferResponse(status=v16.DataTransferStatus.REJECTED)
+
+    async def main() -> None:
+        csms = _Csms()
+        async with csms.server, connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+            await ws.send('[2,"d1","DataTransfer",{"vendorId":"V"}]')
+            assert (await _replies(ws, 1))[0] == [3, "d1", {"status": "Accepted"}]
+            csms.server.connections["CP1"].handlers = Other()
+            await ws.send('[2,"d2","DataTransfer",{"vendorId":"V"}]')
+            assert (await _replies(ws, 1))[0] == [3, "d2", {"status": "Rejected"}]
+
+    run(main())

@@ -176,7 +176,9 @@ class Connection:
     ) -> None:
         self.version: str = version.OCPP_VERSION
         self.identity = identity
-        self.handlers = handlers
+        self._fast: dict[bytes, _Route | None] = {}
+        """Per action name (its bytes), the fast path's route (see `_fast_route`), made on first use."""
+        self._handlers = handlers
         self.call_timeout = call_timeout
         self.policy = policy or ValidationPolicy()
         self._actions: Mapping[str, Action] = version.ACTIONS
@@ -200,9 +202,17 @@ class Connection:
         self._host_wake: asyncio.Future[None] | None = None
         self._handover: _Handover | None = None
         self._send_now: Callable[[bytes], None] | None = None
-        self._fast: dict[bytes, _Route | None] = {}
-        """Per action name, the fast path's route (see `_fast_route`), made on first use."""
         self.closed = False
+
+    @property
+    def handlers(self) -> object:
+        """The object whose ``on_<action>`` methods answer the peer (it may be replaced)."""
+        return self._handlers
+
+    @handlers.setter
+    def handlers(self, handlers: object) -> None:
+        self._handlers = handlers
+        self._fast.clear()  # the routes hold the old object's bound methods
 
     # -- outgoing ------------------------------------------------------------------------
 
