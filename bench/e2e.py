@@ -3,11 +3,12 @@
 Four OCPP 1.6 servers, each in its own process (``bench/e2e_server.py``): ocppkit's
 ``CsmsServer``, a bare websockets echo server (the floor: receive + send a fixed reply), the
 same echo answering from websockets' protocol callback as ocppkit does (``echo-hooked``: the
-floor of that technique, informative) and a CSMS built on the PyPI ``ocpp`` package (2.1.0). For N = 1, 100 and 1000 stations (``--quick``:
-1 and 100, fewer calls), this process opens N raw websockets client connections and has each
-station send pre-built OCPP-J 1.6 CALL frames, one at a time per station (awaiting the reply),
-all stations concurrently: first Heartbeat, then MeterValues (10 sampled values and a
-transactionId, ``bench/messages.py``'s ``v16_meter`` payload). Every frame has its own message
+floor of that technique, informative) and a CSMS built on the PyPI ``ocpp`` package (2.1.0).
+For N = 1, 100 and 1000 stations (``--quick``: 1 and 100, fewer calls), this process opens N
+raw websockets client connections and has each station send pre-built OCPP-J 1.6 CALL frames,
+one at a time per station (awaiting the reply), all stations concurrently: first Heartbeat, then
+MeterValues (10 sampled values and a transactionId, ``bench/messages.py``'s ``v16_meter``
+payload). Every frame has its own message
 id; every reply is checked to be the CALLRESULT for that id (the echoes: a CALLRESULT).
 
 Figures, from the server's own CPU time / ``VmRSS`` read before and after each phase (each call
