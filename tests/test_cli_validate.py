@@ -473,9 +473,9 @@ DEEP = 5000
     [
         (b'[2,"1","Heart\xffbeat",{}]', INVALID, "RpcFrameworkError"),
         (b'2025-03-04 \xff\xfe >> [2,"1","Heartbeat",{}]', OK, None),  # bad bytes in the prefix only
-        (
+        (  # valid JSON: read on CPython 3.12+, beyond 3.11's recursion limit (then not checked)
             b'[2,"1","DataTransfer",{"vendorId":"v","data":' + b"[" * DEEP + b"]" * DEEP + b"}]",
-            NOT_CHECKED,
+            (OK, NOT_CHECKED),
             None,
         ),
         (b"[" * DEEP, NOT_CHECKED, None),  # too deep for msgspec to find it unterminated
@@ -489,10 +489,13 @@ DEEP = 5000
         (b'[3,"' + b"i" * 100 + b'",{}]', INVALID, "RpcFrameworkError"),
     ],
 )
-def test_hostile_lines_get_a_verdict(line: bytes, status: Status, code: str | None) -> None:
+def test_hostile_lines_get_a_verdict(
+    line: bytes, status: Status | tuple[Status, ...], code: str | None
+) -> None:
     report = FrameChecker("2.1").check(line, 1)
     assert report is not None
-    assert (report.status, report.code) == (status, code)
+    assert report.status in (status if isinstance(status, tuple) else (status,))
+    assert report.code == code
     cli.render(report)  # printable too
     json.dumps(report.to_json())
 
