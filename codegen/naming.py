@@ -26,7 +26,9 @@ def _words(text: str) -> str:
 def field_name(wire: WireName) -> PyName:
     """``chargePointVendor`` → ``charge_point_vendor``, ``limit_L2`` → ``limit_l2``."""
     name = _words(wire).lower()
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    # Hard keywords only: soft ones (match, case, _, and type since Python 3.12) are valid names,
+    # and escaping them would make the output depend on the Python that runs the generator.
+    if keyword.iskeyword(name):
         name += "_"
     return PyName(name)
 

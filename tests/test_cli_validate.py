@@ -478,7 +478,8 @@ DEEP = 5000
             (OK, NOT_CHECKED),
             None,
         ),
-        (b"[" * DEEP, NOT_CHECKED, None),  # too deep for msgspec to find it unterminated
+        # unterminated: 3.11's recursion limit stops the parser first (not checked); 3.12+ see it
+        (b"[" * DEEP, (NOT_CHECKED, INVALID), (None, "RpcFrameworkError")),
         (b'[2,"1","Heartbeat",{"a":' + b"9" * 5000 + b"}]", INVALID, "FormatViolation"),
         (b'[2,"1","Heartbeat",{"a":1e999}]', INVALID, "FormatViolation"),
         (b'[2,"1","Heartbeat",{"a":NaN}]', INVALID, "RpcFrameworkError"),
@@ -490,12 +491,16 @@ DEEP = 5000
     ],
 )
 def test_hostile_lines_get_a_verdict(
-    line: bytes, status: Status | tuple[Status, ...], code: str | None
+    line: bytes, status: Status | tuple[Status, ...], code: str | tuple[str | None, ...] | None
 ) -> None:
+    """A tuple: the verdicts that depend on the interpreter's recursion limit (in order)."""
     report = FrameChecker("2.1").check(line, 1)
     assert report is not None
-    assert report.status in (status if isinstance(status, tuple) else (status,))
-    assert report.code == code
+    if isinstance(status, tuple):
+        codes = code if isinstance(code, tuple) else (code,) * len(status)
+        assert (report.status, report.code) in zip(status, codes, strict=True)
+    else:
+        assert (report.status, report.code) == (status, code)
     cli.render(report)  # printable too
     json.dumps(report.to_json())
 
