@@ -60,7 +60,8 @@ class Recorder(v16.CsmsHandlers):
         status = v16.AuthorizationStatus.ACCEPTED
         try:
             async with asyncio.timeout(0.05):
-                await asyncio.sleep(10) if request.id_tag == "SLOW" else None
+                if request.id_tag == "SLOW":
+                    await asyncio.sleep(10)
         except TimeoutError:
             status = v16.AuthorizationStatus.BLOCKED
         return v16.AuthorizeResponse(id_tag_info=v16.IdTagInfo(status=status))
