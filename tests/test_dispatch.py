@@ -357,3 +357,44 @@ def test_replacing_the_handlers_of_a_live_connection_takes_effect() -> None:
             assert (await _replies(ws, 1))[0] == [3, "d2", {"status": "Rejected"}]
 
     run(main())
+
+
+class Grouped(v16.CsmsHandlers):
+    async def on_heartbeat(
+        self, request: v16.HeartbeatRequest, context: CallContext
+    ) -> v16.HeartbeatResponse:
+        async def later() -> datetime:
+            await asyncio.sleep(0.01)
+            return NOW
+
+        async with asyncio.TaskGroup() as group:  # the handler's task is the group's parent
+            child = group.create_task(later())
+        return v16.HeartbeatResponse(current_time=child.result())
+
+    async def on_authorize(
+        self, request: v16.AuthorizeRequest, context: CallContext
+    ) -> v16.AuthorizeResponse:
+        async def fails() -> None:
+            await asyncio.sleep(0.01)
+            raise KeyError("child")
+
+        async with asyncio.TaskGroup() as group:  # a failing child cancels the handler's task
+            group.create_task(fails())
+            await asyncio.sleep(5)
+        raise AssertionError("not reached")
+
+
+def test_task_groups_in_handlers_behave_as_in_a_task() -> None:
+    async def main() -> None:
+        server = CsmsServer(handlers=lambda info: Grouped(), versions=("1.6",))
+        async with server:
+            url = f"ws://127.0.0.1:{server.port}/ocpp/CP1"
+            async with connect(url, subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+                await ws.send('[2,"h1","Heartbeat",{}]')
+                assert (await _replies(ws, 1))[0] == [3, "h1", {"currentTime": "2026-11-24T10:00:00Z"}]
+                await ws.send('[2,"a1","Authorize",{"idTag":"T"}]')
+                assert (await _replies(ws, 1))[0][:3] == [4, "a1", "InternalError"]
+                await ws.send('[2,"h2","Heartbeat",{}]')  # the connection's task goes on serving
+                assert (await _replies(ws, 1))[0][:2] == [3, "h2"]
+
+    run(main())
